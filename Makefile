@@ -1,0 +1,163 @@
+# tinysim: top-level build.
+#
+#   make             build build/tinysim and the core for every Cortex-M target
+#   make test        install missing packages, build, run every test (what CI runs)
+#   make test-asan   the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make run         install missing packages, build, run the main job on the shipped demo
+#   make demo-models regenerate models/demo/*.tflite with the project's generator
+#   make cross       cross-compile core/ for cortex-m0plus, m3, m4f, m7, m33
+#   make clean
+#
+# Quiet by default; V=1 shows full commands. Output trees: build/host, build/asan,
+# build/<cpu> for the cross builds of the core.
+
+CC       ?= cc
+CROSS    ?= arm-none-eabi-
+O        ?= build/host
+V        ?= 0
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef \
+            -Wpointer-arith -Wcast-align -Wwrite-strings -Wvla
+CSTD     := -std=c11
+OPT      ?= -O2 -g
+CPPFLAGS += -D_DEFAULT_SOURCE -I.
+HOST_CFLAGS := $(CSTD) $(OPT) -fno-strict-aliasing $(WARN) -Werror $(SANFLAGS)
+HOST_LDFLAGS := $(SANFLAGS)
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+.PHONY: all deps test test-run test-asan run cross demo-models clean bench
+all: $(O)/tinysim cross
+
+# ------------------------------------------------------------------ sources
+CORE_SRC   := $(wildcard core/*.c)
+MODELS_SRC := $(filter-out models/mkdemo.c,$(wildcard models/*.c))
+CLI_SRC    := $(wildcard tui/*.c)
+TEST_SRC   := $(wildcard tests/core/test_*.c tests/models/test_*.c tests/tui/test_*.c)
+
+obj = $(patsubst %.c,$(O)/%.o,$(1))
+
+CORE_OBJ   := $(call obj,$(CORE_SRC))
+MODELS_OBJ := $(call obj,$(MODELS_SRC))
+CLI_OBJ    := $(call obj,$(CLI_SRC))
+CLI_LIB_OBJ := $(filter-out $(O)/tui/main.o,$(CLI_OBJ))
+TEST_BIN   := $(patsubst %.c,$(O)/%,$(TEST_SRC))
+
+HOST_LIBS  := -lm
+
+$(O)/%.o: %.c
+	$(call msg,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/libcore.a: $(CORE_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/libmodels.a: $(MODELS_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/libcli.a: $(CLI_LIB_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/tinysim: $(O)/tui/main.o $(O)/libcli.a $(O)/libmodels.a $(O)/libcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(O)/mkdemo: $(O)/models/mkdemo.o $(O)/libmodels.a $(O)/libcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# A test binary links the libraries of its own layer and those below it, and cmocka.
+$(O)/tests/core/%: $(O)/tests/core/%.o $(O)/libcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka $(HOST_LIBS)
+
+$(O)/tests/models/%: $(O)/tests/models/%.o $(O)/libmodels.a $(O)/libcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka $(HOST_LIBS)
+
+$(O)/tests/tui/%: $(O)/tests/tui/%.o $(O)/libcli.a $(O)/libmodels.a $(O)/libcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka $(HOST_LIBS)
+
+build/tinysim: $(O)/tinysim
+	$(Q)mkdir -p build && ln -sf $(patsubst build/%,%,$(O))/tinysim build/tinysim
+ifeq ($(O),build/host)
+all: build/tinysim
+endif
+
+# ------------------------------------------------------------------ set-up
+deps:
+	$(Q)scripts/install-deps.sh
+
+# ------------------------------------------------------------------ tests
+# test-run runs every test binary; each prints its own cmocka summary. SHARED points tests
+# at ../shared (absent on a fresh clone: those tests skip with a message).
+SHARED ?= ../shared
+export TINYSIM_SHARED := $(abspath $(SHARED))
+export TINYSIM_BIN := $(abspath $(O)/tinysim)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory test-run
+	$(Q)$(MAKE) --no-print-directory test-asan
+
+test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo
+	$(Q)fail=0; for t in $(TEST_BIN); do \
+		printf '== %s\n' "$$t"; "$$t" || fail=1; \
+	done; \
+	printf '== tests/cli.sh\n'; tests/cli.sh $(O)/tinysim || fail=1; \
+	printf '== tests/models/demo_reproducible.sh\n'; tests/models/demo_reproducible.sh $(O)/mkdemo || fail=1; \
+	if [ $$fail -ne 0 ]; then echo "FAILED ($(O))"; exit 1; fi; echo "all tests passed ($(O))"
+
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+test-asan:
+	$(Q)$(MAKE) --no-print-directory O=build/asan SANFLAGS="$(SAN)" OPT="-O1 -g" \
+		ASAN_OPTIONS=detect_leaks=1 test-run
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(O)/tinysim inspect models/demo/kws_demo.tflite
+
+demo-models: $(O)/mkdemo
+	$(Q)$(O)/mkdemo models/demo
+
+# ------------------------------------------------------------------ cross builds of the core
+# name:gcc flags. The core must build warning-free for every Cortex-M the simulator targets.
+CPUS := cortex-m0plus:-mcpu=cortex-m0plus%-mfloat-abi=soft \
+        cortex-m3:-mcpu=cortex-m3%-mfloat-abi=soft \
+        cortex-m4f:-mcpu=cortex-m4%-mfpu=fpv4-sp-d16%-mfloat-abi=hard \
+        cortex-m7:-mcpu=cortex-m7%-mfpu=fpv5-d16%-mfloat-abi=hard \
+        cortex-m33:-mcpu=cortex-m33%-mfpu=fpv5-sp-d16%-mfloat-abi=hard
+CROSS_CFLAGS := $(CSTD) -Os -g -mthumb -ffreestanding -fno-strict-aliasing -fno-common -ffunction-sections \
+                -fdata-sections $(WARN) -Werror -Wdouble-promotion
+
+define cross_rules
+$(1)_FLAGS := $(subst %, ,$(2))
+$(1)_OBJ := $$(patsubst %.c,build/$(1)/%.o,$$(CORE_SRC))
+build/$(1)/%.o: %.c
+	$$(call msg,CC,$(1)/$$<)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CROSS)gcc $$($(1)_FLAGS) $$(CROSS_CFLAGS) -I. -MMD -MP -c $$< -o $$@
+build/$(1)/libcore.a: $$($(1)_OBJ)
+	$$(call msg,AR,$$@)
+	$$(Q)rm -f $$@ && $$(CROSS)ar rcs $$@ $$^
+cross: build/$(1)/libcore.a
+-include $$($(1)_OBJ:.o=.d)
+endef
+$(foreach c,$(CPUS),$(eval $(call cross_rules,$(word 1,$(subst :, ,$(c))),$(word 2,$(subst :, ,$(c))))))
+
+clean:
+	rm -rf build
+
+-include $(CORE_OBJ:.o=.d) $(MODELS_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:%.c=$(O)/%.d) \
+         $(O)/models/mkdemo.d

@@ -1,0 +1,229 @@
+/*
+ * The int8 kernels of the inference core: TensorFlow Lite's quantized semantics, bit-exact
+ * with TFLite Micro's reference kernels. Freestanding C11: no allocation, no stdio, integer
+ * arithmetic only (QUANTIZE/DEQUANTIZE at a float model boundary are the only float code).
+ *
+ * Conventions (as CMSIS-NN's arm_nnfunctions.h):
+ * - Activation tensors are NHWC, int8, per-tensor quantized (scale, zero point).
+ * - Weights are int8, symmetric (zero point 0), per output channel quantized.
+ * - Bias is int32 with scale input_scale * weight_scale[c] and zero point 0; NULL means none.
+ * - `*_offset` fields hold -zero_point for inputs and +zero_point for outputs, as TFLite does.
+ * - Multipliers are Q31 in [2^30, 2^31) (or 0) and shifts TFLite's signed exponents
+ *   (positive: left), as computed on the host by models/qparams.c.
+ * - act_min/act_max are the int8 clamp range after the fused activation (RELU, RELU6, ...).
+ * - The caller (the interpreter, after the loader validated the model) guarantees that the
+ *   dimensions are consistent and the buffers large enough; kernels check the cheap
+ *   preconditions anyway and return NN_KERNEL_EARG instead of touching memory when one fails.
+ * - No kernel needs scratch memory; outputs must not alias inputs unless a kernel says so.
+ */
+#ifndef NN_KERNELS_H
+#define NN_KERNELS_H
+
+#include <stdint.h>
+
+typedef enum {
+    NN_KERNEL_OK = 0,
+    NN_KERNEL_EARG = 1 /* a precondition on the arguments failed */
+} nn_kernel_status;
+
+/* A 4-D shape, NHWC. Lower-rank tensors are right-aligned into it: [1,1,N,C] etc. */
+typedef struct {
+    int32_t n, h, w, c;
+} nn_dims;
+
+/* Per-output-channel requantization (or per-tensor when count == 1). */
+typedef struct {
+    const int32_t *multiplier; /* [count] */
+    const int32_t *shift;      /* [count] */
+    int32_t count;             /* number of channels, or 1 for per-tensor */
+} nn_quant;
+
+/* ---------------------------------------------------------------- convolutions */
+
+typedef struct {
+    int32_t input_offset;  /* -input zero point, in [-127, 128] */
+    int32_t output_offset; /* output zero point, in [-128, 127] */
+    int32_t stride_h, stride_w;     /* >= 1 */
+    int32_t dilation_h, dilation_w; /* >= 1 */
+    int32_t pad_h, pad_w;  /* padding before the first row/column (top/left), >= 0 */
+    int32_t depth_multiplier; /* depthwise only: output channels per input channel, >= 1 */
+    int32_t act_min, act_max; /* int8 clamp range, act_min <= act_max */
+} nn_conv_params;
+
+/*
+ * CONV_2D. input [N, H, W, C_in], filter [C_out, KH, KW, C_in] (filter_dims.n = C_out,
+ * .h = KH, .w = KW, .c = C_in), bias [C_out] or NULL, output [N, OH, OW, C_out].
+ * quant->count is C_out. TFLite's reference_integer_ops::ConvPerChannel.
+ * Grouped convolution as TFLite: filter_dims.c may be C_in / groups (groups dividing both
+ * C_in and C_out); output channel oc then reads the channels of group oc / (C_out / groups).
+ * EARG also when a shift is outside [-31, 30] or a multiplier negative (TFLite's range).
+ */
+nn_kernel_status nn_conv2d_s8(const nn_conv_params *p, const nn_quant *quant,
+                              const nn_dims *input_dims, const int8_t *input,
+                              const nn_dims *filter_dims, const int8_t *filter,
+                              const int32_t *bias,
+                              const nn_dims *output_dims, int8_t *output);
+
+/*
+ * DEPTHWISE_CONV_2D. input [N, H, W, C_in], filter [1, KH, KW, C_out] with
+ * C_out = C_in * depth_multiplier, bias [C_out] or NULL, output [N, OH, OW, C_out].
+ * TFLite's reference_integer_ops::DepthwiseConvPerChannel.
+ */
+nn_kernel_status nn_dwconv2d_s8(const nn_conv_params *p, const nn_quant *quant,
+                                const nn_dims *input_dims, const int8_t *input,
+                                const nn_dims *filter_dims, const int8_t *filter,
+                                const int32_t *bias,
+                                const nn_dims *output_dims, int8_t *output);
+
+/* ---------------------------------------------------------------- fully connected */
+
+typedef struct {
+    int32_t input_offset;   /* -input zero point */
+    int32_t weights_offset; /* -weights zero point (0 for symmetric int8 weights) */
+    int32_t output_offset;  /* output zero point */
+    int32_t act_min, act_max;
+} nn_fc_params;
+
+/*
+ * FULLY_CONNECTED. input [batches, accum_depth], weights [out_depth, accum_depth],
+ * bias [out_depth] or NULL, output [batches, out_depth]. quant->count is 1 (per-tensor)
+ * or out_depth (per-channel). TFLite's reference_integer_ops::FullyConnected.
+ */
+nn_kernel_status nn_fc_s8(const nn_fc_params *p, const nn_quant *quant,
+                          int32_t batches, int32_t accum_depth, int32_t out_depth,
+                          const int8_t *input, const int8_t *weights, const int32_t *bias,
+                          int8_t *output);
+
+/* ---------------------------------------------------------------- pooling */
+
+typedef struct {
+    int32_t stride_h, stride_w;
+    int32_t filter_h, filter_w;
+    int32_t pad_h, pad_w; /* top/left padding; padded positions are excluded from the window */
+    int32_t act_min, act_max;
+} nn_pool_params;
+
+/* AVERAGE_POOL_2D. input [N,H,W,C] -> output [N,OH,OW,C], same quantization in and out.
+ * Average rounds half away from zero, as reference_integer_ops::AveragePool. */
+nn_kernel_status nn_avgpool_s8(const nn_pool_params *p, const nn_dims *input_dims,
+                               const int8_t *input, const nn_dims *output_dims,
+                               int8_t *output);
+
+/* MAX_POOL_2D. As nn_avgpool_s8 with the maximum.
+ * Both pools return EARG when a window lies wholly in the padding (pad >= filter, or the
+ * last window starting past the input), which TFLite's SAME/VALID paddings never produce. */
+nn_kernel_status nn_maxpool_s8(const nn_pool_params *p, const nn_dims *input_dims,
+                               const int8_t *input, const nn_dims *output_dims,
+                               int8_t *output);
+
+/* ---------------------------------------------------------------- elementwise */
+
+typedef struct {
+    int32_t left_shift; /* 20 for int8 */
+    int32_t input1_offset, input1_multiplier, input1_shift;
+    int32_t input2_offset, input2_multiplier, input2_shift;
+    int32_t output_offset, output_multiplier, output_shift;
+    int32_t act_min, act_max;
+} nn_add_params;
+
+/*
+ * ADD with 4-D broadcasting: each of in1_dims/in2_dims either equals out_dims in a dimension
+ * or is 1 there. TFLite's reference_integer_ops::Add / BroadcastAdd4DSlow (int8).
+ */
+nn_kernel_status nn_add_s8(const nn_add_params *p,
+                           const nn_dims *in1_dims, const int8_t *in1,
+                           const nn_dims *in2_dims, const int8_t *in2,
+                           const nn_dims *out_dims, int8_t *out);
+
+typedef struct {
+    int32_t input1_offset, input2_offset;
+    int32_t output_offset, output_multiplier, output_shift;
+    int32_t act_min, act_max;
+} nn_mul_params;
+
+/* MUL with 4-D broadcasting as nn_add_s8. TFLite's reference_integer_ops::Mul (int8). */
+nn_kernel_status nn_mul_s8(const nn_mul_params *p,
+                           const nn_dims *in1_dims, const int8_t *in1,
+                           const nn_dims *in2_dims, const int8_t *in2,
+                           const nn_dims *out_dims, int8_t *out);
+
+/* ---------------------------------------------------------------- activations */
+
+typedef struct {
+    int32_t input_multiplier;
+    int32_t input_left_shift;
+    int32_t diff_min; /* <= 0 */
+} nn_softmax_params;
+
+/*
+ * SOFTMAX over the last dimension: `rows` rows of `depth` values. int8 in, int8 out with
+ * output scale 1/256 and zero point -128 (TFLite's requirement). TFLite's
+ * reference_ops::Softmax for int8 (gemmlowp fixed-point exp, 5 integer bits).
+ */
+nn_kernel_status nn_softmax_s8(const nn_softmax_params *p, int32_t rows, int32_t depth,
+                               const int8_t *input, int8_t *output);
+
+typedef struct {
+    int32_t input_zero_point;
+    int32_t input_range_radius;
+    int32_t input_multiplier;
+    int32_t input_left_shift;
+} nn_logistic_params;
+
+/* LOGISTIC, int8 in, int8 out with scale 1/256 and zero point -128.
+ * TFLite's reference_integer_ops::Logistic. Output may alias input. */
+nn_kernel_status nn_logistic_s8(const nn_logistic_params *p, int32_t size,
+                                const int8_t *input, int8_t *output);
+
+/* ---------------------------------------------------------------- data movement */
+
+/* PAD on a 4-D tensor: pad[d][0] before and pad[d][1] after dimension d (N,H,W,C order),
+ * all >= 0, filled with pad_value (normally the output zero point). output_dims must be
+ * input_dims grown by pad[d][0] + pad[d][1] in each dimension d. */
+nn_kernel_status nn_pad_s8(const nn_dims *input_dims, const int8_t *input,
+                           const int32_t pad[4][2], int8_t pad_value,
+                           const nn_dims *output_dims, int8_t *output);
+
+/*
+ * CONCATENATION along axis (0..3 of NHWC) of `count` inputs with identical quantization
+ * (the converter refuses others). output_dims must be the concatenated shape.
+ */
+nn_kernel_status nn_concat_s8(int32_t axis, int32_t count, const nn_dims *const input_dims[],
+                              const int8_t *const inputs[],
+                              const nn_dims *output_dims, int8_t *output);
+
+typedef struct {
+    int32_t input_zero_point;
+    int32_t output_zero_point;
+    int32_t multiplier; /* requantization from input to output scale with 1/num_elements
+                           folded in as TFLM does, so possibly below 2^30; see qp_mean_params */
+    int32_t shift;      /* in [-31, 31] */
+    int32_t axis_mask;  /* bit d set: reduce over dimension d of NHWC */
+} nn_mean_params;
+
+/*
+ * MEAN (keep_dims either way: output_dims has 1 in every reduced dimension and equals
+ * input_dims elsewhere). int8 in/out, TFLM's int8 mean semantics (its reference kernel uses
+ * reference_ops::QuantizedMeanOrSum for every axis combination).
+ */
+nn_kernel_status nn_mean_s8(const nn_mean_params *p, const nn_dims *input_dims,
+                            const int8_t *input, const nn_dims *output_dims, int8_t *output);
+
+/* ---------------------------------------------------------------- float boundary */
+
+/* QUANTIZE float32 -> int8: round(x / scale) + zero_point (ties away from zero, in float),
+ * clamped; +-inf saturate, NaN gives zero_point. scale > 0 and finite. */
+nn_kernel_status nn_quantize_f32_s8(int32_t size, const float *input, float scale,
+                                    int32_t zero_point, int8_t *output);
+
+/* QUANTIZE int8 -> int8 (requantize): (x - in_zp) * multiplier/shift + out_zp, clamped.
+ * shift in [-31, 22]. Output may alias input. */
+nn_kernel_status nn_requantize_s8(int32_t size, const int8_t *input, int32_t input_zero_point,
+                                  int32_t multiplier, int32_t shift, int32_t output_zero_point,
+                                  int8_t *output);
+
+/* DEQUANTIZE int8 -> float32: (x - zero_point) * scale. */
+nn_kernel_status nn_dequantize_s8_f32(int32_t size, const int8_t *input, float scale,
+                                      int32_t zero_point, float *output);
+
+#endif /* NN_KERNELS_H */

@@ -1,0 +1,884 @@
+/*
+ * The .tsm loader and the interpreter. The loader validates every field a hostile image
+ * could use to make the interpreter read or write out of bounds; the interpreter then trusts
+ * the tables and only dispatches to the kernels.
+ */
+#include <string.h>
+
+#include "nn_math.h"
+#include "nn_model.h"
+
+_Static_assert(sizeof(nn_tsm_header) == NN_TSM_HEADER_SIZE, "header layout");
+_Static_assert(sizeof(nn_tsm_tensor) == NN_TSM_TENSOR_SIZE, "tensor layout");
+_Static_assert(sizeof(nn_tsm_layer) == NN_TSM_LAYER_SIZE, "layer layout");
+_Static_assert(sizeof(float) == 4, "float32");
+
+/* ===================================================================== names */
+
+static const char *const status_names[NN_E_COUNT_] = {
+    [NN_OK] = "ok",
+    [NN_E_ALIGN] = "image not 4-byte aligned",
+    [NN_E_TRUNCATED] = "image truncated",
+    [NN_E_MAGIC] = "not a .tsm compiled model (bad magic)",
+    [NN_E_VERSION] = "unsupported .tsm format version",
+    [NN_E_CRC] = "checksum mismatch: corrupt image",
+    [NN_E_HEADER] = "header field out of range",
+    [NN_E_TENSOR] = "tensor record out of range",
+    [NN_E_LAYER] = "layer record or operand out of range",
+    [NN_E_PARAMS] = "layer parameter out of range",
+    [NN_E_ARENA] = "arena missing or too small",
+    [NN_E_KERNEL] = "kernel refused its arguments",
+};
+
+const char *nn_strerror(nn_status s)
+{
+    if ((unsigned)s >= NN_E_COUNT_)
+        return "unknown error";
+    return status_names[s];
+}
+
+static const char *const op_names[NN_OP_COUNT_] = {
+    [NN_OP_CONV_2D] = "CONV_2D",
+    [NN_OP_DEPTHWISE_CONV_2D] = "DEPTHWISE_CONV_2D",
+    [NN_OP_FULLY_CONNECTED] = "FULLY_CONNECTED",
+    [NN_OP_AVERAGE_POOL_2D] = "AVERAGE_POOL_2D",
+    [NN_OP_MAX_POOL_2D] = "MAX_POOL_2D",
+    [NN_OP_ADD] = "ADD",
+    [NN_OP_MUL] = "MUL",
+    [NN_OP_SOFTMAX] = "SOFTMAX",
+    [NN_OP_RESHAPE] = "RESHAPE",
+    [NN_OP_QUANTIZE] = "QUANTIZE",
+    [NN_OP_DEQUANTIZE] = "DEQUANTIZE",
+    [NN_OP_LOGISTIC] = "LOGISTIC",
+    [NN_OP_PAD] = "PAD",
+    [NN_OP_CONCATENATION] = "CONCATENATION",
+    [NN_OP_MEAN] = "MEAN",
+};
+
+const char *nn_op_name(uint32_t op)
+{
+    if (op == 0 || op >= NN_OP_COUNT_)
+        return "?";
+    return op_names[op];
+}
+
+/* ===================================================================== small helpers */
+
+static uint32_t type_size(uint32_t type)
+{
+    switch (type) {
+    case NN_T_INT8: return 1;
+    case NN_T_INT32: return 4;
+    case NN_T_FLOAT32: return 4;
+    default: return 0;
+    }
+}
+
+/* Right-align a tensor's dims into NHWC: [C] -> [1,1,1,C], [B,D] -> [1,1,B,D]. */
+static nn_dims dims4(const nn_tsm_tensor *t)
+{
+    int32_t d[4] = {1, 1, 1, 1};
+    uint32_t nd = t->ndims;
+    for (uint32_t i = 0; i < nd; i++)
+        d[4 - nd + i] = t->dims[i];
+    nn_dims r = {d[0], d[1], d[2], d[3]};
+    return r;
+}
+
+static int32_t dim_at(const nn_dims *d, uint32_t i)
+{
+    switch (i) {
+    case 0: return d->n;
+    case 1: return d->h;
+    case 2: return d->w;
+    default: return d->c;
+    }
+}
+
+static uint32_t elements(const nn_tsm_tensor *t)
+{
+    return t->size / type_size(t->type);
+}
+
+/* A positive, finite float32, checked on its bits (no float arithmetic on FPU-less cores). */
+static int float_positive_finite(float f)
+{
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return bits != 0 && bits < 0x7f800000u;
+}
+
+/* Is [off, off+len) inside [lo, hi)? Overflow-safe. */
+static int inside(uint32_t off, uint32_t len, uint32_t lo, uint32_t hi)
+{
+    return off >= lo && off <= hi && len <= hi - off;
+}
+
+/* ===================================================================== loader */
+
+typedef struct {
+    nn_model *m;
+    nn_error *err;
+    uint32_t data_lo, data_hi; /* the data section */
+} loader;
+
+static nn_status fail(loader *ld, nn_status s, int32_t layer, int32_t tensor,
+                      const char *field, uint32_t offset)
+{
+    if (ld->err) {
+        ld->err->status = s;
+        ld->err->layer = layer;
+        ld->err->tensor = tensor;
+        ld->err->field = field;
+        ld->err->offset = offset;
+    }
+    return s;
+}
+
+static int in_data(const loader *ld, uint32_t off, uint64_t len, uint32_t align)
+{
+    if (len > 0xffffffffu)
+        return 0;
+    return (off % align) == 0 && inside(off, (uint32_t)len, ld->data_lo, ld->data_hi);
+}
+
+static int valid_string(const nn_model *m, uint32_t off)
+{
+    return off < m->hdr->strings_size;
+}
+
+static nn_status check_header(loader *ld, const void *image, uint32_t size)
+{
+    nn_model *m = ld->m;
+    if (image == NULL || ((uintptr_t)image & 3u) != 0)
+        return fail(ld, NN_E_ALIGN, -1, -1, "image", 0);
+    if (size < NN_TSM_HEADER_SIZE)
+        return fail(ld, NN_E_TRUNCATED, -1, -1, "header", 0);
+    const nn_tsm_header *h = (const nn_tsm_header *)image;
+    m->image = (const uint8_t *)image;
+    m->size = size;
+    m->hdr = h;
+    if (h->magic != NN_TSM_MAGIC)
+        return fail(ld, NN_E_MAGIC, -1, -1, "magic", 0);
+    if (h->version != NN_TSM_VERSION)
+        return fail(ld, NN_E_VERSION, -1, -1, "version", 4);
+    if (h->header_size != NN_TSM_HEADER_SIZE)
+        return fail(ld, NN_E_HEADER, -1, -1, "header_size", 6);
+    if (h->total_size > size)
+        return fail(ld, NN_E_TRUNCATED, -1, -1, "total_size", 8);
+    if (h->total_size < NN_TSM_HEADER_SIZE)
+        return fail(ld, NN_E_HEADER, -1, -1, "total_size", 8);
+    if (nn_crc32(0, m->image + 16, h->total_size - 16) != h->crc32)
+        return fail(ld, NN_E_CRC, -1, -1, "crc32", 12);
+    if (h->flags != 0 || h->reserved[0] || h->reserved[1] || h->reserved[2])
+        return fail(ld, NN_E_HEADER, -1, -1, "flags", 16);
+    uint32_t end = h->total_size;
+    if (h->n_tensors == 0 || h->n_tensors > NN_MAX_TENSORS)
+        return fail(ld, NN_E_HEADER, -1, -1, "n_tensors", 20);
+    if ((h->tensors_off & 3u) ||
+        !inside(h->tensors_off, h->n_tensors * NN_TSM_TENSOR_SIZE, NN_TSM_HEADER_SIZE, end))
+        return fail(ld, NN_E_HEADER, -1, -1, "tensors_off", 24);
+    if (h->n_layers == 0 || h->n_layers > NN_MAX_LAYERS)
+        return fail(ld, NN_E_HEADER, -1, -1, "n_layers", 28);
+    if ((h->layers_off & 3u) ||
+        !inside(h->layers_off, h->n_layers * NN_TSM_LAYER_SIZE, NN_TSM_HEADER_SIZE, end))
+        return fail(ld, NN_E_HEADER, -1, -1, "layers_off", 32);
+    if ((h->data_off & 3u) || !inside(h->data_off, h->data_size, NN_TSM_HEADER_SIZE, end))
+        return fail(ld, NN_E_HEADER, -1, -1, "data_off", 36);
+    if (h->strings_size == 0 || !inside(h->strings_off, h->strings_size, NN_TSM_HEADER_SIZE, end) ||
+        m->image[h->strings_off + h->strings_size - 1] != 0 || m->image[h->strings_off] != 0)
+        return fail(ld, NN_E_HEADER, -1, -1, "strings_off", 44);
+    if (h->n_inputs == 0 || h->n_inputs > NN_MAX_IO)
+        return fail(ld, NN_E_HEADER, -1, -1, "n_inputs", 56);
+    if (h->n_outputs == 0 || h->n_outputs > NN_MAX_IO)
+        return fail(ld, NN_E_HEADER, -1, -1, "n_outputs", 58);
+    ld->data_lo = h->data_off;
+    ld->data_hi = h->data_off + h->data_size;
+    if (!in_data(ld, h->io_off, 2u * (h->n_inputs + h->n_outputs), 2))
+        return fail(ld, NN_E_HEADER, -1, -1, "io_off", 60);
+    if (!valid_string(m, h->name))
+        return fail(ld, NN_E_HEADER, -1, -1, "name", 64);
+    m->tensors = (const nn_tsm_tensor *)(m->image + h->tensors_off);
+    m->layers = (const nn_tsm_layer *)(m->image + h->layers_off);
+    return NN_OK;
+}
+
+static nn_status check_tensor(loader *ld, uint32_t i)
+{
+    const nn_model *m = ld->m;
+    const nn_tsm_tensor *t = &m->tensors[i];
+    uint32_t rec = m->hdr->tensors_off + i * NN_TSM_TENSOR_SIZE;
+    int32_t ti = (int32_t)i;
+    uint32_t es = type_size(t->type);
+    if (es == 0)
+        return fail(ld, NN_E_TENSOR, -1, ti, "type", rec);
+    if (t->ndims > 4)
+        return fail(ld, NN_E_TENSOR, -1, ti, "ndims", rec + 1);
+    if (t->flags != 0)
+        return fail(ld, NN_E_TENSOR, -1, ti, "flags", rec + 3);
+    uint64_t n = 1;
+    static const char *const dim_fields[4] = {"dims[0]", "dims[1]", "dims[2]", "dims[3]"};
+    for (uint32_t d = 0; d < 4; d++) {
+        if (d < t->ndims) {
+            if (t->dims[d] < 1 || t->dims[d] > NN_MAX_DIM)
+                return fail(ld, NN_E_TENSOR, -1, ti, dim_fields[d], rec + 4 + 4 * d);
+            n *= (uint64_t)t->dims[d];
+        } else if (t->dims[d] != 0) {
+            return fail(ld, NN_E_TENSOR, -1, ti, dim_fields[d], rec + 4 + 4 * d);
+        }
+    }
+    if (n * es != t->size)
+        return fail(ld, NN_E_TENSOR, -1, ti, "size", rec + 24);
+    if (t->storage == NN_S_ARENA) {
+        if ((t->offset & 3u) || !inside(t->offset, t->size, 0, m->hdr->arena_size))
+            return fail(ld, NN_E_TENSOR, -1, ti, "offset", rec + 20);
+    } else if (t->storage == NN_S_CONST) {
+        if (!in_data(ld, t->offset, t->size, es))
+            return fail(ld, NN_E_TENSOR, -1, ti, "offset", rec + 20);
+    } else {
+        return fail(ld, NN_E_TENSOR, -1, ti, "storage", rec + 2);
+    }
+    if (!valid_string(m, t->name))
+        return fail(ld, NN_E_TENSOR, -1, ti, "name", rec + 36);
+    if (t->nquant > NN_MAX_DIM || (t->nquant > 0 && !in_data(ld, t->quant_off, 4ull * t->nquant, 4)))
+        return fail(ld, NN_E_TENSOR, -1, ti, "quant_off", rec + 44);
+    return NN_OK;
+}
+
+/* ---- per-op checks. Each gets the layer, its operand tensors and its params. ---- */
+
+typedef struct {
+    uint32_t index, rec;              /* layer index, image offset of its record */
+    const nn_tsm_layer *l;
+    const nn_tsm_tensor *in[NN_MAX_LAYER_IO];
+    const nn_tsm_tensor *out;
+    const void *params;
+} layer_ctx;
+
+#define LFAIL(ld, c, s, field) fail((ld), (s), (int32_t)(c)->index, -1, (field), (c)->rec)
+
+static int int8_range(int32_t lo, int32_t hi)
+{
+    return lo >= -128 && hi <= 127 && lo <= hi;
+}
+
+static int mult_ok(int32_t mult, int32_t shift)
+{
+    return mult >= 0 && shift >= -31 && shift <= 30;
+}
+
+static int quant_arrays_ok(loader *ld, uint32_t mult_off, uint32_t shift_off, uint32_t count)
+{
+    if (!in_data(ld, mult_off, 4ull * count, 4) || !in_data(ld, shift_off, 4ull * count, 4))
+        return 0;
+    const int32_t *mult = (const int32_t *)(ld->m->image + mult_off);
+    const int32_t *shift = (const int32_t *)(ld->m->image + shift_off);
+    for (uint32_t i = 0; i < count; i++)
+        if (!mult_ok(mult[i], shift[i]))
+            return 0;
+    return 1;
+}
+
+static int is_int8(const nn_tsm_tensor *t)
+{
+    return t->type == NN_T_INT8;
+}
+
+static nn_status check_conv(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_conv *pc = c->params;
+    const nn_conv_params *p = &pc->p;
+    int dw = c->l->op == NN_OP_DEPTHWISE_CONV_2D;
+    const nn_tsm_tensor *in = c->in[0], *w = c->in[1], *b = c->in[2];
+    if (c->l->n_inputs != 3 || in == NULL || w == NULL)
+        return LFAIL(ld, c, NN_E_LAYER, "n_inputs");
+    if (!is_int8(in) || in->ndims != 4 || !is_int8(c->out) || c->out->ndims != 4)
+        return LFAIL(ld, c, NN_E_LAYER, "input/output type or rank");
+    if (!is_int8(w) || w->ndims != 4 || w->storage != NN_S_CONST)
+        return LFAIL(ld, c, NN_E_LAYER, "weights");
+    int32_t cout = c->out->dims[3];
+    if (in->dims[0] != c->out->dims[0])
+        return LFAIL(ld, c, NN_E_LAYER, "batch");
+    if (dw) {
+        if (w->dims[0] != 1 || w->dims[3] != cout || p->depth_multiplier < 1 ||
+            (int64_t)in->dims[3] * p->depth_multiplier != cout)
+            return LFAIL(ld, c, NN_E_PARAMS, "depth_multiplier");
+    } else if (w->dims[0] != cout || w->dims[3] != in->dims[3]) {
+        return LFAIL(ld, c, NN_E_LAYER, "weights shape");
+    }
+    if (b && (b->type != NN_T_INT32 || b->storage != NN_S_CONST || elements(b) != (uint32_t)cout))
+        return LFAIL(ld, c, NN_E_LAYER, "bias");
+    if (p->stride_h < 1 || p->stride_h > NN_MAX_STRIDE || p->stride_w < 1 ||
+        p->stride_w > NN_MAX_STRIDE)
+        return LFAIL(ld, c, NN_E_PARAMS, "stride");
+    if (p->dilation_h < 1 || p->dilation_h > NN_MAX_STRIDE || p->dilation_w < 1 ||
+        p->dilation_w > NN_MAX_STRIDE)
+        return LFAIL(ld, c, NN_E_PARAMS, "dilation");
+    if (p->pad_h < 0 || p->pad_h > (w->dims[1] - 1) * p->dilation_h || p->pad_w < 0 ||
+        p->pad_w > (w->dims[2] - 1) * p->dilation_w)
+        return LFAIL(ld, c, NN_E_PARAMS, "padding");
+    if (p->input_offset < -127 || p->input_offset > 128 || p->output_offset < -128 ||
+        p->output_offset > 127)
+        return LFAIL(ld, c, NN_E_PARAMS, "zero point");
+    if (!int8_range(p->act_min, p->act_max))
+        return LFAIL(ld, c, NN_E_PARAMS, "activation range");
+    if (!quant_arrays_ok(ld, pc->mult_off, pc->shift_off, (uint32_t)cout))
+        return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+    return NN_OK;
+}
+
+static nn_status check_fc(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_fc *pf = c->params;
+    const nn_tsm_tensor *in = c->in[0], *w = c->in[1], *b = c->in[2];
+    if (c->l->n_inputs != 3 || in == NULL || w == NULL)
+        return LFAIL(ld, c, NN_E_LAYER, "n_inputs");
+    if (!is_int8(in) || !is_int8(c->out))
+        return LFAIL(ld, c, NN_E_LAYER, "input/output type");
+    if (!is_int8(w) || w->ndims != 2 || w->storage != NN_S_CONST)
+        return LFAIL(ld, c, NN_E_LAYER, "weights");
+    uint32_t out_depth = (uint32_t)w->dims[0], accum = (uint32_t)w->dims[1];
+    if (elements(in) % accum != 0 ||
+        (uint64_t)(elements(in) / accum) * out_depth != elements(c->out))
+        return LFAIL(ld, c, NN_E_LAYER, "shape");
+    if (b && (b->type != NN_T_INT32 || b->storage != NN_S_CONST || elements(b) != out_depth))
+        return LFAIL(ld, c, NN_E_LAYER, "bias");
+    const nn_fc_params *p = &pf->p;
+    if (p->input_offset < -127 || p->input_offset > 128 || p->output_offset < -128 ||
+        p->output_offset > 127 || p->weights_offset < -127 || p->weights_offset > 128)
+        return LFAIL(ld, c, NN_E_PARAMS, "zero point");
+    if (!int8_range(p->act_min, p->act_max))
+        return LFAIL(ld, c, NN_E_PARAMS, "activation range");
+    if ((pf->quant_count != 1 && pf->quant_count != out_depth) ||
+        !quant_arrays_ok(ld, pf->mult_off, pf->shift_off, pf->quant_count))
+        return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+    return NN_OK;
+}
+
+static nn_status check_pool(loader *ld, const layer_ctx *c)
+{
+    const nn_pool_params *p = c->params;
+    const nn_tsm_tensor *in = c->in[0], *out = c->out;
+    if (c->l->n_inputs != 1 || !is_int8(in) || !is_int8(out) || in->ndims != 4 || out->ndims != 4)
+        return LFAIL(ld, c, NN_E_LAYER, "input/output type or rank");
+    if (in->dims[0] != out->dims[0] || in->dims[3] != out->dims[3])
+        return LFAIL(ld, c, NN_E_LAYER, "shape");
+    if (p->stride_h < 1 || p->stride_h > NN_MAX_STRIDE || p->stride_w < 1 ||
+        p->stride_w > NN_MAX_STRIDE)
+        return LFAIL(ld, c, NN_E_PARAMS, "stride");
+    if (p->filter_h < 1 || p->filter_h > NN_MAX_DIM || p->filter_w < 1 || p->filter_w > NN_MAX_DIM)
+        return LFAIL(ld, c, NN_E_PARAMS, "filter");
+    if (p->pad_h < 0 || p->pad_h >= p->filter_h || p->pad_w < 0 || p->pad_w >= p->filter_w)
+        return LFAIL(ld, c, NN_E_PARAMS, "padding");
+    /* Every window must see at least one input pixel (an average over none divides by 0). */
+    if ((int64_t)(out->dims[1] - 1) * p->stride_h - p->pad_h >= in->dims[1] ||
+        (int64_t)(out->dims[2] - 1) * p->stride_w - p->pad_w >= in->dims[2])
+        return LFAIL(ld, c, NN_E_PARAMS, "output shape");
+    if (!int8_range(p->act_min, p->act_max))
+        return LFAIL(ld, c, NN_E_PARAMS, "activation range");
+    return NN_OK;
+}
+
+/* Right-aligned 4-D broadcasting: each input dim equals the output's or is 1. */
+static int broadcastable(const nn_tsm_tensor *a, const nn_tsm_tensor *out)
+{
+    nn_dims da = dims4(a), dout = dims4(out);
+    for (uint32_t i = 0; i < 4; i++) {
+        int32_t x = dim_at(&da, i), o = dim_at(&dout, i);
+        if (x != o && x != 1)
+            return 0;
+    }
+    return 1;
+}
+
+static nn_status check_binary(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_tensor *a = c->in[0], *b = c->in[1];
+    if (c->l->n_inputs != 2 || a == NULL || b == NULL || !is_int8(a) || !is_int8(b) ||
+        !is_int8(c->out))
+        return LFAIL(ld, c, NN_E_LAYER, "operands");
+    if (!broadcastable(a, c->out) || !broadcastable(b, c->out))
+        return LFAIL(ld, c, NN_E_LAYER, "broadcast shape");
+    if (c->l->op == NN_OP_ADD) {
+        const nn_add_params *p = c->params;
+        if (p->left_shift < 0 || p->left_shift > 20 ||
+            !mult_ok(p->input1_multiplier, p->input1_shift) ||
+            !mult_ok(p->input2_multiplier, p->input2_shift) ||
+            !mult_ok(p->output_multiplier, p->output_shift) || p->input1_shift > 0 ||
+            p->input2_shift > 0)
+            return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+        if (p->input1_offset < -127 || p->input1_offset > 128 || p->input2_offset < -127 ||
+            p->input2_offset > 128 || p->output_offset < -128 || p->output_offset > 127)
+            return LFAIL(ld, c, NN_E_PARAMS, "zero point");
+        if (!int8_range(p->act_min, p->act_max))
+            return LFAIL(ld, c, NN_E_PARAMS, "activation range");
+    } else {
+        const nn_mul_params *p = c->params;
+        if (!mult_ok(p->output_multiplier, p->output_shift))
+            return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+        if (p->input1_offset < -127 || p->input1_offset > 128 || p->input2_offset < -127 ||
+            p->input2_offset > 128 || p->output_offset < -128 || p->output_offset > 127)
+            return LFAIL(ld, c, NN_E_PARAMS, "zero point");
+        if (!int8_range(p->act_min, p->act_max))
+            return LFAIL(ld, c, NN_E_PARAMS, "activation range");
+    }
+    return NN_OK;
+}
+
+static nn_status check_unary(loader *ld, const layer_ctx *c, uint32_t in_type, uint32_t out_type)
+{
+    const nn_tsm_tensor *in = c->in[0];
+    if (c->l->n_inputs != 1 || in == NULL || in->type != in_type || c->out->type != out_type)
+        return LFAIL(ld, c, NN_E_LAYER, "operand type");
+    if (elements(in) != elements(c->out))
+        return LFAIL(ld, c, NN_E_LAYER, "shape");
+    return NN_OK;
+}
+
+static nn_status check_activation(loader *ld, const layer_ctx *c)
+{
+    nn_status s = check_unary(ld, c, NN_T_INT8, NN_T_INT8);
+    if (s != NN_OK)
+        return s;
+    if (c->l->op == NN_OP_SOFTMAX) {
+        const nn_softmax_params *p = c->params;
+        if (c->in[0]->ndims < 1 || p->input_multiplier < 0 || p->input_left_shift < 0 ||
+            p->input_left_shift > 31 || p->diff_min > 0)
+            return LFAIL(ld, c, NN_E_PARAMS, "softmax parameters");
+    } else {
+        const nn_logistic_params *p = c->params;
+        if (p->input_zero_point < -128 || p->input_zero_point > 127 ||
+            p->input_range_radius < 0 || p->input_multiplier < 0 || p->input_left_shift < 0 ||
+            p->input_left_shift > 31)
+            return LFAIL(ld, c, NN_E_PARAMS, "logistic parameters");
+    }
+    return NN_OK;
+}
+
+static nn_status check_quant(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_quant *p = c->params;
+    nn_status s;
+    if (c->l->op == NN_OP_DEQUANTIZE)
+        s = check_unary(ld, c, NN_T_INT8, NN_T_FLOAT32);
+    else if (p->kind == 0)
+        s = check_unary(ld, c, NN_T_FLOAT32, NN_T_INT8);
+    else if (p->kind == 1)
+        s = check_unary(ld, c, NN_T_INT8, NN_T_INT8);
+    else
+        return LFAIL(ld, c, NN_E_PARAMS, "kind");
+    if (s != NN_OK)
+        return s;
+    if (p->zero_point < -128 || p->zero_point > 127 || p->input_zero_point < -128 ||
+        p->input_zero_point > 127)
+        return LFAIL(ld, c, NN_E_PARAMS, "zero point");
+    if (p->kind == 1 && c->l->op == NN_OP_QUANTIZE) {
+        if (!mult_ok(p->multiplier, p->shift))
+            return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+    } else if (!float_positive_finite(p->scale)) {
+        return LFAIL(ld, c, NN_E_PARAMS, "scale");
+    }
+    return NN_OK;
+}
+
+static nn_status check_pad(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_pad *p = c->params;
+    const nn_tsm_tensor *in = c->in[0];
+    if (c->l->n_inputs != 1 || in == NULL || !is_int8(in) || !is_int8(c->out) ||
+        in->ndims != c->out->ndims)
+        return LFAIL(ld, c, NN_E_LAYER, "operands");
+    nn_dims di = dims4(in), dout = dims4(c->out);
+    for (uint32_t d = 0; d < 4; d++) {
+        if (p->pad[d][0] < 0 || p->pad[d][1] < 0 || p->pad[d][0] > NN_MAX_DIM ||
+            p->pad[d][1] > NN_MAX_DIM ||
+            dim_at(&di, d) + p->pad[d][0] + p->pad[d][1] != dim_at(&dout, d))
+            return LFAIL(ld, c, NN_E_PARAMS, "paddings");
+    }
+    if (p->pad_value < -128 || p->pad_value > 127)
+        return LFAIL(ld, c, NN_E_PARAMS, "pad value");
+    return NN_OK;
+}
+
+static nn_status check_concat(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_concat *p = c->params;
+    if (p->axis < 0 || p->axis > 3)
+        return LFAIL(ld, c, NN_E_PARAMS, "axis");
+    if (!is_int8(c->out))
+        return LFAIL(ld, c, NN_E_LAYER, "output type");
+    nn_dims dout = dims4(c->out);
+    int64_t sum = 0;
+    for (uint32_t i = 0; i < c->l->n_inputs; i++) {
+        const nn_tsm_tensor *in = c->in[i];
+        if (in == NULL || !is_int8(in))
+            return LFAIL(ld, c, NN_E_LAYER, "inputs");
+        nn_dims di = dims4(in);
+        for (uint32_t d = 0; d < 4; d++)
+            if (d != (uint32_t)p->axis && dim_at(&di, d) != dim_at(&dout, d))
+                return LFAIL(ld, c, NN_E_LAYER, "input shape");
+        sum += dim_at(&di, (uint32_t)p->axis);
+    }
+    if (sum != dim_at(&dout, (uint32_t)p->axis))
+        return LFAIL(ld, c, NN_E_LAYER, "output shape");
+    return NN_OK;
+}
+
+static nn_status check_mean(loader *ld, const layer_ctx *c)
+{
+    const nn_mean_params *p = c->params;
+    const nn_tsm_tensor *in = c->in[0];
+    if (c->l->n_inputs != 1 || in == NULL || !is_int8(in) || !is_int8(c->out))
+        return LFAIL(ld, c, NN_E_LAYER, "operands");
+    if (p->axis_mask < 1 || p->axis_mask > 15)
+        return LFAIL(ld, c, NN_E_PARAMS, "axis_mask");
+    nn_dims di = dims4(in), dout;
+    /* The output may drop the reduced dims (keep_dims false): compare element counts and
+     * check the kept dims against the input. */
+    uint64_t kept = 1;
+    for (uint32_t d = 0; d < 4; d++)
+        if (!(p->axis_mask & (1 << d)))
+            kept *= (uint64_t)dim_at(&di, d);
+    if (kept != elements(c->out))
+        return LFAIL(ld, c, NN_E_LAYER, "output shape");
+    (void)dout;
+    if (p->input_zero_point < -128 || p->input_zero_point > 127 || p->output_zero_point < -128 ||
+        p->output_zero_point > 127 || !mult_ok(p->multiplier, p->shift))
+        return LFAIL(ld, c, NN_E_PARAMS, "quantization");
+    return NN_OK;
+}
+
+static uint32_t params_size_of(uint32_t op)
+{
+    switch (op) {
+    case NN_OP_CONV_2D:
+    case NN_OP_DEPTHWISE_CONV_2D: return sizeof(nn_tsm_conv);
+    case NN_OP_FULLY_CONNECTED: return sizeof(nn_tsm_fc);
+    case NN_OP_AVERAGE_POOL_2D:
+    case NN_OP_MAX_POOL_2D: return sizeof(nn_pool_params);
+    case NN_OP_ADD: return sizeof(nn_add_params);
+    case NN_OP_MUL: return sizeof(nn_mul_params);
+    case NN_OP_SOFTMAX: return sizeof(nn_softmax_params);
+    case NN_OP_LOGISTIC: return sizeof(nn_logistic_params);
+    case NN_OP_RESHAPE: return sizeof(nn_tsm_none);
+    case NN_OP_QUANTIZE:
+    case NN_OP_DEQUANTIZE: return sizeof(nn_tsm_quant);
+    case NN_OP_PAD: return sizeof(nn_tsm_pad);
+    case NN_OP_CONCATENATION: return sizeof(nn_tsm_concat);
+    case NN_OP_MEAN: return sizeof(nn_mean_params);
+    default: return 0;
+    }
+}
+
+static int arena_overlap(const nn_tsm_tensor *a, const nn_tsm_tensor *b)
+{
+    if (a->storage != NN_S_ARENA || b->storage != NN_S_ARENA)
+        return 0;
+    return a->offset < b->offset + b->size && b->offset < a->offset + a->size;
+}
+
+static nn_status check_layer(loader *ld, uint32_t i)
+{
+    const nn_model *m = ld->m;
+    layer_ctx c;
+    memset(&c, 0, sizeof c);
+    c.index = i;
+    c.rec = m->hdr->layers_off + i * NN_TSM_LAYER_SIZE;
+    c.l = &m->layers[i];
+    const nn_tsm_layer *l = c.l;
+    uint32_t expect = params_size_of(l->op);
+    if (expect == 0)
+        return LFAIL(ld, &c, NN_E_LAYER, "op");
+    if (l->n_inputs < 1 || l->n_inputs > NN_MAX_LAYER_IO || l->n_outputs != 1)
+        return LFAIL(ld, &c, NN_E_LAYER, "n_inputs/n_outputs");
+    if (!in_data(ld, l->io_off, 2u * (l->n_inputs + l->n_outputs), 2))
+        return LFAIL(ld, &c, NN_E_LAYER, "io_off");
+    if (l->params_size != expect || !in_data(ld, l->params_off, expect, 4))
+        return LFAIL(ld, &c, NN_E_LAYER, "params_off/params_size");
+    if (l->scratch_size != 0 || l->reserved[0] || l->reserved[1])
+        return LFAIL(ld, &c, NN_E_LAYER, "scratch_size");
+    if (!valid_string(m, l->name))
+        return LFAIL(ld, &c, NN_E_LAYER, "name");
+    const uint16_t *io = (const uint16_t *)(m->image + l->io_off);
+    int has_bias_slot = l->op == NN_OP_CONV_2D || l->op == NN_OP_DEPTHWISE_CONV_2D ||
+                        l->op == NN_OP_FULLY_CONNECTED;
+    for (uint32_t k = 0; k < l->n_inputs; k++) {
+        if (io[k] == NN_NO_TENSOR && has_bias_slot && k == 2)
+            continue;
+        if (io[k] >= m->hdr->n_tensors)
+            return LFAIL(ld, &c, NN_E_LAYER, "input index");
+        c.in[k] = &m->tensors[io[k]];
+    }
+    uint32_t o = io[l->n_inputs];
+    if (o >= m->hdr->n_tensors || m->tensors[o].storage != NN_S_ARENA)
+        return LFAIL(ld, &c, NN_E_LAYER, "output index");
+    c.out = &m->tensors[o];
+    for (uint32_t k = 0; k < l->n_inputs; k++) {
+        if (c.in[k] && arena_overlap(c.in[k], c.out) &&
+            !(l->op == NN_OP_RESHAPE && c.in[k]->offset == c.out->offset))
+            return LFAIL(ld, &c, NN_E_LAYER, "output overlaps an input in the arena");
+    }
+    c.params = m->image + l->params_off;
+    switch (l->op) {
+    case NN_OP_CONV_2D:
+    case NN_OP_DEPTHWISE_CONV_2D: return check_conv(ld, &c);
+    case NN_OP_FULLY_CONNECTED: return check_fc(ld, &c);
+    case NN_OP_AVERAGE_POOL_2D:
+    case NN_OP_MAX_POOL_2D: return check_pool(ld, &c);
+    case NN_OP_ADD:
+    case NN_OP_MUL: return check_binary(ld, &c);
+    case NN_OP_SOFTMAX:
+    case NN_OP_LOGISTIC: return check_activation(ld, &c);
+    case NN_OP_RESHAPE:
+        if (c.in[0] == NULL || c.in[0]->type != c.out->type || c.in[0]->size != c.out->size ||
+            l->n_inputs != 1)
+            return LFAIL(ld, &c, NN_E_LAYER, "reshape operands");
+        return NN_OK;
+    case NN_OP_QUANTIZE:
+    case NN_OP_DEQUANTIZE: return check_quant(ld, &c);
+    case NN_OP_PAD: return check_pad(ld, &c);
+    case NN_OP_CONCATENATION: return check_concat(ld, &c);
+    case NN_OP_MEAN: return check_mean(ld, &c);
+    default: return LFAIL(ld, &c, NN_E_LAYER, "op");
+    }
+}
+
+nn_status nn_model_load(nn_model *m, const void *image, uint32_t size, void *arena,
+                        uint32_t arena_size, nn_error *err)
+{
+    loader ld = {m, err, 0, 0};
+    memset(m, 0, sizeof *m);
+    nn_status s = check_header(&ld, image, size);
+    if (s != NN_OK)
+        goto bad;
+    for (uint32_t i = 0; i < m->hdr->n_tensors; i++)
+        if ((s = check_tensor(&ld, i)) != NN_OK)
+            goto bad;
+    const uint16_t *io = (const uint16_t *)(m->image + m->hdr->io_off);
+    for (uint32_t i = 0; i < (uint32_t)m->hdr->n_inputs + m->hdr->n_outputs; i++) {
+        if (io[i] >= m->hdr->n_tensors || m->tensors[io[i]].storage != NN_S_ARENA) {
+            s = fail(&ld, NN_E_HEADER, -1, io[i] < m->hdr->n_tensors ? io[i] : -1,
+                     "io tensor index", m->hdr->io_off + 2 * i);
+            goto bad;
+        }
+    }
+    for (uint32_t i = 0; i < m->hdr->n_layers; i++)
+        if ((s = check_layer(&ld, i)) != NN_OK)
+            goto bad;
+    if (arena != NULL) {
+        if (((uintptr_t)arena & 3u) != 0 || arena_size < m->hdr->arena_size) {
+            s = fail(&ld, NN_E_ARENA, -1, -1, "arena_size", 52);
+            goto bad;
+        }
+        m->arena = arena;
+        m->arena_size = arena_size;
+    }
+    if (err)
+        fail(&ld, NN_OK, -1, -1, "", 0);
+    return NN_OK;
+bad:
+    memset(m, 0, sizeof *m);
+    return s;
+}
+
+/* ===================================================================== accessors */
+
+uint32_t nn_layer_operand(const nn_model *m, uint32_t layer, uint32_t i)
+{
+    const uint16_t *io = (const uint16_t *)(m->image + m->layers[layer].io_off);
+    return io[i];
+}
+
+uint32_t nn_model_input(const nn_model *m, uint32_t i)
+{
+    return ((const uint16_t *)(m->image + m->hdr->io_off))[i];
+}
+
+uint32_t nn_model_output(const nn_model *m, uint32_t i)
+{
+    return ((const uint16_t *)(m->image + m->hdr->io_off))[m->hdr->n_inputs + i];
+}
+
+const void *nn_tensor_data(const nn_model *m, uint32_t t)
+{
+    const nn_tsm_tensor *x = &m->tensors[t];
+    if (x->storage == NN_S_CONST)
+        return m->image + x->offset;
+    return m->arena ? m->arena + x->offset : NULL;
+}
+
+const char *nn_string(const nn_model *m, uint32_t off)
+{
+    if (off >= m->hdr->strings_size)
+        return "";
+    return (const char *)(m->image + m->hdr->strings_off + off);
+}
+
+uint64_t nn_layer_macs(const nn_model *m, uint32_t layer)
+{
+    const nn_tsm_layer *l = &m->layers[layer];
+    const nn_tsm_tensor *out = &m->tensors[nn_layer_operand(m, layer, l->n_inputs)];
+    const nn_tsm_tensor *w;
+    switch (l->op) {
+    case NN_OP_CONV_2D:
+        w = &m->tensors[nn_layer_operand(m, layer, 1)];
+        return (uint64_t)elements(out) * (uint64_t)w->dims[1] * (uint64_t)w->dims[2] *
+               (uint64_t)w->dims[3];
+    case NN_OP_DEPTHWISE_CONV_2D:
+        w = &m->tensors[nn_layer_operand(m, layer, 1)];
+        return (uint64_t)elements(out) * (uint64_t)w->dims[1] * (uint64_t)w->dims[2];
+    case NN_OP_FULLY_CONNECTED:
+        w = &m->tensors[nn_layer_operand(m, layer, 1)];
+        return (uint64_t)elements(out) * (uint64_t)w->dims[1];
+    default:
+        return 0;
+    }
+}
+
+/* ===================================================================== interpreter */
+
+static void *tdata(nn_model *m, uint32_t t)
+{
+    const nn_tsm_tensor *x = &m->tensors[t];
+    if (x->storage == NN_S_CONST)
+        return (void *)(uintptr_t)(m->image + x->offset);
+    return m->arena + x->offset;
+}
+
+static nn_status run_kernel(nn_model *m, uint32_t li)
+{
+    const nn_tsm_layer *l = &m->layers[li];
+    const uint16_t *io = (const uint16_t *)(m->image + l->io_off);
+    const void *params = m->image + l->params_off;
+    const nn_tsm_tensor *in = &m->tensors[io[0]];
+    const nn_tsm_tensor *out = &m->tensors[io[l->n_inputs]];
+    nn_dims din = dims4(in), dout = dims4(out);
+    void *x = tdata(m, io[0]);
+    void *y = tdata(m, io[l->n_inputs]);
+    nn_kernel_status ks = NN_KERNEL_EARG;
+
+    switch (l->op) {
+    case NN_OP_CONV_2D:
+    case NN_OP_DEPTHWISE_CONV_2D: {
+        const nn_tsm_conv *p = params;
+        nn_dims dw = dims4(&m->tensors[io[1]]);
+        nn_quant q = {(const int32_t *)(m->image + p->mult_off),
+                      (const int32_t *)(m->image + p->shift_off), dout.c};
+        const int32_t *bias = io[2] == NN_NO_TENSOR ? NULL : tdata(m, io[2]);
+        if (l->op == NN_OP_CONV_2D)
+            ks = nn_conv2d_s8(&p->p, &q, &din, x, &dw, tdata(m, io[1]), bias, &dout, y);
+        else
+            ks = nn_dwconv2d_s8(&p->p, &q, &din, x, &dw, tdata(m, io[1]), bias, &dout, y);
+        break;
+    }
+    case NN_OP_FULLY_CONNECTED: {
+        const nn_tsm_fc *p = params;
+        const nn_tsm_tensor *w = &m->tensors[io[1]];
+        nn_quant q = {(const int32_t *)(m->image + p->mult_off),
+                      (const int32_t *)(m->image + p->shift_off), (int32_t)p->quant_count};
+        const int32_t *bias = io[2] == NN_NO_TENSOR ? NULL : tdata(m, io[2]);
+        int32_t accum = w->dims[1];
+        ks = nn_fc_s8(&p->p, &q, (int32_t)(elements(in) / (uint32_t)accum), accum, w->dims[0],
+                      x, tdata(m, io[1]), bias, y);
+        break;
+    }
+    case NN_OP_AVERAGE_POOL_2D:
+        ks = nn_avgpool_s8(params, &din, x, &dout, y);
+        break;
+    case NN_OP_MAX_POOL_2D:
+        ks = nn_maxpool_s8(params, &din, x, &dout, y);
+        break;
+    case NN_OP_ADD:
+    case NN_OP_MUL: {
+        nn_dims d2 = dims4(&m->tensors[io[1]]);
+        if (l->op == NN_OP_ADD)
+            ks = nn_add_s8(params, &din, x, &d2, tdata(m, io[1]), &dout, y);
+        else
+            ks = nn_mul_s8(params, &din, x, &d2, tdata(m, io[1]), &dout, y);
+        break;
+    }
+    case NN_OP_SOFTMAX: {
+        int32_t depth = in->dims[in->ndims - 1];
+        ks = nn_softmax_s8(params, (int32_t)(elements(in) / (uint32_t)depth), depth, x, y);
+        break;
+    }
+    case NN_OP_LOGISTIC:
+        ks = nn_logistic_s8(params, (int32_t)elements(in), x, y);
+        break;
+    case NN_OP_RESHAPE:
+        if (x != y)
+            memmove(y, x, in->size);
+        ks = NN_KERNEL_OK;
+        break;
+    case NN_OP_QUANTIZE: {
+        const nn_tsm_quant *p = params;
+        if (p->kind == 0)
+            ks = nn_quantize_f32_s8((int32_t)elements(in), x, p->scale, p->zero_point, y);
+        else
+            ks = nn_requantize_s8((int32_t)elements(in), x, p->input_zero_point, p->multiplier,
+                                  p->shift, p->zero_point, y);
+        break;
+    }
+    case NN_OP_DEQUANTIZE: {
+        const nn_tsm_quant *p = params;
+        ks = nn_dequantize_s8_f32((int32_t)elements(in), x, p->scale, p->zero_point, y);
+        break;
+    }
+    case NN_OP_PAD: {
+        const nn_tsm_pad *p = params;
+        ks = nn_pad_s8(&din, x, (const int32_t(*)[2])p->pad, (int8_t)p->pad_value, &dout, y);
+        break;
+    }
+    case NN_OP_CONCATENATION: {
+        const nn_tsm_concat *p = params;
+        nn_dims dims[NN_MAX_LAYER_IO];
+        const nn_dims *dptr[NN_MAX_LAYER_IO];
+        const int8_t *ptr[NN_MAX_LAYER_IO];
+        for (uint32_t k = 0; k < l->n_inputs; k++) {
+            dims[k] = dims4(&m->tensors[io[k]]);
+            dptr[k] = &dims[k];
+            ptr[k] = tdata(m, io[k]);
+        }
+        ks = nn_concat_s8(p->axis, l->n_inputs, dptr, ptr, &dout, y);
+        break;
+    }
+    case NN_OP_MEAN: {
+        /* The kernel sees the output with the reduced dims kept as 1. */
+        const nn_mean_params *p = params;
+        nn_dims dk = din;
+        if (p->axis_mask & 1) dk.n = 1;
+        if (p->axis_mask & 2) dk.h = 1;
+        if (p->axis_mask & 4) dk.w = 1;
+        if (p->axis_mask & 8) dk.c = 1;
+        ks = nn_mean_s8(p, &din, x, &dk, y);
+        break;
+    }
+    default:
+        break;
+    }
+    return ks == NN_KERNEL_OK ? NN_OK : NN_E_KERNEL;
+}
+
+nn_status nn_run_layer(nn_model *m, uint32_t layer)
+{
+    if (m->arena == NULL)
+        return NN_E_ARENA;
+    if (layer >= m->hdr->n_layers)
+        return NN_E_LAYER;
+    nn_probe_layer_begin(m, layer);
+    nn_status s = run_kernel(m, layer);
+    nn_probe_layer_end(m, layer);
+    return s;
+}
+
+nn_status nn_invoke(nn_model *m)
+{
+    if (m->arena == NULL)
+        return NN_E_ARENA;
+    nn_status s = NN_OK;
+    nn_probe_inference_begin(m);
+    for (uint32_t i = 0; i < m->hdr->n_layers && s == NN_OK; i++)
+        s = nn_run_layer(m, i);
+    nn_probe_inference_end(m);
+    return s;
+}

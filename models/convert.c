@@ -1,0 +1,1115 @@
+/*
+ * The .tflite -> .tsm converter: checks that the core can run the model, precomputes every
+ * kernel parameter (models/qparams.c), plans the activation arena and writes the image in the
+ * byte layout documented in core/nn_model.h.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/nn_model.h"
+#include "convert.h"
+#include "qparams.h"
+#include "util.h"
+
+/* ===================================================================== byte buffers */
+
+typedef struct {
+    uint8_t *p;
+    size_t len, cap;
+} bbuf;
+
+/* Reserve n zeroed bytes at an `align`-aligned position; returns their offset. */
+static size_t bb_alloc(bbuf *b, size_t n, size_t align)
+{
+    size_t off = (b->len + align - 1) & ~(align - 1);
+    if (off + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < off + n)
+            cap *= 2;
+        uint8_t *p = realloc(b->p, cap);
+        if (p == NULL)
+            abort();
+        b->p = p;
+        b->cap = cap;
+    }
+    memset(b->p + b->len, 0, off + n - b->len);
+    b->len = off + n;
+    return off;
+}
+
+static size_t bb_put(bbuf *b, const void *data, size_t n, size_t align)
+{
+    size_t off = bb_alloc(b, n, align);
+    if (n)
+        memcpy(b->p + off, data, n);
+    return off;
+}
+
+/* ===================================================================== conversion state */
+
+/* One layer as converted, before serialisation. */
+typedef struct {
+    uint32_t op;
+    int nin;
+    int in[NN_MAX_LAYER_IO]; /* tflite tensor indices; -1: omitted optional input */
+    int out;
+    union {
+        nn_tsm_conv conv;
+        nn_tsm_fc fc;
+        nn_pool_params pool;
+        nn_add_params add;
+        nn_mul_params mul;
+        nn_softmax_params softmax;
+        nn_logistic_params logistic;
+        nn_tsm_none none;
+        nn_tsm_pad pad;
+        nn_tsm_concat concat;
+        nn_tsm_quant quant;
+        nn_mean_params mean;
+    } p;
+    int nq;        /* per-channel multiplier count (conv, fc) */
+    int32_t *mult, *shift;
+} cv_layer;
+
+typedef struct {
+    const tfl_model *m;
+    char **cause;
+    cv_layer *layers;
+    int cur;       /* layer being converted, for messages */
+} cv_ctx;
+
+static void layers_free(cv_layer *layers, int n)
+{
+    if (layers == NULL)
+        return;
+    for (int i = 0; i < n; i++) {
+        free(layers[i].mult);
+        free(layers[i].shift);
+    }
+    free(layers);
+}
+
+/* The message prefix naming the current layer: "layer 3 (CONV_2D 'name')". */
+static int fail(cv_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(cv_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = mu_vasprintf(fmt, ap);
+    va_end(ap);
+    if (c->cur >= 0 && c->cur < c->m->nops) {
+        const tfl_op *op = &c->m->ops[c->cur];
+        const char *name = "";
+        if (op->noutputs > 0 && op->outputs[0] >= 0 && op->outputs[0] < c->m->ntensors)
+            name = c->m->tensors[op->outputs[0]].name;
+        *c->cause = mu_asprintf("layer %d (%s '%s'): %s", c->cur, tfl_op_name(op->builtin),
+                                name, msg);
+    } else {
+        *c->cause = mu_asprintf("%s", msg);
+    }
+    free(msg);
+    return -1;
+}
+
+static const tfl_tensor *T(cv_ctx *c, int i)
+{
+    return &c->m->tensors[i];
+}
+
+static uint64_t tensor_elements(const tfl_tensor *t)
+{
+    uint64_t n = 1;
+    for (int i = 0; i < t->ndims; i++)
+        n *= (uint64_t)(t->dims[i] > 0 ? t->dims[i] : 0);
+    return n;
+}
+
+static float tscale(const tfl_tensor *t)
+{
+    return t->nquant > 0 ? t->scale[0] : 0.0f;
+}
+
+static int32_t tzp(const tfl_tensor *t)
+{
+    return t->nquant > 0 ? (int32_t)t->zero_point[0] : 0;
+}
+
+/* Describe why a tensor's type is not what the int8 core runs. */
+static int bad_type(cv_ctx *c, int ti, const char *role, const char *want)
+{
+    const tfl_tensor *t = T(c, ti);
+    const char *hint = "";
+    if (t->type == TFL_FLOAT32)
+        hint = "; this looks like a float model: tinysim runs int8-quantized models "
+               "(convert with full-integer quantization)";
+    else if (t->type == TFL_INT16)
+        hint = "; int16 (16x8) quantized models are not supported, only int8";
+    else if (t->type == TFL_UINT8)
+        hint = "; uint8 (legacy asymmetric) quantization is not supported, only int8";
+    return fail(c, "%s tensor %d '%s' is %s, expected %s%s", role, ti, t->name,
+                tfl_type_name(t->type), want, hint);
+}
+
+/*
+ * Check an operand: present, of the given type, at most 4-D, and for int8 activations
+ * per-tensor quantized with a positive scale and an int8 zero point.
+ */
+static int need(cv_ctx *c, int ti, int type, const char *role)
+{
+    if (ti < 0)
+        return fail(c, "missing %s operand", role);
+    const tfl_tensor *t = T(c, ti);
+    if (t->type != type)
+        return bad_type(c, ti, role, tfl_type_name(type));
+    if (t->ndims > 4)
+        return fail(c, "%s tensor %d '%s' has %d dimensions; at most 4 are supported", role, ti,
+                    t->name, t->ndims);
+    for (int d = 0; d < t->ndims; d++)
+        if (t->dims[d] < 1 || t->dims[d] > NN_MAX_DIM)
+            return fail(c, "%s tensor %d '%s': dimension %d is %d (allowed 1..%d)", role, ti,
+                        t->name, d, (int)t->dims[d], NN_MAX_DIM);
+    if (type == TFL_INT8) {
+        if (t->nquant < 1)
+            return fail(c, "%s tensor %d '%s' is int8 without quantization parameters", role,
+                        ti, t->name);
+        for (int q = 0; q < t->nquant; q++)
+            if (!(t->scale[q] > 0.0f) || !isfinite(t->scale[q]))
+                return fail(c, "%s tensor %d '%s' has a non-positive scale %g", role, ti,
+                            t->name, (double)t->scale[q]);
+        if (t->zero_point[0] < -128 || t->zero_point[0] > 127)
+            return fail(c, "%s tensor %d '%s' has zero point %lld outside int8", role, ti,
+                        t->name, (long long)t->zero_point[0]);
+    }
+    return 0;
+}
+
+/* An int8 activation: as need(), and per-tensor quantized. */
+static int need_act(cv_ctx *c, int ti, const char *role)
+{
+    if (need(c, ti, TFL_INT8, role))
+        return -1;
+    if (T(c, ti)->nquant != 1)
+        return fail(c, "%s tensor %d '%s' is per-channel quantized; activations must be "
+                       "per-tensor", role, ti, T(c, ti)->name);
+    return 0;
+}
+
+/* A constant operand (weights, bias, paddings): has data of the size its shape needs. */
+static int need_const(cv_ctx *c, int ti, int type, const char *role)
+{
+    if (need(c, ti, type, role))
+        return -1;
+    const tfl_tensor *t = T(c, ti);
+    size_t es = type == TFL_INT8 ? 1 : 4;
+    if (t->data == NULL)
+        return fail(c, "%s tensor %d '%s' must be a constant (it has no data)", role, ti,
+                    t->name);
+    if (t->data_size != tensor_elements(t) * es)
+        return fail(c, "%s tensor %d '%s' holds %zu bytes, its shape needs %llu", role, ti,
+                    t->name, t->data_size, (unsigned long long)(tensor_elements(t) * es));
+    return 0;
+}
+
+static int act_range(cv_ctx *c, int act, int out, int32_t *lo, int32_t *hi)
+{
+    if (qp_activation_range(act, tscale(T(c, out)), tzp(T(c, out)), lo, hi) != 0)
+        return fail(c, "fused activation %d is not supported for int8 (use NONE, RELU, "
+                       "RELU_N1_TO_1 or RELU6)", act);
+    return 0;
+}
+
+/* Output size and top/left padding, as TFLite's ComputePaddingHeightWidth. */
+static int conv_geometry(cv_ctx *c, int padding, int in, int filter, int stride, int dil,
+                         int out_expected, const char *axis, int32_t *pad)
+{
+    int eff = (filter - 1) * dil + 1;
+    int out;
+    if (padding == TFL_PAD_SAME)
+        out = (in + stride - 1) / stride;
+    else if (padding == TFL_PAD_VALID)
+        out = (in - eff + stride) / stride;
+    else
+        return fail(c, "unknown padding type %d", padding);
+    if (out < 1 || out != out_expected)
+        return fail(c, "output %s is %d but %s padding with input %d, filter %d, stride %d, "
+                       "dilation %d gives %d", axis, out_expected,
+                    padding == TFL_PAD_SAME ? "SAME" : "VALID", in, filter, stride, dil, out);
+    int total = (out - 1) * stride + eff - in;
+    *pad = total > 0 ? total / 2 : 0;
+    return 0;
+}
+
+static int strides_ok(cv_ctx *c, int sh, int sw, int dh, int dw)
+{
+    if (sh < 1 || sw < 1 || sh > NN_MAX_STRIDE || sw > NN_MAX_STRIDE)
+        return fail(c, "stride %dx%d out of range 1..%d", sh, sw, NN_MAX_STRIDE);
+    if (dh < 1 || dw < 1 || dh > NN_MAX_STRIDE || dw > NN_MAX_STRIDE)
+        return fail(c, "dilation %dx%d out of range 1..%d", dh, dw, NN_MAX_STRIDE);
+    return 0;
+}
+
+/* Per-channel (or per-tensor) multipliers for conv / depthwise / FC. */
+static int channel_multipliers(cv_ctx *c, cv_layer *L, int in, int w, int out, int n)
+{
+    const tfl_tensor *tw = T(c, w);
+    if (tw->nquant != 1 && tw->nquant != n)
+        return fail(c, "weights tensor '%s' has %d scales for %d output channels", tw->name,
+                    tw->nquant, n);
+    for (int q = 0; q < tw->nquant; q++)
+        if (tw->zero_point[q] != 0 && L->op != NN_OP_FULLY_CONNECTED)
+            return fail(c, "weights tensor '%s' has a non-zero zero point; int8 weights must "
+                           "be symmetric", tw->name);
+    int nq = (L->op == NN_OP_FULLY_CONNECTED && tw->nquant == 1) ? 1 : n;
+    float *scales = malloc(sizeof(float) * (size_t)nq);
+    L->mult = malloc(sizeof(int32_t) * (size_t)nq);
+    L->shift = malloc(sizeof(int32_t) * (size_t)nq);
+    if (!scales || !L->mult || !L->shift)
+        abort();
+    for (int i = 0; i < nq; i++)
+        scales[i] = tw->scale[tw->nquant == 1 ? 0 : i];
+    L->nq = nq;
+    int r = qp_conv_multipliers(tscale(T(c, in)), scales, nq, tscale(T(c, out)), L->mult,
+                                L->shift);
+    free(scales);
+    if (r != 0)
+        return fail(c, "cannot compute requantization multipliers (bad scales)");
+    return 0;
+}
+
+/* ===================================================================== per-op conversion */
+
+static int op_conv(cv_ctx *c, const tfl_op *op, cv_layer *L, int depthwise)
+{
+    int in = op->inputs[0], w = op->inputs[1], b = op->ninputs > 2 ? op->inputs[2] : -1;
+    int out = op->outputs[0];
+    const tfl_options *o = &op->opt;
+    if (need_act(c, in, "input") || need_act(c, out, "output") ||
+        need_const(c, w, TFL_INT8, "weights"))
+        return -1;
+    if (b >= 0 && need_const(c, b, TFL_INT32, "bias"))
+        return -1;
+    const tfl_tensor *ti = T(c, in), *tw = T(c, w), *to = T(c, out);
+    if (ti->ndims != 4 || tw->ndims != 4 || to->ndims != 4)
+        return fail(c, "input, weights and output must be 4-D (NHWC)");
+    int cout = to->dims[3];
+    if (ti->dims[0] != to->dims[0])
+        return fail(c, "batch of input (%d) and output (%d) differ", (int)ti->dims[0],
+                    (int)to->dims[0]);
+    nn_conv_params *p = &L->p.conv.p;
+    if (depthwise) {
+        if (tw->dims[0] != 1 || tw->dims[3] != cout || cout % ti->dims[3] != 0)
+            return fail(c, "weights shape [%d,%d,%d,%d] does not fit %d input and %d output "
+                           "channels", (int)tw->dims[0], (int)tw->dims[1], (int)tw->dims[2],
+                        (int)tw->dims[3], (int)ti->dims[3], cout);
+        p->depth_multiplier = cout / ti->dims[3];
+    } else {
+        if (tw->dims[0] != cout || tw->dims[3] != ti->dims[3])
+            return fail(c, "weights shape [%d,%d,%d,%d] does not fit %d input and %d output "
+                           "channels", (int)tw->dims[0], (int)tw->dims[1], (int)tw->dims[2],
+                        (int)tw->dims[3], (int)ti->dims[3], cout);
+        p->depth_multiplier = 1;
+    }
+    if (b >= 0 && tensor_elements(T(c, b)) != (uint64_t)cout)
+        return fail(c, "bias has %llu values for %d output channels",
+                    (unsigned long long)tensor_elements(T(c, b)), cout);
+    if (strides_ok(c, o->stride_h, o->stride_w, o->dilation_h, o->dilation_w))
+        return -1;
+    p->stride_h = o->stride_h;
+    p->stride_w = o->stride_w;
+    p->dilation_h = o->dilation_h;
+    p->dilation_w = o->dilation_w;
+    if (conv_geometry(c, o->padding, ti->dims[1], tw->dims[1], o->stride_h, o->dilation_h,
+                      to->dims[1], "height", &p->pad_h) ||
+        conv_geometry(c, o->padding, ti->dims[2], tw->dims[2], o->stride_w, o->dilation_w,
+                      to->dims[2], "width", &p->pad_w))
+        return -1;
+    p->input_offset = -tzp(ti);
+    p->output_offset = tzp(to);
+    if (act_range(c, o->fused_activation, out, &p->act_min, &p->act_max))
+        return -1;
+    L->op = depthwise ? NN_OP_DEPTHWISE_CONV_2D : NN_OP_CONV_2D;
+    L->nin = 3;
+    L->in[0] = in;
+    L->in[1] = w;
+    L->in[2] = b;
+    return channel_multipliers(c, L, in, w, out, cout);
+}
+
+static int op_fc(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], w = op->inputs[1], b = op->ninputs > 2 ? op->inputs[2] : -1;
+    int out = op->outputs[0];
+    if (need_act(c, in, "input") || need_act(c, out, "output") ||
+        need_const(c, w, TFL_INT8, "weights"))
+        return -1;
+    if (b >= 0 && need_const(c, b, TFL_INT32, "bias"))
+        return -1;
+    if (op->opt.weights_format != 0)
+        return fail(c, "shuffled weights format %d is not supported", op->opt.weights_format);
+    const tfl_tensor *tw = T(c, w);
+    if (tw->ndims != 2)
+        return fail(c, "weights must be 2-D [out, in], not %d-D", tw->ndims);
+    uint64_t accum = (uint64_t)tw->dims[1], nout = (uint64_t)tw->dims[0];
+    uint64_t nin = tensor_elements(T(c, in));
+    if (nin % accum != 0 || (nin / accum) * nout != tensor_elements(T(c, out)))
+        return fail(c, "input of %llu values, weights [%llu,%llu] and output of %llu values do "
+                       "not match", (unsigned long long)nin, (unsigned long long)nout,
+                    (unsigned long long)accum, (unsigned long long)tensor_elements(T(c, out)));
+    if (b >= 0 && tensor_elements(T(c, b)) != nout)
+        return fail(c, "bias has %llu values for %llu outputs",
+                    (unsigned long long)tensor_elements(T(c, b)), (unsigned long long)nout);
+    nn_fc_params *p = &L->p.fc.p;
+    p->input_offset = -tzp(T(c, in));
+    p->weights_offset = -tzp(tw);
+    p->output_offset = tzp(T(c, out));
+    if (act_range(c, op->opt.fused_activation, out, &p->act_min, &p->act_max))
+        return -1;
+    L->op = NN_OP_FULLY_CONNECTED;
+    L->nin = 3;
+    L->in[0] = in;
+    L->in[1] = w;
+    L->in[2] = b;
+    if (channel_multipliers(c, L, in, w, out, (int)nout))
+        return -1;
+    L->p.fc.quant_count = (uint32_t)L->nq;
+    return 0;
+}
+
+static int op_pool(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    const tfl_options *o = &op->opt;
+    if (need_act(c, in, "input") || need_act(c, out, "output"))
+        return -1;
+    const tfl_tensor *ti = T(c, in), *to = T(c, out);
+    if (ti->ndims != 4 || to->ndims != 4 || ti->dims[0] != to->dims[0] ||
+        ti->dims[3] != to->dims[3])
+        return fail(c, "input and output must be 4-D with the same batch and channels");
+    if (tscale(ti) != tscale(to) || tzp(ti) != tzp(to))
+        return fail(c, "input and output quantization differ (scale %g/%g, zero point %d/%d); "
+                       "int8 pooling keeps the input's", (double)tscale(ti), (double)tscale(to),
+                    (int)tzp(ti), (int)tzp(to));
+    if (o->filter_h < 1 || o->filter_w < 1 || o->filter_h > NN_MAX_DIM ||
+        o->filter_w > NN_MAX_DIM)
+        return fail(c, "filter %dx%d out of range", o->filter_h, o->filter_w);
+    if (strides_ok(c, o->stride_h, o->stride_w, 1, 1))
+        return -1;
+    nn_pool_params *p = &L->p.pool;
+    p->stride_h = o->stride_h;
+    p->stride_w = o->stride_w;
+    p->filter_h = o->filter_h;
+    p->filter_w = o->filter_w;
+    if (conv_geometry(c, o->padding, ti->dims[1], o->filter_h, o->stride_h, 1, to->dims[1],
+                      "height", &p->pad_h) ||
+        conv_geometry(c, o->padding, ti->dims[2], o->filter_w, o->stride_w, 1, to->dims[2],
+                      "width", &p->pad_w))
+        return -1;
+    if (act_range(c, o->fused_activation, out, &p->act_min, &p->act_max))
+        return -1;
+    L->op = nnop;
+    L->nin = 1;
+    L->in[0] = in;
+    return 0;
+}
+
+/* Right-aligned broadcasting of a into out (each dim equal or 1), at most 4-D. */
+static int broadcasts(const tfl_tensor *a, const tfl_tensor *out)
+{
+    if (a->ndims > out->ndims)
+        return 0;
+    for (int i = 0; i < a->ndims; i++) {
+        int32_t x = a->dims[a->ndims - 1 - i], o = out->dims[out->ndims - 1 - i];
+        if (x != o && x != 1)
+            return 0;
+    }
+    return 1;
+}
+
+static int op_binary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
+{
+    int a = op->inputs[0], b = op->inputs[1], out = op->outputs[0];
+    if (need_act(c, a, "input1") || need_act(c, b, "input2") || need_act(c, out, "output"))
+        return -1;
+    if (!broadcasts(T(c, a), T(c, out)) || !broadcasts(T(c, b), T(c, out)))
+        return fail(c, "input shapes do not broadcast to the output shape");
+    int r;
+    if (nnop == NN_OP_ADD)
+        r = qp_add_params(tscale(T(c, a)), tzp(T(c, a)), tscale(T(c, b)), tzp(T(c, b)),
+                          tscale(T(c, out)), tzp(T(c, out)), op->opt.fused_activation, &L->p.add);
+    else
+        r = qp_mul_params(tscale(T(c, a)), tzp(T(c, a)), tscale(T(c, b)), tzp(T(c, b)),
+                          tscale(T(c, out)), tzp(T(c, out)), op->opt.fused_activation, &L->p.mul);
+    if (r != 0)
+        return fail(c, "cannot compute parameters (bad scales or unsupported fused activation "
+                       "%d)", op->opt.fused_activation);
+    L->op = nnop;
+    L->nin = 2;
+    L->in[0] = a;
+    L->in[1] = b;
+    return 0;
+}
+
+static int need_same_elements(cv_ctx *c, int in, int out)
+{
+    if (tensor_elements(T(c, in)) != tensor_elements(T(c, out)))
+        return fail(c, "input has %llu values, output %llu",
+                    (unsigned long long)tensor_elements(T(c, in)),
+                    (unsigned long long)tensor_elements(T(c, out)));
+    return 0;
+}
+
+/* int8 SOFTMAX and LOGISTIC outputs must have scale 1/256 and zero point -128. */
+static int need_prob_output(cv_ctx *c, int out)
+{
+    const tfl_tensor *t = T(c, out);
+    if (tzp(t) != -128 || fabs((double)tscale(t) - 1.0 / 256) > 1e-6 / 256)
+        return fail(c, "int8 output must have scale 1/256 and zero point -128 (has %g, %d)",
+                    (double)tscale(t), (int)tzp(t));
+    return 0;
+}
+
+static int op_activation(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    if (need_act(c, in, "input") || need_act(c, out, "output") ||
+        need_same_elements(c, in, out) || need_prob_output(c, out))
+        return -1;
+    if (T(c, in)->ndims < 1)
+        return fail(c, "input must have at least one dimension");
+    int r;
+    if (nnop == NN_OP_SOFTMAX)
+        r = qp_softmax_params(tscale(T(c, in)), op->opt.beta, &L->p.softmax);
+    else
+        r = qp_logistic_params(tscale(T(c, in)), tzp(T(c, in)), &L->p.logistic);
+    if (r != 0)
+        return fail(c, "cannot compute parameters from input scale %g",
+                    (double)tscale(T(c, in)));
+    L->op = nnop;
+    L->nin = 1;
+    L->in[0] = in;
+    return 0;
+}
+
+static int op_reshape(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    if (need_act(c, in, "input") || need_act(c, out, "output") || need_same_elements(c, in, out))
+        return -1;
+    if (tscale(T(c, in)) != tscale(T(c, out)) || tzp(T(c, in)) != tzp(T(c, out)))
+        return fail(c, "input and output quantization differ");
+    L->op = NN_OP_RESHAPE;
+    L->nin = 1;
+    L->in[0] = in;
+    return 0;
+}
+
+static int op_quantize(cv_ctx *c, const tfl_op *op, cv_layer *L, int builtin)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    nn_tsm_quant *p = &L->p.quant;
+    if (builtin == TFL_OP_DEQUANTIZE) {
+        if (need_act(c, in, "input") || need(c, out, TFL_FLOAT32, "output"))
+            return -1;
+        p->kind = 0;
+        p->scale = tscale(T(c, in));
+        p->zero_point = tzp(T(c, in));
+        L->op = NN_OP_DEQUANTIZE;
+    } else if (T(c, in)->type == TFL_FLOAT32) {
+        if (need(c, in, TFL_FLOAT32, "input") || need_act(c, out, "output"))
+            return -1;
+        p->kind = 0;
+        p->scale = tscale(T(c, out));
+        p->zero_point = tzp(T(c, out));
+        L->op = NN_OP_QUANTIZE;
+    } else {
+        if (need_act(c, in, "input") || need_act(c, out, "output"))
+            return -1;
+        p->kind = 1;
+        p->input_zero_point = tzp(T(c, in));
+        p->zero_point = tzp(T(c, out));
+        if (qp_requantize_params(tscale(T(c, in)), tscale(T(c, out)), &p->multiplier, &p->shift))
+            return fail(c, "cannot compute the requantization multiplier");
+        L->op = NN_OP_QUANTIZE;
+    }
+    if (need_same_elements(c, in, out))
+        return -1;
+    L->nin = 1;
+    L->in[0] = in;
+    return 0;
+}
+
+/* Read a small constant int32 operand (PAD paddings, MEAN axes). */
+static const int32_t *const_i32(cv_ctx *c, int ti, const char *role, uint64_t *n)
+{
+    if (need_const(c, ti, TFL_INT32, role))
+        return NULL;
+    *n = tensor_elements(T(c, ti));
+    return (const int32_t *)(const void *)T(c, ti)->data;
+}
+
+static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    uint64_t n;
+    if (need_act(c, in, "input") || need_act(c, out, "output"))
+        return -1;
+    if (op->ninputs < 2)
+        return fail(c, "missing paddings operand");
+    const int32_t *pads = const_i32(c, op->inputs[1], "paddings", &n);
+    if (pads == NULL)
+        return -1;
+    const tfl_tensor *ti = T(c, in), *to = T(c, out);
+    if (n != 2u * (uint64_t)ti->ndims || ti->ndims != to->ndims)
+        return fail(c, "paddings have %llu values for a %d-D input", (unsigned long long)n,
+                    ti->ndims);
+    if (tscale(ti) != tscale(to) || tzp(ti) != tzp(to))
+        return fail(c, "input and output quantization differ");
+    nn_tsm_pad *p = &L->p.pad;
+    int shift = 4 - ti->ndims;
+    for (int d = 0; d < ti->ndims; d++) {
+        int32_t before, after;
+        memcpy(&before, &pads[2 * d], 4);
+        memcpy(&after, &pads[2 * d + 1], 4);
+        if (before < 0 || after < 0 || (int64_t)ti->dims[d] + before + after != to->dims[d])
+            return fail(c, "padding %d,%d of dimension %d does not give the output shape",
+                        (int)before, (int)after, d);
+        p->pad[d + shift][0] = before;
+        p->pad[d + shift][1] = after;
+    }
+    p->pad_value = tzp(to);
+    L->op = NN_OP_PAD;
+    L->nin = 1;
+    L->in[0] = in;
+    return 0;
+}
+
+static int op_concat(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int out = op->outputs[0];
+    if (need_act(c, out, "output"))
+        return -1;
+    if (op->ninputs < 1 || op->ninputs > NN_MAX_LAYER_IO)
+        return fail(c, "%d inputs; 1..%d are supported", op->ninputs, NN_MAX_LAYER_IO);
+    const tfl_tensor *to = T(c, out);
+    int axis = op->opt.axis < 0 ? op->opt.axis + to->ndims : op->opt.axis;
+    if (axis < 0 || axis >= to->ndims)
+        return fail(c, "axis %d out of range for a %d-D output", op->opt.axis, to->ndims);
+    if (act_range(c, op->opt.fused_activation, out, &(int32_t){0}, &(int32_t){0}))
+        return -1;
+    if (op->opt.fused_activation != QP_ACT_NONE)
+        return fail(c, "a fused activation on CONCATENATION is not supported");
+    for (int i = 0; i < op->ninputs; i++) {
+        int ti = op->inputs[i];
+        if (need_act(c, ti, "input"))
+            return -1;
+        if (T(c, ti)->ndims != to->ndims)
+            return fail(c, "input %d has rank %d, output %d", i, T(c, ti)->ndims, to->ndims);
+        if (tscale(T(c, ti)) != tscale(to) || tzp(T(c, ti)) != tzp(to))
+            return fail(c, "input %d quantization differs from the output's; int8 "
+                           "concatenation needs identical scales and zero points", i);
+        L->in[i] = ti;
+    }
+    L->p.concat.axis = axis + 4 - to->ndims;
+    L->op = NN_OP_CONCATENATION;
+    L->nin = op->ninputs;
+    return 0;
+}
+
+static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    uint64_t n;
+    if (need_act(c, in, "input") || need_act(c, out, "output"))
+        return -1;
+    if (op->ninputs < 2)
+        return fail(c, "missing axis operand");
+    const int32_t *axes = const_i32(c, op->inputs[1], "axis", &n);
+    if (axes == NULL)
+        return -1;
+    const tfl_tensor *ti = T(c, in);
+    int32_t mask = 0;
+    uint64_t reduced = 1;
+    for (uint64_t i = 0; i < n; i++) {
+        int32_t a;
+        memcpy(&a, &axes[i], 4);
+        if (a < 0)
+            a += ti->ndims;
+        if (a < 0 || a >= ti->ndims)
+            return fail(c, "axis %d out of range for a %d-D input", (int)a, ti->ndims);
+        int bit = 1 << (a + 4 - ti->ndims);
+        if (!(mask & bit))
+            reduced *= (uint64_t)ti->dims[a];
+        mask |= bit;
+    }
+    if (mask == 0)
+        return fail(c, "no axis to reduce");
+    if (tensor_elements(ti) / reduced != tensor_elements(T(c, out)))
+        return fail(c, "output has %llu values, reducing gives %llu",
+                    (unsigned long long)tensor_elements(T(c, out)),
+                    (unsigned long long)(tensor_elements(ti) / reduced));
+    if (qp_mean_params(tscale(ti), tzp(ti), tscale(T(c, out)), tzp(T(c, out)), (int32_t)reduced,
+                       &L->p.mean))
+        return fail(c, "cannot compute the requantization multiplier");
+    L->p.mean.axis_mask = mask;
+    L->op = NN_OP_MEAN;
+    L->nin = 1;
+    L->in[0] = in;
+    return 0;
+}
+
+static const char supported_ops[] =
+    "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, "
+    "FULLY_CONNECTED, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RESHAPE, SOFTMAX, SQUEEZE";
+
+static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    if (op->noutputs != 1 || op->outputs[0] < 0)
+        return fail(c, "%d outputs; exactly one is supported", op->noutputs);
+    if (op->ninputs < 1 || op->inputs[0] < 0)
+        return fail(c, "missing input operand");
+    L->out = op->outputs[0];
+    for (int i = 0; i < NN_MAX_LAYER_IO; i++)
+        L->in[i] = -1;
+    int min_in = 1;
+    switch (op->builtin) {
+    case TFL_OP_CONV_2D:
+    case TFL_OP_DEPTHWISE_CONV_2D:
+    case TFL_OP_FULLY_CONNECTED:
+    case TFL_OP_ADD:
+    case TFL_OP_MUL: min_in = 2; break;
+    default: break;
+    }
+    if (op->ninputs < min_in || op->inputs[min_in - 1] < 0)
+        return fail(c, "needs %d inputs, has %d", min_in, op->ninputs);
+    if (!op->has_options) {
+        switch (op->builtin) {
+        case TFL_OP_CONV_2D:
+        case TFL_OP_DEPTHWISE_CONV_2D:
+        case TFL_OP_AVERAGE_POOL_2D:
+        case TFL_OP_MAX_POOL_2D:
+        case TFL_OP_CONCATENATION:
+            return fail(c, "builtin options missing");
+        default: break;
+        }
+    }
+    switch (op->builtin) {
+    case TFL_OP_CONV_2D: return op_conv(c, op, L, 0);
+    case TFL_OP_DEPTHWISE_CONV_2D: return op_conv(c, op, L, 1);
+    case TFL_OP_FULLY_CONNECTED: return op_fc(c, op, L);
+    case TFL_OP_AVERAGE_POOL_2D: return op_pool(c, op, L, NN_OP_AVERAGE_POOL_2D);
+    case TFL_OP_MAX_POOL_2D: return op_pool(c, op, L, NN_OP_MAX_POOL_2D);
+    case TFL_OP_ADD: return op_binary(c, op, L, NN_OP_ADD);
+    case TFL_OP_MUL: return op_binary(c, op, L, NN_OP_MUL);
+    case TFL_OP_SOFTMAX: return op_activation(c, op, L, NN_OP_SOFTMAX);
+    case TFL_OP_LOGISTIC: return op_activation(c, op, L, NN_OP_LOGISTIC);
+    case TFL_OP_RESHAPE:
+    case TFL_OP_SQUEEZE: return op_reshape(c, op, L);
+    case TFL_OP_QUANTIZE:
+    case TFL_OP_DEQUANTIZE: return op_quantize(c, op, L, op->builtin);
+    case TFL_OP_PAD: return op_pad(c, op, L);
+    case TFL_OP_CONCATENATION: return op_concat(c, op, L);
+    case TFL_OP_MEAN: return op_mean(c, op, L);
+    case TFL_OP_CUSTOM:
+        return fail(c, "custom op '%s' is not supported; tinysim supports %s",
+                    op->custom_code ? op->custom_code : "", supported_ops);
+    default:
+        return fail(c, "op %s is not supported; tinysim supports %s", tfl_op_name(op->builtin),
+                    supported_ops);
+    }
+}
+
+/* ===================================================================== arena planning */
+
+typedef struct {
+    int idx;
+    uint32_t size;
+    int first;
+} plan_item;
+
+static int plan_cmp(const void *a, const void *b)
+{
+    const plan_item *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return x->idx - y->idx;
+}
+
+static int off_cmp(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b; /* pairs {offset, end} */
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static uint32_t align_up(uint32_t x, uint32_t a)
+{
+    return (x + a - 1) & ~(a - 1);
+}
+
+uint32_t cv_plan_arena(int n, const uint32_t *size, const int *first, const int *last,
+                       uint32_t *offset)
+{
+    plan_item *order = malloc(sizeof(plan_item) * (size_t)(n ? n : 1));
+    uint32_t *busy = malloc(sizeof(uint32_t) * 2 * (size_t)(n ? n : 1));
+    char *placed = calloc((size_t)(n ? n : 1), 1);
+    if (!order || !busy || !placed)
+        abort();
+    for (int i = 0; i < n; i++)
+        order[i] = (plan_item){i, size[i], first[i]};
+    qsort(order, (size_t)n, sizeof *order, plan_cmp);
+    uint32_t arena = 0;
+    for (int k = 0; k < n; k++) {
+        int t = order[k].idx;
+        int nb = 0;
+        for (int j = 0; j < n; j++) {
+            if (!placed[j] || first[j] > last[t] || first[t] > last[j])
+                continue;
+            busy[2 * nb] = offset[j];
+            busy[2 * nb + 1] = offset[j] + size[j];
+            nb++;
+        }
+        qsort(busy, (size_t)nb, 2 * sizeof(uint32_t), off_cmp);
+        uint32_t cand = 0;
+        for (int j = 0; j < nb; j++) {
+            if (cand + size[t] <= busy[2 * j])
+                break;
+            if (busy[2 * j + 1] > cand)
+                cand = align_up(busy[2 * j + 1], CV_ARENA_ALIGN);
+        }
+        offset[t] = cand;
+        placed[t] = 1;
+        if (cand + size[t] > arena)
+            arena = cand + size[t];
+    }
+    free(order);
+    free(busy);
+    free(placed);
+    return align_up(arena, CV_ARENA_ALIGN);
+}
+
+/* ===================================================================== serialisation */
+
+typedef struct {
+    int tfl;         /* tflite index */
+    int is_const;
+    uint32_t offset; /* arena offset or image offset */
+    int first, last; /* lifetime in layer steps (arena tensors) */
+} tmap_entry;
+
+static uint32_t put_string(bbuf *s, const char *str)
+{
+    if (str == NULL || *str == 0)
+        return 0;
+    return (uint32_t)bb_put(s, str, strlen(str) + 1, 1);
+}
+
+static uint8_t nn_type_of(int tfl_type)
+{
+    switch (tfl_type) {
+    case TFL_INT8: return NN_T_INT8;
+    case TFL_INT32: return NN_T_INT32;
+    default: return NN_T_FLOAT32;
+    }
+}
+
+/* Assign .tsm tensor indices in order of first use; returns the index of tflite tensor ti. */
+static int map_tensor(int *tsm_of, tmap_entry *tm, int *nt, int ti)
+{
+    if (tsm_of[ti] < 0) {
+        tsm_of[ti] = *nt;
+        tm[*nt] = (tmap_entry){ti, 0, 0, -1, -1};
+        (*nt)++;
+    }
+    return tsm_of[ti];
+}
+
+static int serialise(cv_ctx *c, const char *name, cv_result *out)
+{
+    const tfl_model *m = c->m;
+    int nl = m->nops, nt = 0;
+    int *tsm_of = malloc(sizeof(int) * (size_t)m->ntensors);
+    tmap_entry *tm = calloc((size_t)m->ntensors, sizeof *tm);
+    bbuf data = {0}, strings = {0}, img = {0};
+    uint32_t *sizes = NULL, *offs = NULL;
+    int *first = NULL, *last = NULL, *arena_idx = NULL;
+    int rc = -1;
+    if (!tsm_of || !tm)
+        abort();
+    for (int i = 0; i < m->ntensors; i++)
+        tsm_of[i] = -1;
+
+    /* Index every tensor the layers and the model's io use; mark lifetimes. */
+    for (int i = 0; i < m->ninputs; i++) {
+        int k = map_tensor(tsm_of, tm, &nt, m->inputs[i]);
+        tm[k].first = 0;
+    }
+    for (int l = 0; l < nl; l++) {
+        cv_layer *L = &c->layers[l];
+        for (int k = 0; k < L->nin; k++) {
+            if (L->in[k] < 0)
+                continue;
+            int x = map_tensor(tsm_of, tm, &nt, L->in[k]);
+            const tfl_tensor *t = &m->tensors[L->in[k]];
+            tm[x].is_const = t->data != NULL;
+            if (!tm[x].is_const) {
+                if (tm[x].first < 0) {
+                    c->cur = l;
+                    fail(c, "input tensor %d '%s' is read before any layer writes it and is "
+                            "not a model input", L->in[k], t->name);
+                    goto done;
+                }
+                tm[x].last = l;
+            }
+        }
+        int x = map_tensor(tsm_of, tm, &nt, L->out);
+        if (m->tensors[L->out].data != NULL || tm[x].first >= 0) {
+            c->cur = l;
+            fail(c, "output tensor %d '%s' is a constant or written twice", L->out,
+                 m->tensors[L->out].name);
+            goto done;
+        }
+        tm[x].first = l;
+        if (tm[x].last < l)
+            tm[x].last = l;
+    }
+    c->cur = -1;
+    for (int i = 0; i < m->noutputs; i++) {
+        int k = map_tensor(tsm_of, tm, &nt, m->outputs[i]);
+        if (tm[k].first < 0 && !tm[k].is_const) {
+            fail(c, "model output tensor %d '%s' is not written by any layer", m->outputs[i],
+                 m->tensors[m->outputs[i]].name);
+            goto done;
+        }
+        tm[k].last = nl;
+    }
+    for (int i = 0; i < m->ninputs; i++) {
+        const tfl_tensor *t = &m->tensors[m->inputs[i]];
+        if (t->type != TFL_INT8 && t->type != TFL_FLOAT32) {
+            bad_type(c, m->inputs[i], "model input", "INT8 (or FLOAT32 before a QUANTIZE)");
+            goto done;
+        }
+    }
+    if (nt > NN_MAX_TENSORS) {
+        fail(c, "%d tensors; at most %d are supported", nt, NN_MAX_TENSORS);
+        goto done;
+    }
+
+    /* Plan the arena. */
+    sizes = malloc(sizeof(uint32_t) * (size_t)nt);
+    offs = malloc(sizeof(uint32_t) * (size_t)nt);
+    first = malloc(sizeof(int) * (size_t)nt);
+    last = malloc(sizeof(int) * (size_t)nt);
+    arena_idx = malloc(sizeof(int) * (size_t)nt);
+    if (!sizes || !offs || !first || !last || !arena_idx)
+        abort();
+    int na = 0;
+    uint64_t unshared = 0;
+    for (int k = 0; k < nt; k++) {
+        if (tm[k].is_const)
+            continue;
+        const tfl_tensor *t = &m->tensors[tm[k].tfl];
+        uint64_t bytes = tensor_elements(t) * (t->type == TFL_INT8 ? 1u : 4u);
+        if (bytes > 0x40000000u) {
+            fail(c, "tensor '%s' needs %llu bytes", t->name, (unsigned long long)bytes);
+            goto done;
+        }
+        sizes[na] = (uint32_t)bytes;
+        first[na] = tm[k].first;
+        last[na] = tm[k].last < tm[k].first ? tm[k].first : tm[k].last;
+        arena_idx[na] = k;
+        unshared += align_up((uint32_t)bytes, CV_ARENA_ALIGN);
+        na++;
+    }
+    uint32_t arena = cv_plan_arena(na, sizes, first, last, offs);
+    for (int a = 0; a < na; a++)
+        tm[arena_idx[a]].offset = offs[a];
+
+    /* Data section, built with offsets relative to its start, fixed up below. */
+    uint32_t data_off = align_up(NN_TSM_HEADER_SIZE + NN_TSM_TENSOR_SIZE * (uint32_t)nt +
+                                     NN_TSM_LAYER_SIZE * (uint32_t)nl, 16);
+    bb_put(&strings, "", 1, 1);
+    uint32_t name_off = put_string(&strings, name);
+
+    size_t io = bb_alloc(&data, 2u * (size_t)(m->ninputs + m->noutputs), 2);
+    for (int i = 0; i < m->ninputs; i++)
+        ((uint16_t *)(void *)(data.p + io))[i] = (uint16_t)tsm_of[m->inputs[i]];
+    for (int i = 0; i < m->noutputs; i++)
+        ((uint16_t *)(void *)(data.p + io))[m->ninputs + i] = (uint16_t)tsm_of[m->outputs[i]];
+
+    /* Constant tensors, 16-aligned, and per-channel scales. */
+    uint32_t *qoff = calloc((size_t)nt, sizeof(uint32_t));
+    if (!qoff)
+        abort();
+    for (int k = 0; k < nt; k++) {
+        const tfl_tensor *t = &m->tensors[tm[k].tfl];
+        if (tm[k].is_const)
+            tm[k].offset = data_off + (uint32_t)bb_put(&data, t->data, t->data_size, 16);
+        if (t->nquant > 1)
+            qoff[k] = data_off + (uint32_t)bb_put(&data, t->scale, 4u * (size_t)t->nquant, 4);
+    }
+
+    nn_tsm_layer *lrec = calloc((size_t)nl, sizeof *lrec);
+    if (!lrec)
+        abort();
+    for (int l = 0; l < nl; l++) {
+        cv_layer *L = &c->layers[l];
+        if (L->nq > 0) {
+            uint32_t mo = data_off + (uint32_t)bb_put(&data, L->mult, 4u * (size_t)L->nq, 4);
+            uint32_t so = data_off + (uint32_t)bb_put(&data, L->shift, 4u * (size_t)L->nq, 4);
+            if (L->op == NN_OP_FULLY_CONNECTED) {
+                L->p.fc.mult_off = mo;
+                L->p.fc.shift_off = so;
+            } else {
+                L->p.conv.mult_off = mo;
+                L->p.conv.shift_off = so;
+            }
+        }
+        size_t psize;
+        switch (L->op) {
+        case NN_OP_CONV_2D:
+        case NN_OP_DEPTHWISE_CONV_2D: psize = sizeof(nn_tsm_conv); break;
+        case NN_OP_FULLY_CONNECTED: psize = sizeof(nn_tsm_fc); break;
+        case NN_OP_AVERAGE_POOL_2D:
+        case NN_OP_MAX_POOL_2D: psize = sizeof(nn_pool_params); break;
+        case NN_OP_ADD: psize = sizeof(nn_add_params); break;
+        case NN_OP_MUL: psize = sizeof(nn_mul_params); break;
+        case NN_OP_SOFTMAX: psize = sizeof(nn_softmax_params); break;
+        case NN_OP_LOGISTIC: psize = sizeof(nn_logistic_params); break;
+        case NN_OP_QUANTIZE:
+        case NN_OP_DEQUANTIZE: psize = sizeof(nn_tsm_quant); break;
+        case NN_OP_PAD: psize = sizeof(nn_tsm_pad); break;
+        case NN_OP_CONCATENATION: psize = sizeof(nn_tsm_concat); break;
+        case NN_OP_MEAN: psize = sizeof(nn_mean_params); break;
+        default: psize = sizeof(nn_tsm_none); break;
+        }
+        lrec[l].op = (uint16_t)L->op;
+        lrec[l].n_inputs = (uint8_t)L->nin;
+        lrec[l].n_outputs = 1;
+        lrec[l].params_off = data_off + (uint32_t)bb_put(&data, &L->p, psize, 4);
+        lrec[l].params_size = (uint32_t)psize;
+        size_t lio = bb_alloc(&data, 2u * (size_t)(L->nin + 1), 2);
+        uint16_t *ix = (uint16_t *)(void *)(data.p + lio);
+        for (int k = 0; k < L->nin; k++)
+            ix[k] = L->in[k] < 0 ? NN_NO_TENSOR : (uint16_t)tsm_of[L->in[k]];
+        ix[L->nin] = (uint16_t)tsm_of[L->out];
+        lrec[l].io_off = data_off + (uint32_t)lio;
+        lrec[l].name = put_string(&strings, m->tensors[L->out].name);
+    }
+
+    uint32_t *tname = malloc(sizeof(uint32_t) * (size_t)nt);
+    if (!tname)
+        abort();
+    for (int k = 0; k < nt; k++)
+        tname[k] = put_string(&strings, m->tensors[tm[k].tfl].name);
+
+    /* Assemble: header, tensors, layers, data, strings. */
+    bb_alloc(&img, data_off, 16);
+    bb_put(&img, data.p, data.len, 16);
+    uint32_t strings_off = (uint32_t)bb_put(&img, strings.p, strings.len, 4);
+    bb_alloc(&img, 0, 16);
+    nn_tsm_header h;
+    memset(&h, 0, sizeof h);
+    h.magic = NN_TSM_MAGIC;
+    h.version = NN_TSM_VERSION;
+    h.header_size = NN_TSM_HEADER_SIZE;
+    h.total_size = (uint32_t)img.len;
+    h.n_tensors = (uint32_t)nt;
+    h.tensors_off = NN_TSM_HEADER_SIZE;
+    h.n_layers = (uint32_t)nl;
+    h.layers_off = NN_TSM_HEADER_SIZE + NN_TSM_TENSOR_SIZE * (uint32_t)nt;
+    h.data_off = data_off;
+    h.data_size = (uint32_t)data.len;
+    h.strings_off = strings_off;
+    h.strings_size = (uint32_t)strings.len;
+    h.arena_size = arena;
+    h.n_inputs = (uint16_t)m->ninputs;
+    h.n_outputs = (uint16_t)m->noutputs;
+    h.io_off = data_off + (uint32_t)io;
+    h.name = name_off;
+    for (int k = 0; k < nt; k++) {
+        const tfl_tensor *t = &m->tensors[tm[k].tfl];
+        nn_tsm_tensor r;
+        memset(&r, 0, sizeof r);
+        r.type = nn_type_of(t->type);
+        r.ndims = (uint8_t)t->ndims;
+        for (int d = 0; d < t->ndims; d++)
+            r.dims[d] = t->dims[d];
+        r.storage = tm[k].is_const ? NN_S_CONST : NN_S_ARENA;
+        r.offset = tm[k].offset;
+        r.size = (uint32_t)(tensor_elements(t) * (r.type == NN_T_INT8 ? 1u : 4u));
+        r.scale = tscale(t);
+        r.zero_point = tzp(t);
+        r.name = tname[k];
+        r.nquant = t->nquant > 1 ? (uint32_t)t->nquant : 0;
+        r.quant_off = qoff[k];
+        memcpy(img.p + NN_TSM_HEADER_SIZE + NN_TSM_TENSOR_SIZE * (size_t)k, &r, sizeof r);
+    }
+    memcpy(img.p + h.layers_off, lrec, sizeof(nn_tsm_layer) * (size_t)nl);
+    memcpy(img.p, &h, sizeof h);
+    free(qoff);
+    free(lrec);
+    free(tname);
+    if (img.len > 0xffffffffu) {
+        fail(c, "compiled model larger than 4 GiB");
+        goto done;
+    }
+    h.crc32 = nn_crc32(0, img.p + 16, img.len - 16);
+    memcpy(img.p + 12, &h.crc32, 4);
+
+    out->image = img.p;
+    out->size = img.len;
+    out->arena_size = arena;
+    out->arena_unshared = (uint32_t)(unshared > 0xffffffffu ? 0xffffffffu : unshared);
+    img.p = NULL;
+    rc = 0;
+done:
+    free(tsm_of);
+    free(tm);
+    free(data.p);
+    free(strings.p);
+    free(img.p);
+    free(sizes);
+    free(offs);
+    free(first);
+    free(last);
+    free(arena_idx);
+    return rc;
+}
+
+int cv_convert(const tfl_model *m, const char *name, cv_result *out, char **cause)
+{
+    cv_ctx c = {m, cause, NULL, -1};
+    int rc = -1;
+    if (m->nsubgraphs != 1)
+        return fail(&c, "the model has %d subgraphs; tinysim runs single-subgraph models "
+                        "(no control flow)", m->nsubgraphs);
+    if (m->nops < 1 || m->nops > NN_MAX_LAYERS)
+        return fail(&c, "the model has %d operators; 1..%d are supported", m->nops,
+                    NN_MAX_LAYERS);
+    if (m->ninputs < 1 || m->ninputs > NN_MAX_IO || m->noutputs < 1 || m->noutputs > NN_MAX_IO)
+        return fail(&c, "the model has %d inputs and %d outputs; 1..%d of each are supported",
+                    m->ninputs, m->noutputs, NN_MAX_IO);
+    c.layers = calloc((size_t)m->nops, sizeof(cv_layer));
+    if (c.layers == NULL)
+        abort();
+    for (int i = 0; i < m->nops; i++) {
+        c.cur = i;
+        if (convert_op(&c, &m->ops[i], &c.layers[i]) != 0)
+            goto done;
+    }
+    c.cur = -1;
+    rc = serialise(&c, name, out);
+done:
+    layers_free(c.layers, m->nops);
+    return rc;
+}
+
+void cv_result_free(cv_result *r)
+{
+    if (r == NULL)
+        return;
+    free(r->image);
+    memset(r, 0, sizeof *r);
+}

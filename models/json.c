@@ -1,0 +1,126 @@
+/*
+ * The streaming JSON writer (see json.h).
+ */
+#include <inttypes.h>
+#include <math.h>
+
+#include "json.h"
+
+void jw_init(jw *w, FILE *f)
+{
+    w->f = f;
+    w->depth = 0;
+    w->count[0] = 0;
+}
+
+static void put_escaped(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+/* Comma, newline and indentation before a value, then its key. */
+static void prefix(jw *w, const char *key)
+{
+    if (w->depth > 0) {
+        fputs(w->count[w->depth] ? ",\n" : "\n", w->f);
+        for (int i = 0; i < w->depth; i++)
+            fputs("  ", w->f);
+    }
+    w->count[w->depth]++;
+    if (key && w->depth > 0) {
+        put_escaped(w->f, key);
+        fputs(": ", w->f);
+    }
+}
+
+static void open_level(jw *w, const char *key, char open, char close)
+{
+    prefix(w, key);
+    fputc(open, w->f);
+    if (w->depth + 1 < JW_MAX_DEPTH)
+        w->depth++;
+    w->count[w->depth] = 0;
+    w->close[w->depth] = close;
+}
+
+void jw_obj(jw *w, const char *key) { open_level(w, key, '{', '}'); }
+void jw_arr(jw *w, const char *key) { open_level(w, key, '[', ']'); }
+
+void jw_end(jw *w)
+{
+    if (w->depth == 0)
+        return;
+    int had = w->count[w->depth];
+    char c = w->close[w->depth];
+    w->depth--;
+    if (had) {
+        fputc('\n', w->f);
+        for (int i = 0; i < w->depth; i++)
+            fputs("  ", w->f);
+    }
+    fputc(c, w->f);
+}
+
+void jw_str(jw *w, const char *key, const char *v)
+{
+    prefix(w, key);
+    if (v)
+        put_escaped(w->f, v);
+    else
+        fputs("null", w->f);
+}
+
+void jw_int(jw *w, const char *key, int64_t v)
+{
+    prefix(w, key);
+    fprintf(w->f, "%" PRId64, v);
+}
+
+void jw_uint(jw *w, const char *key, uint64_t v)
+{
+    prefix(w, key);
+    fprintf(w->f, "%" PRIu64, v);
+}
+
+void jw_num(jw *w, const char *key, double v)
+{
+    prefix(w, key);
+    if (isfinite(v))
+        fprintf(w->f, "%.9g", v);
+    else
+        fputs("null", w->f);
+}
+
+void jw_bool(jw *w, const char *key, int v)
+{
+    prefix(w, key);
+    fputs(v ? "true" : "false", w->f);
+}
+
+void jw_null(jw *w, const char *key)
+{
+    prefix(w, key);
+    fputs("null", w->f);
+}
+
+void jw_finish(jw *w)
+{
+    while (w->depth > 0)
+        jw_end(w);
+    fputc('\n', w->f);
+}

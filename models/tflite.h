@@ -1,0 +1,144 @@
+/*
+ * A reader for TensorFlow Lite model files (FlatBuffers, schema.fbs), written from the
+ * schema's field numbers. The file is untrusted: every offset, length and vector is
+ * bounds-checked before use. The reader decodes the first subgraph into plain C structures;
+ * deciding what tinysim can run (ops, types) is the converter's job.
+ */
+#ifndef TFLITE_H
+#define TFLITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TFL_MAX_DIMS 8
+
+/* TensorType, numbered as schema.fbs. */
+enum {
+    TFL_FLOAT32 = 0, TFL_FLOAT16 = 1, TFL_INT32 = 2, TFL_UINT8 = 3, TFL_INT64 = 4,
+    TFL_STRING = 5, TFL_BOOL = 6, TFL_INT16 = 7, TFL_COMPLEX64 = 8, TFL_INT8 = 9,
+    TFL_FLOAT64 = 10, TFL_COMPLEX128 = 11, TFL_UINT64 = 12, TFL_RESOURCE = 13,
+    TFL_VARIANT = 14, TFL_UINT32 = 15, TFL_UINT16 = 16, TFL_INT4 = 17
+};
+
+/* BuiltinOperator codes used by tinysim, numbered as schema.fbs. */
+enum {
+    TFL_OP_ADD = 0, TFL_OP_AVERAGE_POOL_2D = 1, TFL_OP_CONCATENATION = 2, TFL_OP_CONV_2D = 3,
+    TFL_OP_DEPTHWISE_CONV_2D = 4, TFL_OP_DEQUANTIZE = 6, TFL_OP_FULLY_CONNECTED = 9,
+    TFL_OP_LOGISTIC = 14, TFL_OP_MAX_POOL_2D = 17, TFL_OP_MUL = 18, TFL_OP_RELU = 19,
+    TFL_OP_RELU6 = 21, TFL_OP_RESHAPE = 22, TFL_OP_SOFTMAX = 25, TFL_OP_PAD = 34,
+    TFL_OP_MEAN = 40, TFL_OP_SQUEEZE = 43, TFL_OP_QUANTIZE = 114, TFL_OP_SVDF = 27,
+    TFL_OP_CUSTOM = 32
+};
+
+/* Padding, as schema.fbs. */
+enum { TFL_PAD_SAME = 0, TFL_PAD_VALID = 1 };
+
+typedef struct {
+    char *name;          /* owned, NUL-terminated, never NULL ("" when absent) */
+    int type;            /* TFL_INT8, ... */
+    int ndims;           /* 0..TFL_MAX_DIMS */
+    int32_t dims[TFL_MAX_DIMS];
+    /* Constant data from the tensor's buffer, pointing into the caller's file image;
+     * NULL / 0 when the buffer is empty (activations). */
+    const uint8_t *data;
+    size_t data_size;
+    /* Quantization: nquant scales and zero points (1 = per tensor, >1 = per channel along
+     * quant_dim); 0 when the tensor is not quantized. Arrays owned. */
+    int nquant;
+    float *scale;
+    int64_t *zero_point;
+    int quant_dim;
+    int is_variable;
+} tfl_tensor;
+
+/* Builtin options of the ops tinysim understands (zero-filled otherwise). */
+typedef struct {
+    int padding;               /* TFL_PAD_SAME / TFL_PAD_VALID */
+    int stride_w, stride_h;    /* conv, dwconv, pools */
+    int dilation_w, dilation_h;/* conv, dwconv; 1 when absent */
+    int depth_multiplier;      /* dwconv */
+    int filter_w, filter_h;    /* pools */
+    int fused_activation;      /* QP_ACT_* numbering (TFLite ActivationFunctionType) */
+    int weights_format;        /* fully connected: 0 = DEFAULT */
+    int keep_num_dims;         /* fully connected */
+    int axis;                  /* concatenation */
+    int keep_dims;             /* mean (ReducerOptions) */
+    float beta;                /* softmax, as stored (schema default 0.0) */
+    int n_new_shape;           /* reshape: -1 when the option table is absent */
+    int32_t new_shape[TFL_MAX_DIMS];
+} tfl_options;
+
+typedef struct {
+    int opcode_index;          /* index into the model's operator codes */
+    int builtin;               /* BuiltinOperator, resolved from the operator code */
+    int version;               /* the operator code's version */
+    const char *custom_code;   /* for TFL_OP_CUSTOM with a custom_code: NUL-terminated,
+                                  pointing into the file image like tensor data; else NULL */
+    int ninputs, noutputs;
+    int *inputs, *outputs;     /* owned; tensor indices, -1 for an omitted optional input */
+    int has_options;           /* 1 when builtin_options was present and decoded */
+    tfl_options opt;
+} tfl_op;
+
+typedef struct {
+    uint32_t version;          /* schema version (3) */
+    char *description;         /* owned, "" when absent */
+    int nsubgraphs;            /* total in the file; only the first is decoded */
+    int ntensors;
+    tfl_tensor *tensors;       /* owned */
+    int nops;
+    tfl_op *ops;               /* owned, in execution order */
+    int ninputs, noutputs;
+    int *inputs, *outputs;     /* owned; subgraph input / output tensor indices */
+    int nopcodes;
+    int *opcode_builtin;       /* owned; resolved builtin code of each operator code */
+} tfl_model;
+
+/*
+ * Decode the FlatBuffer image buf[0..len) into *m. The image must stay alive and unchanged
+ * as long as *m is used (tensor data points into it). Returns 0, or -1 with an allocated
+ * message in *cause (caller frees) naming the field and byte offset at fault; *m is then
+ * left empty and needs no tfl_free (calling it is harmless).
+ * Checks: file identifier "TFL3", every offset and vector inside the image, tensor indices
+ * in range, dims non-negative, quantization vector lengths consistent, buffer indices in
+ * range. Unknown/unused opcodes in the opcode table are accepted.
+ */
+int tfl_read(const uint8_t *buf, size_t len, tfl_model *m, char **cause);
+
+/* Free everything *m owns and zero it. Accepts a zeroed model. */
+void tfl_free(tfl_model *m);
+
+/* The schema name of a builtin operator ("CONV_2D"), or "UNKNOWN" for codes past the table. */
+const char *tfl_op_name(int builtin);
+
+/* The schema name of a tensor type ("INT8"), or "UNKNOWN". */
+const char *tfl_type_name(int type);
+
+/* ------------------------------------------------------------------ options, writing */
+
+/* BuiltinOptions union members (schema.fbs numbering) of the tables tfl_options holds. */
+enum {
+    TFL_OPT_NONE = 0, TFL_OPT_CONV2D = 1, TFL_OPT_DWCONV2D = 2, TFL_OPT_POOL2D = 5,
+    TFL_OPT_FC = 8, TFL_OPT_SOFTMAX = 9, TFL_OPT_CONCAT = 10, TFL_OPT_ADD = 11,
+    TFL_OPT_RESHAPE = 17, TFL_OPT_MUL = 21, TFL_OPT_REDUCER = 27
+};
+
+/* The BuiltinOptions member whose fields tfl_options holds for a builtin op (the pools
+ * share Pool2DOptions, MEAN/SUM/REDUCE_* share ReducerOptions), or TFL_OPT_NONE for ops
+ * whose options are not decoded. */
+int tfl_options_type(int builtin);
+
+/*
+ * Serialise *m as a TensorFlow Lite FlatBuffer (schema version 3, identifier "TFL3") that
+ * TFLite accepts: one subgraph with m's tensors, inputs, outputs and ops; buffer 0 empty,
+ * one buffer per tensor with data (data 16-byte aligned in the file); the operator codes
+ * from m->opcode_builtin, each with the version and custom_code of the first op using it
+ * (version 1 when unused or <= 0); builtin_options for ops with has_options (per
+ * tfl_options_type()), none otherwise. m->version and m->nsubgraphs are not used.
+ * m is checked first (indices, dims, quantization, each op's builtin against its opcode).
+ * Returns 0 with a malloc'd image in *out (caller frees) of *out_len bytes, or -1 with an
+ * allocated message in *cause (*out untouched).
+ */
+int tfl_write(const tfl_model *m, uint8_t **out, size_t *out_len, char **cause);
+
+#endif /* TFLITE_H */

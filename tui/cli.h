@@ -1,0 +1,39 @@
+/*
+ * The command line: `tinysim COMMAND [options]`. One table of commands; each command parses
+ * its own options and returns one of the documented exit codes.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+/* Exit codes (README "Exit codes"); every command keeps them. */
+enum {
+    TS_EXIT_OK = 0,       /* success */
+    TS_EXIT_VERDICT = 1,  /* the job ran but its verdict is negative */
+    TS_EXIT_USAGE = 2,    /* usage error: unknown option, missing argument */
+    TS_EXIT_INPUT = 3,    /* bad input file (model, ELF, input, profile) or unusable path */
+    TS_EXIT_FAULT = 4,    /* firmware fault */
+    TS_EXIT_BUDGET = 5    /* budget or timeout reached */
+};
+
+typedef struct {
+    const char *name;
+    const char *usage;  /* "convert MODEL.tflite -o MODEL.tsm" */
+    const char *help;   /* one line */
+    const char *detail; /* options, several lines */
+    int (*exec)(int argc, char **argv);
+} cli_command;
+
+extern const cli_command cli_commands[];
+
+/* Print "tinysim: <message>" to stderr (printf-style). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error for command c: message, the usage line, exit code 2. */
+int cli_usage_error(const cli_command *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const cli_command *cli_find(const char *name);
+
+int cli_convert(int argc, char **argv);
+int cli_inspect(int argc, char **argv);
+int cli_infer(int argc, char **argv);
+
+#endif /* CLI_H */

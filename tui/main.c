@@ -1,0 +1,113 @@
+/*
+ * tinysim's entry point: the command table, help and dispatch.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define TINYSIM_VERSION "0.1.0"
+
+const cli_command cli_commands[] = {
+    {"convert", "convert MODEL.tflite -o MODEL.tsm",
+     "compile a .tflite model into a .tsm image for the inference core",
+     "  -o, --output FILE   the .tsm file to write (required)\n"
+     "Prints the layer count, image size and planned arena size.\n",
+     cli_convert},
+    {"inspect", "inspect MODEL.tflite|MODEL.tsm [--json]",
+     "show a model's layers: ops, shapes, MACs, weight and activation bytes, totals",
+     "  --json              print a JSON object (layers array and totals) instead of a table\n",
+     cli_inspect},
+    {"infer", "infer MODEL --input FILE --output FILE [--dump-layers DIR]",
+     "run the inference core on the host on raw input bytes",
+     "  -i, --input FILE    raw bytes of the model's input tensor (int8, NHWC; float32 for a\n"
+     "                      model with a float input); give it once per model input\n"
+     "  -o, --output FILE   where to write the raw bytes of the output tensor; once per output\n"
+     "  --dump-layers DIR   also write each layer's output to DIR/op_NN_OPNAME.bin\n",
+     cli_infer},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tinysim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage_error(const cli_command *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tinysim %s: ", c->name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nusage: tinysim %s\n(see 'tinysim help %s')\n", c->usage, c->name);
+    va_end(ap);
+    return TS_EXIT_USAGE;
+}
+
+const cli_command *cli_find(const char *name)
+{
+    for (const cli_command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tinysim COMMAND [options]\n\n"
+               "tinysim simulates and profiles TinyML deployments on Arm Cortex-M.\n\n"
+               "commands:\n");
+    for (const cli_command *c = cli_commands; c->name; c++)
+        fprintf(f, "  %-9s %s\n", c->name, c->help);
+    fprintf(f, "  %-9s %s\n", "help", "show help for a command: tinysim help COMMAND");
+    fprintf(f, "\nexit codes: 0 success, 1 negative verdict, 2 usage error, 3 bad input file,\n"
+               "            4 firmware fault, 5 budget or timeout reached\n");
+}
+
+static int help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return TS_EXIT_OK;
+    }
+    const cli_command *c = cli_find(argv[1]);
+    if (c == NULL) {
+        cli_error("no command '%s' (try 'tinysim help')", argv[1]);
+        return TS_EXIT_USAGE;
+    }
+    printf("usage: tinysim %s\n\n%s\n\n%s", c->usage, c->help, c->detail);
+    return TS_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return TS_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return help(argc - 1, argv + 1);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("tinysim %s\n", TINYSIM_VERSION);
+        return TS_EXIT_OK;
+    }
+    const cli_command *c = cli_find(cmd);
+    if (c == NULL) {
+        cli_error("unknown command '%s' (try 'tinysim help')", cmd);
+        return TS_EXIT_USAGE;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            char *hv[] = {(char *)"help", (char *)c->name, NULL};
+            return help(2, hv);
+        }
+    }
+    return c->exec(argc - 1, argv + 1);
+}
