@@ -33,6 +33,7 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 .PHONY: all deps test test-run test-asan run cross demo-models clean bench
+.SECONDARY:
 all: $(O)/tinysim cross
 
 # ------------------------------------------------------------------ sources
@@ -127,6 +128,8 @@ test-asan:
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(O)/tinysim inspect models/demo/kws_demo.tflite
+	$(Q)$(O)/tinysim infer models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin \
+		--output $(O)/kws_demo_output.bin
 
 demo-models: $(O)/mkdemo
 	$(Q)$(O)/mkdemo models/demo

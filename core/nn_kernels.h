@@ -67,7 +67,7 @@ nn_kernel_status nn_conv2d_s8(const nn_conv_params *p, const nn_quant *quant,
 /*
  * DEPTHWISE_CONV_2D. input [N, H, W, C_in], filter [1, KH, KW, C_out] with
  * C_out = C_in * depth_multiplier, bias [C_out] or NULL, output [N, OH, OW, C_out].
- * TFLite's reference_integer_ops::DepthwiseConvPerChannel.
+ * TFLite's reference_integer_ops::DepthwiseConvPerChannel. Shifts/multipliers as CONV_2D.
  */
 nn_kernel_status nn_dwconv2d_s8(const nn_conv_params *p, const nn_quant *quant,
                                 const nn_dims *input_dims, const int8_t *input,
@@ -88,6 +88,7 @@ typedef struct {
  * FULLY_CONNECTED. input [batches, accum_depth], weights [out_depth, accum_depth],
  * bias [out_depth] or NULL, output [batches, out_depth]. quant->count is 1 (per-tensor)
  * or out_depth (per-channel). TFLite's reference_integer_ops::FullyConnected.
+ * Shifts/multipliers as CONV_2D.
  */
 nn_kernel_status nn_fc_s8(const nn_fc_params *p, const nn_quant *quant,
                           int32_t batches, int32_t accum_depth, int32_t out_depth,

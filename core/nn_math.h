@@ -13,8 +13,9 @@
 #define NN_CLAMP(x, lo, hi) NN_MIN(NN_MAX((x), (lo)), (hi))
 
 /*
- * (a * b * 2) >> 32, rounded to nearest (ties away from zero), saturating the single
- * overflow case a == b == INT32_MIN. gemmlowp's SaturatingRoundingDoublingHighMul.
+ * (a * b * 2) / 2^32, rounded to nearest (positive ties up, negative ties toward zero, as
+ * gemmlowp's nudge-then-truncate does), saturating the single overflow case
+ * a == b == INT32_MIN. gemmlowp's SaturatingRoundingDoublingHighMul.
  */
 static inline int32_t nn_sat_rdhm(int32_t a, int32_t b)
 {

@@ -64,6 +64,13 @@ const char *nn_op_name(uint32_t op)
 
 /* ===================================================================== small helpers */
 
+/* A pointer into the image at a byte offset. Every typed use of it is at an offset the
+ * loader checked for alignment, hence the cast through void. */
+static const void *at(const uint8_t *image, uint32_t off)
+{
+    return image + off;
+}
+
 static uint32_t type_size(uint32_t type)
 {
     switch (type) {
@@ -198,8 +205,8 @@ static nn_status check_header(loader *ld, const void *image, uint32_t size)
         return fail(ld, NN_E_HEADER, -1, -1, "io_off", 60);
     if (!valid_string(m, h->name))
         return fail(ld, NN_E_HEADER, -1, -1, "name", 64);
-    m->tensors = (const nn_tsm_tensor *)(m->image + h->tensors_off);
-    m->layers = (const nn_tsm_layer *)(m->image + h->layers_off);
+    m->tensors = (const nn_tsm_tensor *)at(m->image, h->tensors_off);
+    m->layers = (const nn_tsm_layer *)at(m->image, h->layers_off);
     return NN_OK;
 }
 
@@ -271,8 +278,8 @@ static int quant_arrays_ok(loader *ld, uint32_t mult_off, uint32_t shift_off, ui
 {
     if (!in_data(ld, mult_off, 4ull * count, 4) || !in_data(ld, shift_off, 4ull * count, 4))
         return 0;
-    const int32_t *mult = (const int32_t *)(ld->m->image + mult_off);
-    const int32_t *shift = (const int32_t *)(ld->m->image + shift_off);
+    const int32_t *mult = (const int32_t *)at(ld->m->image, mult_off);
+    const int32_t *shift = (const int32_t *)at(ld->m->image, shift_off);
     for (uint32_t i = 0; i < count; i++)
         if (!mult_ok(mult[i], shift[i]))
             return 0;
@@ -599,7 +606,7 @@ static nn_status check_layer(loader *ld, uint32_t i)
         return LFAIL(ld, &c, NN_E_LAYER, "scratch_size");
     if (!valid_string(m, l->name))
         return LFAIL(ld, &c, NN_E_LAYER, "name");
-    const uint16_t *io = (const uint16_t *)(m->image + l->io_off);
+    const uint16_t *io = (const uint16_t *)at(m->image, l->io_off);
     int has_bias_slot = l->op == NN_OP_CONV_2D || l->op == NN_OP_DEPTHWISE_CONV_2D ||
                         l->op == NN_OP_FULLY_CONNECTED;
     for (uint32_t k = 0; k < l->n_inputs; k++) {
@@ -654,7 +661,7 @@ nn_status nn_model_load(nn_model *m, const void *image, uint32_t size, void *are
     for (uint32_t i = 0; i < m->hdr->n_tensors; i++)
         if ((s = check_tensor(&ld, i)) != NN_OK)
             goto bad;
-    const uint16_t *io = (const uint16_t *)(m->image + m->hdr->io_off);
+    const uint16_t *io = (const uint16_t *)at(m->image, m->hdr->io_off);
     for (uint32_t i = 0; i < (uint32_t)m->hdr->n_inputs + m->hdr->n_outputs; i++) {
         if (io[i] >= m->hdr->n_tensors || m->tensors[io[i]].storage != NN_S_ARENA) {
             s = fail(&ld, NN_E_HEADER, -1, io[i] < m->hdr->n_tensors ? io[i] : -1,
@@ -685,18 +692,18 @@ bad:
 
 uint32_t nn_layer_operand(const nn_model *m, uint32_t layer, uint32_t i)
 {
-    const uint16_t *io = (const uint16_t *)(m->image + m->layers[layer].io_off);
+    const uint16_t *io = (const uint16_t *)at(m->image, m->layers[layer].io_off);
     return io[i];
 }
 
 uint32_t nn_model_input(const nn_model *m, uint32_t i)
 {
-    return ((const uint16_t *)(m->image + m->hdr->io_off))[i];
+    return ((const uint16_t *)at(m->image, m->hdr->io_off))[i];
 }
 
 uint32_t nn_model_output(const nn_model *m, uint32_t i)
 {
-    return ((const uint16_t *)(m->image + m->hdr->io_off))[m->hdr->n_inputs + i];
+    return ((const uint16_t *)at(m->image, m->hdr->io_off))[m->hdr->n_inputs + i];
 }
 
 const void *nn_tensor_data(const nn_model *m, uint32_t t)
@@ -748,7 +755,7 @@ static void *tdata(nn_model *m, uint32_t t)
 static nn_status run_kernel(nn_model *m, uint32_t li)
 {
     const nn_tsm_layer *l = &m->layers[li];
-    const uint16_t *io = (const uint16_t *)(m->image + l->io_off);
+    const uint16_t *io = (const uint16_t *)at(m->image, l->io_off);
     const void *params = m->image + l->params_off;
     const nn_tsm_tensor *in = &m->tensors[io[0]];
     const nn_tsm_tensor *out = &m->tensors[io[l->n_inputs]];
@@ -762,8 +769,8 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
     case NN_OP_DEPTHWISE_CONV_2D: {
         const nn_tsm_conv *p = params;
         nn_dims dw = dims4(&m->tensors[io[1]]);
-        nn_quant q = {(const int32_t *)(m->image + p->mult_off),
-                      (const int32_t *)(m->image + p->shift_off), dout.c};
+        nn_quant q = {at(m->image, p->mult_off),
+                      at(m->image, p->shift_off), dout.c};
         const int32_t *bias = io[2] == NN_NO_TENSOR ? NULL : tdata(m, io[2]);
         if (l->op == NN_OP_CONV_2D)
             ks = nn_conv2d_s8(&p->p, &q, &din, x, &dw, tdata(m, io[1]), bias, &dout, y);
@@ -774,8 +781,8 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
     case NN_OP_FULLY_CONNECTED: {
         const nn_tsm_fc *p = params;
         const nn_tsm_tensor *w = &m->tensors[io[1]];
-        nn_quant q = {(const int32_t *)(m->image + p->mult_off),
-                      (const int32_t *)(m->image + p->shift_off), (int32_t)p->quant_count};
+        nn_quant q = {at(m->image, p->mult_off),
+                      at(m->image, p->shift_off), (int32_t)p->quant_count};
         const int32_t *bias = io[2] == NN_NO_TENSOR ? NULL : tdata(m, io[2]);
         int32_t accum = w->dims[1];
         ks = nn_fc_s8(&p->p, &q, (int32_t)(elements(in) / (uint32_t)accum), accum, w->dims[0],

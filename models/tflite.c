@@ -500,44 +500,50 @@ static int rd_indices(rd_ctx *r, const fb_table *t, unsigned id, const char *wha
 
 /* ================================================================ model decoding */
 
+/* A decoded Buffer: where its bytes are in the file image (NULL / 0 when empty). */
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+} rd_buf;
+
 /*
- * The constant data of a tensor: buffer `index` of the model's buffers vector, either its
- * data vector or (for models past 2 GiB) its offset/size pair, the offset counted from the
- * start of the file and used only when > 1 as the schema says. Index 0 is always allowed and
- * means "no data" when the model has no buffers vector.
+ * Every entry of the model's buffers vector, checked whether a tensor uses it or not (as the
+ * FlatBuffers verifier would): either a data vector, or (for models past 2 GiB) an offset /
+ * size pair locating the bytes after the FlatBuffer, the offset counted from the start of
+ * the file and meaningful only when > 1, as the schema says.
  */
-static int rd_buffer(rd_ctx *r, const fb_vec *buffers, uint32_t index, tfl_tensor *t)
+static int rd_buffers(rd_ctx *r, const fb_table *model, rd_buf **out, size_t *count)
 {
-    fb_table b;
-    fb_vec data;
-    uint64_t off, size;
-    t->data = NULL;
-    t->data_size = 0;
-    if (index >= buffers->n) {
-        if (index == 0)
-            return 0;
-        return rd_err(r, "buffer index %u out of range (model has %zu buffers)", index,
-                      buffers->n);
-    }
-    if (vec_table(r, buffers, index, "buffer", &b) < 0 ||
-        tab_vec(r, &b, BUFFER_DATA, 1, "buffer data", &data) < 0)
+    fb_vec v;
+    *out = NULL;
+    *count = 0;
+    rd_where(r, "model");
+    if (tab_vec(r, model, MODEL_BUFFERS, 4, "buffers", &v) < 0 || rd_charge(r, 4 * v.n) < 0 ||
+        (*out = rd_calloc(r, v.n, sizeof **out)) == NULL)
         return -1;
-    if (data.n > 0) {
-        t->data = r->buf + data.start;
-        t->data_size = data.n;
-        return 0;
+    *count = v.n;
+    for (size_t i = 0; i < v.n; i++) {
+        fb_table b;
+        fb_vec data;
+        uint64_t off, size;
+        rd_where(r, "buffer %zu", i);
+        if (vec_table(r, &v, i, "buffer", &b) < 0 ||
+            tab_vec(r, &b, BUFFER_DATA, 1, "data", &data) < 0 ||
+            tab_scalar(r, &b, BUFFER_OFFSET, 8, "offset", 0, &off) < 0 ||
+            tab_scalar(r, &b, BUFFER_SIZE, 8, "size", 0, &size) < 0)
+            return -1;
+        if (data.n > 0) {
+            (*out)[i].data = r->buf + data.start;
+            (*out)[i].size = data.n;
+        } else if (off > 1 && size > 0) {
+            if (off > r->len || size > r->len - off)
+                return rd_err(r, "external data at offset %llu (%llu bytes) extends past end "
+                              "of file (size %zu)", (unsigned long long)off,
+                              (unsigned long long)size, r->len);
+            (*out)[i].data = r->buf + off;
+            (*out)[i].size = (size_t)size;
+        }
     }
-    if (tab_scalar(r, &b, BUFFER_OFFSET, 8, "buffer offset", 0, &off) < 0 ||
-        tab_scalar(r, &b, BUFFER_SIZE, 8, "buffer size", 0, &size) < 0)
-        return -1;
-    if (off <= 1 || size == 0)
-        return 0;
-    if (off > r->len || size > r->len - off)
-        return rd_err(r, "buffer %u: external data at offset %llu (%llu bytes) extends past "
-                      "end of file (size %zu)", index, (unsigned long long)off,
-                      (unsigned long long)size, r->len);
-    t->data = r->buf + off;
-    t->data_size = (size_t)size;
     return 0;
 }
 
@@ -577,8 +583,8 @@ static int rd_quant(rd_ctx *r, size_t pos, tfl_tensor *t)
 }
 
 /* Tensor i of the subgraph: name, shape, type, quantization and constant data. */
-static int rd_tensor(rd_ctx *r, const fb_vec *tensors, const fb_vec *buffers, int i,
-                     tfl_tensor *t)
+static int rd_tensor(rd_ctx *r, const fb_vec *tensors, const rd_buf *bufs, size_t nbufs,
+                     int i, tfl_tensor *t)
 {
     fb_table tt;
     fb_vec shape;
@@ -603,9 +609,16 @@ static int rd_tensor(rd_ctx *r, const fb_vec *tensors, const fb_vec *buffers, in
     }
     if (tab_i8(r, &tt, TENSOR_TYPE, 0, 0, "type", &t->type) < 0 ||
         tab_u32(r, &tt, TENSOR_BUFFER, 0, "buffer", &bufidx) < 0 ||
-        tab_i8(r, &tt, TENSOR_IS_VARIABLE, 0, 1, "is_variable", &t->is_variable) < 0 ||
-        rd_buffer(r, buffers, bufidx, t) < 0)
+        tab_i8(r, &tt, TENSOR_IS_VARIABLE, 0, 1, "is_variable", &t->is_variable) < 0)
         return -1;
+    /* Index 0 is the conventional empty buffer; allowed even when there is no buffer. */
+    if (bufidx >= nbufs && bufidx != 0)
+        return rd_err(r, "buffer index %u out of range (model has %zu buffers)", bufidx,
+                      nbufs);
+    if (bufidx < nbufs) {
+        t->data = bufs[bufidx].data;
+        t->data_size = bufs[bufidx].size;
+    }
     int rc = tab_ref(r, &tt, TENSOR_QUANT, "quantization", &qpos);
     if (rc < 0 || (rc > 0 && rd_quant(r, qpos, t) < 0))
         return -1;
@@ -783,14 +796,13 @@ static int rd_opcodes(rd_ctx *r, const fb_table *model, tfl_model *m, int **vers
 }
 
 /* The first subgraph: tensors, its inputs and outputs, then the operators. */
-static int rd_subgraph(rd_ctx *r, const fb_table *model, tfl_model *m, const int *version,
-                       const size_t *custom)
+static int rd_subgraph(rd_ctx *r, const fb_table *model, tfl_model *m, const rd_buf *bufs,
+                       size_t nbufs, const int *version, const size_t *custom)
 {
-    fb_vec subgraphs, tensors, buffers, ops;
+    fb_vec subgraphs, tensors, ops;
     fb_table sg;
     rd_where(r, "model");
-    if (tab_vec(r, model, MODEL_SUBGRAPHS, 4, "subgraphs", &subgraphs) < 0 ||
-        tab_vec(r, model, MODEL_BUFFERS, 4, "buffers", &buffers) < 0)
+    if (tab_vec(r, model, MODEL_SUBGRAPHS, 4, "subgraphs", &subgraphs) < 0)
         return -1;
     if (subgraphs.n == 0)
         return rd_err(r, "the model has no subgraphs");
@@ -805,7 +817,7 @@ static int rd_subgraph(rd_ctx *r, const fb_table *model, tfl_model *m, const int
         return -1;
     m->ntensors = (int)tensors.n;
     for (int i = 0; i < m->ntensors; i++)
-        if (rd_tensor(r, &tensors, &buffers, i, &m->tensors[i]) < 0)
+        if (rd_tensor(r, &tensors, bufs, nbufs, i, &m->tensors[i]) < 0)
             return -1;
     rd_where(r, "subgraph 0");
     if (rd_indices(r, &sg, SUBGRAPH_INPUTS, "input", m->ntensors, 0, &m->inputs,
@@ -833,6 +845,8 @@ int tfl_read(const uint8_t *buf, size_t len, tfl_model *m, char **cause)
     fb_table model;
     int *version = NULL;
     size_t *custom = NULL;
+    rd_buf *bufs = NULL;
+    size_t nbufs = 0;
     uint32_t root;
 
     memset(m, 0, sizeof *m);
@@ -866,16 +880,19 @@ int tfl_read(const uint8_t *buf, size_t len, tfl_model *m, char **cause)
         tab_u32(&r, &model, MODEL_VERSION, 0, "version", &m->version) < 0 ||
         tab_str(&r, &model, MODEL_DESCRIPTION, "description", &m->description) < 0 ||
         rd_opcodes(&r, &model, m, &version, &custom) < 0 ||
-        rd_subgraph(&r, &model, m, version, custom) < 0)
+        rd_buffers(&r, &model, &bufs, &nbufs) < 0 ||
+        rd_subgraph(&r, &model, m, bufs, nbufs, version, custom) < 0)
         goto err;
     free(version);
     free(custom);
+    free(bufs);
     return 0;
 err:
     if (*cause == NULL)
         *cause = mu_asprintf("malformed TensorFlow Lite model");
     free(version);
     free(custom);
+    free(bufs);
     tfl_free(m);
     return -1;
 }

@@ -509,7 +509,6 @@ int tfl_write(const tfl_model *m, uint8_t **out, size_t *out_len, char **cause)
             memcpy(b.p + d, m->tensors[i].data, m->tensors[i].data_size);
         wb_link(&b, bp, d - 4);
     }
-    wb_align(&b, 16, 0);
     free(bufidx);
     if (b.failed) {
         free(b.p);

@@ -168,6 +168,7 @@ static void test_conv_stride2_bias_per_channel_quant(void **state)
  *   x=0: 2*1+4*4=18  x=1: 2*2+4*5=24  x=2: 2*3+4*6=30  x=3: 1+2*4+4*7=37
  *   x=4: 2+2*5=12    x=5: 3+2*6=15    x=6: 4+2*7=18
  * The same data transposed checks dilation along H (dilation_w is then irrelevant).
+ * Stride 2 along the dilated axis only (1 along the other) keeps x = 0, 2, 4, 6.
  */
 static void test_conv_dilation(void **state)
 {
@@ -188,6 +189,14 @@ static void test_conv_dilation(void **state)
                      NN_KERNEL_OK);
     assert_memory_equal(out, expect, sizeof(expect));
 
+    const int8_t expect_s2[4] = { 18, 30, 12, 18 };
+    p.stride_w = 2;
+    out_w.w = 4;
+    memset(out, SENTINEL, sizeof(out));
+    assert_int_equal(nn_conv2d_s8(&p, &q, &in_w, input, &f_w, filter, NULL, &out_w, out),
+                     NN_KERNEL_OK);
+    assert_memory_equal(out, expect_s2, sizeof(expect_s2));
+
     p = conv_params();
     p.input_offset = 128;
     p.dilation_h = 3;
@@ -198,6 +207,13 @@ static void test_conv_dilation(void **state)
     assert_int_equal(nn_conv2d_s8(&p, &q, &in_h, input, &f_h, filter, NULL, &out_h, out),
                      NN_KERNEL_OK);
     assert_memory_equal(out, expect, sizeof(expect));
+
+    p.stride_h = 2;
+    out_h.h = 4;
+    memset(out, SENTINEL, sizeof(out));
+    assert_int_equal(nn_conv2d_s8(&p, &q, &in_h, input, &f_h, filter, NULL, &out_h, out),
+                     NN_KERNEL_OK);
+    assert_memory_equal(out, expect_s2, sizeof(expect_s2));
 }
 
 /*

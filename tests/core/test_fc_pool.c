@@ -338,6 +338,29 @@ static void test_avgpool_negative_rounding(void **state)
     assert_int_equal(out[1], -2);
 }
 
+/*
+ * Different geometry along H and W: a 2x1 window (filter_h 2, filter_w 1), stride_h 1,
+ * stride_w 2, pad_h 1, pad_w 0 on the 2x3 image {1,2,3;4,5,6}. Window rows start at -1
+ * and 0, columns at 0 and 2, so the windows hold {1}, {3}, {1,4}, {3,6}:
+ *   max 1, 3, 4, 6;  avg 1, 3, 2.5 -> 3, 4.5 -> 5.
+ */
+static void test_pool_asymmetric_geometry(void **state)
+{
+    (void)state;
+    const int8_t input[6] = { 1, 2, 3, 4, 5, 6 };
+    const int8_t expect_max[4] = { 1, 3, 4, 6 };
+    const int8_t expect_avg[4] = { 1, 3, 3, 5 };
+    int8_t out[4];
+    nn_pool_params p = { .stride_h = 1, .stride_w = 2, .filter_h = 2, .filter_w = 1,
+                         .pad_h = 1, .pad_w = 0, .act_min = -128, .act_max = 127 };
+    nn_dims in_d = { 1, 2, 3, 1 }, out_d = { 1, 2, 2, 1 };
+
+    assert_int_equal(nn_maxpool_s8(&p, &in_d, input, &out_d, out), NN_KERNEL_OK);
+    assert_memory_equal(out, expect_max, sizeof(expect_max));
+    assert_int_equal(nn_avgpool_s8(&p, &in_d, input, &out_d, out), NN_KERNEL_OK);
+    assert_memory_equal(out, expect_avg, sizeof(expect_avg));
+}
+
 typedef nn_kernel_status (*pool_fn)(const nn_pool_params *, const nn_dims *, const int8_t *,
                                     const nn_dims *, int8_t *);
 
@@ -647,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_pool_same_padding_excluded),
         cmocka_unit_test(test_avgpool_even_filter_rounding),
         cmocka_unit_test(test_avgpool_negative_rounding),
+        cmocka_unit_test(test_pool_asymmetric_geometry),
         cmocka_unit_test(test_avgpool_preconditions),
         cmocka_unit_test(test_maxpool_preconditions),
     };

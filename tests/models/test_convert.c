@@ -1,0 +1,529 @@
+/*
+ * Tests for models/convert.c and the core's loader and interpreter on converted models:
+ * the arena planner, the MLPerf Tiny models against TFLM's golden outputs (every layer),
+ * refusals with messages that name the op and layer, and the loader against corrupt and
+ * hostile images (every truncation, every flipped byte, out-of-range fields).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../core/nn_model.h"
+#include "../../models/convert.h"
+#include "../../models/modelfile.h"
+#include "../../models/tflite.h"
+#include "../../models/util.h"
+
+/* ===================================================================== fixtures */
+
+static const char *shared_dir(void)
+{
+    const char *s = getenv("TINYSIM_SHARED");
+    return s && *s ? s : "../shared";
+}
+
+/* Read shared/<rel>, or NULL (with a printed skip reason) if ../shared is absent. */
+static uint8_t *read_shared(const char *rel, size_t *len)
+{
+    char *path = mu_asprintf("%s/%s", shared_dir(), rel);
+    uint8_t *data = NULL;
+    char *cause = NULL;
+    if (mu_read_file(path, &data, len, &cause) != 0) {
+        free(cause);
+        data = NULL;
+    }
+    free(path);
+    return data;
+}
+
+static int have_shared(void)
+{
+    size_t n;
+    uint8_t *d = read_shared("models/kws_ref_model.tflite", &n);
+    if (d == NULL) {
+        printf("SKIP: %s/models not found: the MLPerf Tiny model tests need ../shared "
+               "(set TINYSIM_SHARED)\n", shared_dir());
+        return 0;
+    }
+    free(d);
+    return 1;
+}
+
+/* Convert a .tflite image; fails the test with the converter's message if it cannot. */
+static cv_result convert_image(const uint8_t *file, size_t len, const char *name)
+{
+    tfl_model m;
+    cv_result r;
+    char *cause = NULL;
+    if (tfl_read(file, len, &m, &cause) != 0)
+        fail_msg("%s: %s", name, cause);
+    if (cv_convert(&m, name, &r, &cause) != 0)
+        fail_msg("%s: %s", name, cause);
+    tfl_free(&m);
+    return r;
+}
+
+/* A converted model: the shipped KWS demo, or the MLPerf KWS model when ../shared exists. */
+static cv_result demo_model(void)
+{
+    uint8_t *file;
+    size_t len;
+    char *cause = NULL;
+    if (mu_read_file("models/demo/kws_demo.tflite", &file, &len, &cause) != 0)
+        fail_msg("%s (run the tests from the repository root)", cause);
+    cv_result r = convert_image(file, len, "kws_demo");
+    free(file);
+    return r;
+}
+
+/* ===================================================================== planner */
+
+static void test_plan_disjoint_lifetimes_share(void **state)
+{
+    (void)state;
+    uint32_t size[3] = {100, 100, 100}, off[3];
+    int first[3] = {0, 1, 2}, last[3] = {1, 2, 3};
+    /* 0 and 2 never live together: they share; 1 overlaps both. */
+    uint32_t arena = cv_plan_arena(3, size, first, last, off);
+    assert_int_equal(arena, 224); /* 112 (aligned) + 100, rounded to 16 */
+    assert_int_equal(off[0], off[2]);
+    assert_int_not_equal(off[0], off[1]);
+}
+
+static void test_plan_overlapping_never_share(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    uint32_t size[N], off[N];
+    int first[N], last[N];
+    uint32_t s = 12345;
+    for (int i = 0; i < N; i++) {
+        s ^= s << 13; s ^= s >> 17; s ^= s << 5;
+        size[i] = 1 + s % 5000;
+        first[i] = (int)(s >> 8) % 20;
+        last[i] = first[i] + (int)(s >> 16) % 6;
+    }
+    uint32_t arena = cv_plan_arena(N, size, first, last, off);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(off[i] % CV_ARENA_ALIGN, 0);
+        assert_true(off[i] + size[i] <= arena);
+        for (int j = 0; j < i; j++) {
+            int live = !(first[i] > last[j] || first[j] > last[i]);
+            int overlap = off[i] < off[j] + size[j] && off[j] < off[i] + size[i];
+            assert_false(live && overlap);
+        }
+    }
+}
+
+/* ===================================================================== MLPerf Tiny models */
+
+typedef struct {
+    const char *model;
+    const char *layers_input; /* the input whose per-layer outputs golden/ holds */
+    uint32_t tflm_arena;      /* TFLM's arena_used_bytes() (golden/README.md) */
+    int inputs;               /* how many input_*.bin files */
+} golden_case;
+
+static const golden_case golden[] = {
+    {"kws_ref_model", "sample", 24000, 5},
+    {"vww_96_int8", "seed1", 103392, 4},
+    {"pretrainedResnet_quant", "seed1", 55712, 4},
+    {"ad01_int8", "seed1", 3424, 4},
+};
+
+static const char *const input_names[] = {"sample", "seed1", "seed2", "seed3", "seed4"};
+
+/* Run a model on one input, layer by layer; if layers_dir is set, compare each layer's
+ * output with golden's op_NN_OP.bin and report the first layer that differs. */
+static void run_golden(nn_model *m, const char *model, const char *input, int per_layer)
+{
+    size_t n;
+    char *rel = mu_asprintf("golden/%s/input_%s.bin", model, input);
+    uint8_t *in = read_shared(rel, &n);
+    free(rel);
+    if (in == NULL)
+        return; /* kws has "sample", the others do not */
+    uint32_t ti = nn_model_input(m, 0);
+    assert_int_equal(n, nn_tensor(m, ti)->size);
+    memcpy((void *)(uintptr_t)nn_tensor_data(m, ti), in, n);
+    free(in);
+    for (uint32_t l = 0; l < m->hdr->n_layers; l++) {
+        assert_int_equal(nn_run_layer(m, l), NN_OK);
+        if (!per_layer)
+            continue;
+        const nn_tsm_layer *L = nn_layer(m, l);
+        uint32_t to = nn_layer_operand(m, l, L->n_inputs);
+        rel = mu_asprintf("golden/%s/layers_%s/op_%02u_%s.bin", model, input, l,
+                          nn_op_name(L->op));
+        uint8_t *want = read_shared(rel, &n);
+        if (want == NULL)
+            fail_msg("%s missing", rel);
+        assert_int_equal(n, nn_tensor(m, to)->size);
+        const int8_t *got = nn_tensor_data(m, to);
+        for (size_t k = 0; k < n; k++)
+            if (got[k] != (int8_t)want[k])
+                fail_msg("%s: layer %u (%s) first differs at byte %zu: got %d, TFLM %d", model,
+                         l, nn_op_name(L->op), k, got[k], (int8_t)want[k]);
+        free(want);
+        free(rel);
+    }
+    rel = mu_asprintf("golden/%s/output_%s.bin", model, input);
+    uint8_t *want = read_shared(rel, &n);
+    free(rel);
+    assert_non_null(want);
+    uint32_t to = nn_model_output(m, 0);
+    assert_int_equal(n, nn_tensor(m, to)->size);
+    assert_memory_equal(nn_tensor_data(m, to), want, n);
+    free(want);
+}
+
+static void test_golden_models(void **state)
+{
+    (void)state;
+    if (!have_shared())
+        skip();
+    for (size_t g = 0; g < sizeof golden / sizeof golden[0]; g++) {
+        size_t len;
+        char *rel = mu_asprintf("models/%s.tflite", golden[g].model);
+        uint8_t *file = read_shared(rel, &len);
+        free(rel);
+        assert_non_null(file);
+        cv_result r = convert_image(file, len, golden[g].model);
+        free(file);
+        nn_model m;
+        nn_error e;
+        assert_int_equal(nn_model_load(&m, r.image, (uint32_t)r.size, NULL, 0, &e), NN_OK);
+        uint8_t *arena = malloc(m.hdr->arena_size);
+        assert_int_equal(nn_model_load(&m, r.image, (uint32_t)r.size, arena,
+                                       m.hdr->arena_size, &e), NN_OK);
+        printf("  %-24s arena %6u bytes (TFLM %6u), image %6zu bytes\n", golden[g].model,
+               m.hdr->arena_size, golden[g].tflm_arena, r.size);
+        assert_true(m.hdr->arena_size <= golden[g].tflm_arena);
+        for (size_t i = 0; i < sizeof input_names / sizeof input_names[0]; i++)
+            run_golden(&m, golden[g].model, input_names[i],
+                       strcmp(input_names[i], golden[g].layers_input) == 0);
+        free(arena);
+        cv_result_free(&r);
+    }
+}
+
+static void test_kws_shape_and_macs(void **state)
+{
+    (void)state;
+    if (!have_shared())
+        skip();
+    char *path = mu_asprintf("%s/models/kws_ref_model.tflite", shared_dir());
+    mf_model mf;
+    char *cause = NULL;
+    assert_int_equal(mf_open(path, &mf, &cause), 0);
+    free(path);
+    assert_int_equal(mf.model.hdr->n_layers, 13);
+    uint64_t macs = 0;
+    for (uint32_t l = 0; l < 13; l++)
+        macs += nn_layer_macs(&mf.model, l);
+    assert_int_equal(macs, 2656768);
+    assert_string_equal(nn_op_name(nn_layer(&mf.model, 0)->op), "CONV_2D");
+    assert_string_equal(nn_op_name(nn_layer(&mf.model, 12)->op), "SOFTMAX");
+    mf_close(&mf);
+}
+
+/* ===================================================================== probes */
+
+static void test_probes_called_around_every_layer(void **state)
+{
+    (void)state;
+    cv_result r = demo_model();
+    nn_model m;
+    uint8_t *arena = calloc(1, 1 << 20);
+    assert_int_equal(nn_model_load(&m, r.image, (uint32_t)r.size, arena, 1 << 20, NULL), NN_OK);
+    uint32_t before = nn_probe_events;
+    assert_int_equal(nn_invoke(&m), NN_OK);
+    uint32_t n = m.hdr->n_layers;
+    assert_int_equal(nn_probe_events - before, 0x1000000u + 0x10000u + n * 0x100u + n);
+    free(arena);
+    cv_result_free(&r);
+}
+
+/* ===================================================================== refusals */
+
+/* A one-layer model built by hand: op `builtin` from input tensor 0 to output tensor 1. */
+static float one_scale[1] = {0.5f};
+static int64_t one_zp[1] = {0};
+static int io0[1] = {0}, io1[1] = {1};
+static int opcode_builtin[1];
+
+static void hand_model(tfl_model *m, tfl_tensor *t, tfl_op *op, int builtin, int type)
+{
+    memset(m, 0, sizeof *m);
+    memset(t, 0, 2 * sizeof *t);
+    memset(op, 0, sizeof *op);
+    for (int i = 0; i < 2; i++) {
+        t[i].name = (char *)(i ? "out" : "in");
+        t[i].type = type;
+        t[i].ndims = 2;
+        t[i].dims[0] = 1;
+        t[i].dims[1] = 8;
+        t[i].nquant = 1;
+        t[i].scale = one_scale;
+        t[i].zero_point = one_zp;
+    }
+    op->builtin = builtin;
+    op->ninputs = 1;
+    op->inputs = io0;
+    op->noutputs = 1;
+    op->outputs = io1;
+    opcode_builtin[0] = builtin;
+    m->version = 3;
+    m->nsubgraphs = 1;
+    m->ntensors = 2;
+    m->tensors = t;
+    m->nops = 1;
+    m->ops = op;
+    m->ninputs = 1;
+    m->inputs = io0;
+    m->noutputs = 1;
+    m->outputs = io1;
+    m->nopcodes = 1;
+    m->opcode_builtin = opcode_builtin;
+}
+
+static void expect_refusal(const tfl_model *m, const char *const *needles)
+{
+    cv_result r;
+    char *cause = NULL;
+    assert_int_equal(cv_convert(m, "hand", &r, &cause), -1);
+    assert_non_null(cause);
+    for (; *needles; needles++)
+        if (strstr(cause, *needles) == NULL)
+            fail_msg("message '%s' lacks '%s'", cause, *needles);
+    free(cause);
+}
+
+static void test_refuses_svdf_naming_op_and_layer(void **state)
+{
+    (void)state;
+    tfl_model m;
+    tfl_tensor t[2];
+    tfl_op op;
+    hand_model(&m, t, &op, TFL_OP_SVDF, TFL_INT16);
+    expect_refusal(&m, (const char *const[]){"layer 0", "SVDF", "not supported", NULL});
+}
+
+static void test_refuses_int16_and_float(void **state)
+{
+    (void)state;
+    tfl_model m;
+    tfl_tensor t[2];
+    tfl_op op;
+    hand_model(&m, t, &op, TFL_OP_SOFTMAX, TFL_INT16);
+    expect_refusal(&m, (const char *const[]){"layer 0", "SOFTMAX", "INT16", "int16", NULL});
+    hand_model(&m, t, &op, TFL_OP_SOFTMAX, TFL_FLOAT32);
+    expect_refusal(&m, (const char *const[]){"layer 0", "FLOAT32", "float model", NULL});
+    hand_model(&m, t, &op, TFL_OP_SOFTMAX, TFL_UINT8);
+    expect_refusal(&m, (const char *const[]){"UINT8", "uint8", NULL});
+}
+
+static void test_refuses_subgraphs_and_bad_softmax_output(void **state)
+{
+    (void)state;
+    tfl_model m;
+    tfl_tensor t[2];
+    tfl_op op;
+    hand_model(&m, t, &op, TFL_OP_SOFTMAX, TFL_INT8);
+    m.nsubgraphs = 2;
+    expect_refusal(&m, (const char *const[]){"2 subgraphs", NULL});
+    hand_model(&m, t, &op, TFL_OP_SOFTMAX, TFL_INT8);
+    /* scale 0.5, zero point 0 on a softmax output: TFLite needs 1/256 and -128 */
+    expect_refusal(&m, (const char *const[]){"layer 0", "SOFTMAX", "1/256", NULL});
+}
+
+/* ===================================================================== loader */
+
+static void test_loader_rejects_every_truncation(void **state)
+{
+    (void)state;
+    cv_result r = demo_model();
+    for (size_t n = 0; n < r.size; n++) {
+        /* A fresh allocation of exactly n bytes, so ASan sees any read past it. */
+        uint8_t *copy = malloc(n ? n : 1);
+        memcpy(copy, r.image, n);
+        nn_model m;
+        nn_error e;
+        nn_status s = nn_model_load(&m, copy, (uint32_t)n, NULL, 0, &e);
+        if (s != NN_E_TRUNCATED)
+            fail_msg("truncated to %zu bytes: %s", n, nn_strerror(s));
+        free(copy);
+    }
+    cv_result_free(&r);
+}
+
+static void test_loader_rejects_every_flipped_byte(void **state)
+{
+    (void)state;
+    cv_result r = demo_model();
+    uint8_t *copy = malloc(r.size);
+    for (size_t i = 0; i < r.size; i++) {
+        memcpy(copy, r.image, r.size);
+        copy[i] ^= (uint8_t)(1u << (i % 8));
+        nn_model m;
+        nn_status s = nn_model_load(&m, copy, (uint32_t)r.size, NULL, 0, NULL);
+        if (s == NN_OK)
+            fail_msg("flipping a bit of byte %zu went unnoticed", i);
+        if (i >= 16 && s != NN_E_CRC)
+            fail_msg("byte %zu: expected a checksum error, got %s", i, nn_strerror(s));
+    }
+    free(copy);
+    cv_result_free(&r);
+}
+
+/* Rewrite the CRC after an edit, as a hostile (not corrupt) image would. */
+static void fix_crc(uint8_t *img, size_t size)
+{
+    uint32_t crc = nn_crc32(0, img + 16, size - 16);
+    memcpy(img + 12, &crc, 4);
+}
+
+/*
+ * Set each 32-bit word of the header, tensor and layer tables (and every parameter record)
+ * to hostile values with a valid CRC. Loading must fail with a typed error, or succeed and
+ * then run without touching memory outside the image and an arena of exactly the declared
+ * size (AddressSanitizer checks this in `make test-asan`).
+ */
+static void test_loader_hostile_fields(void **state)
+{
+    (void)state;
+    cv_result r = demo_model();
+    nn_model m0;
+    assert_int_equal(nn_model_load(&m0, r.image, (uint32_t)r.size, NULL, 0, NULL), NN_OK);
+    uint32_t end = m0.hdr->layers_off + m0.hdr->n_layers * NN_TSM_LAYER_SIZE;
+    /* params records and index lists live in the first part of the data section */
+    uint32_t data_end = m0.hdr->data_off + 2048;
+    static const uint32_t values[] = {0, 1, 3, 0x7f, 0x80, 0xff, 0xffff, 0x10000, 0x7fffffff,
+                                      0x80000000u, 0xffffffffu, 0xfffffff0u};
+    uint8_t *copy = malloc(r.size);
+    int rejected = 0, accepted = 0;
+    for (uint32_t off = 0; off + 4 <= data_end; off += 2) {
+        if (off >= end && off < m0.hdr->data_off)
+            continue;
+        for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+            memcpy(copy, r.image, r.size);
+            if (off < 16 && off != 0 && off != 4 && off != 8)
+                continue; /* crc field itself */
+            memcpy(copy + off, &values[v], 4);
+            fix_crc(copy, r.size);
+            nn_model m;
+            nn_error e;
+            nn_status s = nn_model_load(&m, copy, (uint32_t)r.size, NULL, 0, &e);
+            if (s != NN_OK) {
+                assert_true(s > NN_OK && s < NN_E_COUNT_);
+                assert_non_null(e.field);
+                rejected++;
+                continue;
+            }
+            accepted++;
+            uint8_t *arena = malloc(m.hdr->arena_size ? m.hdr->arena_size : 1);
+            memset(arena, 0, m.hdr->arena_size);
+            assert_int_equal(nn_model_load(&m, copy, (uint32_t)r.size, arena,
+                                           m.hdr->arena_size, NULL), NN_OK);
+            nn_status rs = nn_invoke(&m);
+            assert_true(rs == NN_OK || rs == NN_E_KERNEL);
+            free(arena);
+        }
+    }
+    printf("  hostile words: %d rejected with a typed error, %d accepted and ran safely\n",
+           rejected, accepted);
+    assert_true(rejected > 1000);
+    free(copy);
+    cv_result_free(&r);
+}
+
+static void test_loader_specific_errors(void **state)
+{
+    (void)state;
+    cv_result r = demo_model();
+    uint8_t *img = r.image;
+    nn_model m;
+    nn_error e;
+    uint32_t v;
+
+    v = 0x12345678;
+    memcpy(img, &v, 4);
+    assert_int_equal(nn_model_load(&m, img, (uint32_t)r.size, NULL, 0, &e), NN_E_MAGIC);
+    v = NN_TSM_MAGIC;
+    memcpy(img, &v, 4);
+
+    img[4] = 2; /* version */
+    assert_int_equal(nn_model_load(&m, img, (uint32_t)r.size, NULL, 0, &e), NN_E_VERSION);
+    img[4] = 1;
+
+    /* n_layers past the limit */
+    uint32_t saved;
+    memcpy(&saved, img + 28, 4);
+    v = NN_MAX_LAYERS + 1;
+    memcpy(img + 28, &v, 4);
+    fix_crc(img, r.size);
+    assert_int_equal(nn_model_load(&m, img, (uint32_t)r.size, NULL, 0, &e), NN_E_HEADER);
+    assert_string_equal(e.field, "n_layers");
+    memcpy(img + 28, &saved, 4);
+    fix_crc(img, r.size);
+
+    /* an absurd dimension in tensor 0 */
+    nn_tsm_header h;
+    memcpy(&h, img, sizeof h);
+    int32_t big = 1 << 30;
+    memcpy(img + h.tensors_off + 4, &big, 4);
+    fix_crc(img, r.size);
+    assert_int_equal(nn_model_load(&m, img, (uint32_t)r.size, NULL, 0, &e), NN_E_TENSOR);
+    assert_int_equal(e.tensor, 0);
+    assert_string_equal(e.field, "dims[0]");
+
+    /* layer 0 reads a tensor index past the table */
+    cv_result_free(&r);
+    r = demo_model();
+    img = r.image;
+    memcpy(&h, img, sizeof h);
+    nn_tsm_layer l0;
+    memcpy(&l0, img + h.layers_off, sizeof l0);
+    uint16_t bad = (uint16_t)h.n_tensors;
+    memcpy(img + l0.io_off, &bad, 2);
+    fix_crc(img, r.size);
+    assert_int_equal(nn_model_load(&m, img, (uint32_t)r.size, NULL, 0, &e), NN_E_LAYER);
+    assert_int_equal(e.layer, 0);
+
+    /* arena smaller than planned */
+    cv_result_free(&r);
+    r = demo_model();
+    assert_int_equal(nn_model_load(&m, r.image, (uint32_t)r.size, NULL, 0, NULL), NN_OK);
+    uint32_t need = m.hdr->arena_size;
+    uint8_t *arena = malloc(need);
+    assert_int_equal(nn_model_load(&m, r.image, (uint32_t)r.size, arena, need - 4, &e),
+                     NN_E_ARENA);
+    assert_int_equal(nn_invoke(&m), NN_E_ARENA); /* m was cleared: no arena */
+    free(arena);
+    cv_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plan_disjoint_lifetimes_share),
+        cmocka_unit_test(test_plan_overlapping_never_share),
+        cmocka_unit_test(test_golden_models),
+        cmocka_unit_test(test_kws_shape_and_macs),
+        cmocka_unit_test(test_probes_called_around_every_layer),
+        cmocka_unit_test(test_refuses_svdf_naming_op_and_layer),
+        cmocka_unit_test(test_refuses_int16_and_float),
+        cmocka_unit_test(test_refuses_subgraphs_and_bad_softmax_output),
+        cmocka_unit_test(test_loader_rejects_every_truncation),
+        cmocka_unit_test(test_loader_rejects_every_flipped_byte),
+        cmocka_unit_test(test_loader_hostile_fields),
+        cmocka_unit_test(test_loader_specific_errors),
+    };
+    return cmocka_run_group_tests_name("models/convert", tests, NULL, NULL);
+}
