@@ -82,12 +82,12 @@ static void nn_softmax_row(const nn_softmax_params *p, int32_t depth, const int8
 
     for (int32_t c = 0; c < depth; c++) {
         const int32_t diff = (int32_t)in[c] - max_in_row;
-        int32_t unsat = 0;
-        if (diff >= p->diff_min && exponent <= 31) {
-            const int32_t e = nn_softmax_exp(p, diff);
-            unsat = nn_rdbpot(nn_sat_rdhm(shifted_scale, e), exponent);
+        if (diff < p->diff_min || exponent > 31) {
+            out[c] = INT8_MIN;
+            continue;
         }
-        out[c] = diff >= p->diff_min ? nn_clamp_s8(unsat + INT8_MIN) : INT8_MIN;
+        const int32_t e = nn_softmax_exp(p, diff);
+        out[c] = nn_clamp_s8(nn_rdbpot(nn_sat_rdhm(shifted_scale, e), exponent) + INT8_MIN);
     }
 }
 

@@ -129,7 +129,10 @@ typedef struct {
 
 /*
  * ADD with 4-D broadcasting: each of in1_dims/in2_dims either equals out_dims in a dimension
- * or is 1 there. TFLite's reference_integer_ops::Add / BroadcastAdd4DSlow (int8).
+ * or is 1 there, and out_dims is the larger of the two in each dimension. TFLite's
+ * reference_integer_ops::Add / BroadcastAdd4DSlow (int8). left_shift <= 22, every shift in
+ * [-31, 0] (TFLite's multipliers here are below one). out may alias an input whose dims
+ * equal out_dims.
  */
 nn_kernel_status nn_add_s8(const nn_add_params *p,
                            const nn_dims *in1_dims, const int8_t *in1,
@@ -142,7 +145,8 @@ typedef struct {
     int32_t act_min, act_max;
 } nn_mul_params;
 
-/* MUL with 4-D broadcasting as nn_add_s8. TFLite's reference_integer_ops::Mul (int8). */
+/* MUL with 4-D broadcasting as nn_add_s8. TFLite's reference_integer_ops::Mul (int8).
+ * output_shift in [-31, 15]. out may alias an input whose dims equal out_dims. */
 nn_kernel_status nn_mul_s8(const nn_mul_params *p,
                            const nn_dims *in1_dims, const int8_t *in1,
                            const nn_dims *in2_dims, const int8_t *in2,

@@ -406,13 +406,18 @@ static nn_status check_binary(loader *ld, const layer_ctx *c)
         return LFAIL(ld, c, NN_E_LAYER, "operands");
     if (!broadcastable(a, c->out) || !broadcastable(b, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "broadcast shape");
+    /* ... and the output is exactly the broadcast shape: the larger input dim each time. */
+    nn_dims da = dims4(a), db = dims4(b), dout = dims4(c->out);
+    for (uint32_t i = 0; i < 4; i++)
+        if (dim_at(&dout, i) != NN_MAX(dim_at(&da, i), dim_at(&db, i)))
+            return LFAIL(ld, c, NN_E_LAYER, "broadcast shape");
     if (c->l->op == NN_OP_ADD) {
         const nn_add_params *p = c->params;
         if (p->left_shift < 0 || p->left_shift > 20 ||
             !mult_ok(p->input1_multiplier, p->input1_shift) ||
             !mult_ok(p->input2_multiplier, p->input2_shift) ||
             !mult_ok(p->output_multiplier, p->output_shift) || p->input1_shift > 0 ||
-            p->input2_shift > 0)
+            p->input2_shift > 0 || p->output_shift > 0)
             return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
         if (p->input1_offset < -127 || p->input1_offset > 128 || p->input2_offset < -127 ||
             p->input2_offset > 128 || p->output_offset < -128 || p->output_offset > 127)
@@ -421,7 +426,7 @@ static nn_status check_binary(loader *ld, const layer_ctx *c)
             return LFAIL(ld, c, NN_E_PARAMS, "activation range");
     } else {
         const nn_mul_params *p = c->params;
-        if (!mult_ok(p->output_multiplier, p->output_shift))
+        if (!mult_ok(p->output_multiplier, p->output_shift) || p->output_shift > 15)
             return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
         if (p->input1_offset < -127 || p->input1_offset > 128 || p->input2_offset < -127 ||
             p->input2_offset > 128 || p->output_offset < -128 || p->output_offset > 127)
@@ -449,8 +454,10 @@ static nn_status check_activation(loader *ld, const layer_ctx *c)
         return s;
     if (c->l->op == NN_OP_SOFTMAX) {
         const nn_softmax_params *p = c->params;
+        /* -diff_min (at most 255 matters) shifted left must stay an int32 */
         if (c->in[0]->ndims < 1 || p->input_multiplier < 0 || p->input_left_shift < 0 ||
-            p->input_left_shift > 31 || p->diff_min > 0)
+            p->input_left_shift > 31 || p->diff_min > 0 ||
+            ((int64_t)NN_MIN(-(int64_t)p->diff_min, 255) << p->input_left_shift) > INT32_MAX)
             return LFAIL(ld, c, NN_E_PARAMS, "softmax parameters");
     } else {
         const nn_logistic_params *p = c->params;
@@ -480,7 +487,7 @@ static nn_status check_quant(loader *ld, const layer_ctx *c)
         p->input_zero_point > 127)
         return LFAIL(ld, c, NN_E_PARAMS, "zero point");
     if (p->kind == 1 && c->l->op == NN_OP_QUANTIZE) {
-        if (!mult_ok(p->multiplier, p->shift))
+        if (!mult_ok(p->multiplier, p->shift) || p->shift > 22)
             return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
     } else if (!float_positive_finite(p->scale)) {
         return LFAIL(ld, c, NN_E_PARAMS, "scale");
@@ -550,7 +557,7 @@ static nn_status check_mean(loader *ld, const layer_ctx *c)
         return LFAIL(ld, c, NN_E_LAYER, "output shape");
     (void)dout;
     if (p->input_zero_point < -128 || p->input_zero_point > 127 || p->output_zero_point < -128 ||
-        p->output_zero_point > 127 || !mult_ok(p->multiplier, p->shift))
+        p->output_zero_point > 127 || p->multiplier < 0 || p->shift < -31 || p->shift > 31)
         return LFAIL(ld, c, NN_E_PARAMS, "quantization");
     return NN_OK;
 }

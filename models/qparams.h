@@ -30,7 +30,8 @@ int qp_quantize_multiplier(double real, int32_t *mult, int32_t *shift);
 /*
  * int8 clamp range for a fused activation on an output with (scale, zero_point), as
  * TFLite's CalculateActivationRangeQuantized. Returns 0, or -1 for an activation the int8
- * kernels cannot fuse (TANH, SIGN_BIT, unknown values).
+ * kernels cannot fuse (TANH, SIGN_BIT, unknown values) or, for the RELUs, a scale that is
+ * not positive and finite.
  */
 int qp_activation_range(int act, float scale, int32_t zero_point, int32_t *act_min,
                         int32_t *act_max);
@@ -54,11 +55,13 @@ int qp_mul_params(float in1_scale, int32_t in1_zp, float in2_scale, int32_t in2_
                   float out_scale, int32_t out_zp, int act, nn_mul_params *p);
 
 /* SOFTMAX (int8 in, int8 out): input_multiplier, input_left_shift and diff_min from the
- * input scale and beta, with 5 integer bits as TFLM's CalculateSoftmaxParams. */
+ * input scale and beta, with 5 integer bits as TFLM's CalculateSoftmaxParams. -1 for a bad
+ * scale or beta, or beta * scale * 2^26 <= 1 (where TFLite aborts). */
 int qp_softmax_params(float input_scale, float beta, nn_softmax_params *p);
 
 /* LOGISTIC (int8): as TFLM's CalculateArithmeticOpData for int8 logistic
- * (4 integer bits, input_range_radius from CalculateInputRadius). */
+ * (4 integer bits, input_range_radius from CalculateInputRadius). -1 for a bad scale or
+ * zero point, or a scale below 2^-28 (a negative left shift, undefined in TFLite). */
 int qp_logistic_params(float input_scale, int32_t input_zp, nn_logistic_params *p);
 
 /*

@@ -414,7 +414,7 @@ static int vec_open(rd_ctx *r, size_t pos, size_t elem, const char *what, fb_vec
 static int tab_vec(rd_ctx *r, const fb_table *t, unsigned id, size_t elem, const char *what,
                    fb_vec *v)
 {
-    size_t pos;
+    size_t pos = 0;
     memset(v, 0, sizeof *v);
     int rc = tab_ref(r, t, id, what, &pos);
     if (rc <= 0)
@@ -569,7 +569,7 @@ static int rd_quant(rd_ctx *r, size_t pos, tfl_tensor *t)
     if (sv.n > 1 && (qd < 0 || qd >= t->ndims || (size_t)t->dims[qd] != sv.n))
         return rd_err(r, "quantization has %zu scales for quantized dimension %d, which is "
                       "not a dimension of that size", sv.n, (int)qd);
-    if (rd_charge(r, 12 * sv.n) < 0 ||
+    if (rd_charge(r, 4 * sv.n) < 0 || rd_charge(r, 8 * zv.n) < 0 ||
         (t->scale = rd_calloc(r, sv.n, sizeof *t->scale)) == NULL ||
         (t->zero_point = rd_calloc(r, sv.n, sizeof *t->zero_point)) == NULL)
         return -1;
@@ -588,7 +588,7 @@ static int rd_tensor(rd_ctx *r, const fb_vec *tensors, const rd_buf *bufs, size_
 {
     fb_table tt;
     fb_vec shape;
-    size_t qpos;
+    size_t qpos = 0;
     uint32_t bufidx;
     char name[52];
     rd_where(r, "tensor %d", i);
@@ -707,7 +707,7 @@ static int rd_options(rd_ctx *r, const fb_table *t, tfl_op *o)
 {
     int want = tfl_options_type(o->builtin);
     uint64_t type;
-    size_t pos;
+    size_t pos = 0;
     fb_table ot;
     if (want == TFL_OPT_CONV2D || want == TFL_OPT_DWCONV2D)
         o->opt.dilation_w = o->opt.dilation_h = 1;
@@ -811,7 +811,7 @@ static int rd_subgraph(rd_ctx *r, const fb_table *model, tfl_model *m, const rd_
     if (vec_table(r, &subgraphs, 0, "subgraph", &sg) < 0 ||
         tab_vec(r, &sg, SUBGRAPH_TENSORS, 4, "tensors", &tensors) < 0 ||
         tab_vec(r, &sg, SUBGRAPH_OPERATORS, 4, "operators", &ops) < 0 ||
-        rd_charge(r, 4 * tensors.n + 4 * ops.n) < 0)
+        rd_charge(r, 4 * tensors.n) < 0 || rd_charge(r, 4 * ops.n) < 0)
         return -1;
     if ((m->tensors = rd_calloc(r, tensors.n, sizeof *m->tensors)) == NULL)
         return -1;

@@ -128,7 +128,7 @@ typedef struct {
 static size_t wb_table(wbuf *b, const wfield *f, int nf, size_t *pos)
 {
     unsigned nids = 0, fo[WF_MAX], off = 4;
-    uint8_t vt[4 + 2 * 16] = { 0 };
+    uint8_t vt[4 + 2 * 16] = { 0 };   /* field ids written here are all below 16 */
     for (int k = 0; k < nf; k++)
         if (f[k].id + 1 > nids)
             nids = f[k].id + 1;
@@ -321,7 +321,7 @@ static size_t wr_opcode(wbuf *b, const tfl_model *m, int i)
         { OPCODE_BUILTIN, 4, (uint32_t)code },
         { OPCODE_CUSTOM, 4, 0 },
     };
-    size_t pos[4];
+    size_t pos[4] = { 0 };
     size_t t = wb_table(b, f, custom != NULL ? 4 : 3, pos);
     if (custom != NULL)
         wb_link(b, pos[3], wb_string(b, custom));
@@ -339,7 +339,7 @@ static size_t wr_tensor(wbuf *b, const tfl_tensor *t, uint32_t buffer)
         { TENSOR_IS_VARIABLE, 1, t->is_variable != 0 },
         { TENSOR_QUANT, 4, 0 },
     };
-    size_t pos[6];
+    size_t pos[6] = { 0 };
     size_t tab = wb_table(b, f, t->nquant > 0 ? 6 : 5, pos);
     size_t v = wb_vec(b, (size_t)t->ndims, 4, 4);
     for (int d = 0; d < t->ndims && !b->failed; d++)
@@ -349,7 +349,7 @@ static size_t wr_tensor(wbuf *b, const tfl_tensor *t, uint32_t buffer)
     if (t->nquant > 0) {
         wfield q[3] = { { QUANT_SCALE, 4, 0 }, { QUANT_ZERO_POINT, 4, 0 },
                         { QUANT_DIM, 4, (uint32_t)t->quant_dim } };
-        size_t qpos[3];
+        size_t qpos[3] = { 0 };
         wb_link(b, pos[5], wb_table(b, q, 3, qpos));
         v = wb_vec(b, (size_t)t->nquant, 4, 4);
         for (int k = 0; k < t->nquant && !b->failed; k++) {
@@ -414,7 +414,7 @@ static size_t wr_options(wbuf *b, int type, const tfl_options *p)
         break;
     }
 #undef F
-    size_t pos[WF_MAX];
+    size_t pos[WF_MAX] = { 0 };
     size_t t = wb_table(b, f, n, pos);
     if (type == TFL_OPT_RESHAPE && p->n_new_shape >= 0)
         wb_link(b, pos[0], wb_ints(b, p->new_shape, p->n_new_shape));
@@ -431,7 +431,7 @@ static size_t wr_op(wbuf *b, const tfl_op *o)
         { OP_OPTIONS_TYPE, 1, (uint32_t)type },
         { OP_OPTIONS, 4, 0 },
     };
-    size_t pos[5];
+    size_t pos[5] = { 0 };
     size_t t = wb_table(b, f, type != TFL_OPT_NONE ? 5 : 3, pos);
     wb_link(b, pos[1], wb_ints(b, o->inputs, o->ninputs));
     wb_link(b, pos[2], wb_ints(b, o->outputs, o->noutputs));
@@ -450,7 +450,7 @@ int tfl_write(const tfl_model *m, uint8_t **out, size_t *out_len, char **cause)
     wbuf b = { NULL, 0, 0, 0 };
     uint32_t *bufidx = NULL;
     uint32_t nbuffers = 1;
-    size_t mp[5], sp[4], v;
+    size_t mp[5] = { 0 }, sp[4] = { 0 }, v;
 
     *cause = NULL;
     if (check_model(m, cause) < 0)
@@ -502,7 +502,7 @@ int tfl_write(const tfl_model *m, uint8_t **out, size_t *out_len, char **cause)
         if (bufidx[i] == 0)
             continue;
         wfield bf = { BUFFER_DATA, 4, 0 };
-        size_t bp, d;
+        size_t bp = 0, d;
         wb_link(&b, v + 4 * (size_t)bufidx[i], wb_table(&b, &bf, 1, &bp));
         d = wb_vec(&b, m->tensors[i].data_size, 1, 16);
         if (!b.failed)

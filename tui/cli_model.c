@@ -44,6 +44,20 @@ static const char *grouped(uint64_t v, char *buf, size_t len)
     return buf;
 }
 
+/*
+ * A layer name for a table column: TFLite joins the names of fused ops with ';', which makes
+ * names of 300 characters; show the first part, cut to `width` with "..." (JSON keeps it all).
+ */
+static const char *short_name(const char *name, char *buf, size_t width)
+{
+    size_t n = strcspn(name, ";");
+    if (n > width)
+        snprintf(buf, width + 1, "%.*s...", (int)(width - 3), name);
+    else
+        snprintf(buf, width + 1, "%.*s", (int)n, name);
+    return buf;
+}
+
 /* Per-layer figures for inspect. */
 typedef struct {
     uint64_t macs;
@@ -223,9 +237,10 @@ static void inspect_text(const mf_model *mf)
         mf_shape_str(nn_tensor(m, nn_layer_operand(m, l, L->n_inputs)), out, sizeof out);
         macs += f.macs;
         weights += f.weight_bytes;
+        char nm[64];
         printf("%3u  %-18s %-14s %-14s %12s %9u %9u  %s\n", l, nn_op_name(L->op), in, out,
                grouped(f.macs, a, sizeof a), f.weight_bytes, f.activation_bytes,
-               nn_string(m, L->name));
+               short_name(nn_string(m, L->name), nm, 48));
     }
     printf("\ntotals: %u layers, %s MACs, weights %s bytes, flash (.tsm image) %s bytes, "
            "arena %s bytes",

@@ -164,6 +164,13 @@ static void test_conv_multipliers(void **state)
     assert_int_equal(shift[2], s);
     assert_int_not_equal(mult[2], 1717986918); /* round(0.8 * 2^31), the value for 0.4 */
 
+    /* the product too is formed in double: 0.1f * 0.3f / 0.7f -> 1472560321, where a float
+     * product would give 1472560299 */
+    const float w2[1] = { 0.3f };
+    assert_int_equal(qp_conv_multipliers(0.1f, w2, 1, 0.7f, mult, shift), 0);
+    assert_int_equal(mult[0], 1472560321);
+    assert_int_equal(shift[0], -4);
+
     const float bad[2] = { 0.5f, 0.0f };
     assert_int_equal(qp_conv_multipliers(0.5f, bad, 2, 0.125f, mult, shift), -1);
     assert_int_equal(qp_conv_multipliers(0.5f, w, 3, -1.0f, mult, shift), -1);
