@@ -299,8 +299,9 @@ static void g_copy_quant(mk_graph *g, int dst, int src)
 }
 
 /*
- * The version TFLite's converter gives each op with int8 operands (tensorflow/lite/tools/
- * versioning/op_version.cc); QUANTIZE and DEQUANTIZE as for float <-> int8.
+ * The operator-code version TFLite's converter records for each op with int8 operands
+ * (tensorflow/lite/tools/versioning/op_version.cc; QUANTIZE as float -> int8). TFLite checks
+ * it against its kernels' registrations; tinysim's converter does not use it.
  */
 static int op_version(int builtin)
 {

@@ -25,9 +25,6 @@ enum { QUANT_SCALE = 2, QUANT_ZERO_POINT = 3, QUANT_DIM = 6 };
 enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
 enum { OP_OPCODE_INDEX = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4 };
 
-/* BuiltinOperator PLACEHOLDER_FOR_GREATER_OP_CODES: deprecated_builtin_code's "see builtin_code". */
-#define OP_PLACEHOLDER 127
-
 /* ================================================================ name tables */
 
 static const char *const op_names[] = {
@@ -233,7 +230,7 @@ static void rd_where(rd_ctx *r, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A file-supplied name made safe to print: printable ASCII only, at most 48 characters. */
+/* A file-supplied name made safe to print: printable ASCII only, cut to fit dst ("..."). */
 static void printable(char *dst, size_t cap, const char *s)
 {
     size_t n = 0, i;

@@ -79,6 +79,13 @@ n=$(ls "$T/layers" | wc -l)
 [ -f "$T/layers/op_12_SOFTMAX.bin" ] && pass=$((pass + 1)) || { echo "FAIL: op_12_SOFTMAX.bin missing"; failed=$((failed + 1)); }
 same "$T/layers/op_12_SOFTMAX.bin" "$T/a.bin" "the last layer's dump is the output"
 
+# A model with a float boundary: float32 input (16 values), float32 output (4 values).
+expect 0 "FLOAT32 [1x4] (16 bytes)" "$BIN" infer models/demo/float_io_demo.tflite \
+    --input models/demo/float_io_demo_input.bin --output "$T/f.bin"
+n=$(wc -c <"$T/f.bin")
+[ "$n" -eq 16 ] && pass=$((pass + 1)) || { echo "FAIL: float output is $n bytes, want 16"; failed=$((failed + 1)); }
+expect 3 "must be 64 bytes" "$BIN" infer models/demo/float_io_demo.tflite --input "$DEMO_IN" --output "$T/f.bin"
+
 # A corrupt .tsm: one flipped byte in the data -> checksum error, exit 3.
 cp "$T/kws.tsm" "$T/bad.tsm"
 printf '\377' | dd of="$T/bad.tsm" bs=1 seek=3000 conv=notrunc 2>/dev/null

@@ -69,17 +69,25 @@ static cv_result convert_image(const uint8_t *file, size_t len, const char *name
     return r;
 }
 
-/* A converted model: the shipped KWS demo, or the MLPerf KWS model when ../shared exists. */
-static cv_result demo_model(void)
+/* A demo model converted from models/demo/<name>.tflite. */
+static cv_result demo_named(const char *name)
 {
     uint8_t *file;
     size_t len;
     char *cause = NULL;
-    if (mu_read_file("models/demo/kws_demo.tflite", &file, &len, &cause) != 0)
+    char *path = mu_asprintf("models/demo/%s.tflite", name);
+    if (mu_read_file(path, &file, &len, &cause) != 0)
         fail_msg("%s (run the tests from the repository root)", cause);
-    cv_result r = convert_image(file, len, "kws_demo");
+    free(path);
+    cv_result r = convert_image(file, len, name);
     free(file);
     return r;
+}
+
+/* The shipped KWS demo model, converted. */
+static cv_result demo_model(void)
+{
+    return demo_named("kws_demo");
 }
 
 /* ===================================================================== planner */
@@ -345,41 +353,61 @@ static void test_refuses_subgraphs_and_bad_softmax_output(void **state)
 
 /* ===================================================================== loader */
 
+/* Truncations of r at every `stride`-th length; each must be NN_E_TRUNCATED. */
+static void check_truncations(const cv_result *r, size_t stride)
+{
+    uint8_t *copy = malloc(r->size);
+    for (size_t n = 0; n < r->size; n += stride) {
+        /* The copy ends where the allocation ends, so ASan sees any read past n. */
+        uint8_t *tail = copy + r->size - n;
+        tail = (uint8_t *)((uintptr_t)tail & ~(uintptr_t)3); /* the loader wants 4-alignment */
+        memcpy(tail, r->image, n);
+        nn_model m;
+        nn_error e;
+        nn_status s = nn_model_load(&m, tail, (uint32_t)n, NULL, 0, &e);
+        if (s != NN_E_TRUNCATED)
+            fail_msg("truncated to %zu bytes: %s", n, nn_strerror(s));
+    }
+    free(copy);
+}
+
 static void test_loader_rejects_every_truncation(void **state)
 {
     (void)state;
-    cv_result r = demo_model();
-    for (size_t n = 0; n < r.size; n++) {
-        /* A fresh allocation of exactly n bytes, so ASan sees any read past it. */
-        uint8_t *copy = malloc(n ? n : 1);
-        memcpy(copy, r.image, n);
+    cv_result small = demo_named("float_io_demo"), big = demo_model();
+    check_truncations(&small, 1); /* every length */
+    check_truncations(&big, 7);
+    cv_result_free(&small);
+    cv_result_free(&big);
+}
+
+/* Flip one bit in every `stride`-th byte of r; each image must be refused (CRC past the
+ * first 16 bytes, which the checksum does not cover). */
+static void check_flips(const cv_result *r, size_t stride)
+{
+    uint8_t *copy = malloc(r->size);
+    memcpy(copy, r->image, r->size);
+    for (size_t i = 0; i < r->size; i += stride) {
+        copy[i] ^= (uint8_t)(1u << (i % 8));
         nn_model m;
-        nn_error e;
-        nn_status s = nn_model_load(&m, copy, (uint32_t)n, NULL, 0, &e);
-        if (s != NN_E_TRUNCATED)
-            fail_msg("truncated to %zu bytes: %s", n, nn_strerror(s));
-        free(copy);
+        nn_status s = nn_model_load(&m, copy, (uint32_t)r->size, NULL, 0, NULL);
+        if (s == NN_OK)
+            fail_msg("flipping a bit of byte %zu went unnoticed", i);
+        if (i >= 16 && s != NN_E_CRC)
+            fail_msg("byte %zu: expected a checksum error, got %s", i, nn_strerror(s));
+        copy[i] = r->image[i];
     }
-    cv_result_free(&r);
+    free(copy);
 }
 
 static void test_loader_rejects_every_flipped_byte(void **state)
 {
     (void)state;
-    cv_result r = demo_model();
-    uint8_t *copy = malloc(r.size);
-    for (size_t i = 0; i < r.size; i++) {
-        memcpy(copy, r.image, r.size);
-        copy[i] ^= (uint8_t)(1u << (i % 8));
-        nn_model m;
-        nn_status s = nn_model_load(&m, copy, (uint32_t)r.size, NULL, 0, NULL);
-        if (s == NN_OK)
-            fail_msg("flipping a bit of byte %zu went unnoticed", i);
-        if (i >= 16 && s != NN_E_CRC)
-            fail_msg("byte %zu: expected a checksum error, got %s", i, nn_strerror(s));
-    }
-    free(copy);
-    cv_result_free(&r);
+    cv_result small = demo_named("float_io_demo"), big = demo_model();
+    check_flips(&small, 1); /* every byte */
+    check_flips(&big, 61);
+    cv_result_free(&small);
+    cv_result_free(&big);
 }
 
 /* Rewrite the CRC after an edit, as a hostile (not corrupt) image would. */
@@ -389,33 +417,77 @@ static void fix_crc(uint8_t *img, size_t size)
     memcpy(img + 12, &crc, 4);
 }
 
+
+/* A structural field to attack: where, how wide, and which layers it can affect
+ * (-1: all; else the layer, or with tensor >= 0 the layers that use that tensor). */
+typedef struct {
+    uint32_t off, width;
+    int32_t layer, tensor;
+} target;
+
+static int uses_tensor(const nn_model *m, uint32_t l, uint32_t t)
+{
+    for (uint32_t k = 0; k <= nn_layer(m, l)->n_inputs; k++)
+        if (nn_layer_operand(m, l, k) == t)
+            return 1;
+    return 0;
+}
+
+/* Every word of the header, the tensor and layer tables, each layer's parameter record,
+ * its operand list (halfwords) and the first per-channel multiplier and shift. */
+static int collect_targets(const nn_model *m, target *t, int max)
+{
+    int n = 0;
+    const nn_tsm_header *h = m->hdr;
+#define ADD_T(o, w, l, x) do { if (n < max) t[n++] = (target){(o), (w), (l), (x)}; } while (0)
+    for (uint32_t o = 0; o < NN_TSM_HEADER_SIZE; o += 4)
+        if (o != 12)
+            ADD_T(o, 4, -1, -1);
+    for (uint32_t i = 0; i < h->n_tensors; i++)
+        for (uint32_t o = 0; o < NN_TSM_TENSOR_SIZE; o += 4)
+            ADD_T(h->tensors_off + i * NN_TSM_TENSOR_SIZE + o, o == 0 ? 1 : 4, -1, (int32_t)i);
+    for (uint32_t l = 0; l < h->n_layers; l++) {
+        const nn_tsm_layer *L = nn_layer(m, l);
+        for (uint32_t o = 0; o < NN_TSM_LAYER_SIZE; o += 4)
+            ADD_T(h->layers_off + l * NN_TSM_LAYER_SIZE + o, 4, (int32_t)l, -1);
+        for (uint32_t o = 0; o < L->params_size; o += 4)
+            ADD_T(L->params_off + o, 4, (int32_t)l, -1);
+        for (uint32_t k = 0; k <= L->n_inputs; k++)
+            ADD_T(L->io_off + 2 * k, 2, (int32_t)l, -1);
+        if (L->op == NN_OP_CONV_2D || L->op == NN_OP_DEPTHWISE_CONV_2D) {
+            const nn_tsm_conv *pc = (const nn_tsm_conv *)(const void *)(m->image + L->params_off);
+            ADD_T(pc->mult_off, 4, (int32_t)l, -1);
+            ADD_T(pc->shift_off, 4, (int32_t)l, -1);
+        }
+    }
+#undef ADD_T
+    return n;
+}
+
 /*
- * Set each 32-bit word of the header, tensor and layer tables (and every parameter record)
- * to hostile values with a valid CRC. Loading must fail with a typed error, or succeed and
- * then run without touching memory outside the image and an arena of exactly the declared
- * size (AddressSanitizer checks this in `make test-asan`).
+ * Set each structural field to hostile values with a valid CRC. Loading must fail with a
+ * typed error naming the field, or succeed, and then every layer the field can affect must
+ * run with NN_OK (the loader's checks cover every kernel precondition) without touching
+ * memory outside the image and an arena of exactly the declared size (AddressSanitizer
+ * checks that in `make test-asan`).
  */
 static void test_loader_hostile_fields(void **state)
 {
     (void)state;
-    cv_result r = demo_model();
+    cv_result r = demo_named("cnn_demo"); /* every op the core has */
     nn_model m0;
     assert_int_equal(nn_model_load(&m0, r.image, (uint32_t)r.size, NULL, 0, NULL), NN_OK);
-    uint32_t end = m0.hdr->layers_off + m0.hdr->n_layers * NN_TSM_LAYER_SIZE;
-    /* params records and index lists live in the first part of the data section */
-    uint32_t data_end = m0.hdr->data_off + 2048;
-    static const uint32_t values[] = {0, 1, 3, 0x7f, 0x80, 0xff, 0xffff, 0x10000, 0x7fffffff,
-                                      0x80000000u, 0xffffffffu, 0xfffffff0u};
+    enum { MAX_TARGETS = 8192 };
+    target *tg = malloc(sizeof(target) * MAX_TARGETS);
+    int nt = collect_targets(&m0, tg, MAX_TARGETS);
+    static const uint32_t values[] = {0, 1, 2, 3, 4, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000,
+                                      0x7fffffff, 0x80000000u, 0xffffffffu, 0xfffffff0u};
     uint8_t *copy = malloc(r.size);
     int rejected = 0, accepted = 0;
-    for (uint32_t off = 0; off + 4 <= data_end; off += 2) {
-        if (off >= end && off < m0.hdr->data_off)
-            continue;
+    for (int i = 0; i < nt; i++) {
         for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
             memcpy(copy, r.image, r.size);
-            if (off < 16 && off != 0 && off != 4 && off != 8)
-                continue; /* crc field itself */
-            memcpy(copy + off, &values[v], 4);
+            memcpy(copy + tg[i].off, &values[v], tg[i].width);
             fix_crc(copy, r.size);
             nn_model m;
             nn_error e;
@@ -427,21 +499,34 @@ static void test_loader_hostile_fields(void **state)
                 continue;
             }
             accepted++;
+            if (m.hdr->arena_size > (1u << 20)) {
+                /* A header may claim a huge arena; a caller that cannot give it is refused. */
+                uint32_t small[16];
+                assert_int_equal(nn_model_load(&m, copy, (uint32_t)r.size, small, sizeof small,
+                                               NULL), NN_E_ARENA);
+                continue;
+            }
             uint8_t *arena = malloc(m.hdr->arena_size ? m.hdr->arena_size : 1);
             memset(arena, 0, m.hdr->arena_size);
             assert_int_equal(nn_model_load(&m, copy, (uint32_t)r.size, arena,
                                            m.hdr->arena_size, NULL), NN_OK);
-            /* The loader's checks cover every kernel precondition: no kernel refuses. */
-            nn_status rs = nn_invoke(&m);
-            if (rs != NN_OK)
-                fail_msg("word at 0x%x = 0x%x: loaded, but invoke failed: %s", off, values[v],
-                         nn_strerror(rs));
+            for (uint32_t l = 0; l < m.hdr->n_layers; l++) {
+                if (tg[i].layer >= 0 && (uint32_t)tg[i].layer != l)
+                    continue;
+                if (tg[i].tensor >= 0 && !uses_tensor(&m, l, (uint32_t)tg[i].tensor))
+                    continue;
+                nn_status rs = nn_run_layer(&m, l);
+                if (rs != NN_OK)
+                    fail_msg("0x%x at byte 0x%x: loaded, but layer %u failed: %s", values[v],
+                             tg[i].off, l, nn_strerror(rs));
+            }
             free(arena);
         }
     }
-    printf("  hostile words: %d rejected with a typed error, %d accepted and ran safely\n",
-           rejected, accepted);
-    assert_true(rejected > 1000);
+    printf("  %d structural fields x %zu values: %d rejected with a typed error, %d accepted "
+           "and ran safely\n", nt, sizeof values / sizeof values[0], rejected, accepted);
+    assert_true(rejected > accepted);
+    free(tg);
     free(copy);
     cv_result_free(&r);
 }
