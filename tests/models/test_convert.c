@@ -19,27 +19,14 @@
 #include "../../models/modelfile.h"
 #include "../../models/tflite.h"
 #include "../../models/util.h"
+#include "../shared_data.h"
 
 /* ===================================================================== fixtures */
 
-static const char *shared_dir(void)
-{
-    const char *s = getenv("TINYSIM_SHARED");
-    return s && *s ? s : "../shared";
-}
-
-/* Read shared/<rel>, or NULL (with a printed skip reason) if ../shared is absent. */
+/* Read shared/<rel>, or NULL if ../shared is absent. */
 static uint8_t *read_shared(const char *rel, size_t *len)
 {
-    char *path = mu_asprintf("%s/%s", shared_dir(), rel);
-    uint8_t *data = NULL;
-    char *cause = NULL;
-    if (mu_read_file(path, &data, len, &cause) != 0) {
-        free(cause);
-        data = NULL;
-    }
-    free(path);
-    return data;
+    return ts_read_shared(rel, len);
 }
 
 static int have_shared(void)
@@ -47,8 +34,7 @@ static int have_shared(void)
     size_t n;
     uint8_t *d = read_shared("models/kws_ref_model.tflite", &n);
     if (d == NULL) {
-        printf("SKIP: %s/models not found: the MLPerf Tiny model tests need ../shared "
-               "(set TINYSIM_SHARED)\n", shared_dir());
+        ts_skip_message("models/kws_ref_model.tflite");
         return 0;
     }
     free(d);
@@ -226,7 +212,7 @@ static void test_kws_shape_and_macs(void **state)
     (void)state;
     if (!have_shared())
         skip();
-    char *path = mu_asprintf("%s/models/kws_ref_model.tflite", shared_dir());
+    char *path = mu_asprintf("%s/models/kws_ref_model.tflite", ts_shared_dir());
     mf_model mf;
     char *cause = NULL;
     assert_int_equal(mf_open(path, &mf, &cause), 0);

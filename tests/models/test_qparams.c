@@ -17,6 +17,7 @@
 
 #include "core/nn_kernels.h"
 #include "models/qparams.h"
+#include "tests/shared_data.h"
 
 /* A float from its IEEE-754 bit pattern (as stored in a .tflite file). */
 static float bits_f32(uint32_t bits)
@@ -456,39 +457,32 @@ static void test_mean_vs_float(void **state)
 
 /* ---------------------------------------------------------------- TFLM golden outputs */
 
-static const char *shared_dir(void)
-{
-    const char *dir = getenv("TINYSIM_SHARED");
-    return dir != NULL && dir[0] != '\0' ? dir : "../shared";
-}
-
 /* Reads exactly size bytes of shared/golden/<rel> into buf; 0 on success. */
 static int read_golden(const char *rel, int8_t *buf, size_t size)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/golden/%s", shared_dir(), rel);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return -1;
-    const size_t got = fread(buf, 1, size, f);
-    const int extra = fgetc(f);
-    fclose(f);
-    return got == size && extra == EOF ? 0 : -1;
+    char path[512];
+    size_t len;
+    snprintf(path, sizeof path, "golden/%s", rel);
+    uint8_t *data = ts_read_shared(path, &len);
+    int ok = data != NULL && len == size;
+    if (ok)
+        memcpy(buf, data, size);
+    free(data);
+    return ok ? 0 : -1;
 }
 
+/* Skip the test, saying why, when shared/golden/<rel> is not there. */
 #define SKIP_WITHOUT_SHARED(rel)                                                           \
     do {                                                                                   \
-        int8_t probe_[1];                                                                  \
-        char path_[1024];                                                                  \
-        snprintf(path_, sizeof path_, "%s/golden/%s", shared_dir(), (rel));                \
-        FILE *f_ = fopen(path_, "rb");                                                     \
-        if (f_ == NULL) {                                                                  \
-            print_message("skipping: %s not found (set TINYSIM_SHARED to the shared "     \
-                          "directory)\n", path_);                                          \
+        char path_[512];                                                                   \
+        size_t len_;                                                                       \
+        snprintf(path_, sizeof path_, "golden/%s", (rel));                                 \
+        uint8_t *probe_ = ts_read_shared(path_, &len_);                                    \
+        if (probe_ == NULL) {                                                              \
+            ts_skip_message(path_);                                                        \
             skip();                                                                        \
         }                                                                                  \
-        (void)fread(probe_, 1, 1, f_);                                                     \
-        fclose(f_);                                                                        \
+        free(probe_);                                                                      \
     } while (0)
 
 /*

@@ -17,6 +17,7 @@
 
 #include "models/tflite.h"
 #include "models/util.h"
+#include "tests/shared_data.h"
 
 static const char *const shared_models[] = {
     "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "ad01_int8",
@@ -25,21 +26,12 @@ static const char *const shared_models[] = {
 
 /* ================================================================ helpers */
 
-static const char *shared_dir(void)
-{
-    const char *s = getenv("TINYSIM_SHARED");
-    return s != NULL && s[0] != '\0' ? s : "../shared";
-}
-
 /* Read <shared>/<rel> into *buf, or print why and skip the test when it is not there. */
 static void load_shared(const char *rel, uint8_t **buf, size_t *len)
 {
-    char path[1024];
-    char *cause = NULL;
-    snprintf(path, sizeof path, "%s/%s", shared_dir(), rel);
-    if (mu_read_file(path, buf, len, &cause) < 0) {
-        printf("[  SKIP    ] shared test data unavailable: %s (set TINYSIM_SHARED)\n", cause);
-        free(cause);
+    *buf = ts_read_shared(rel, len);
+    if (*buf == NULL) {
+        ts_skip_message(rel);
         skip();
     }
 }
@@ -493,7 +485,7 @@ static void test_shared_models_match_manifests(void **state)
     (void)state;
     for (size_t k = 0; k < NSHARED; k++) {
         uint8_t *buf, *man;
-        size_t len, mlen;
+        size_t len = 0, mlen = 0;
         char rel[256], *cause = NULL;
         tfl_model m;
         load_model(shared_models[k], &buf, &len);
