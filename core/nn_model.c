@@ -562,7 +562,7 @@ static nn_status check_mean(loader *ld, const layer_ctx *c)
     return NN_OK;
 }
 
-static uint32_t params_size_of(uint32_t op)
+uint32_t nn_op_params_size(uint32_t op)
 {
     switch (op) {
     case NN_OP_CONV_2D:
@@ -600,7 +600,7 @@ static nn_status check_layer(loader *ld, uint32_t i)
     c.rec = m->hdr->layers_off + i * NN_TSM_LAYER_SIZE;
     c.l = &m->layers[i];
     const nn_tsm_layer *l = c.l;
-    uint32_t expect = params_size_of(l->op);
+    uint32_t expect = nn_op_params_size(l->op);
     if (expect == 0)
         return LFAIL(ld, &c, NN_E_LAYER, "op");
     if (l->n_inputs < 1 || l->n_inputs > NN_MAX_LAYER_IO || l->n_outputs != 1)

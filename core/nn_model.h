@@ -251,6 +251,9 @@ const char *nn_strerror(nn_status s);
 /* The name of an op ("CONV_2D"), or "?" for an invalid code. */
 const char *nn_op_name(uint32_t op);
 
+/* Size of an op's parameter record in the data section (0 for an invalid op). */
+uint32_t nn_op_params_size(uint32_t op);
+
 /* ===================================================================== interpreter */
 
 /* Run every layer in order, calling the probes around the inference and each layer. */

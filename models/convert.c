@@ -966,24 +966,7 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
                 L->p.conv.shift_off = so;
             }
         }
-        size_t psize;
-        switch (L->op) {
-        case NN_OP_CONV_2D:
-        case NN_OP_DEPTHWISE_CONV_2D: psize = sizeof(nn_tsm_conv); break;
-        case NN_OP_FULLY_CONNECTED: psize = sizeof(nn_tsm_fc); break;
-        case NN_OP_AVERAGE_POOL_2D:
-        case NN_OP_MAX_POOL_2D: psize = sizeof(nn_pool_params); break;
-        case NN_OP_ADD: psize = sizeof(nn_add_params); break;
-        case NN_OP_MUL: psize = sizeof(nn_mul_params); break;
-        case NN_OP_SOFTMAX: psize = sizeof(nn_softmax_params); break;
-        case NN_OP_LOGISTIC: psize = sizeof(nn_logistic_params); break;
-        case NN_OP_QUANTIZE:
-        case NN_OP_DEQUANTIZE: psize = sizeof(nn_tsm_quant); break;
-        case NN_OP_PAD: psize = sizeof(nn_tsm_pad); break;
-        case NN_OP_CONCATENATION: psize = sizeof(nn_tsm_concat); break;
-        case NN_OP_MEAN: psize = sizeof(nn_mean_params); break;
-        default: psize = sizeof(nn_tsm_none); break;
-        }
+        size_t psize = nn_op_params_size(L->op);
         lrec[l].op = (uint16_t)L->op;
         lrec[l].n_inputs = (uint8_t)L->nin;
         lrec[l].n_outputs = 1;
