@@ -11,6 +11,7 @@ void jw_init(jw *w, FILE *f)
     w->f = f;
     w->depth = 0;
     w->count[0] = 0;
+    w->flat[0] = 0;
 }
 
 static void put_escaped(FILE *f, const char *s)
@@ -36,7 +37,10 @@ static void put_escaped(FILE *f, const char *s)
 /* Comma, newline and indentation before a value, then its key. */
 static void prefix(jw *w, const char *key)
 {
-    if (w->depth > 0) {
+    if (w->depth > 0 && w->flat[w->depth]) {
+        if (w->count[w->depth])
+            fputs(", ", w->f);
+    } else if (w->depth > 0) {
         fputs(w->count[w->depth] ? ",\n" : "\n", w->f);
         for (int i = 0; i < w->depth; i++)
             fputs("  ", w->f);
@@ -48,7 +52,7 @@ static void prefix(jw *w, const char *key)
     }
 }
 
-static void open_level(jw *w, const char *key, char open, char close)
+static void open_level(jw *w, const char *key, char open, char close, int flat)
 {
     prefix(w, key);
     fputc(open, w->f);
@@ -56,16 +60,18 @@ static void open_level(jw *w, const char *key, char open, char close)
         w->depth++;
     w->count[w->depth] = 0;
     w->close[w->depth] = close;
+    w->flat[w->depth] = (char)flat;
 }
 
-void jw_obj(jw *w, const char *key) { open_level(w, key, '{', '}'); }
-void jw_arr(jw *w, const char *key) { open_level(w, key, '[', ']'); }
+void jw_obj(jw *w, const char *key) { open_level(w, key, '{', '}', 0); }
+void jw_arr(jw *w, const char *key) { open_level(w, key, '[', ']', 0); }
+void jw_arr_flat(jw *w, const char *key) { open_level(w, key, '[', ']', 1); }
 
 void jw_end(jw *w)
 {
     if (w->depth == 0)
         return;
-    int had = w->count[w->depth];
+    int had = w->count[w->depth] && !w->flat[w->depth];
     char c = w->close[w->depth];
     w->depth--;
     if (had) {

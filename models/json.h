@@ -15,12 +15,15 @@ typedef struct {
     int depth;
     int count[JW_MAX_DEPTH]; /* values written at each level, for commas */
     char close[JW_MAX_DEPTH]; /* '}' or ']' to close each open level */
+    char flat[JW_MAX_DEPTH];  /* 1: this array is written on one line */
 } jw;
 
 /* Start writing to f. Every call below takes `key`: NULL inside arrays and at top level. */
 void jw_init(jw *w, FILE *f);
 void jw_obj(jw *w, const char *key);
 void jw_arr(jw *w, const char *key);
+/* An array written on one line ("[1, 49, 10, 1]"): for short arrays of scalars. */
+void jw_arr_flat(jw *w, const char *key);
 void jw_end(jw *w);                       /* closes the innermost object or array */
 void jw_str(jw *w, const char *key, const char *v);
 void jw_int(jw *w, const char *key, int64_t v);

@@ -137,7 +137,7 @@ int cli_convert(int argc, char **argv)
 
 static void json_shape(jw *w, const char *key, const nn_tsm_tensor *t)
 {
-    jw_arr(w, key);
+    jw_arr_flat(w, key);
     for (uint32_t i = 0; i < t->ndims; i++)
         jw_int(w, NULL, t->dims[i]);
     jw_end(w);
