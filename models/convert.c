@@ -256,8 +256,10 @@ static int channel_multipliers(cv_ctx *c, cv_layer *L, int in, int w, int out, i
     if (tw->nquant != 1 && tw->nquant != n)
         return fail(c, "weights tensor '%s' has %d scales for %d output channels", tw->name,
                     tw->nquant, n);
+    /* Conv weights and per-channel FC weights must be symmetric (TFLite's per-channel
+     * kernels ignore a weights zero point); only per-tensor FC weights may have one. */
     for (int q = 0; q < tw->nquant; q++)
-        if (tw->zero_point[q] != 0 && L->op != NN_OP_FULLY_CONNECTED)
+        if (tw->zero_point[q] != 0 && (L->op != NN_OP_FULLY_CONNECTED || tw->nquant > 1))
             return fail(c, "weights tensor '%s' has a non-zero zero point; int8 weights must "
                            "be symmetric", tw->name);
     int nq = (L->op == NN_OP_FULLY_CONNECTED && tw->nquant == 1) ? 1 : n;
