@@ -386,13 +386,14 @@ static nn_status check_pool(loader *ld, const layer_ctx *c)
     return NN_OK;
 }
 
-/* Right-aligned 4-D broadcasting: each input dim equals the output's or is 1. */
-static int broadcastable(const nn_tsm_tensor *a, const nn_tsm_tensor *out)
+/* Right-aligned 4-D broadcasting: each input dim equals the output's or is 1, and the
+ * output is exactly the broadcast shape (in each dim the larger of the inputs'). */
+static int broadcast_ok(const nn_tsm_tensor *a, const nn_tsm_tensor *b, const nn_tsm_tensor *out)
 {
-    nn_dims da = dims4(a), dout = dims4(out);
+    nn_dims da = dims4(a), db = dims4(b), dout = dims4(out);
     for (uint32_t i = 0; i < 4; i++) {
-        int32_t x = dim_at(&da, i), o = dim_at(&dout, i);
-        if (x != o && x != 1)
+        int32_t x = dim_at(&da, i), y = dim_at(&db, i), o = dim_at(&dout, i);
+        if ((x != o && x != 1) || (y != o && y != 1) || o != NN_MAX(x, y))
             return 0;
     }
     return 1;
@@ -404,13 +405,8 @@ static nn_status check_binary(loader *ld, const layer_ctx *c)
     if (c->l->n_inputs != 2 || a == NULL || b == NULL || !is_int8(a) || !is_int8(b) ||
         !is_int8(c->out))
         return LFAIL(ld, c, NN_E_LAYER, "operands");
-    if (!broadcastable(a, c->out) || !broadcastable(b, c->out))
+    if (!broadcast_ok(a, b, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "broadcast shape");
-    /* ... and the output is exactly the broadcast shape: the larger input dim each time. */
-    nn_dims da = dims4(a), db = dims4(b), dout = dims4(c->out);
-    for (uint32_t i = 0; i < 4; i++)
-        if (dim_at(&dout, i) != NN_MAX(dim_at(&da, i), dim_at(&db, i)))
-            return LFAIL(ld, c, NN_E_LAYER, "broadcast shape");
     if (c->l->op == NN_OP_ADD) {
         const nn_add_params *p = c->params;
         if (p->left_shift < 0 || p->left_shift > 20 ||
@@ -546,16 +542,14 @@ static nn_status check_mean(loader *ld, const layer_ctx *c)
         return LFAIL(ld, c, NN_E_LAYER, "operands");
     if (p->axis_mask < 1 || p->axis_mask > 15)
         return LFAIL(ld, c, NN_E_PARAMS, "axis_mask");
-    nn_dims di = dims4(in), dout;
-    /* The output may drop the reduced dims (keep_dims false): compare element counts and
-     * check the kept dims against the input. */
+    nn_dims di = dims4(in);
+    /* The output may drop the reduced dims (keep_dims false): compare element counts. */
     uint64_t kept = 1;
     for (uint32_t d = 0; d < 4; d++)
         if (!(p->axis_mask & (1 << d)))
             kept *= (uint64_t)dim_at(&di, d);
     if (kept != elements(c->out))
         return LFAIL(ld, c, NN_E_LAYER, "output shape");
-    (void)dout;
     if (p->input_zero_point < -128 || p->input_zero_point > 127 || p->output_zero_point < -128 ||
         p->output_zero_point > 127 || p->multiplier < 0 || p->shift < -31 || p->shift > 31)
         return LFAIL(ld, c, NN_E_PARAMS, "quantization");

@@ -597,8 +597,6 @@ static int op_concat(cv_ctx *c, const tfl_op *op, cv_layer *L)
     int axis = op->opt.axis < 0 ? op->opt.axis + to->ndims : op->opt.axis;
     if (axis < 0 || axis >= to->ndims)
         return fail(c, "axis %d out of range for a %d-D output", op->opt.axis, to->ndims);
-    if (act_range(c, op->opt.fused_activation, out, &(int32_t){0}, &(int32_t){0}))
-        return -1;
     if (op->opt.fused_activation != QP_ACT_NONE)
         return fail(c, "a fused activation on CONCATENATION is not supported");
     for (int i = 0; i < op->ninputs; i++) {

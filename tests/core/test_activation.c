@@ -16,6 +16,7 @@
 
 #include "core/nn_fixedpoint.h"
 #include "core/nn_kernels.h"
+#include "tests/testlib.h"
 
 #define SENTINEL 0x5a
 
@@ -23,17 +24,9 @@ static uint32_t rng_state = 88172645u;
 
 static uint32_t rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
+    return ts_xorshift32(&rng_state);
 }
 
-static int round_clamp_s8(double x)
-{
-    const double r = round(x);
-    return r < -128 ? -128 : r > 127 ? 127 : (int)r;
-}
 
 /*
  * TFLite's softmax parameters for input scale 2^-k, beta 1, worked out by hand:
@@ -325,7 +318,7 @@ static void test_softmax_vs_float(void **state)
         for (int i = 0; i < depth; i++)
             sum += exp(scale * (in[i] - max));
         for (int i = 0; i < depth; i++) {
-            const int want = round_clamp_s8(exp(scale * (in[i] - max)) / sum * 256.0 - 128.0);
+            const int want = ts_round_clamp_s8(exp(scale * (in[i] - max)) / sum * 256.0 - 128.0);
             if (abs(out[i] - want) > 1)
                 fail_msg("scale 2^-%d depth %d: in %d -> %d, float says %d", k, depth, in[i],
                          out[i], want);
@@ -450,7 +443,7 @@ static void test_logistic_vs_float_in_place(void **state)
             assert_int_equal(nn_logistic_s8(&p, 256, buf, buf), NN_KERNEL_OK);
             for (int i = 0; i < 256; i++) {
                 const double x = ldexp((double)(i - 128 - zp), -k);
-                const int want = round_clamp_s8(256.0 / (1.0 + exp(-x)) - 128.0);
+                const int want = ts_round_clamp_s8(256.0 / (1.0 + exp(-x)) - 128.0);
                 if (abs(buf[i] - want) > 1)
                     fail_msg("scale 2^-%d zp %d: in %d -> %d, float says %d", k, zp, i - 128,
                              buf[i], want);

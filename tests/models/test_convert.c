@@ -19,20 +19,14 @@
 #include "../../models/modelfile.h"
 #include "../../models/tflite.h"
 #include "../../models/util.h"
-#include "../shared_data.h"
+#include "../testlib.h"
 
 /* ===================================================================== fixtures */
-
-/* Read shared/<rel>, or NULL if ../shared is absent. */
-static uint8_t *read_shared(const char *rel, size_t *len)
-{
-    return ts_read_shared(rel, len);
-}
 
 static int have_shared(void)
 {
     size_t n;
-    uint8_t *d = read_shared("models/kws_ref_model.tflite", &n);
+    uint8_t *d = ts_read_shared("models/kws_ref_model.tflite", &n);
     if (d == NULL) {
         ts_skip_message("models/kws_ref_model.tflite");
         return 0;
@@ -98,7 +92,7 @@ static void test_plan_overlapping_never_share(void **state)
     int first[N], last[N];
     uint32_t s = 12345;
     for (int i = 0; i < N; i++) {
-        s ^= s << 13; s ^= s >> 17; s ^= s << 5;
+        ts_xorshift32(&s);
         size[i] = 1 + s % 5000;
         first[i] = (int)(s >> 8) % 20;
         last[i] = first[i] + (int)(s >> 16) % 6;
@@ -139,7 +133,7 @@ static void run_golden(nn_model *m, const char *model, const char *input, int pe
 {
     size_t n;
     char *rel = mu_asprintf("golden/%s/input_%s.bin", model, input);
-    uint8_t *in = read_shared(rel, &n);
+    uint8_t *in = ts_read_shared(rel, &n);
     free(rel);
     if (in == NULL)
         return; /* kws has "sample", the others do not */
@@ -155,7 +149,7 @@ static void run_golden(nn_model *m, const char *model, const char *input, int pe
         uint32_t to = nn_layer_operand(m, l, L->n_inputs);
         rel = mu_asprintf("golden/%s/layers_%s/op_%02u_%s.bin", model, input, l,
                           nn_op_name(L->op));
-        uint8_t *want = read_shared(rel, &n);
+        uint8_t *want = ts_read_shared(rel, &n);
         if (want == NULL)
             fail_msg("%s missing", rel);
         assert_int_equal(n, nn_tensor(m, to)->size);
@@ -168,7 +162,7 @@ static void run_golden(nn_model *m, const char *model, const char *input, int pe
         free(rel);
     }
     rel = mu_asprintf("golden/%s/output_%s.bin", model, input);
-    uint8_t *want = read_shared(rel, &n);
+    uint8_t *want = ts_read_shared(rel, &n);
     free(rel);
     assert_non_null(want);
     uint32_t to = nn_model_output(m, 0);
@@ -185,7 +179,7 @@ static void test_golden_models(void **state)
     for (size_t g = 0; g < sizeof golden / sizeof golden[0]; g++) {
         size_t len;
         char *rel = mu_asprintf("models/%s.tflite", golden[g].model);
-        uint8_t *file = read_shared(rel, &len);
+        uint8_t *file = ts_read_shared(rel, &len);
         free(rel);
         assert_non_null(file);
         cv_result r = convert_image(file, len, golden[g].model);

@@ -17,7 +17,7 @@
 
 #include "core/nn_kernels.h"
 #include "models/qparams.h"
-#include "tests/shared_data.h"
+#include "tests/testlib.h"
 
 /* A float from its IEEE-754 bit pattern (as stored in a .tflite file). */
 static float bits_f32(uint32_t bits)
@@ -32,10 +32,7 @@ static uint32_t rng_state = 2463534242u;
 
 static uint32_t rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
+    return ts_xorshift32(&rng_state);
 }
 
 static int8_t rng_s8(void)
@@ -50,11 +47,6 @@ static float rng_scale(float lo, float hi)
     return (float)(lo * pow((double)hi / lo, u));
 }
 
-static int round_clamp_s8(double x)
-{
-    const double r = round(x);
-    return r < -128 ? -128 : r > 127 ? 127 : (int)r;
-}
 
 /* ---------------------------------------------------------------- QuantizeMultiplier */
 
@@ -359,7 +351,7 @@ static void test_softmax_vs_float(void **state)
             sum += exp((double)beta * scale * (in[i] - max));
         for (int i = 0; i < depth; i++) {
             const double prob = exp((double)beta * scale * (in[i] - max)) / sum;
-            const int want = round_clamp_s8(prob * 256.0 - 128.0);
+            const int want = ts_round_clamp_s8(prob * 256.0 - 128.0);
             if (abs(out[i] - want) > 1)
                 fail_msg("softmax depth %d scale %g beta %g: in %d -> %d, float says %d",
                          depth, (double)scale, (double)beta, in[i], out[i], want);
@@ -382,7 +374,7 @@ static void test_logistic_vs_float(void **state)
         assert_int_equal(nn_logistic_s8(&p, 256, in, out), NN_KERNEL_OK);
         for (int i = 0; i < 256; i++) {
             const double x = (double)scale * (in[i] - zp);
-            const int want = round_clamp_s8(256.0 / (1.0 + exp(-x)) - 128.0);
+            const int want = ts_round_clamp_s8(256.0 / (1.0 + exp(-x)) - 128.0);
             if (abs(out[i] - want) > 1)
                 fail_msg("logistic scale %g zp %d: in %d -> %d, float says %d",
                          (double)scale, zp, in[i], out[i], want);
@@ -410,7 +402,7 @@ static void test_add_mul_vs_float(void **state)
         assert_int_equal(nn_add_s8(&ap, &d, a, &d, b, &d, o), NN_KERNEL_OK);
         for (int i = 0; i < 256; i++) {
             const double real = (double)s1 * (a[i] - z1) + (double)s2 * (b[i] - z2);
-            const int want = round_clamp_s8(real / so_add + zo);
+            const int want = ts_round_clamp_s8(real / so_add + zo);
             if (abs(o[i] - want) > 1)
                 fail_msg("add: %d + %d -> %d, float says %d", a[i], b[i], o[i], want);
         }
@@ -421,7 +413,7 @@ static void test_add_mul_vs_float(void **state)
         assert_int_equal(nn_mul_s8(&mp, &d, a, &d, b, &d, o), NN_KERNEL_OK);
         for (int i = 0; i < 256; i++) {
             const double real = (double)s1 * (a[i] - z1) * (double)s2 * (b[i] - z2);
-            const int want = round_clamp_s8(real / so_mul + zo);
+            const int want = ts_round_clamp_s8(real / so_mul + zo);
             if (abs(o[i] - want) > 1)
                 fail_msg("mul: %d * %d -> %d, float says %d", a[i], b[i], o[i], want);
         }
@@ -448,7 +440,7 @@ static void test_mean_vs_float(void **state)
             double sum = 0;
             for (int i = 0; i < h * w; i++)
                 sum += in[i * 8 + c] - zi;
-            const int want = round_clamp_s8((double)si * sum / (h * w) / so + zo);
+            const int want = ts_round_clamp_s8((double)si * sum / (h * w) / so + zo);
             if (abs(out[c] - want) > 1)
                 fail_msg("mean %dx%d: channel %d -> %d, float says %d", h, w, c, out[c], want);
         }

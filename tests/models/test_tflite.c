@@ -17,7 +17,7 @@
 
 #include "models/tflite.h"
 #include "models/util.h"
-#include "tests/shared_data.h"
+#include "tests/testlib.h"
 
 static const char *const shared_models[] = {
     "kws_ref_model", "vww_96_int8", "pretrainedResnet_quant", "ad01_int8",

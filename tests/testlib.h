@@ -1,11 +1,13 @@
 /*
- * Test access to ../shared (the MLPerf Tiny models and TFLM golden outputs), which a fresh
- * clone does not have: tests that need it skip with one clear message. Header-only, because
- * the core's tests link nothing but the core.
+ * What the tests share: access to ../shared (the MLPerf Tiny models and TFLM golden
+ * outputs, absent on a fresh clone, so tests that need it skip with one clear message), a
+ * deterministic PRNG and float reference rounding. Header-only, because the core's tests
+ * link nothing but the core.
  */
-#ifndef TESTS_SHARED_DATA_H
-#define TESTS_SHARED_DATA_H
+#ifndef TESTS_TESTLIB_H
+#define TESTS_TESTLIB_H
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,4 +48,20 @@ static inline void ts_skip_message(const char *rel)
            "outputs in ../shared (set TINYSIM_SHARED)\n", ts_shared_dir(), rel);
 }
 
-#endif /* TESTS_SHARED_DATA_H */
+/* xorshift32: the next pseudo-random value of *state (which must not be 0). */
+static inline uint32_t ts_xorshift32(uint32_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    return *state;
+}
+
+/* round(x) clamped to int8: the float reference an int8 kernel is compared against. */
+static inline int ts_round_clamp_s8(double x)
+{
+    const double r = round(x);
+    return r < -128 ? -128 : r > 127 ? 127 : (int)r;
+}
+
+#endif /* TESTS_TESTLIB_H */
