@@ -35,5 +35,7 @@ const cli_command *cli_find(const char *name);
 int cli_convert(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_infer(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_boards(int argc, char **argv);
 
 #endif /* CLI_H */

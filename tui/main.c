@@ -26,6 +26,27 @@ const cli_command cli_commands[] = {
      "  -o, --output FILE   where to write the raw bytes of the output tensor; once per output\n"
      "  --dump-layers DIR   also write each layer's output to DIR/op_NN_OPNAME.bin\n",
      cli_infer},
+    {"run",
+     "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL --input FILE] [--max-cycles N]\n"
+     "                   [--timeout SECONDS] [--json FILE|-] [--output FILE]",
+     "run a firmware ELF on an emulated Cortex-M board and summarise the run",
+     "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
+     "                         a built-in name ('tinysim boards') or a profile file\n"
+     "  -m, --model MODEL      .tflite or .tsm placed into the firmware's model slot\n"
+     "  -i, --input FILE       raw input tensor bytes placed into the firmware's input slot\n"
+     "  --max-cycles N         stop after N modelled cycles (exit 5); suffixes k, M, G\n"
+     "  --max-insns N          stop after N instructions (exit 5)\n"
+     "  --timeout SECONDS      stop after this much wall-clock time (exit 5)\n"
+     "  -j, --json FILE|-      write the run report (schema tinysim-report/1); '-' = stdout,\n"
+     "                         the console and summary then go to stderr\n"
+     "  -o, --output FILE      write the last inference's output tensor, read from target memory\n"
+     "  --semihost-dir DIR     let the firmware open files under DIR (semihosting SYS_OPEN)\n"
+     "  -q, --quiet            do not print the firmware's console output\n"
+     "Exit: 0 firmware exited 0, 1 exited non-zero, 3 bad ELF/board/model/input,\n"
+     "4 firmware fault, 5 budget, timeout, interrupt or hang.\n",
+     cli_run},
+    {"boards", "boards [--json]", "list the built-in board profiles",
+     "  --json              print them as JSON (schema tinysim-boards/1)\n", cli_boards},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -1,0 +1,1127 @@
+/*
+ * The engine: Unicorn set up as the board's Cortex-M, the block hook that charges cycles from
+ * the cost cache, exception delivery (Unicorn does not vector exceptions on M-profile), the run
+ * loop with its stop reasons, and locating a memory fault's exact instruction by re-running.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "models/util.h"
+#include "sim/sim_int.h"
+
+/* Unicorn's CPU models (unicorn/arm.h), per core. */
+static int uc_model(sim_core c)
+{
+    switch (c) {
+    case SIM_CORE_M0P: return UC_CPU_ARM_CORTEX_M0;
+    case SIM_CORE_M3: return UC_CPU_ARM_CORTEX_M3;
+    case SIM_CORE_M4F: return UC_CPU_ARM_CORTEX_M4;
+    case SIM_CORE_M7: return UC_CPU_ARM_CORTEX_M7;
+    default: return UC_CPU_ARM_CORTEX_M33;
+    }
+}
+
+static int core_has_fpu(sim_core c)
+{
+    return c == SIM_CORE_M4F || c == SIM_CORE_M7 || c == SIM_CORE_M33;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ===================================================================== messages */
+
+void sim_warn(sim *s, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    if (s->replaying || !s->cfg.on_warning)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    s->cfg.on_warning(s->cfg.ud, buf);
+}
+
+void sim_stop_now(sim *s, sim_stop_reason r)
+{
+    if (!s->stopping) {
+        s->stopping = 1;
+        s->stop.reason = r;
+    }
+    uc_emu_stop(s->uc);
+}
+
+void sim_fault(sim *s, sim_fault_kind k, uint32_t addr, const char *fmt, ...)
+{
+    va_list ap;
+    if (s->stopping)
+        return;
+    s->stop.fault = k;
+    s->stop.access_addr = addr;
+    va_start(ap, fmt);
+    vsnprintf(s->stop.message, sizeof s->stop.message, fmt, ap);
+    va_end(ap);
+    sim_stop_now(s, SIM_STOP_FAULT);
+}
+
+void sim_console(sim *s, const void *data, size_t len)
+{
+    s->console_bytes += len;
+    if (s->replaying || !s->cfg.console || len == 0)
+        return;
+    fwrite(data, 1, len, s->cfg.console);
+    fflush(s->cfg.console);
+}
+
+const char *sim_stop_name(sim_stop_reason r)
+{
+    static const char *const names[SIM_STOP_COUNT_] = {
+        "none", "exit", "fault", "cycle-budget", "instruction-budget", "timeout",
+        "breakpoint", "interrupted", "hang"};
+    return (unsigned)r < SIM_STOP_COUNT_ ? names[r] : "?";
+}
+
+const char *sim_fault_name(sim_fault_kind k)
+{
+    static const char *const names[SIM_FAULT_COUNT_] = {
+        "none", "read-unmapped", "write-unmapped", "write-flash", "fetch-outside-memory",
+        "undefined-instruction", "unaligned", "bkpt", "exception", "semihosting"};
+    return (unsigned)k < SIM_FAULT_COUNT_ ? names[k] : "?";
+}
+
+void sim_describe_addr(const sim *s, uint32_t addr, char *buf, size_t size)
+{
+    uint32_t off = 0;
+    const sim_symbol *sym = s->elf ? sim_elf_symbol_at(s->elf, addr & ~1u, &off) : NULL;
+    if (sym && off)
+        snprintf(buf, size, "%s+0x%x", sym->name, off);
+    else if (sym)
+        snprintf(buf, size, "%s", sym->name);
+    else
+        snprintf(buf, size, "0x%08x", addr);
+}
+
+/* ===================================================================== memory */
+
+static sim_mem *mem_at(sim *s, uint32_t addr, uint32_t *off)
+{
+    for (uint32_t i = 0; i < s->n_mem; i++) {
+        sim_mem *m = &s->mem[i];
+        if (addr - m->base < m->size) {
+            *off = addr - m->base;
+            return m;
+        }
+        if (m->alias && addr - m->alias < m->size) {
+            *off = addr - m->alias;
+            return m;
+        }
+    }
+    return NULL;
+}
+
+/* Host copies to and from target memory, byte ranges that may span adjacent regions. */
+int sim_write_target(sim *s, uint32_t addr, const void *data, uint32_t len)
+{
+    const uint8_t *p = data;
+    while (len) {
+        uint32_t off;
+        sim_mem *m = mem_at(s, addr, &off);
+        if (!m)
+            return -1;
+        uint32_t n = m->size - off < len ? m->size - off : len;
+        memcpy(m->buf + off, p, n);
+        p += n, addr += n, len -= n;
+    }
+    return 0;
+}
+
+int sim_read_target(sim *s, uint32_t addr, void *data, uint32_t len)
+{
+    uint8_t *p = data;
+    while (len) {
+        uint32_t off;
+        sim_mem *m = mem_at(s, addr, &off);
+        if (!m)
+            return -1;
+        uint32_t n = m->size - off < len ? m->size - off : len;
+        memcpy(p, m->buf + off, n);
+        p += n, addr += n, len -= n;
+    }
+    return 0;
+}
+
+/* Is [addr, addr+len) inside one region (at its base or alias)? */
+static int range_in_board(const sim_board *b, uint32_t addr, uint32_t len)
+{
+    for (uint32_t i = 0; i < b->n_regions; i++) {
+        const sim_region *r = &b->regions[i];
+        if (addr - r->base < r->size && len <= r->size - (addr - r->base))
+            return 1;
+        if (r->alias && addr - r->alias < r->size && len <= r->size - (addr - r->alias))
+            return 1;
+    }
+    return len == 0;
+}
+
+/* ===================================================================== cost cache */
+
+static uint32_t blk_hash(uint32_t addr, uint32_t size)
+{
+    uint32_t h = (addr >> 1) * 2654435761u ^ size * 40503u;
+    return h ^ (h >> 15);
+}
+
+static int blk_grow(sim *s)
+{
+    uint32_t cap = s->blk_cap ? s->blk_cap * 2 : 4096;
+    sim_blk *t = calloc(cap, sizeof *t);
+    if (!t)
+        return -1;
+    for (uint32_t i = 0; i < s->blk_cap; i++) {
+        sim_blk *b = &s->blk[i];
+        if (!b->size)
+            continue;
+        uint32_t j = blk_hash(b->addr, b->size) & (cap - 1);
+        while (t[j].size)
+            j = (j + 1) & (cap - 1);
+        t[j] = *b;
+    }
+    free(s->blk);
+    s->blk = t;
+    s->blk_cap = cap;
+    return 0;
+}
+
+static int is_probe(sim *s, uint32_t addr)
+{
+    for (uint32_t i = 0; i < s->n_probes; i++)
+        if (s->probes[i].addr == addr)
+            return 1;
+    return 0;
+}
+
+static int has_break(sim *s, uint32_t addr, uint32_t size)
+{
+    for (uint32_t i = 0; i < s->n_breaks; i++)
+        if (s->breaks[i] - addr < size)
+            return 1;
+    return 0;
+}
+
+/* Decode a block seen for the first time and insert it. NULL only when out of memory. */
+static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
+{
+    uint8_t code[4096];
+    sim_block_cost c;
+    if ((s->blk_used + 1) * 2 > s->blk_cap && blk_grow(s) < 0)
+        return NULL;
+    if (s->n_costs == s->cap_costs) {
+        uint32_t cap = s->cap_costs ? s->cap_costs * 2 : 1024;
+        sim_block_cost *t = realloc(s->costs, cap * sizeof *t);
+        if (!t)
+            return NULL;
+        s->costs = t;
+        s->cap_costs = cap;
+    }
+    uint32_t n = size < sizeof code ? size : (uint32_t)sizeof code;
+    if (sim_read_target(s, addr, code, n) < 0)
+        n = 0;
+    sim_cost_block(s->coster, code, n, addr, &c);
+    s->costs[s->n_costs] = c;
+
+    uint32_t j = blk_hash(addr, size) & (s->blk_cap - 1);
+    while (s->blk[j].size)
+        j = (j + 1) & (s->blk_cap - 1);
+    sim_blk *b = &s->blk[j];
+    memset(b, 0, sizeof *b);
+    b->addr = addr;
+    b->size = size;
+    b->cycles = c.cycles;
+    b->insns = c.insns;
+    b->fallthrough = c.fallthrough;
+    b->delta = c.cycles > c.not_taken_cycles ? c.cycles - c.not_taken_cycles : 0;
+    b->cost = s->n_costs++;
+    if (is_probe(s, addr))
+        b->flags |= SIM_HB_PROBE;
+    if (has_break(s, addr, size))
+        b->flags |= SIM_HB_BREAK;
+    if (c.flags & SIM_BLK_FP)
+        b->flags |= SIM_HB_FP;
+    s->blk_used++;
+
+    /* Once-per-block permissiveness checks that do not depend on run-time state. */
+    if ((c.flags & SIM_BLK_DSP) && s->board->core == SIM_CORE_M3 && !s->warned_dsp) {
+        char where[96];
+        s->warned_dsp = 1;
+        sim_describe_addr(s, c.warn_addr, where, sizeof where);
+        sim_warn(s,
+                 "'%s' at 0x%08x (%s) is a DSP instruction the Cortex-M3 does not have: silicon "
+                 "raises a UsageFault (UNDEFINSTR) here; the emulator executes it. Build for "
+                 "-mcpu=cortex-m3 or run on a Cortex-M4/M7/M33 board",
+                 c.warn_insn, c.warn_addr, where);
+    }
+    return b;
+}
+
+static inline sim_blk *blk_find(sim *s, uint32_t addr, uint32_t size)
+{
+    uint32_t j = blk_hash(addr, size) & (s->blk_cap - 1);
+    for (;;) {
+        sim_blk *b = &s->blk[j];
+        if (b->addr == addr && b->size == size)
+            return b;
+        if (!b->size)
+            return NULL;
+        j = (j + 1) & (s->blk_cap - 1);
+    }
+}
+
+/* Breakpoints and probes are decided when a block is decoded: changing them re-flags the cache. */
+static void blk_reflag(sim *s)
+{
+    for (uint32_t i = 0; i < s->blk_cap; i++) {
+        sim_blk *b = &s->blk[i];
+        if (!b->size)
+            continue;
+        b->flags &= ~(uint32_t)SIM_HB_BREAK;
+        if (has_break(s, b->addr, b->size))
+            b->flags |= SIM_HB_BREAK;
+    }
+}
+
+/* ===================================================================== exceptions */
+
+static const int frame_regs[8] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
+                                  UC_ARM_REG_R12, UC_ARM_REG_LR, UC_ARM_REG_PC, UC_ARM_REG_XPSR};
+
+static uint32_t reg(sim *s, int id)
+{
+    uint32_t v = 0;
+    uc_reg_read(s->uc, id, &v);
+    return v;
+}
+
+static void set_reg(sim *s, int id, uint32_t v)
+{
+    uc_reg_write(s->uc, id, &v);
+}
+
+/* Unicorn needs APSR rewritten after IPSR changes, or exception returns are reported
+ * differently per core (../shared/notes/unicorn-cortex-m.md). */
+static void set_ipsr(sim *s, uint32_t ipsr)
+{
+    set_reg(s, UC_ARM_REG_IPSR, ipsr);
+    set_reg(s, UC_ARM_REG_APSR_NZCV, reg(s, UC_ARM_REG_APSR_NZCV));
+}
+
+static int fpu_enabled(const sim *s)
+{
+    return core_has_fpu(s->board->core) && ((s->cpacr >> 20) & 0xF) == 0xF;
+}
+
+/*
+ * Enter exception exc as the hardware would: push the 8-word basic frame on the main stack
+ * (8-byte aligned, xPSR bit 9 recording the padding), LR = EXC_RETURN, IPSR = exc, PC = the
+ * vector. return_pc is the address execution resumes at. FP registers s0-s15 and FPSCR are
+ * kept host-side instead of in an extended frame (documented approximation: the handler sees
+ * the same stack use as without an FPU). The process stack (PSP) is not modelled.
+ */
+static int take_exception(sim *s, uint32_t exc, uint32_t return_pc)
+{
+    uint32_t frame[8], vec;
+    uint32_t sp = reg(s, UC_ARM_REG_SP);
+    uint32_t ipsr = reg(s, UC_ARM_REG_IPSR) & 0x1FF;
+    for (int i = 0; i < 8; i++)
+        frame[i] = reg(s, frame_regs[i]);
+    frame[6] = return_pc & ~1u;
+    frame[7] |= 1u << 24; /* Thumb */
+    if (sp & 4) {
+        sp -= 4;
+        frame[7] |= 1u << 9;
+    } else {
+        frame[7] &= ~(1u << 9);
+    }
+    if (s->nest >= SIM_MAX_NEST) {
+        sim_fault(s, SIM_FAULT_EXCEPTION, 0,
+                  "exception %u nested more than %d deep (exception handlers keep re-entering)",
+                  exc, SIM_MAX_NEST);
+        return -1;
+    }
+    sp -= 32;
+    if (sim_read_target(s, s->vtor + exc * 4, &vec, 4) < 0 || uc_mem_write(s->uc, sp, frame, 32)) {
+        sim_fault(s, SIM_FAULT_WRITE, sp,
+                  "exception %u: cannot push its frame at SP=0x%08x (stack outside RAM: stack "
+                  "overflow?)",
+                  exc, sp);
+        return -1;
+    }
+    if (!(vec & 1) || vec < 2) {
+        sim_fault(s, SIM_FAULT_EXCEPTION, s->vtor + exc * 4,
+                  "exception %u taken but its vector (table at 0x%08x, entry %u) is 0x%08x, not a "
+                  "Thumb handler address",
+                  exc, s->vtor, exc, vec);
+        return -1;
+    }
+    if (core_has_fpu(s->board->core)) {
+        uint32_t *f = s->fpsave[s->nest];
+        for (int i = 0; i < 16; i++)
+            uc_reg_read(s->uc, UC_ARM_REG_S0 + i, &f[i]);
+        f[16] = reg(s, UC_ARM_REG_FPSCR);
+    }
+    s->nest++;
+    s->exceptions++;
+    set_reg(s, UC_ARM_REG_SP, sp);
+    set_reg(s, UC_ARM_REG_LR, ipsr ? 0xFFFFFFF1u : 0xFFFFFFF9u);
+    set_ipsr(s, exc);
+    set_reg(s, UC_ARM_REG_PC, vec | 1);
+    return 0;
+}
+
+/* Unicorn raised EXCP_EXCEPTION_EXIT: PC holds EXC_RETURN. Pop the frame. */
+static void exception_return(sim *s)
+{
+    uint32_t exc_return = reg(s, UC_ARM_REG_PC) | 1;
+    uint32_t sp = reg(s, UC_ARM_REG_SP), frame[8];
+    if ((exc_return != 0xFFFFFFF1u && exc_return != 0xFFFFFFF9u) || s->nest == 0) {
+        sim_fault(s, SIM_FAULT_EXCEPTION, exc_return,
+                  exc_return == 0xFFFFFFFDu
+                      ? "exception return to the process stack (EXC_RETURN 0x%08x): PSP is not "
+                        "modelled"
+                      : "exception return with EXC_RETURN 0x%08x outside an exception handler or "
+                        "not supported",
+                  exc_return);
+        return;
+    }
+    if (uc_mem_read(s->uc, sp, frame, 32)) {
+        sim_fault(s, SIM_FAULT_READ, sp, "exception return: cannot pop the frame at SP=0x%08x", sp);
+        return;
+    }
+    s->nest--;
+    for (int i = 0; i < 6; i++)
+        set_reg(s, frame_regs[i], frame[i]);
+    sp += 32 + ((frame[7] >> 9) & 1) * 4;
+    set_reg(s, UC_ARM_REG_SP, sp);
+    set_reg(s, UC_ARM_REG_XPSR, frame[7] & ~(1u << 9));
+    set_ipsr(s, frame[7] & 0x1FF);
+    if (core_has_fpu(s->board->core)) {
+        const uint32_t *f = s->fpsave[s->nest];
+        for (int i = 0; i < 16; i++)
+            uc_reg_write(s->uc, UC_ARM_REG_S0 + i, &f[i]);
+        set_reg(s, UC_ARM_REG_FPSCR, f[16]);
+    }
+    set_reg(s, UC_ARM_REG_PC, frame[6] | 1);
+    if (s->pending)
+        s->next_event = 0; /* a pended exception may now be taken */
+}
+
+void sim_pend(sim *s, uint32_t exc)
+{
+    s->pending |= 1u << exc;
+    s->next_event = 0;
+}
+
+/* Exceptions the simulator delivers asynchronously: highest priority first (lower number,
+ * as with the reset priorities). Taken only in thread mode with PRIMASK clear; a handler is
+ * not pre-empted by another (documented approximation of the NVIC's priority scheme). */
+static int deliverable(sim *s)
+{
+    if (!s->pending)
+        return 0;
+    if (reg(s, UC_ARM_REG_IPSR) & 0x1FF)
+        return 0;
+    if (reg(s, UC_ARM_REG_PRIMASK) & 1)
+        return 0;
+    return 1;
+}
+
+void sim_schedule(sim *s)
+{
+    uint64_t next = UINT64_MAX;
+    if (s->cfg.max_cycles && s->cfg.max_cycles < next)
+        next = s->cfg.max_cycles;
+    if (s->st_next < next)
+        next = s->st_next;
+    if (s->pending)
+        next = s->cycles + 64; /* re-check masking every 64 cycles */
+    if (s->interrupted)
+        next = 0;
+    s->next_event = next;
+    s->insn_limit = s->cfg.max_insns ? s->cfg.max_insns : UINT64_MAX;
+}
+
+/* ===================================================================== hooks */
+
+static void probe_hit(sim *s, uint32_t addr)
+{
+    for (uint32_t i = 0; i < s->n_probes; i++) {
+        if (s->probes[i].addr != addr)
+            continue;
+        sim_probe_event ev = {s->probes[i].kind, addr, reg(s, UC_ARM_REG_R0),
+                              reg(s, UC_ARM_REG_R1), s->cycles, s->insns};
+        if (ev.kind == SIM_PROBE_INFERENCE_END) {
+            s->inferences++;
+            s->last_model = ev.r0;
+        } else if (ev.kind == SIM_PROBE_LAYER_END) {
+            s->layers++;
+        }
+        if (s->cfg.on_probe && !s->replaying)
+            s->cfg.on_probe(s->cfg.ud, &ev);
+    }
+}
+
+/* Stop before block b runs: give its charge back (it is charged again when the run resumes). */
+static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
+{
+    s->cycles -= b->cycles;
+    s->insns -= b->insns;
+    s->blocks--;
+    b->count--;
+    s->prev_ft = 0;
+    s->prev_delta = 0;
+    sim_stop_now(s, r);
+}
+
+static void slow_path(sim *s, sim_blk *b, uint32_t addr)
+{
+    if (b->flags & SIM_HB_BREAK) {
+        for (uint32_t i = 0; i < s->n_breaks; i++) {
+            if (s->breaks[i] == addr && s->skip_break != addr) {
+                stop_before(s, b, SIM_STOP_BREAK);
+                return;
+            }
+        }
+        s->skip_break = 0;
+    }
+    if (s->interrupted) {
+        stop_before(s, b, SIM_STOP_INTERRUPT);
+        return;
+    }
+    if (s->cfg.max_cycles && s->cycles > s->cfg.max_cycles) {
+        stop_before(s, b, SIM_STOP_CYCLES);
+        return;
+    }
+    if (s->cfg.max_insns && s->insns > s->cfg.max_insns) {
+        stop_before(s, b, SIM_STOP_INSNS);
+        return;
+    }
+    if (s->cycles >= s->st_next)
+        sim_systick_update(s);
+    if (s->pending && deliverable(s)) {
+        stop_before(s, b, SIM_STOP_NONE); /* the run loop delivers it */
+        return;
+    }
+    if ((b->flags & SIM_HB_FP) && !s->warned_fp) {
+        if (!fpu_enabled(s)) {
+            char where[96];
+            const sim_block_cost *c = &s->costs[b->cost];
+            s->warned_fp = 1;
+            sim_describe_addr(s, c->warn_addr, where, sizeof where);
+            sim_warn(s,
+                     core_has_fpu(s->board->core)
+                         ? "FPU instruction '%s' at 0x%08x (%s) runs while CPACR disables the FPU: "
+                           "silicon raises a UsageFault (NOCP); enable CP10/CP11 in CPACR first"
+                         : "FPU instruction '%s' at 0x%08x (%s) on a core without an FPU: silicon "
+                           "raises a UsageFault (NOCP)",
+                     c->warn_insn, c->warn_addr, where);
+        }
+    }
+    if (b->flags & SIM_HB_PROBE)
+        probe_hit(s, addr);
+    sim_schedule(s);
+}
+
+/*
+ * The hot path: one cache lookup, the not-taken correction for the previous block, the
+ * charge, and one comparison that sends rare work (budgets, SysTick, probes, breakpoints,
+ * warnings) to the slow path.
+ */
+static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    sim *s = ud;
+    uint32_t addr = (uint32_t)address;
+    sim_blk *b = blk_find(s, addr, size);
+    (void)uc;
+    if (__builtin_expect(b == NULL, 0)) {
+        b = blk_fill(s, addr, size);
+        if (!b) {
+            sim_fault(s, SIM_FAULT_EXCEPTION, addr, "out of host memory for the block cache");
+            return;
+        }
+    }
+    if (addr == s->prev_ft)
+        s->cycles -= s->prev_delta;
+    s->cycles += b->cycles;
+    s->insns += b->insns;
+    s->blocks++;
+    b->count++;
+    s->prev_ft = b->fallthrough;
+    s->prev_delta = b->delta;
+    s->last = b;
+    if (__builtin_expect((b->flags & SIM_HB_SLOW) || s->cycles >= s->next_event ||
+                             s->insns >= s->insn_limit,
+                         0))
+        slow_path(s, b, addr);
+}
+
+/* Re-run only: records the address of every instruction in the faulting block. */
+static void on_code(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    sim *s = ud;
+    (void)uc;
+    (void)size;
+    s->code_last_pc = (uint32_t)address;
+}
+
+static const char *excp_name(uint32_t intno)
+{
+    switch (intno) {
+    case 1: return "undefined instruction";
+    case 3: return "prefetch abort";
+    case 4: return "data abort";
+    case 22: return "coprocessor access (FPU disabled)";
+    case 23: return "invalid state";
+    case 24: return "stack limit (MSPLIM/PSPLIM) violated";
+    case 27: return "unaligned access";
+    default: return "CPU exception";
+    }
+}
+
+static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
+{
+    sim *s = ud;
+    uint32_t pc = reg(s, UC_ARM_REG_PC);
+    (void)uc;
+    switch (intno) {
+    case 7: { /* BKPT: PC at the instruction */
+        uint16_t insn = 0;
+        sim_read_target(s, pc, &insn, 2);
+        if (insn == 0xBEAB) {
+            set_reg(s, UC_ARM_REG_PC, (pc + 2) | 1);
+            sim_semihost(s);
+        } else {
+            s->stop.pc = pc;
+            s->stop.pc_exact = 1;
+            sim_fault(s, SIM_FAULT_BKPT, 0,
+                      "BKPT #%u: without a debugger attached, silicon escalates it to a HardFault",
+                      insn & 0xFF);
+        }
+        return;
+    }
+    case 2: /* SVC: PC after the instruction */
+        take_exception(s, 11, pc);
+        return;
+    case 8: /* exception return */
+        exception_return(s);
+        return;
+    case 4:
+    case 27:
+        sim_fault(s, SIM_FAULT_UNALIGNED, 0,
+                  "unaligned access trapped by the %s (it requires aligned loads and stores)",
+                  sim_core_name(s->board->core));
+        return;
+    default:
+        s->stop.pc = pc;
+        s->stop.pc_exact = 1;
+        sim_fault(s, intno == 1 ? SIM_FAULT_UNDEF : SIM_FAULT_EXCEPTION, 0, "%s (exception %u)",
+                  excp_name(intno), intno);
+        return;
+    }
+}
+
+/* ===================================================================== set-up */
+
+/* uc_emu_start does not report the data address of an invalid access: this hook records it.
+ * It only runs when an access fails, so it costs nothing on the hot path. */
+static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+                        int64_t value, void *ud)
+{
+    sim *s = ud;
+    (void)uc;
+    (void)size;
+    (void)value;
+    (void)type;
+    s->stop.access_addr = (uint32_t)address;
+    return false;
+}
+
+
+static int engine_open(sim *s, char **cause)
+{
+    uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &s->uc);
+    if (e) {
+        *cause = mu_asprintf("cannot start Unicorn: %s", uc_strerror(e));
+        return -1;
+    }
+    /* Must be the very next call (notes: set_cpu_model after any other call fails). */
+    e = uc_ctl_set_cpu_model(s->uc, uc_model(s->board->core));
+    if (e) {
+        *cause = mu_asprintf("Unicorn has no %s model: %s", sim_core_name(s->board->core),
+                             uc_strerror(e));
+        return -1;
+    }
+    for (uint32_t i = 0; i < s->n_mem; i++) {
+        sim_mem *m = &s->mem[i];
+        uint32_t prot = m->flash ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL;
+        e = uc_mem_map_ptr(s->uc, m->base, m->size, prot, m->buf);
+        if (!e && m->alias)
+            e = uc_mem_map_ptr(s->uc, m->alias, m->size, prot, m->buf);
+        if (e) {
+            *cause = mu_asprintf("board %s: cannot map region at 0x%08x (%u bytes): %s",
+                                 s->board->name, m->base, m->size, uc_strerror(e));
+            return -1;
+        }
+    }
+    if (sim_ppb_map(s, cause) < 0)
+        return -1;
+    if (s->cfg.accounting &&
+        uc_hook_add(s->uc, &s->h_block, UC_HOOK_BLOCK, (void *)on_block, s, 1, 0)) {
+        *cause = mu_asprintf("cannot install the block hook");
+        return -1;
+    }
+    if (uc_hook_add(s->uc, &s->h_intr, UC_HOOK_INTR, (void *)on_intr, s, 1, 0) ||
+        uc_hook_add(s->uc, &s->h_mem, UC_HOOK_MEM_INVALID, (void *)on_unmapped, s, 1, 0)) {
+        *cause = mu_asprintf("cannot install the interrupt hook");
+        return -1;
+    }
+    if (s->code_lo &&
+        uc_hook_add(s->uc, &s->h_code, UC_HOOK_CODE, (void *)on_code, s, s->code_lo, s->code_hi)) {
+        *cause = mu_asprintf("cannot install the code hook");
+        return -1;
+    }
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    sim_probe_kind kind;
+} probe_syms[] = {
+    {"nn_probe_inference_begin", SIM_PROBE_INFERENCE_BEGIN},
+    {"nn_probe_inference_end", SIM_PROBE_INFERENCE_END},
+    {"nn_probe_layer_begin", SIM_PROBE_LAYER_BEGIN},
+    {"nn_probe_layer_end", SIM_PROBE_LAYER_END},
+};
+
+sim *sim_new(const sim_board *board, const sim_elf *elf, const sim_config *cfg, char **cause)
+{
+    const char *why = NULL;
+    sim *s = calloc(1, sizeof *s);
+    if (!s) {
+        *cause = mu_asprintf("out of memory");
+        return NULL;
+    }
+    s->board = board;
+    s->elf = elf;
+    s->cfg = *cfg;
+    for (int i = 0; i < SIM_MAX_FILES; i++)
+        s->files[i] = -1;
+
+    if (!sim_core_runs_arch(board->core, elf, &why)) {
+        *cause = mu_asprintf("%s was built for %s (%s%s%s) but board %s has a %s: %s", elf->path,
+                             sim_arch_name(elf->cpu_arch), elf->cpu_name ? elf->cpu_name : "",
+                             elf->cpu_name ? ", " : "", elf->fp_arch || elf->abi_vfp_args == 1 ? "hard-float" : "soft-float",
+                             board->name, sim_core_name(board->core), why ? why : "not supported");
+        goto err;
+    }
+    for (uint32_t i = 0; i < elf->n_segs; i++) {
+        const sim_segment *g = &elf->segs[i];
+        if (!range_in_board(board, g->paddr, g->filesz) ||
+            (g->memsz && !range_in_board(board, g->vaddr, g->memsz))) {
+            *cause = mu_asprintf(
+                "%s: segment %u (load address 0x%08x, run address 0x%08x, %u bytes) is outside "
+                "board %s's memory; build the firmware with that board's linker script or pick "
+                "the board it was built for (tinysim boards)",
+                elf->path, i, g->paddr, g->vaddr, g->memsz > g->filesz ? g->memsz : g->filesz,
+                board->name);
+            goto err;
+        }
+    }
+    for (uint32_t i = 0; i < board->n_regions; i++) {
+        const sim_region *r = &board->regions[i];
+        sim_mem *m = &s->mem[s->n_mem++];
+        m->base = r->base;
+        m->size = r->size;
+        m->alias = r->alias;
+        m->flash = r->kind == SIM_MEM_FLASH;
+        m->buf = aligned_alloc(4096, r->size);
+        m->initial = malloc(r->size);
+        if (!m->buf || !m->initial) {
+            *cause = mu_asprintf("out of memory for %s's %u-byte region %s", board->name, r->size,
+                                 r->name);
+            goto err;
+        }
+        memset(m->buf, m->flash ? 0xFF : 0, r->size);
+    }
+    for (uint32_t i = 0; i < elf->n_segs; i++) {
+        const sim_segment *g = &elf->segs[i];
+        if (g->filesz)
+            sim_write_target(s, g->paddr, g->data, g->filesz);
+    }
+    /* Reset fetches the vector table at 0x00000000: where flash is aliased there (STM32 boot
+     * from main flash) that is the flash base, else flash is at 0 (nRF52). Either way: the
+     * first flash region's base. */
+    {
+        const sim_region *fl = sim_board_flash(board);
+        s->boot_addr = fl ? fl->base : 0;
+    }
+    for (size_t i = 0; i < sizeof probe_syms / sizeof probe_syms[0]; i++) {
+        const sim_symbol *sym = sim_elf_symbol(elf, probe_syms[i].name);
+        if (sym && s->n_probes < SIM_MAX_PROBES) {
+            s->probes[s->n_probes].addr = sym->addr;
+            s->probes[s->n_probes].kind = probe_syms[i].kind;
+            s->n_probes++;
+        }
+    }
+    s->coster = sim_cost_new(board->core, cause);
+    if (!s->coster)
+        goto err;
+    if (blk_grow(s) < 0) {
+        *cause = mu_asprintf("out of memory");
+        goto err;
+    }
+    if (engine_open(s, cause) < 0)
+        goto err;
+    return s;
+err:
+    sim_free(s);
+    return NULL;
+}
+
+void sim_free(sim *s)
+{
+    if (!s)
+        return;
+    if (s->uc)
+        uc_close(s->uc);
+    sim_semihost_free(s);
+    sim_cost_free(s->coster);
+    for (uint32_t i = 0; i < s->n_mem; i++) {
+        free(s->mem[i].buf);
+        free(s->mem[i].initial);
+    }
+    free(s->blk);
+    free(s->costs);
+    free(s);
+}
+
+int sim_reset(sim *s, char **cause)
+{
+    uint32_t vec[2];
+    for (uint32_t i = 0; i < s->n_mem; i++)
+        memcpy(s->mem[i].initial, s->mem[i].buf, s->mem[i].size);
+    if (sim_read_target(s, s->boot_addr, vec, 8) < 0) {
+        *cause = mu_asprintf("no memory at the boot address 0x%08x for the vector table",
+                             s->boot_addr);
+        return -1;
+    }
+    uint32_t off;
+    sim_mem *sm = mem_at(s, vec[0] - 4, &off);
+    if ((vec[0] & 3) || !sm || sm->flash) {
+        *cause = mu_asprintf("vector table at 0x%08x: initial SP 0x%08x is not a word-aligned "
+                             "RAM address; is this a Cortex-M firmware image for board %s?",
+                             s->boot_addr, vec[0], s->board->name);
+        return -1;
+    }
+    sim_mem *pm = mem_at(s, vec[1] & ~1u, &off);
+    if (!(vec[1] & 1) || !pm) {
+        *cause = mu_asprintf("vector table at 0x%08x: reset vector 0x%08x is not a Thumb address "
+                             "inside the board's memory",
+                             s->boot_addr, vec[1]);
+        return -1;
+    }
+    s->cycles = s->insns = s->blocks = s->sleep_cycles = 0;
+    s->prev_ft = s->prev_delta = 0;
+    s->last = NULL;
+    s->inferences = s->layers = s->exceptions = s->semihost_calls = s->last_model = 0;
+    s->console_bytes = 0;
+    s->pending = 0;
+    s->nest = 0;
+    s->skip_break = 0;
+    s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;
+    for (uint32_t i = 0; i < s->blk_cap; i++)
+        s->blk[i].count = 0;
+    sim_ppb_reset(s);
+    s->vtor = s->boot_addr;
+    sim_semihost_reset(s);
+    /* Registers: Unicorn has no reset from the vector table (notes). */
+    for (int r = UC_ARM_REG_R0; r <= UC_ARM_REG_R12; r++)
+        set_reg(s, r, 0);
+    set_reg(s, UC_ARM_REG_LR, 0xFFFFFFFFu);
+    set_reg(s, UC_ARM_REG_PRIMASK, 0);
+    set_ipsr(s, 0);
+    set_reg(s, UC_ARM_REG_SP, vec[0]);
+    set_reg(s, UC_ARM_REG_PC, vec[1]);
+    memset(&s->stop, 0, sizeof s->stop);
+    sim_schedule(s);
+    return 0;
+}
+
+/* ===================================================================== run loop */
+
+static void fill_regs(sim *s, sim_regs *r)
+{
+    static const int ids[16] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
+                                UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7,
+                                UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+                                UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+    for (int i = 0; i < 16; i++)
+        r->r[i] = reg(s, ids[i]);
+    r->xpsr = reg(s, UC_ARM_REG_XPSR);
+}
+
+void sim_regs_get(sim *s, sim_regs *out)
+{
+    fill_regs(s, out);
+}
+
+/* Turn a Unicorn error into a fault stop. */
+static void uc_fault(sim *s, uc_err e)
+{
+    uint32_t pc = reg(s, UC_ARM_REG_PC), a = s->stop.access_addr;
+    s->stop.pc = pc;
+    switch (e) {
+    case UC_ERR_READ_UNMAPPED:
+        sim_fault(s, SIM_FAULT_READ, a, "read from unmapped address 0x%08x", a);
+        break;
+    case UC_ERR_WRITE_UNMAPPED:
+        sim_fault(s, SIM_FAULT_WRITE, a, "write to unmapped address 0x%08x", a);
+        break;
+    case UC_ERR_WRITE_PROT:
+        sim_fault(s, SIM_FAULT_WRITE_PROT, a, "write to flash at 0x%08x (read-only while running)", a);
+        break;
+    case UC_ERR_FETCH_UNMAPPED:
+    case UC_ERR_FETCH_PROT:
+        s->stop.pc_exact = 1;
+        s->stop.from_addr = s->last ? s->last->addr : 0;
+        sim_fault(s, SIM_FAULT_FETCH, pc, "execution at 0x%08x, outside executable memory", pc);
+        break;
+    case UC_ERR_INSN_INVALID:
+        s->stop.pc_exact = 1;
+        sim_fault(s, SIM_FAULT_UNDEF, 0, "undefined or unsupported instruction for the %s",
+                  sim_core_name(s->board->core));
+        break;
+    case UC_ERR_READ_UNALIGNED:
+    case UC_ERR_WRITE_UNALIGNED:
+    case UC_ERR_FETCH_UNALIGNED:
+        sim_fault(s, SIM_FAULT_UNALIGNED, a, "unaligned access at 0x%08x", a);
+        break;
+    default:
+        sim_fault(s, SIM_FAULT_EXCEPTION, 0, "emulator error: %s", uc_strerror(e));
+        break;
+    }
+}
+
+/* One pass of uc_emu_start until a stop reason. */
+static void run_until_stop(sim *s, double deadline)
+{
+    for (;;) {
+        uint32_t pc = reg(s, UC_ARM_REG_PC);
+        uint64_t timeout_us = 0;
+        if (deadline > 0) {
+            double left = deadline - now_s();
+            if (left <= 0) {
+                s->stop.reason = SIM_STOP_TIMEOUT;
+                return;
+            }
+            timeout_us = (uint64_t)(left * 1e6) + 1;
+        }
+        s->stopping = 0;
+        s->stop.reason = SIM_STOP_NONE;
+        sim_schedule(s);
+        uc_err e = uc_emu_start(s->uc, pc | 1, 0xFFFFFFFEu, timeout_us, 0);
+        if (e != UC_ERR_OK && !s->stopping) {
+            uc_fault(s, e);
+            return;
+        }
+        if (s->stopping && s->stop.reason != SIM_STOP_NONE)
+            return;
+        if (s->stopping) {
+            /* The block hook stopped before a block to deliver a pending exception. */
+            uint32_t at = reg(s, UC_ARM_REG_PC);
+            for (uint32_t exc = 2; exc < 16; exc++) {
+                if (s->pending & (1u << exc)) {
+                    s->pending &= ~(1u << exc);
+                    if (take_exception(s, exc, at) < 0)
+                        return;
+                    break;
+                }
+            }
+            continue;
+        }
+        /* uc_emu_start returned by itself: timeout, or WFI (PC after it). */
+        if (deadline > 0 && now_s() >= deadline) {
+            s->stop.reason = SIM_STOP_TIMEOUT;
+            return;
+        }
+        uint32_t at = reg(s, UC_ARM_REG_PC);
+        uint16_t prev = 0;
+        sim_read_target(s, at - 2, &prev, 2);
+        if (prev == 0xBF30) { /* WFI: sleep until the next SysTick wrap */
+            if (s->pending) {
+                continue;
+            }
+            if (s->st_next == UINT64_MAX || !(s->st_csr & 2)) {
+                char where[96];
+                sim_describe_addr(s, at - 2, where, sizeof where);
+                snprintf(s->stop.message, sizeof s->stop.message,
+                         "WFI at 0x%08x (%s) with no wake-up source (SysTick interrupt disabled): "
+                         "the core would sleep forever",
+                         at - 2, where);
+                s->stop.reason = SIM_STOP_HANG;
+                return;
+            }
+            uint64_t wake = s->st_next;
+            if (s->cfg.max_cycles && wake > s->cfg.max_cycles)
+                wake = s->cfg.max_cycles + 1;
+            s->sleep_cycles += wake - s->cycles;
+            s->cycles = wake;
+            if (s->cfg.max_cycles && s->cycles > s->cfg.max_cycles) {
+                s->stop.reason = SIM_STOP_CYCLES;
+                return;
+            }
+            sim_systick_update(s);
+            continue;
+        }
+        s->stop.reason = SIM_STOP_HANG;
+        snprintf(s->stop.message, sizeof s->stop.message,
+                 "the emulator stopped at 0x%08x for no known reason", at);
+        return;
+    }
+}
+
+/*
+ * A memory fault is reported at the start of its translated block. The firmware is
+ * deterministic, so run it again from the same initial memory with a code hook restricted to
+ * that block: the last instruction the hook sees before the fault is the faulting one.
+ * Semihosting calls are answered from the journal of the first run (no output, no files).
+ */
+static void locate_fault(sim *s, double deadline)
+{
+    sim_stop first = s->stop;
+    sim_blk *b = s->last;
+    char *cause = NULL;
+    if (!b || s->journal_full)
+        return;
+    uint32_t lo = b->addr, hi = b->addr + b->size - 1;
+    uc_close(s->uc);
+    s->uc = NULL;
+    for (uint32_t i = 0; i < s->n_mem; i++)
+        memcpy(s->mem[i].buf, s->mem[i].initial, s->mem[i].size);
+    s->code_lo = lo;
+    s->code_hi = hi;
+    s->code_last_pc = 0;
+    s->replaying = 1;
+    s->replay_pos = 0;
+    int ok = engine_open(s, &cause) == 0;
+    free(cause);
+    cause = NULL;
+    if (ok) {
+        ok = sim_reset(s, &cause) == 0;
+        free(cause);
+    }
+    if (ok) {
+        run_until_stop(s, deadline);
+        ok = s->stop.reason == SIM_STOP_FAULT && s->stop.fault == first.fault && s->last &&
+             s->last->addr == b->addr && s->code_last_pc;
+    }
+    s->replaying = 0;
+    s->code_lo = s->code_hi = 0;
+    if (ok) {
+        uint32_t exact = s->code_last_pc;
+        s->stop = first;
+        s->stop.pc = exact;
+        s->stop.pc_exact = 1;
+    } else {
+        s->stop = first;
+    }
+}
+
+void sim_run(sim *s, sim_stop *stop)
+{
+    double t0 = now_s();
+    double deadline = s->cfg.timeout_s > 0 ? t0 + s->cfg.timeout_s : 0;
+    s->interrupted = 0;
+    if (s->stop.reason == SIM_STOP_BREAK)
+        s->skip_break = reg(s, UC_ARM_REG_PC) & ~1u;
+    memset(&s->stop, 0, sizeof s->stop);
+    run_until_stop(s, deadline);
+    if (s->stop.reason == SIM_STOP_FAULT && !s->stop.pc_exact) {
+        uint32_t access = s->stop.access_addr;
+        fill_regs(s, &s->stop.regs);
+        locate_fault(s, deadline > 0 ? deadline + s->cfg.timeout_s : 0);
+        s->stop.access_addr = access;
+    }
+    if (s->stop.reason == SIM_STOP_FAULT && s->stop.fault != SIM_FAULT_FETCH &&
+        s->stop.pc == 0)
+        s->stop.pc = reg(s, UC_ARM_REG_PC);
+    if (s->stop.reason != SIM_STOP_FAULT || s->stop.regs.r[15] == 0)
+        fill_regs(s, &s->stop.regs);
+    if (s->stop.reason != SIM_STOP_FAULT && s->stop.reason != SIM_STOP_EXIT)
+        s->stop.pc = s->stop.regs.r[15];
+    s->wall_s += now_s() - t0;
+    *stop = s->stop;
+}
+
+void sim_interrupt(sim *s)
+{
+    s->interrupted = 1;
+    s->next_event = 0;
+}
+
+int sim_break_add(sim *s, uint32_t addr)
+{
+    if (s->n_breaks == SIM_MAX_BREAKS)
+        return -1;
+    s->breaks[s->n_breaks++] = addr & ~1u;
+    blk_reflag(s);
+    return 0;
+}
+
+void sim_break_clear(sim *s)
+{
+    s->n_breaks = 0;
+    blk_reflag(s);
+}
+
+void sim_stats_get(const sim *s, sim_stats *o)
+{
+    memset(o, 0, sizeof *o);
+    o->cycles = s->cycles;
+    o->sleep_cycles = s->sleep_cycles;
+    o->insns = s->insns;
+    o->blocks = s->blocks;
+    o->distinct_blocks = s->blk_used;
+    o->inferences = s->inferences;
+    o->layers = s->layers;
+    o->exceptions = s->exceptions;
+    o->semihost_calls = s->semihost_calls;
+    o->last_model = s->last_model;
+    o->console_bytes = s->console_bytes;
+    o->wall_s = s->wall_s;
+}
+
+const sim_board *sim_get_board(const sim *s)
+{
+    return s->board;
+}
+
+const sim_elf *sim_get_elf(const sim *s)
+{
+    return s->elf;
+}
+
+uint32_t sim_disas(sim *s, uint32_t addr, char *buf, size_t size)
+{
+    uint8_t code[4];
+    buf[0] = 0;
+    if (sim_read_target(s, addr & ~1u, code, 4) < 0 && sim_read_target(s, addr & ~1u, code, 2) < 0)
+        return 0;
+    return sim_disas_one(s->coster, code, 4, addr & ~1u, buf, (uint32_t)size);
+}

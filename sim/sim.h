@@ -1,0 +1,160 @@
+/*
+ * The simulator's public interface: a firmware ELF running on an emulated Cortex-M board.
+ * Only sim/ talks to Unicorn; the CLI, the profiler and the TUI use this header.
+ *
+ * A run: sim_new (board + ELF + config; maps memory, loads segments), optional
+ * sim_write_target (model/input slots), sim_reset (SP and PC from the vector table),
+ * sim_run until a stop reason, then figures (sim_stats) and target memory (sim_read_target).
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/board.h"
+#include "sim/elf.h"
+#include "sim/sim_types.h"
+
+typedef struct sim sim;
+
+typedef enum {
+    SIM_STOP_NONE = 0,
+    SIM_STOP_EXIT,      /* semihosting SYS_EXIT / SYS_EXIT_EXTENDED: see exit_status */
+    SIM_STOP_FAULT,     /* invalid access, undefined instruction, execution outside memory ... */
+    SIM_STOP_CYCLES,    /* cycle budget reached */
+    SIM_STOP_INSNS,     /* instruction budget reached */
+    SIM_STOP_TIMEOUT,   /* wall-clock timeout */
+    SIM_STOP_BREAK,     /* breakpoint (sim_break_add) */
+    SIM_STOP_INTERRUPT, /* the user pressed Ctrl-C (sim_interrupt) */
+    SIM_STOP_HANG,      /* WFI with no wake-up source, or a reset request: cannot continue */
+    SIM_STOP_COUNT_
+} sim_stop_reason;
+
+typedef enum {
+    SIM_FAULT_NONE = 0,
+    SIM_FAULT_READ,      /* read of unmapped memory */
+    SIM_FAULT_WRITE,     /* write to unmapped memory */
+    SIM_FAULT_WRITE_PROT,/* write to flash (read-only to the firmware) */
+    SIM_FAULT_FETCH,     /* execution outside executable memory */
+    SIM_FAULT_UNDEF,     /* undefined or unsupported instruction */
+    SIM_FAULT_UNALIGNED, /* unaligned access the core traps */
+    SIM_FAULT_BKPT,      /* BKPT other than semihosting: HardFault without a debugger */
+    SIM_FAULT_EXCEPTION, /* another CPU exception, or an exception return the simulator refuses */
+    SIM_FAULT_SEMIHOST,  /* a semihosting call the simulator refuses (bad pointer, unknown call) */
+    SIM_FAULT_COUNT_
+} sim_fault_kind;
+
+/* Register file snapshot: r0-r12, sp, lr, pc, xpsr. */
+typedef struct {
+    uint32_t r[16];
+    uint32_t xpsr;
+} sim_regs;
+
+typedef struct {
+    sim_stop_reason reason;
+    int exit_status;          /* SIM_STOP_EXIT: the firmware's status */
+    sim_fault_kind fault;
+    uint32_t pc;              /* where it stopped; for faults, the faulting instruction */
+    int pc_exact;             /* 1 if pc is the exact instruction (else the start of its block) */
+    uint32_t access_addr;     /* faulting data address (READ/WRITE/WRITE_PROT/UNALIGNED) */
+    uint32_t from_addr;       /* FETCH: the block that branched there */
+    sim_regs regs;
+    char message[256];        /* one line for a person ("write to unmapped address 0x70000000") */
+} sim_stop;
+
+/* Probe kinds the simulator recognises by symbol (core/nn_model.h). */
+typedef enum {
+    SIM_PROBE_INFERENCE_BEGIN,
+    SIM_PROBE_INFERENCE_END,
+    SIM_PROBE_LAYER_BEGIN,
+    SIM_PROBE_LAYER_END,
+    SIM_PROBE_USER,  /* --probe SYMBOL (profiler) */
+    SIM_PROBE_COUNT_
+} sim_probe_kind;
+
+typedef struct {
+    sim_probe_kind kind;
+    uint32_t addr;     /* the probe function's address */
+    uint32_t r0, r1;   /* its first two arguments: (model, layer) for the core's probes */
+    uint64_t cycles;   /* modelled cycles at entry */
+    uint64_t insns;
+} sim_probe_event;
+
+typedef struct {
+    FILE *console;            /* firmware console output (semihosting stdout/stderr, ITM); NULL = discard */
+    FILE *console_in;         /* SYS_READ from handle 0; NULL = end of file */
+    const char *file_root;    /* directory for semihosting SYS_OPEN of files; NULL = no file access */
+    uint64_t max_cycles;      /* 0 = no budget */
+    uint64_t max_insns;       /* 0 = no budget */
+    double timeout_s;         /* wall clock per sim_run; 0 = none */
+    int accounting;           /* 1 = block hook with cycle accounting (normal); 0 = raw Unicorn (bench) */
+    /* Called for every probe event (NULL: events are only counted). */
+    void (*on_probe)(void *ud, const sim_probe_event *ev);
+    /* Called once per distinct warning (emulator more permissive than silicon, ...). */
+    void (*on_warning)(void *ud, const char *msg);
+    void *ud;
+} sim_config;
+
+typedef struct {
+    uint64_t cycles;          /* modelled cycles, incl. sleep */
+    uint64_t sleep_cycles;    /* cycles spent in WFI */
+    uint64_t insns;
+    uint64_t blocks;          /* block executions */
+    uint32_t distinct_blocks; /* decoded blocks (cost cache entries) */
+    uint32_t inferences;      /* nn_probe_inference_end calls */
+    uint32_t layers;          /* nn_probe_layer_end calls */
+    uint32_t exceptions;      /* SVC/PendSV/SysTick deliveries */
+    uint32_t semihost_calls;
+    uint32_t last_model;      /* r0 of the last nn_probe_inference_end (target nn_model *), 0 if none */
+    uint64_t console_bytes;
+    double wall_s;            /* host time spent in sim_run */
+} sim_stats;
+
+/*
+ * Create a simulator for elf on board (both must outlive it). Checks that the board's core
+ * can run the ELF's architecture and that every segment fits the board's memory, maps the
+ * memory, loads the segments by physical address. NULL with *cause on failure (the caller
+ * frees *cause); a failure here is always a bad input (exit code 3).
+ */
+sim *sim_new(const sim_board *board, const sim_elf *elf, const sim_config *cfg, char **cause);
+void sim_free(sim *s);
+
+/* Host access to target memory (flash included: the simulator may write it). 0 / -1 if any
+ * byte is outside mapped memory. */
+int sim_write_target(sim *s, uint32_t addr, const void *data, uint32_t len);
+int sim_read_target(sim *s, uint32_t addr, void *data, uint32_t len);
+
+/* Reset: clear counters and peripherals, SP and PC from the vector table at the boot
+ * address. Target memory is kept (so slot contents written before stay). -1 + *cause if the
+ * vector table is unusable (bad SP or reset vector). */
+int sim_reset(sim *s, char **cause);
+
+/* Run until a stop reason; *stop says which. Can be called again after BREAK/INTERRUPT/budget
+ * stops to continue. */
+void sim_run(sim *s, sim_stop *stop);
+
+/* Ask a running sim_run to stop at the next block (async-signal-safe). */
+void sim_interrupt(sim *s);
+
+/* Breakpoints at instruction addresses (Thumb bit ignored). -1 if the table is full. */
+int sim_break_add(sim *s, uint32_t addr);
+void sim_break_clear(sim *s);
+
+void sim_stats_get(const sim *s, sim_stats *out);
+void sim_regs_get(sim *s, sim_regs *out);
+const sim_board *sim_get_board(const sim *s);
+const sim_elf *sim_get_elf(const sim *s);
+
+const char *sim_stop_name(sim_stop_reason r);   /* "exit", "fault", ... (JSON values) */
+const char *sim_fault_name(sim_fault_kind k);   /* "read-unmapped", ... */
+
+/* Disassemble the instruction at addr into buf ("str r1, [r0]"); returns its size, 0 if the
+ * address is not in memory. */
+uint32_t sim_disas(sim *s, uint32_t addr, char *buf, size_t size);
+
+/* Describe addr as "func+0x12" (or "0x08001234" with no symbol) into buf. */
+void sim_describe_addr(const sim *s, uint32_t addr, char *buf, size_t size);
+
+#endif /* SIM_SIM_H */

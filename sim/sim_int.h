@@ -1,0 +1,146 @@
+/*
+ * Internal to sim/: the simulator's state, shared by the engine (sim.c), the private
+ * peripheral bus (ppb.c) and semihosting (semihost.c). Nothing outside sim/ includes this.
+ */
+#ifndef SIM_SIM_INT_H
+#define SIM_SIM_INT_H
+
+#include <signal.h>
+#include <unicorn/unicorn.h>
+
+#include "sim/cost.h"
+#include "sim/sim.h"
+
+/* A decoded block in the cost cache: the fields the block hook touches on every execution. */
+typedef struct {
+    uint32_t addr, size;      /* key (Unicorn may translate one address with different sizes) */
+    uint32_t cycles, insns;   /* static cost if its final branch is taken */
+    uint32_t fallthrough;     /* address after the block */
+    uint32_t delta;           /* cycles to give back when the next block is the fallthrough */
+    uint32_t flags;           /* SIM_HB_* */
+    uint32_t cost;            /* index into sim.costs (cold details) */
+    uint64_t count;           /* executions */
+} sim_blk;
+
+/* sim_blk.flags: anything that sends the hook down its slow path. */
+enum {
+    SIM_HB_PROBE = 1,   /* starts at a probe function */
+    SIM_HB_BREAK = 2,   /* contains a breakpoint address */
+    SIM_HB_FP = 4,      /* uses the FPU: warn if CPACR disables it */
+    SIM_HB_WARNED = 8   /* permissiveness warnings already checked for this block */
+};
+#define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP)
+
+typedef struct {
+    uint8_t *buf;             /* host buffer (mapped with uc_mem_map_ptr) */
+    uint8_t *initial;         /* contents at the last reset (fault-locating re-runs) */
+    uint32_t base, size, alias;
+    int flash;
+} sim_mem;
+
+/* Semihosting journal entry: what a call returned and wrote into target memory, so a
+ * re-run (to locate a fault exactly) replays calls without repeating their side effects. */
+typedef struct {
+    uint32_t op, r0;
+    uint32_t addr, len, data_off; /* bytes written into target memory */
+} sim_jent;
+
+#define SIM_MAX_FILES 16
+#define SIM_MAX_BREAKS 64
+#define SIM_MAX_PROBES 8
+#define SIM_MAX_NEST 8
+#define SIM_JOURNAL_MAX (64u << 20) /* bytes of replay data kept; beyond it faults are located to the block */
+
+struct sim {
+    uc_engine *uc;
+    const sim_board *board;
+    const sim_elf *elf;
+    sim_config cfg;
+    sim_coster *coster;
+    sim_mem mem[SIM_MAX_REGIONS];
+    uint32_t n_mem;
+    uint32_t boot_addr;       /* where the vector table is read at reset */
+    uc_hook h_block, h_intr, h_code, h_mem;
+
+    /* block cost cache: open addressing, power-of-two capacity */
+    sim_blk *blk;
+    uint32_t blk_cap, blk_used;
+    sim_block_cost *costs;
+    uint32_t n_costs, cap_costs;
+
+    /* counters (hot) */
+    uint64_t cycles, insns, blocks, sleep_cycles;
+    uint64_t next_event;      /* slow path when cycles reach it (budget, SysTick, pending) */
+    uint64_t insn_limit;      /* slow path when insns reach it */
+    uint32_t prev_ft, prev_delta;
+    sim_blk *last;            /* last block entered */
+    volatile sig_atomic_t interrupted;
+
+    /* run state */
+    sim_stop stop;            /* set by hooks when they stop the run */
+    int stopping;
+    uint32_t skip_break;      /* resume from a breakpoint without stopping at it again */
+    uint32_t breaks[SIM_MAX_BREAKS];
+    uint32_t n_breaks;
+    struct { uint32_t addr; sim_probe_kind kind; } probes[SIM_MAX_PROBES];
+    uint32_t n_probes;
+    uint32_t inferences, layers, exceptions, semihost_calls, last_model;
+    uint64_t console_bytes;
+    double wall_s;
+
+    /* exceptions */
+    uint32_t pending;         /* bit n: exception n pending (14 PendSV, 15 SysTick) */
+    uint32_t nest;
+    uint32_t fpsave[SIM_MAX_NEST][17]; /* s0-s15 + FPSCR of interrupted contexts */
+
+    /* private peripheral bus (ppb.c) */
+    uint32_t cpacr, vtor, aircr, scr, ccr, shpr[3], demcr;
+    uint32_t dwt_ctrl;
+    uint64_t cyccnt_base;     /* cycles at which CYCCNT was 0 */
+    uint32_t cyccnt_frozen;   /* value while the counter is disabled */
+    uint32_t st_csr, st_rvr;
+    uint64_t st_base;         /* cycle at which SysTick was (re)loaded with 0 */
+    uint64_t st_next;         /* cycle of the next wrap to 0, UINT64_MAX when disabled */
+    uint32_t itm_tcr, itm_ter;
+    uint32_t scs[1024];       /* other System Control Space words (0xE000E000-0xE000EFFF): stored */
+    uint32_t warned_ppb;      /* unmodelled PPB accesses warned about */
+
+    /* warnings given once */
+    int warned_fp, warned_dsp, warned_cyccnt_m0;
+
+    /* semihosting (semihost.c) */
+    int files[SIM_MAX_FILES]; /* host fds for handles 3.., -1 free */
+    uint32_t sh_errno;
+    time_t time0;             /* SYS_TIME base: wall clock at reset */
+    sim_jent *journal;
+    uint32_t n_journal, cap_journal, replay_pos;
+    uint8_t *jdata;
+    uint32_t jdata_len, jdata_cap;
+    int journal_full;
+    int replaying;            /* re-run to locate a fault: no side effects, results from the journal */
+
+    /* fault location */
+    uint32_t code_lo, code_hi;/* code hook range (re-run), 0 = none */
+    uint32_t code_last_pc;
+};
+
+/* sim.c */
+void sim_warn(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_stop_now(sim *s, sim_stop_reason r);
+void sim_fault(sim *s, sim_fault_kind k, uint32_t addr, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void sim_console(sim *s, const void *data, size_t len);
+void sim_pend(sim *s, uint32_t exc);
+void sim_schedule(sim *s);   /* recompute next_event */
+
+/* ppb.c */
+int sim_ppb_map(sim *s, char **cause);
+void sim_ppb_reset(sim *s);
+void sim_systick_update(sim *s); /* account for wraps up to s->cycles */
+
+/* semihost.c */
+void sim_semihost(sim *s);       /* BKPT 0xAB: op in r0, parameter in r1, result to r0 */
+void sim_semihost_reset(sim *s);
+void sim_semihost_free(sim *s);
+
+#endif /* SIM_SIM_INT_H */

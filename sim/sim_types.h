@@ -1,0 +1,48 @@
+/*
+ * Types shared by every part of sim/ and by its users: the Cortex-M cores the simulator models
+ * and the board profile (a core, a clock, a memory map, energy figures and their sources).
+ */
+#ifndef SIM_TYPES_H
+#define SIM_TYPES_H
+
+#include <stdint.h>
+
+typedef enum {
+    SIM_CORE_M0P, /* Cortex-M0+, ARMv6-M */
+    SIM_CORE_M3,  /* Cortex-M3, ARMv7-M */
+    SIM_CORE_M4F, /* Cortex-M4 with FPv4-SP, ARMv7E-M */
+    SIM_CORE_M7,  /* Cortex-M7 with FPv5, ARMv7E-M */
+    SIM_CORE_M33, /* Cortex-M33 with FPv5-SP and DSP, ARMv8-M mainline */
+    SIM_CORE_COUNT
+} sim_core;
+
+typedef enum { SIM_MEM_FLASH, SIM_MEM_RAM } sim_mem_kind;
+
+#define SIM_MAX_REGIONS 8
+
+/* One memory region of a board. Flash is read-only to the firmware; the simulator fills it
+ * with 0xFF (erased) before loading. alias != 0: the same memory also appears there (STM32
+ * boot alias of flash at 0x00000000). wait_states apply at the board's clock. */
+typedef struct {
+    char name[24];
+    sim_mem_kind kind;
+    uint32_t base, size;
+    uint32_t alias;
+    uint32_t wait_states;
+} sim_region;
+
+/* A board profile. Datasheet figures are facts: source cites where they come from. */
+typedef struct {
+    char name[32];   /* "nucleo-l4r5zi": also the directory name under build/firmware/ */
+    char mcu[32];    /* "STM32L4R5ZI" */
+    sim_core core;
+    uint32_t clock_hz;
+    sim_region regions[SIM_MAX_REGIONS];
+    uint32_t n_regions;
+    /* Energy parameters (used by the profiler): supply voltage, run current per MHz and
+     * its offset at the board clock, sleep current. 0 when unknown. */
+    double vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua;
+    char source[200]; /* datasheet / reference manual citations */
+} sim_board;
+
+#endif /* SIM_TYPES_H */

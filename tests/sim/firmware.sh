@@ -1,0 +1,125 @@
+#!/bin/sh
+# Integration tests of `tinysim run` on the firmware samples (build/firmware/<board>/*.elf):
+# every sample on every board, the infer sample bit-exact with the host on each of the five
+# cores for the demo models and the MLPerf Tiny models (when ../shared is there), and the
+# fault, budget and bad-input cases with their exit codes and messages.
+#
+# usage: tests/sim/firmware.sh TINYSIM [FIRMWARE_DIR]
+set -u
+BIN=${1:?usage: firmware.sh TINYSIM [FIRMWARE_DIR]}
+FW=${2:-build/firmware}
+SHARED=${TINYSIM_SHARED:-../shared}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-fw.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+
+# expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a line of stdout+stderr
+expect() {
+    code=$1 pat=$2 what=$3
+    shift 4
+    "$@" >"$TMP/out" 2>&1
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        bad "$what: exit $rc, expected $code"; sed 's/^/    /' "$TMP/out" | tail -n 15; return
+    fi
+    if [ -n "$pat" ] && ! grep -q -- "$pat" "$TMP/out"; then
+        bad "$what: output lacks '$pat'"; sed 's/^/    /' "$TMP/out" | tail -n 15; return
+    fi
+    ok
+}
+
+BOARDS="nucleo-l4r5zi nucleo-f746zg nucleo-g0b1re nrf52840-dk nucleo-u575zi nucleo-f207zg"
+# one board per core, for the bit-exactness matrix
+CORE_BOARDS="nucleo-g0b1re nucleo-f207zg nucleo-l4r5zi nucleo-f746zg nucleo-u575zi"
+
+# ---- every sample on every board it was built for
+for b in $BOARDS; do
+    d="$FW/$b"
+    [ -d "$d" ] || { bad "$d missing: run make firmware"; continue; }
+    expect 0 "hello from $b" "$b hello" -- "$BIN" run "$d/hello.elf"
+    expect 0 "cycles" "$b cyccnt" -- "$BIN" run "$d/cyccnt.elf"
+    expect 0 "ticks: 5, svc: 1, pendsv: 1" "$b tick" -- "$BIN" run "$d/tick.elf"
+    expect 0 "top class" "$b infer (default model)" -- "$BIN" run "$d/infer.elf"
+    expect 4 "fault_write_bad_pointer" "$b fault names the function" -- "$BIN" run "$d/fault.elf"
+    expect 5 "cycle budget reached" "$b spin stops at the cycle budget" -- \
+        "$BIN" run "$d/spin.elf" --max-cycles 2M
+done
+
+# ---- the summary and the exact faulting instruction
+d="$FW/nucleo-l4r5zi"
+expect 4 "write to unmapped address 0x70000000" "fault: access address" -- "$BIN" run "$d/fault.elf"
+"$BIN" run "$d/fault.elf" >"$TMP/fault.txt" 2>&1
+if grep -q "exact instruction unknown" "$TMP/fault.txt"; then bad "fault: instruction not located"; else ok; fi
+if grep -Eq "at +0x[0-9a-f]{8} fault_write_bad_pointer(\+0x[0-9a-f]+)?: str" "$TMP/fault.txt"; then ok
+else bad "fault: no 'at ADDR fault_write_bad_pointer: str...' line"; sed 's/^/    /' "$TMP/fault.txt"; fi
+expect 0 "time " "summary has the time" -- "$BIN" run "$d/hello.elf"
+expect 5 "wall-clock timeout" "timeout stops a runaway loop" -- "$BIN" run "$d/spin.elf" --timeout 0.3
+expect 5 "instruction budget" "instruction budget" -- "$BIN" run "$d/spin.elf" --max-insns 100k
+"$BIN" run "$d/spin.elf" --max-cycles 1M >"$TMP/spin.txt" 2>&1
+if grep -q "spin_forever" "$TMP/spin.txt"; then ok; else bad "budget stop does not say where it was spinning"; sed 's/^/    /' "$TMP/spin.txt"; fi
+
+# the cycle counter the firmware reads is the modelled one: cyccnt prints DWT_CYCCNT deltas
+"$BIN" run "$d/cyccnt.elf" --json "$TMP/cyc.json" >"$TMP/cyc.txt" 2>&1
+if grep -q '"schema": "tinysim-report/1"' "$TMP/cyc.json" && grep -q '"reason": "exit"' "$TMP/cyc.json"; then ok
+else bad "--json report"; fi
+
+# ---- board selection
+expect 0 "running it on nucleo-l4r5zi as --board says" "--board override warns" -- \
+    "$BIN" run "$FW/nrf52840-dk/hello.elf" --board nucleo-l4r5zi
+expect 3 "outside board nucleo-g0b1re's memory" "segments outside the board" -- \
+    "$BIN" run "$FW/nucleo-l4r5zi/infer.elf" --board nrf52840-dk
+expect 3 "Cortex-M0+" "M7 firmware on an M0+ board names both" -- \
+    "$BIN" run "$FW/nucleo-f746zg/hello.elf" --board nucleo-g0b1re
+expect 2 "unknown board" "unknown board name" -- "$BIN" run "$d/hello.elf" --board nosuch
+expect 0 "" "boards lists" -- "$BIN" boards
+expect 0 "nucleo-f207zg" "boards lists the M3 board" -- "$BIN" boards
+
+# ---- bad ELF files: exit 3 with the cause, never a crash
+head -c 1000 "$d/hello.elf" >"$TMP/trunc.elf"
+expect 3 "trunc.elf" "truncated ELF" -- "$BIN" run "$TMP/trunc.elf" --board nucleo-l4r5zi
+printf 'not an elf\n' >"$TMP/text.elf"
+expect 3 "text.elf" "text file" -- "$BIN" run "$TMP/text.elf" --board nucleo-l4r5zi
+expect 3 "" "host x86-64 ELF" -- "$BIN" run "$BIN" --board nucleo-l4r5zi
+expect 3 "" "missing file" -- "$BIN" run "$TMP/nope.elf" --board nucleo-l4r5zi
+expect 2 "which firmware" "no firmware" -- "$BIN" run
+
+# ---- model and input slots
+expect 2 "needs --input" "--model without --input" -- \
+    "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite
+expect 3 "but the model's input" "input of the wrong size" -- \
+    "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite --input models/demo/cnn_demo_input.bin
+expect 3 "has no model slot" "--model on a firmware without slot" -- \
+    "$BIN" run "$d/hello.elf" --model models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin
+
+# ---- bit-exact with the host, on each of the five cores
+check_exact() { # model input label
+    "$BIN" infer "$1" --input "$2" --output "$TMP/host.bin" >/dev/null 2>&1 ||
+        { bad "host infer $3"; return; }
+    for b in $CORE_BOARDS; do
+        rm -f "$TMP/sim.bin"
+        "$BIN" run "$FW/$b/infer.elf" --model "$1" --input "$2" --output "$TMP/sim.bin" -q \
+            >"$TMP/run.txt" 2>&1
+        rc=$?
+        if [ $rc -ne 0 ]; then bad "$3 on $b: exit $rc"; sed 's/^/    /' "$TMP/run.txt" | tail -n 8; continue; fi
+        if cmp -s "$TMP/host.bin" "$TMP/sim.bin"; then ok; else bad "$3 on $b: output differs from the host"; fi
+    done
+}
+for m in kws_demo cnn_demo float_io_demo; do
+    check_exact "models/demo/$m.tflite" "models/demo/${m}_input.bin" "$m"
+done
+if [ -d "$SHARED/models" ] && [ -d "$SHARED/golden" ]; then
+    for m in kws_ref_model vww_96_int8 pretrainedResnet_quant ad01_int8; do
+        check_exact "$SHARED/models/$m.tflite" "$SHARED/golden/$m/input_seed1.bin" "$m"
+        # and the host output is TFLM's golden output (so the firmware's is too)
+        if cmp -s "$TMP/host.bin" "$SHARED/golden/$m/output_seed1.bin"; then ok; else bad "$m: host output differs from TFLM's golden output"; fi
+    done
+else
+    echo "SKIP: MLPerf Tiny models: $SHARED not found (bit-exactness checked on the demo models only)"
+fi
+
+printf '%d passed, %d failed\n' "$pass" "$fail"
+[ "$fail" -eq 0 ]

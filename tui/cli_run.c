@@ -1,0 +1,633 @@
+/*
+ * The simulator commands: run (a firmware ELF on an emulated board, with an optional model
+ * and input placed into the firmware's slots) and boards (the built-in board profiles).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/nn_model.h"
+#include "../models/json.h"
+#include "../models/modelfile.h"
+#include "../models/util.h"
+#include "../sim/sim.h"
+#include "cli.h"
+
+#define TSIN_MAGIC 0x4E495354u /* "TSIN": input slot header (firmware-samples/README.md) */
+#define TSIN_HEADER 16u
+#define MAX_OUTPUT_IMAGE (64u << 20)
+
+/* ===================================================================== helpers */
+
+static const char *grouped(uint64_t v, char *buf, size_t len)
+{
+    char raw[32];
+    int n = snprintf(raw, sizeof raw, "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 1 < len; i++) {
+        if (i > 0 && (n - i) % 3 == 0 && o + 2 < len)
+            buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!s[0] || s[0] == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 0);
+    uint64_t mult = 1;
+    if (*end == 'k' || *end == 'K')
+        mult = 1000, end++;
+    else if (*end == 'M')
+        mult = 1000000, end++;
+    else if (*end == 'G')
+        mult = 1000000000, end++;
+    if (errno || *end || v > UINT64_MAX / mult)
+        return -1;
+    *out = v * mult;
+    return 0;
+}
+
+static sim *volatile running_sim;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (running_sim)
+        sim_interrupt(running_sim);
+}
+
+static void on_warning(void *ud, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "tinysim: warning: %s\n", msg);
+}
+
+/* ===================================================================== slots */
+
+typedef struct {
+    uint32_t lo, hi;
+} span;
+
+/* [sym, sym_end) from the ELF, or 0 if either symbol is absent. */
+static int slot_span(const sim_elf *e, const char *name, span *out)
+{
+    char end_name[64];
+    snprintf(end_name, sizeof end_name, "%s_end", name);
+    const sim_symbol *a = sim_elf_symbol(e, name), *b = sim_elf_symbol(e, end_name);
+    if (!a || !b || b->addr < a->addr)
+        return 0;
+    out->lo = a->addr;
+    out->hi = b->addr;
+    return 1;
+}
+
+/*
+ * Place a model (converted from .tflite on the host, or a .tsm) into the firmware's flash
+ * model slot and the input into its RAM input slot, refusing what does not fit with the
+ * number of bytes by which it does not. Returns an exit code.
+ */
+static int place_slots(sim *s, const sim_elf *e, const char *model_path, const char *input_path)
+{
+    char *cause = NULL, a[32], b[32], c[32];
+    span ms, is, ar;
+    mf_model mf = {0};
+    uint8_t *input = NULL;
+    size_t input_len = 0;
+    int rc = TS_EXIT_INPUT;
+
+    if (model_path && !slot_span(e, "tinysim_model_slot", &ms)) {
+        cli_error("%s has no model slot (symbols tinysim_model_slot/tinysim_model_slot_end): "
+                  "--model needs firmware built with the tinysim slot contract, such as the infer "
+                  "sample (firmware-samples/README.md)",
+                  e->path);
+        return TS_EXIT_INPUT;
+    }
+    if (input_path && !slot_span(e, "tinysim_input_slot", &is)) {
+        cli_error("%s has no input slot (symbols tinysim_input_slot/tinysim_input_slot_end): "
+                  "--input needs firmware built with the tinysim slot contract, such as the infer "
+                  "sample",
+                  e->path);
+        return TS_EXIT_INPUT;
+    }
+    if (input_path && mu_read_file(input_path, &input, &input_len, &cause) != 0) {
+        cli_error("%s", cause);
+        goto out;
+    }
+    if (model_path) {
+        if (mf_open(model_path, &mf, &cause) != 0) {
+            cli_error("%s", cause);
+            goto out;
+        }
+        uint32_t cap = ms.hi - ms.lo;
+        if (mf.size > cap) {
+            cli_error("model %s compiles to %s bytes but the model slot of %s holds %s bytes "
+                      "(0x%08x-0x%08x): %s bytes too large for board %s",
+                      model_path, grouped(mf.size, a, sizeof a), e->path, grouped(cap, b, sizeof b),
+                      ms.lo, ms.hi, grouped(mf.size - cap, c, sizeof c), sim_get_board(s)->name);
+            goto out;
+        }
+        if (slot_span(e, "tinysim_arena", &ar)) {
+            uint32_t need = mf.model.hdr->arena_size, have = ar.hi - ar.lo;
+            if (need > have) {
+                cli_error("model %s needs an arena of %s bytes but %s provides %s bytes on board "
+                          "%s: %s bytes short",
+                          model_path, grouped(need, a, sizeof a), e->path,
+                          grouped(have, b, sizeof b), sim_get_board(s)->name,
+                          grouped(need - have, c, sizeof c));
+                goto out;
+            }
+        }
+        if (!input_path) {
+            cli_error("--model needs --input: the raw bytes of the model's input tensor");
+            rc = TS_EXIT_USAGE;
+            goto out;
+        }
+        if (mf.model.hdr->n_inputs != 1) {
+            cli_error("model %s has %u inputs; the infer firmware's input slot takes one",
+                      model_path, mf.model.hdr->n_inputs);
+            goto out;
+        }
+        const nn_tsm_tensor *in = nn_tensor(&mf.model, nn_model_input(&mf.model, 0));
+        if (input_len != in->size) {
+            char desc[160];
+            mf_describe_tensor(&mf.model, nn_model_input(&mf.model, 0), desc, sizeof desc);
+            cli_error("input %s is %zu bytes but the model's %s", input_path, input_len, desc);
+            goto out;
+        }
+        if (sim_write_target(s, ms.lo, mf.image, (uint32_t)mf.size) < 0) {
+            cli_error("cannot write the model slot at 0x%08x: outside board memory", ms.lo);
+            goto out;
+        }
+    }
+    if (input_path) {
+        uint32_t cap = is.hi - is.lo;
+        if (cap < TSIN_HEADER || input_len > cap - TSIN_HEADER) {
+            cli_error("input %s is %zu bytes but the input slot of %s holds %u: %zu bytes too "
+                      "large",
+                      input_path, input_len, e->path, cap > TSIN_HEADER ? cap - TSIN_HEADER : 0,
+                      input_len - (cap > TSIN_HEADER ? cap - TSIN_HEADER : 0));
+            goto out;
+        }
+        uint32_t hdr[4] = {TSIN_MAGIC, (uint32_t)input_len, 0, 0};
+        if (sim_write_target(s, is.lo, hdr, sizeof hdr) < 0 ||
+            sim_write_target(s, is.lo + TSIN_HEADER, input, (uint32_t)input_len) < 0) {
+            cli_error("cannot write the input slot at 0x%08x: outside board memory", is.lo);
+            goto out;
+        }
+    }
+    rc = TS_EXIT_OK;
+out:
+    free(cause);
+    free(input);
+    mf_close(&mf);
+    return rc;
+}
+
+/*
+ * --output: the output tensor of the last inference, read from target memory. The
+ * nn_probe_inference_end argument is the target's nn_model; its first words are the image
+ * address and size and (at offset 20) the arena address (core/nn_model.h), so the host
+ * loads the same tables and finds where the output lives.
+ */
+static int write_output(sim *s, uint32_t model_addr, const char *path)
+{
+    uint32_t mw[7];
+    uint8_t *image = NULL;
+    nn_model m;
+    nn_error err;
+    char *cause = NULL;
+    int rc = TS_EXIT_INPUT;
+    if (!model_addr) {
+        cli_error("--output: the firmware ran no inference (nn_probe_inference_end was never "
+                  "called), so there is no output tensor to write");
+        return TS_EXIT_VERDICT;
+    }
+    if (sim_read_target(s, model_addr, mw, sizeof mw) < 0 || mw[1] > MAX_OUTPUT_IMAGE ||
+        mw[1] < 80) {
+        cli_error("--output: the model structure at 0x%08x in target memory is unreadable",
+                  model_addr);
+        return TS_EXIT_FAULT;
+    }
+    image = aligned_alloc(16, (mw[1] + 15) & ~15u);
+    if (!image || sim_read_target(s, mw[0], image, mw[1]) < 0 ||
+        nn_model_load(&m, image, mw[1], NULL, 0, &err) != NN_OK) {
+        cli_error("--output: the model image at 0x%08x (%u bytes) in target memory is unreadable "
+                  "or invalid",
+                  mw[0], mw[1]);
+        rc = TS_EXIT_FAULT;
+        goto out;
+    }
+    const nn_tsm_tensor *t = nn_tensor(&m, nn_model_output(&m, 0));
+    uint32_t addr = (t->storage == NN_S_CONST ? mw[0] : mw[5]) + t->offset;
+    uint8_t *data = malloc(t->size ? t->size : 1);
+    if (!data || sim_read_target(s, addr, data, t->size) < 0) {
+        free(data);
+        cli_error("--output: cannot read the output tensor at 0x%08x (%u bytes)", addr, t->size);
+        rc = TS_EXIT_FAULT;
+        goto out;
+    }
+    if (mu_write_file(path, data, t->size, &cause) != 0) {
+        cli_error("%s", cause);
+        free(data);
+        goto out;
+    }
+    free(data);
+    rc = TS_EXIT_OK;
+out:
+    free(cause);
+    free(image);
+    return rc;
+}
+
+/* ===================================================================== report */
+
+static int exit_code(const sim_stop *st)
+{
+    switch (st->reason) {
+    case SIM_STOP_EXIT: return st->exit_status == 0 ? TS_EXIT_OK : TS_EXIT_VERDICT;
+    case SIM_STOP_FAULT: return TS_EXIT_FAULT;
+    default: return TS_EXIT_BUDGET;
+    }
+}
+
+static const char *reg_names[16] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
+                                    "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
+
+static void print_summary(FILE *f, sim *s, const sim_stop *st, const char *board_from)
+{
+    sim_stats x;
+    char a[32], b[32], where[128], insn[96];
+    const sim_board *bd = sim_get_board(s);
+    const sim_elf *e = sim_get_elf(s);
+    sim_stats_get(s, &x);
+    fprintf(f, "\n--- tinysim run summary ---\n");
+    fprintf(f, "firmware      %s\n", e->path);
+    fprintf(f, "board         %s (%s): %s, %s, %.0f MHz\n", bd->name, board_from, bd->mcu,
+            sim_core_name(bd->core), bd->clock_hz / 1e6);
+    switch (st->reason) {
+    case SIM_STOP_EXIT:
+        fprintf(f, "exit          status %d%s%s\n", st->exit_status, st->message[0] ? ": " : "",
+                st->message);
+        break;
+    case SIM_STOP_FAULT:
+        fprintf(f, "fault         %s\n", st->message);
+        sim_describe_addr(s, st->pc, where, sizeof where);
+        insn[0] = 0;
+        sim_disas(s, st->pc, insn, sizeof insn);
+        if (st->fault == SIM_FAULT_FETCH) {
+            char from[128];
+            sim_describe_addr(s, st->from_addr, from, sizeof from);
+            fprintf(f, "  branched from the block at 0x%08x (%s)\n", st->from_addr, from);
+        } else {
+            fprintf(f, "  at          0x%08x %s: %s%s\n", st->pc, where, insn[0] ? insn : "?",
+                    st->pc_exact ? "" : " (start of the faulting block; exact instruction unknown)");
+        }
+        if (st->fault == SIM_FAULT_READ || st->fault == SIM_FAULT_WRITE ||
+            st->fault == SIM_FAULT_WRITE_PROT || st->fault == SIM_FAULT_UNALIGNED)
+            fprintf(f, "  address     0x%08x\n", st->access_addr);
+        fprintf(f, "  registers  ");
+        for (int i = 0; i < 16; i++)
+            fprintf(f, " %s=%08x%s", reg_names[i], st->regs.r[i], i % 6 == 5 ? "\n             " : "");
+        fprintf(f, " xpsr=%08x\n", st->regs.xpsr);
+        break;
+    default:
+        sim_describe_addr(s, st->pc, where, sizeof where);
+        fprintf(f, "stopped       %s at 0x%08x (%s)%s%s\n",
+                st->reason == SIM_STOP_CYCLES   ? "cycle budget reached"
+                : st->reason == SIM_STOP_INSNS  ? "instruction budget reached"
+                : st->reason == SIM_STOP_TIMEOUT ? "wall-clock timeout reached"
+                : st->reason == SIM_STOP_INTERRUPT ? "interrupted by the user"
+                                                   : "cannot continue",
+                st->pc, where, st->message[0] ? ": " : "", st->message);
+        break;
+    }
+    fprintf(f, "instructions  %s\n", grouped(x.insns, a, sizeof a));
+    fprintf(f, "cycles        %s", grouped(x.cycles, a, sizeof a));
+    if (x.sleep_cycles)
+        fprintf(f, " (%s asleep in WFI)", grouped(x.sleep_cycles, b, sizeof b));
+    fprintf(f, "  [first-order model: per-core instruction classes, zero wait states]\n");
+    fprintf(f, "time          %.3f ms at %.0f MHz\n", (double)x.cycles * 1e3 / bd->clock_hz,
+            bd->clock_hz / 1e6);
+    if (x.inferences || x.layers)
+        fprintf(f, "inferences    %u (%u layers run)\n", x.inferences, x.layers);
+    fprintf(f, "host          %.3f s, %.1f M instructions/s\n", x.wall_s,
+            x.wall_s > 0 ? (double)x.insns / x.wall_s / 1e6 : 0.0);
+}
+
+static void write_json(FILE *f, sim *s, const sim_stop *st, const char *board_from, int code)
+{
+    jw w;
+    sim_stats x;
+    char where[128];
+    const sim_board *bd = sim_get_board(s);
+    const sim_elf *e = sim_get_elf(s);
+    sim_stats_get(s, &x);
+    jw_init(&w, f);
+    jw_obj(&w, NULL);
+    jw_str(&w, "schema", "tinysim-report/1");
+    jw_obj(&w, "firmware");
+    jw_str(&w, "path", e->path);
+    if (e->board)
+        jw_str(&w, "board_note", e->board);
+    else
+        jw_null(&w, "board_note");
+    jw_str(&w, "arch", sim_arch_name(e->cpu_arch));
+    jw_end(&w);
+    jw_obj(&w, "board");
+    jw_str(&w, "name", bd->name);
+    jw_str(&w, "from", board_from);
+    jw_str(&w, "mcu", bd->mcu);
+    jw_str(&w, "core", sim_core_id(bd->core));
+    jw_uint(&w, "clock_hz", bd->clock_hz);
+    jw_end(&w);
+    jw_obj(&w, "exit");
+    jw_str(&w, "reason", sim_stop_name(st->reason));
+    jw_int(&w, "code", code);
+    if (st->reason == SIM_STOP_EXIT)
+        jw_int(&w, "status", st->exit_status);
+    else
+        jw_null(&w, "status");
+    jw_str(&w, "message", st->message);
+    jw_uint(&w, "pc", st->pc);
+    sim_describe_addr(s, st->pc, where, sizeof where);
+    jw_str(&w, "where", where);
+    if (st->reason == SIM_STOP_FAULT) {
+        jw_obj(&w, "fault");
+        jw_str(&w, "kind", sim_fault_name(st->fault));
+        jw_bool(&w, "pc_exact", st->pc_exact);
+        jw_uint(&w, "access_addr", st->access_addr);
+        jw_obj(&w, "regs");
+        for (int i = 0; i < 16; i++)
+            jw_uint(&w, reg_names[i], st->regs.r[i]);
+        jw_uint(&w, "xpsr", st->regs.xpsr);
+        jw_end(&w);
+        jw_end(&w);
+    }
+    jw_end(&w);
+    jw_obj(&w, "totals");
+    jw_uint(&w, "instructions", x.insns);
+    jw_uint(&w, "cycles", x.cycles);
+    jw_uint(&w, "sleep_cycles", x.sleep_cycles);
+    jw_num(&w, "time_s", (double)x.cycles / bd->clock_hz);
+    jw_uint(&w, "inferences", x.inferences);
+    jw_uint(&w, "layers_run", x.layers);
+    jw_uint(&w, "exceptions", x.exceptions);
+    jw_uint(&w, "semihost_calls", x.semihost_calls);
+    jw_uint(&w, "console_bytes", x.console_bytes);
+    jw_str(&w, "cycle_model", "first-order: per-core instruction classes, zero wait states");
+    jw_end(&w);
+    jw_obj(&w, "host");
+    jw_num(&w, "wall_s", x.wall_s);
+    jw_uint(&w, "distinct_blocks", x.distinct_blocks);
+    jw_end(&w);
+    jw_end(&w);
+    jw_finish(&w);
+}
+
+/* ===================================================================== run */
+
+int cli_run(int argc, char **argv)
+{
+    const cli_command *cmd = cli_find("run");
+    static const struct option opts[] = {
+        {"board", required_argument, NULL, 'b'},   {"model", required_argument, NULL, 'm'},
+        {"input", required_argument, NULL, 'i'},   {"max-cycles", required_argument, NULL, 'c'},
+        {"max-insns", required_argument, NULL, 'n'}, {"timeout", required_argument, NULL, 't'},
+        {"json", required_argument, NULL, 'j'},    {"output", required_argument, NULL, 'o'},
+        {"semihost-dir", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
+    const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
+    sim_config cfg = {0};
+    int quiet = 0, opt;
+    char *cause = NULL;
+    cfg.accounting = 1;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":b:m:i:j:o:q", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'b': board_arg = optarg; break;
+        case 'm': model = optarg; break;
+        case 'i': input = optarg; break;
+        case 'j': json = optarg; break;
+        case 'o': output = optarg; break;
+        case 'd': cfg.file_root = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'c':
+            if (parse_u64(optarg, &cfg.max_cycles) < 0 || !cfg.max_cycles)
+                return cli_usage_error(cmd, "--max-cycles wants a positive count (1000000, 50M), "
+                                            "not '%s'", optarg);
+            break;
+        case 'n':
+            if (parse_u64(optarg, &cfg.max_insns) < 0 || !cfg.max_insns)
+                return cli_usage_error(cmd, "--max-insns wants a positive count, not '%s'", optarg);
+            break;
+        case 't': {
+            char *end;
+            errno = 0;
+            cfg.timeout_s = strtod(optarg, &end);
+            if (errno || *end || !(cfg.timeout_s > 0) || cfg.timeout_s > 1e6)
+                return cli_usage_error(cmd, "--timeout wants seconds (> 0), not '%s'", optarg);
+            break;
+        }
+        case ':': return cli_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
+        default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error(cmd, optind == argc ? "which firmware? give FIRMWARE.elf"
+                                                   : "one firmware at a time");
+    const char *path = argv[optind];
+
+    sim_elf *e = NULL;
+    sim *s = NULL;
+    sim_board board;
+    const char *board_from;
+    int rc;
+    if (sim_elf_open(path, &e, &cause) != 0) {
+        cli_error("%s", cause);
+        free(cause);
+        return TS_EXIT_INPUT;
+    }
+    if (board_arg) {
+        if (!strchr(board_arg, '/') && !strchr(board_arg, '.') && !sim_board_find(board_arg)) {
+            sim_elf_free(e);
+            return cli_usage_error(cmd, "unknown board '%s'; 'tinysim boards' lists the built-in "
+                                        "ones, or give a profile file",
+                                   board_arg);
+        }
+        if (sim_board_resolve(board_arg, &board, &cause) != 0) {
+            cli_error("%s", cause);
+            rc = TS_EXIT_INPUT;
+            goto out;
+        }
+        board_from = "--board";
+        if (e->board && strcmp(e->board, board.name) != 0)
+            fprintf(stderr, "tinysim: warning: %s was built for board %s; running it on %s as "
+                            "--board says\n",
+                    path, e->board, board.name);
+    } else if (e->board) {
+        const sim_board *b = sim_board_find(e->board);
+        if (!b) {
+            cli_error("%s was built for board '%s', which is not a built-in board; pass its "
+                      "profile with --board FILE ('tinysim boards' lists the built-in ones)",
+                      path, e->board);
+            rc = TS_EXIT_INPUT;
+            goto out;
+        }
+        board = *b;
+        board_from = "ELF note";
+    } else {
+        sim_elf_free(e);
+        return cli_usage_error(cmd, "%s does not say which board it was built for (no "
+                                    ".note.tinysim.board section): pass --board NAME",
+                               path);
+    }
+
+    FILE *console = quiet ? NULL : (json && strcmp(json, "-") == 0) ? stderr : stdout;
+    cfg.console = console;
+    cfg.console_in = stdin;
+    cfg.on_warning = on_warning;
+    s = sim_new(&board, e, &cfg, &cause);
+    if (!s) {
+        cli_error("%s", cause);
+        rc = TS_EXIT_INPUT;
+        goto out;
+    }
+    if (model || input) {
+        rc = place_slots(s, e, model, input);
+        if (rc != TS_EXIT_OK)
+            goto out;
+    }
+    if (sim_reset(s, &cause) != 0) {
+        cli_error("%s: %s", path, cause);
+        rc = TS_EXIT_INPUT;
+        goto out;
+    }
+    sim_stop st;
+    struct sigaction sa = {0}, old;
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    running_sim = s;
+    sigaction(SIGINT, &sa, &old);
+    sim_run(s, &st);
+    sigaction(SIGINT, &old, NULL);
+    running_sim = NULL;
+    rc = exit_code(&st);
+
+    sim_stats x;
+    sim_stats_get(s, &x);
+    if (output && st.reason == SIM_STOP_EXIT) {
+        int orc = write_output(s, x.last_model, output);
+        if (orc != TS_EXIT_OK && rc == TS_EXIT_OK)
+            rc = orc;
+    }
+    FILE *sf = (json && strcmp(json, "-") == 0) ? stderr : stdout;
+    print_summary(sf, s, &st, board_from);
+    if (json) {
+        if (strcmp(json, "-") == 0) {
+            write_json(stdout, s, &st, board_from, rc);
+        } else {
+            char *tmp = mu_asprintf("%s.tmp", json);
+            FILE *jf = fopen(tmp, "w");
+            if (!jf) {
+                cli_error("cannot write %s: %s", json, strerror(errno));
+                if (rc == TS_EXIT_OK)
+                    rc = TS_EXIT_INPUT;
+            } else {
+                write_json(jf, s, &st, board_from, rc);
+                if (fclose(jf) != 0 || rename(tmp, json) != 0) {
+                    cli_error("cannot write %s: %s", json, strerror(errno));
+                    remove(tmp);
+                    if (rc == TS_EXIT_OK)
+                        rc = TS_EXIT_INPUT;
+                }
+            }
+            free(tmp);
+        }
+    }
+out:
+    free(cause);
+    sim_free(s);
+    sim_elf_free(e);
+    return rc;
+}
+
+/* ===================================================================== boards */
+
+int cli_boards(int argc, char **argv)
+{
+    const cli_command *cmd = cli_find("boards");
+    int as_json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            as_json = 1;
+        else
+            return cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
+    }
+    if (as_json) {
+        jw w;
+        jw_init(&w, stdout);
+        jw_obj(&w, NULL);
+        jw_str(&w, "schema", "tinysim-boards/1");
+        jw_arr(&w, "boards");
+        for (uint32_t i = 0; i < sim_board_builtin_count(); i++) {
+            const sim_board *b = sim_board_builtin(i);
+            jw_obj(&w, NULL);
+            jw_str(&w, "name", b->name);
+            jw_str(&w, "mcu", b->mcu);
+            jw_str(&w, "core", sim_core_id(b->core));
+            jw_uint(&w, "clock_hz", b->clock_hz);
+            jw_arr(&w, "regions");
+            for (uint32_t r = 0; r < b->n_regions; r++) {
+                const sim_region *g = &b->regions[r];
+                jw_obj(&w, NULL);
+                jw_str(&w, "name", g->name);
+                jw_str(&w, "kind", g->kind == SIM_MEM_FLASH ? "flash" : "ram");
+                jw_uint(&w, "base", g->base);
+                jw_uint(&w, "size", g->size);
+                jw_uint(&w, "wait_states", g->wait_states);
+                jw_end(&w);
+            }
+            jw_end(&w);
+            jw_str(&w, "source", b->source);
+            jw_end(&w);
+        }
+        jw_end(&w);
+        jw_end(&w);
+        jw_finish(&w);
+        return TS_EXIT_OK;
+    }
+    printf("%-15s %-13s %-11s %8s %10s %10s  %s\n", "board", "mcu", "core", "clock", "flash",
+           "ram", "source");
+    for (uint32_t i = 0; i < sim_board_builtin_count(); i++) {
+        const sim_board *b = sim_board_builtin(i);
+        uint64_t flash = 0, ram = 0;
+        uint32_t ws = 0;
+        for (uint32_t r = 0; r < b->n_regions; r++) {
+            if (b->regions[r].kind == SIM_MEM_FLASH) {
+                flash += b->regions[r].size;
+                ws = b->regions[r].wait_states;
+            } else {
+                ram += b->regions[r].size;
+            }
+        }
+        char clk[16], fl[24], rm[16];
+        snprintf(clk, sizeof clk, "%.0f MHz", b->clock_hz / 1e6);
+        snprintf(fl, sizeof fl, "%llu KiB/%uws", (unsigned long long)(flash / 1024), ws);
+        snprintf(rm, sizeof rm, "%llu KiB", (unsigned long long)(ram / 1024));
+        printf("%-15s %-13s %-11s %8s %10s %10s  %s\n", b->name, b->mcu, sim_core_name(b->core),
+               clk, fl, rm, b->source);
+    }
+    printf("\nA profile file can describe another board: tinysim run FW.elf --board my.board "
+           "(format in the README).\n");
+    return TS_EXIT_OK;
+}
