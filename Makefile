@@ -124,12 +124,13 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 	$(Q)$(MAKE) --no-print-directory test-asan
 
-test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo
+test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware
 	$(Q)fail=0; for t in $(TEST_BIN); do \
 		printf '== %s\n' "$$t"; "$$t" || fail=1; \
 	done; \
 	printf '== tests/cli.sh\n'; tests/cli.sh $(O)/tinysim || fail=1; \
 	printf '== tests/models/demo_reproducible.sh\n'; tests/models/demo_reproducible.sh $(O)/mkdemo || fail=1; \
+	printf '== tests/sim/firmware.sh\n'; tests/sim/firmware.sh $(O)/tinysim build/firmware || fail=1; \
 	if [ $$fail -ne 0 ]; then echo "FAILED ($(O))"; exit 1; fi; echo "all tests passed ($(O))"
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "models/util.h"
 #include "sim/sim_int.h"
 
 #define PPB_BASE 0xE0000000u
@@ -158,6 +159,8 @@ static uint64_t ppb_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud
     case 0xE000E01Cu: /* CALIB: no reference clock skew note; TENMS = 10 ms at the core clock */
         v = (1u << 30) | ((s->board->clock_hz / 100 - 1) & 0xFFFFFF);
         break;
+    case 0xE0000FB4u: /* ITM_LSR, DWT_LSR: lock status, never locked here */
+    case 0xE0001FB4u: v = 0; break;
     case 0xE000ED00u: v = cpuid(s->board->core); break;
     case 0xE000ED04u: {
         uint32_t ipsr = 0;
@@ -260,6 +263,9 @@ static void ppb_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t va
             }
         }
         break;
+    case 0xE0000FB0u: /* ITM_LAR and DWT_LAR (the M7 needs the unlock key before CYCCNT
+                       * counts): accepted, nothing is locked in the simulator */
+    case 0xE0001FB0u: break;
     case 0xE000ED10u: s->scr = v; break;
     case 0xE000ED14u: s->ccr = v; break;
     case 0xE000ED18u: s->shpr[0] = v; break;

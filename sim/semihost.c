@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "models/util.h"
@@ -306,10 +307,8 @@ void sim_semihost(sim *s)
         if (w[2] > SH_MAX_LEN)
             return (void)bad_buffer(s, op, w[1], w[2]);
         uint8_t *buf = malloc(w[2] ? w[2] : 1);
-        if (!buf || sim_write_target(s, w[1], buf, 0) < 0) {
-            free(buf);
+        if (!buf)
             return (void)bad_buffer(s, op, w[1], w[2]);
-        }
         /* Check the whole destination before reading anything. */
         uint8_t probe;
         if (w[2] && (sim_read_target(s, w[1], &probe, 1) < 0 ||

@@ -24,11 +24,6 @@ static int uc_model(sim_core c)
     }
 }
 
-static int core_has_fpu(sim_core c)
-{
-    return c == SIM_CORE_M4F || c == SIM_CORE_M7 || c == SIM_CORE_M33;
-}
-
 static double now_s(void)
 {
     struct timespec ts;
@@ -324,7 +319,7 @@ static void set_ipsr(sim *s, uint32_t ipsr)
 
 static int fpu_enabled(const sim *s)
 {
-    return core_has_fpu(s->board->core) && ((s->cpacr >> 20) & 0xF) == 0xF;
+    return sim_core_has_fpu(s->board->core) && ((s->cpacr >> 20) & 0xF) == 0xF;
 }
 
 /*
@@ -370,7 +365,7 @@ static int take_exception(sim *s, uint32_t exc, uint32_t return_pc)
                   exc, s->vtor, exc, vec);
         return -1;
     }
-    if (core_has_fpu(s->board->core)) {
+    if (sim_core_has_fpu(s->board->core)) {
         uint32_t *f = s->fpsave[s->nest];
         for (int i = 0; i < 16; i++)
             uc_reg_read(s->uc, UC_ARM_REG_S0 + i, &f[i]);
@@ -411,7 +406,7 @@ static void exception_return(sim *s)
     set_reg(s, UC_ARM_REG_SP, sp);
     set_reg(s, UC_ARM_REG_XPSR, frame[7] & ~(1u << 9));
     set_ipsr(s, frame[7] & 0x1FF);
-    if (core_has_fpu(s->board->core)) {
+    if (sim_core_has_fpu(s->board->core)) {
         const uint32_t *f = s->fpsave[s->nest];
         for (int i = 0; i < 16; i++)
             uc_reg_write(s->uc, UC_ARM_REG_S0 + i, &f[i]);
@@ -525,7 +520,7 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
             s->warned_fp = 1;
             sim_describe_addr(s, c->warn_addr, where, sizeof where);
             sim_warn(s,
-                     core_has_fpu(s->board->core)
+                     sim_core_has_fpu(s->board->core)
                          ? "FPU instruction '%s' at 0x%08x (%s) runs while CPACR disables the FPU: "
                            "silicon raises a UsageFault (NOCP); enable CP10/CP11 in CPACR first"
                          : "FPU instruction '%s' at 0x%08x (%s) on a core without an FPU: silicon "
@@ -1038,6 +1033,7 @@ static void locate_fault(sim *s, double deadline)
         s->stop = first;
         s->stop.pc = exact;
         s->stop.pc_exact = 1;
+        s->stop.regs.r[15] = exact; /* the other registers hold their values at the fault */
     } else {
         s->stop = first;
     }

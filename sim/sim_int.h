@@ -6,6 +6,7 @@
 #define SIM_SIM_INT_H
 
 #include <signal.h>
+#include <time.h>
 #include <unicorn/unicorn.h>
 
 #include "sim/cost.h"

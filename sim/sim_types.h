@@ -21,14 +21,16 @@ typedef enum { SIM_MEM_FLASH, SIM_MEM_RAM } sim_mem_kind;
 #define SIM_MAX_REGIONS 8
 
 /* One memory region of a board. Flash is read-only to the firmware; the simulator fills it
- * with 0xFF (erased) before loading. alias != 0: the same memory also appears there (STM32
- * boot alias of flash at 0x00000000). wait_states apply at the board's clock. */
+ * with 0xFF (erased) before loading. has_alias != 0: the same memory also appears at alias
+ * (STM32 boot alias of flash at 0x00000000, which is why alias == 0 alone cannot mean "none";
+ * alias is 0 when has_alias is 0). wait_states apply at the board's clock. */
 typedef struct {
     char name[24];
     sim_mem_kind kind;
     uint32_t base, size;
     uint32_t alias;
     uint32_t wait_states;
+    uint8_t has_alias;
 } sim_region;
 
 /* A board profile. Datasheet figures are facts: source cites where they come from. */

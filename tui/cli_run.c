@@ -620,7 +620,7 @@ int cli_boards(int argc, char **argv)
                 ram += b->regions[r].size;
             }
         }
-        char clk[16], fl[24], rm[16];
+        char clk[32], fl[48], rm[32];
         snprintf(clk, sizeof clk, "%.0f MHz", b->clock_hz / 1e6);
         snprintf(fl, sizeof fl, "%llu KiB/%uws", (unsigned long long)(flash / 1024), ws);
         snprintf(rm, sizeof rm, "%llu KiB", (unsigned long long)(ram / 1024));

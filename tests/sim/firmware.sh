@@ -68,9 +68,9 @@ if grep -q '"schema": "tinysim-report/1"' "$TMP/cyc.json" && grep -q '"reason": 
 else bad "--json report"; fi
 
 # ---- board selection
-expect 0 "running it on nucleo-l4r5zi as --board says" "--board override warns" -- \
-    "$BIN" run "$FW/nrf52840-dk/hello.elf" --board nucleo-l4r5zi
-expect 3 "outside board nucleo-g0b1re's memory" "segments outside the board" -- \
+expect 0 "running it on nucleo-u575zi as --board says" "--board override warns" -- \
+    "$BIN" run "$FW/nucleo-l4r5zi/hello.elf" --board nucleo-u575zi
+expect 3 "outside board nrf52840-dk's memory" "segments outside the board" -- \
     "$BIN" run "$FW/nucleo-l4r5zi/infer.elf" --board nrf52840-dk
 expect 3 "Cortex-M0+" "M7 firmware on an M0+ board names both" -- \
     "$BIN" run "$FW/nucleo-f746zg/hello.elf" --board nucleo-g0b1re
@@ -90,7 +90,7 @@ expect 2 "which firmware" "no firmware" -- "$BIN" run
 # ---- model and input slots
 expect 2 "needs --input" "--model without --input" -- \
     "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite
-expect 3 "but the model's input" "input of the wrong size" -- \
+expect 3 "bytes but the model's tensor" "input of the wrong size" -- \
     "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite --input models/demo/cnn_demo_input.bin
 expect 3 "has no model slot" "--model on a firmware without slot" -- \
     "$BIN" run "$d/hello.elf" --model models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin

@@ -1,0 +1,93 @@
+# firmware-samples/firmware.mk: the bare-metal samples, built for every board.
+# Included by the top-level Makefile (which owns CROSS, O, WARN, CSTD, Q and msg).
+#
+#   make firmware   build/firmware/<board>/<sample>.elf and .map, every board x every sample
+#
+# Objects go to build/firmware/<board>/obj/, the shared inference core (core/*.c) is compiled
+# from source for each board into build/firmware/<board>/obj/libcore.a. The infer sample embeds
+# a default model that the host tool converts once: build/firmware/default_model.tsm.
+
+FW_DIR     := firmware-samples
+FW_OUT     := build/firmware
+FW_SAMPLES := hello cyccnt fault tick infer spin
+FW_COMMON  := common/startup common/semihost common/syscalls common/board_note
+
+# The board table: name:core kind:core name:clock Hz:gcc flags (% stands for a space).
+# Memory sizes live in firmware-samples/boards/<name>/memory.ld (with the datasheet citations);
+# see firmware-samples/README.md for adding a board.
+FW_BOARDS := \
+  nucleo-l4r5zi:M4F:Cortex-M4F:120000000:-mcpu=cortex-m4%-mfpu=fpv4-sp-d16%-mfloat-abi=hard \
+  nucleo-f746zg:M7:Cortex-M7:216000000:-mcpu=cortex-m7%-mfpu=fpv5-sp-d16%-mfloat-abi=hard \
+  nucleo-g0b1re:M0P:Cortex-M0+:64000000:-mcpu=cortex-m0plus%-mfloat-abi=soft \
+  nrf52840-dk:M4F:Cortex-M4F:64000000:-mcpu=cortex-m4%-mfpu=fpv4-sp-d16%-mfloat-abi=hard \
+  nucleo-u575zi:M33:Cortex-M33:160000000:-mcpu=cortex-m33%-mfpu=fpv5-sp-d16%-mfloat-abi=hard \
+  nucleo-f207zg:M3:Cortex-M3:120000000:-mcpu=cortex-m3%-mfloat-abi=soft
+
+# The infer sample's default model and input. FW_TINYSIM is the host tool that converts it
+# (override it to use another build of tinysim).
+FW_TINYSIM ?= $(O)/tinysim
+FW_TFLITE  := models/demo/kws_demo.tflite
+FW_MODEL   := $(FW_OUT)/default_model.tsm
+FW_INPUT   := models/demo/kws_demo_input.bin
+
+FW_CFLAGS   := $(CSTD) -O2 -g -mthumb -ffunction-sections -fdata-sections -fno-common \
+               -fno-strict-aliasing $(WARN) -Wdouble-promotion -Werror
+FW_ASFLAGS  := -g -mthumb
+FW_CPPFLAGS := -I. -I$(FW_DIR) -D_DEFAULT_SOURCE
+FW_LDFLAGS  := -mthumb --specs=nano.specs -nostartfiles -Wl,--gc-sections -Wl,--fatal-warnings \
+               -L$(FW_DIR)/common
+FW_CORE_SRC := $(wildcard core/*.c)
+
+$(FW_MODEL): $(FW_TFLITE) $(FW_TINYSIM)
+	$(call msg,TSM,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FW_TINYSIM) convert $< -o $@ $(if $(Q),>/dev/null)
+
+# fw_board(name, kind, core name, clock, flags): the rules of one board.
+define fw_board
+fw_$(1)_cpu  := $(subst %, ,$(5))
+fw_$(1)_defs := -DBOARD_NAME='"$(1)"' -DBOARD_CORE='"$(3)"' -DBOARD_CLOCK_HZ=$(4)u \
+                -DBOARD_CORE_$(2)=1
+fw_$(1)_core := $$(patsubst %.c,$(FW_OUT)/$(1)/obj/%.o,$$(FW_CORE_SRC))
+fw_$(1)_common := $$(patsubst %,$(FW_OUT)/$(1)/obj/%.o,$$(FW_COMMON))
+fw_$(1)_elfs := $$(patsubst %,$(FW_OUT)/$(1)/%.elf,$$(FW_SAMPLES))
+
+$(FW_OUT)/$(1)/obj/core/%.o: core/%.c $(FW_DIR)/firmware.mk
+	$$(call msg,CC,$(1)/$$<)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CROSS)gcc $$(fw_$(1)_cpu) $$(FW_CFLAGS) -ffreestanding $$(FW_CPPFLAGS) $$(fw_$(1)_defs) \
+		-MMD -MP -c $$< -o $$@
+
+$(FW_OUT)/$(1)/obj/%.o: $(FW_DIR)/%.c $(FW_DIR)/firmware.mk
+	$$(call msg,CC,$(1)/$$<)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CROSS)gcc $$(fw_$(1)_cpu) $$(FW_CFLAGS) $$(FW_CPPFLAGS) $$(fw_$(1)_defs) \
+		-MMD -MP -c $$< -o $$@
+
+$(FW_OUT)/$(1)/obj/%.o: $(FW_DIR)/%.S $(FW_DIR)/firmware.mk
+	$$(call msg,AS,$(1)/$$<)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CROSS)gcc $$(fw_$(1)_cpu) $$(FW_ASFLAGS) $$(FW_CPPFLAGS) $$(fw_$(1)_defs) \
+		-DTS_DEFAULT_MODEL='"$(FW_MODEL)"' -DTS_DEFAULT_INPUT='"$(FW_INPUT)"' \
+		-MMD -MP -c $$< -o $$@
+
+# .incbin is invisible to -MMD: the embedded files are explicit prerequisites.
+$(FW_OUT)/$(1)/obj/infer_model.o: $(FW_MODEL) $(FW_INPUT)
+
+$(FW_OUT)/$(1)/obj/libcore.a: $$(fw_$(1)_core)
+	$$(call msg,AR,$$@)
+	$$(Q)rm -f $$@ && $$(CROSS)ar rcs $$@ $$^
+
+$(FW_OUT)/$(1)/%.elf: $(FW_OUT)/$(1)/obj/%.o $$(fw_$(1)_common) $(FW_OUT)/$(1)/obj/libcore.a \
+		$(FW_DIR)/boards/$(1)/memory.ld $(FW_DIR)/common/sections.ld
+	$$(call msg,LD,$$@)
+	$$(Q)$$(CROSS)gcc $$(fw_$(1)_cpu) $$(FW_LDFLAGS) -T $(FW_DIR)/boards/$(1)/memory.ld \
+		-Wl,-Map=$$(@:.elf=.map) -o $$@ $$(filter %.o,$$^) $$(filter %.a,$$^)
+
+$(FW_OUT)/$(1)/infer.elf: $(FW_OUT)/$(1)/obj/infer_model.o
+
+firmware: $$(fw_$(1)_elfs)
+-include $$(fw_$(1)_core:.o=.d) $$(fw_$(1)_common:.o=.d) \
+         $$(patsubst %,$(FW_OUT)/$(1)/obj/%.d,$$(FW_SAMPLES) infer_model)
+endef
+$(foreach b,$(FW_BOARDS),$(eval $(call fw_board,$(word 1,$(subst :, ,$(b))),$(word 2,$(subst :, ,$(b))),$(word 3,$(subst :, ,$(b))),$(word 4,$(subst :, ,$(b))),$(word 5,$(subst :, ,$(b))))))
