@@ -138,11 +138,11 @@ test-asan:
 	$(Q)$(MAKE) --no-print-directory O=build/asan SANFLAGS="$(SAN)" OPT="-O1 -g" \
 		ASAN_OPTIONS=detect_leaks=1 test-run
 
+RUN_BOARD ?= nucleo-l4r5zi
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(O)/tinysim inspect models/demo/kws_demo.tflite
-	$(Q)$(O)/tinysim infer models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin \
-		--output $(O)/kws_demo_output.bin
+	$(Q)$(O)/tinysim run build/firmware/$(RUN_BOARD)/infer.elf
 
 # Simulator speed: instructions/s with and without cycle accounting (issue 3's 70% target),
 # on the infer sample running the MLPerf KWS model when ../shared is there, else the demo.

@@ -1299,14 +1299,14 @@ static void neighbours(const sim_core_timing *t, const insn_info *prev, insn_inf
     int m33 = t->issue == SIM_ISSUE_M33;
     int cur_paired = 0;
 
-    if (prev != NULL && t->ldr_pipe) {
-        if (prev->mem == MEM_LOAD1 && !prev->branch &&
-            (cur->mem == MEM_LOAD1 || cur->mem == MEM_STORE1) && !cur->branch) {
-            if (pipelines(t, prev, cur))
-                cur->cost = cur->nt_cost = 1;
-            else if (cur->mem == MEM_STORE1)
-                cur->cost = cur->nt_cost = t->str_reg; /* the table's 2 */
-        }
+    if (prev != NULL && t->ldr_pipe && prev->mem == MEM_LOAD1 && !prev->branch &&
+        (cur->mem == MEM_LOAD1 || cur->mem == MEM_STORE1) && !cur->branch) {
+        if (pipelines(t, prev, cur))
+            cur->cost = cur->nt_cost = 1;
+        else if (cur->mem == MEM_STORE1)
+            cur->cost = cur->nt_cost = t->str_reg; /* the table's 2 */
+    }
+    if (prev != NULL) {
         if (prev->mem == MEM_STORE1 && (cur->mem == MEM_LOAD1 || cur->mem == MEM_MULTI_LOAD)) {
             cur->cost += t->st_then_ld;
             cur->nt_cost += t->st_then_ld;
