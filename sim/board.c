@@ -441,7 +441,8 @@ int sim_board_validate(const sim_board *b, char **cause)
         *cause = mu_asprintf("board %s: mcu or source is not NUL-terminated", bn);
         return -1;
     }
-    if (!(b->vdd_v >= 0 && b->vdd_v <= 10) || !(b->run_ua_per_mhz >= 0 && b->run_ua_per_mhz <= 1e5) ||
+    if (!(b->vdd_v >= 0 && b->vdd_v <= 10) ||
+        !(b->run_ua_per_mhz >= 0 && b->run_ua_per_mhz <= 1e5) ||
         !(b->run_offset_ua >= 0 && b->run_offset_ua <= 1e7) ||
         !(b->sleep_ua >= 0 && b->sleep_ua <= 1e7)) {
         *cause = mu_asprintf("board %s: an energy figure is negative, not a number or too large",

@@ -593,7 +593,8 @@ static int index_symbols(pstate *st)
 {
     sim_elf *e = st->e;
     uint32_t n = e->n_syms;
-    qsort(e->syms, n, sizeof *e->syms, cmp_sym);
+    if (n > 1)
+        qsort(e->syms, n, sizeof *e->syms, cmp_sym);
     name_key *k = malloc((n ? n : 1) * sizeof *k);
     e->by_name_ = malloc((n ? n : 1) * sizeof *e->by_name_);
     e->funcs_ = malloc((n ? n : 1) * sizeof *e->funcs_);

@@ -114,7 +114,7 @@ static sim_mem *mem_at(sim *s, uint32_t addr, uint32_t *off)
             *off = addr - m->base;
             return m;
         }
-        if (m->alias && addr - m->alias < m->size) {
+        if (m->has_alias && addr - m->alias < m->size) {
             *off = addr - m->alias;
             return m;
         }
@@ -160,7 +160,7 @@ static int range_in_board(const sim_board *b, uint32_t addr, uint32_t len)
         const sim_region *r = &b->regions[i];
         if (addr - r->base < r->size && len <= r->size - (addr - r->base))
             return 1;
-        if (r->alias && addr - r->alias < r->size && len <= r->size - (addr - r->alias))
+        if (r->has_alias && addr - r->alias < r->size && len <= r->size - (addr - r->alias))
             return 1;
     }
     return len == 0;
@@ -666,7 +666,7 @@ static int engine_open(sim *s, char **cause)
         sim_mem *m = &s->mem[i];
         uint32_t prot = m->flash ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL;
         e = uc_mem_map_ptr(s->uc, m->base, m->size, prot, m->buf);
-        if (!e && m->alias)
+        if (!e && m->has_alias)
             e = uc_mem_map_ptr(s->uc, m->alias, m->size, prot, m->buf);
         if (e) {
             *cause = mu_asprintf("board %s: cannot map region at 0x%08x (%u bytes): %s",
@@ -744,6 +744,7 @@ sim *sim_new(const sim_board *board, const sim_elf *elf, const sim_config *cfg, 
         m->base = r->base;
         m->size = r->size;
         m->alias = r->alias;
+        m->has_alias = r->has_alias;
         m->flash = r->kind == SIM_MEM_FLASH;
         m->buf = aligned_alloc(4096, r->size);
         m->initial = malloc(r->size);

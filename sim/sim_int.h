@@ -36,6 +36,7 @@ typedef struct {
     uint8_t *buf;             /* host buffer (mapped with uc_mem_map_ptr) */
     uint8_t *initial;         /* contents at the last reset (fault-locating re-runs) */
     uint32_t base, size, alias;
+    int has_alias;
     int flash;
 } sim_mem;
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <elf.h>
 
 #include "../../models/util.h"
 #include "../../sim/board.h"
@@ -166,7 +167,8 @@ static uint16_t g16(const uint8_t *p)
 
 static void p32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
 }
 
 static void p16(uint8_t *p, uint16_t v)
@@ -472,7 +474,7 @@ static void test_symbol_at(void **state)
         if (f->size) {
             got = sim_elf_symbol_at(e, f->addr + f->size - 1, &off);
             assert_non_null(got);
-            assert_int_equal(off, f->size - 1);
+            assert_int_equal(off, (f->size - 1) & ~1u); /* bit 0 is the Thumb bit */
         }
     }
     sim_elf_free(e);
@@ -652,11 +654,11 @@ static void test_segment_errors(void **state)
     p32(ph + 20, 4); /* memsz < filesz */
     assert_refused(d, n, "bytes in the file but only 4 in memory");
     memcpy(ph, save, 32);
-    p32(ph + 12, 0xFFFFF000u); /* paddr + memsz past 4 GiB */
-    assert_refused(d, n, "segment 0 (load address 0xfffff000");
+    p32(ph + 12, 0xFFFFFF80u); /* paddr + memsz past 4 GiB */
+    assert_refused(d, n, "segment 0 (load address 0xffffff80");
     assert_refused(d, n, "runs past the 4 GiB address space");
     memcpy(ph, save, 32);
-    p32(ph + 8, 0xFFFFFF00u); /* vaddr */
+    p32(ph + 8, 0xFFFFFFF0u); /* vaddr */
     assert_refused(d, n, "runs past the 4 GiB address space");
     memcpy(ph, save, 32);
     p16(d + 42, 40);
@@ -751,9 +753,10 @@ static void test_section_errors(void **state)
     assert_refused(d, n, "70000 sections, more than the 65535 tinysim reads");
     p32(d + shoff + 20, 0);
     p16(d + 48, (uint16_t)shnum);
+    uint16_t strndx = g16(d + 50);
     p16(d + 50, (uint16_t)shnum);
     assert_refused(d, n, "section name table index");
-    p16(d + 50, (uint16_t)(shnum - 1));
+    p16(d + 50, strndx);
 
     uint8_t *sym = find_shdr(d, ".symtab");
     assert_non_null(sym);
@@ -813,20 +816,17 @@ static void test_attributes_by_hand(void **state)
     (void)state;
     NEED_FIXTURES();
     size_t n;
-    uint8_t *d = fx_bytes(FX_M0P, &n);
-    uint8_t *at = find_shdr(d, ".ARM.attributes");
-    assert_non_null(at);
-    uint32_t alen = g32(at + 20);
+    uint8_t *orig = fx_bytes(FX_M0P, &n);
     static const uint8_t mine[] = {
         'A',
         /* vendor "gnu", 10 bytes: skipped */
         10, 0, 0, 0, 'g', 'n', 'u', 0, 1, 2,
-        /* vendor "aeabi" */
-        52, 0, 0, 0, 'a', 'e', 'a', 'b', 'i', 0,
+        /* vendor "aeabi", 48 bytes */
+        48, 0, 0, 0, 'a', 'e', 'a', 'b', 'i', 0,
         /* Section block (tag 2), 8 bytes, with a CPU_arch that must not count */
         2, 8, 0, 0, 0, 1, 0, 6,
-        /* File block, 29 bytes */
-        1, 29, 0, 0, 0,
+        /* File block, 30 bytes */
+        1, 30, 0, 0, 0,
         5, 'c', 'm', '4', 0,       /* Tag_CPU_name */
         6, 13,                     /* Tag_CPU_arch v7E-M */
         7, 'M',                    /* profile */
@@ -836,11 +836,18 @@ static void test_attributes_by_hand(void **state)
         10, 6,                     /* Tag_FP_arch */
         28, 1,                     /* Tag_ABI_VFP_args */
     };
-    assert_true(sizeof mine <= alen);
-    assert_int_equal(sizeof mine, 1 + 10 + 52);
-    uint8_t *a = d + g32(at + 16);
+    assert_int_equal(sizeof mine, 1 + 10 + 48);
+    /* The section's contents move to the end of the file. */
+    uint8_t *d = malloc(n + sizeof mine);
+    assert_non_null(d);
+    memcpy(d, orig, n);
+    free(orig);
+    uint8_t *at = find_shdr(d, ".ARM.attributes"), *a = d + n;
+    assert_non_null(at);
     memcpy(a, mine, sizeof mine);
+    p32(at + 16, (uint32_t)n);
     p32(at + 20, sizeof mine);
+    n += sizeof mine;
     char *cause = NULL;
     sim_elf *e = sim_elf_parse(d, n, "fw.elf", &cause);
     if (e == NULL)
@@ -851,10 +858,10 @@ static void test_attributes_by_hand(void **state)
     assert_int_equal(e->abi_vfp_args, 1);
     assert_string_equal(e->cpu_name, "cm4");
     sim_elf_free(e);
-    /* An odd tag above 32 without its NUL: malformed. */
-    a[sizeof mine - 14] = 'x';
-    memset(a + sizeof mine - 9, 'y', 9);
-    assert_refused(d, n, "malformed attribute");
+    /* The last attribute turned into a string tag (odd, above 32) without its NUL. */
+    a[sizeof mine - 2] = 67;
+    a[sizeof mine - 1] = 'z';
+    assert_refused(d, n, "malformed attribute at offset 57");
     free(d);
 }
 
