@@ -719,9 +719,9 @@ sim *sim_new(const sim_board *board, const sim_elf *elf, const sim_config *cfg, 
         s->files[i] = -1;
 
     if (!sim_core_runs_arch(board->core, elf, &why)) {
-        *cause = mu_asprintf("%s was built for %s (%s%s%s) but board %s has a %s: %s", elf->path,
-                             sim_arch_name(elf->cpu_arch), elf->cpu_name ? elf->cpu_name : "",
-                             elf->cpu_name ? ", " : "", elf->fp_arch || elf->abi_vfp_args == 1 ? "hard-float" : "soft-float",
+        *cause = mu_asprintf("%s was built for %s (%s) but board %s has a %s: %s", elf->path,
+                             sim_arch_name(elf->cpu_arch),
+                             elf->fp_arch || elf->abi_vfp_args == 1 ? "with FPU" : "no FPU",
                              board->name, sim_core_name(board->core), why ? why : "not supported");
         goto err;
     }
