@@ -13,14 +13,14 @@
  *   mull     5*     5      1      1      1      SMULL/UMULL (SMLAL/UMLAL: see "mlal")
  *   div      7*     7      7      7      7      SDIV/UDIV (one figure for a 2..12 range)
  *   dsp      1*     1*     1      1      1      v7E-M DSP: SMLAD, QADD8, SXTB16, PKHBT ...
- *   load     2      2      2      1      1      LDR/LDRB/LDRH/LDRSB/LDRSH/LDREX (M3/M4: 1 pipelined)
+ *   load     2      2      2      1      1      LDR/LDRB/LDRH/LDRSB/LDRSH (M3/M4: 1 pipelined)
  *   store    2      1      1      1      1      STR immediate offset (register offset: "str_reg")
  *   ldm      1      1      1      0      0      fixed part of LDM/STM/PUSH/POP/LDRD/STRD/VLDM
  *   branch   2      3      3      1      2      taken B (others below)
  *   fp       1*     1*     1      1      1      VADD/VSUB/VMUL/VCVT/VCMP/VMOV/VMRS
  *   fpdiv    14*    14*    14     16     14     VDIV/VSQRT
  *   fpmem    2*     2*     2      1      1      single-precision VLDR/VSTR
- *   sys      3      2      2      3      2      MRS/MSR/DMB/DSB/ISB (CPS/SVC/BKPT/WFI...: "sys_light")
+ *   sys      3      2      2      3      2      MRS/MSR/DMB/DSB/ISB (CPS, SVC, WFI...: below)
  *   other    1      1      1      1      1      undecodable bytes
  *   (* = the core lacks the instruction: a placeholder so that a block always has a cost;
  *    the block's SIM_BLK_* flags say so and the engine warns or faults.)
@@ -75,16 +75,18 @@
  *   M3 long multiplies: SMULL/UMULL 3..5, SMLAL/UMLAL 4..7, early termination on small
  *     operands [M3T]. We take the worst case, 5 and 7: in int8 inference the long multiplies
  *     are the requantisation's 32x31-bit products, which do not terminate early.
- *   M4 MLA/MLS: 1 cycle. Arm's current M4 TRM (100166) Table 3-1 and TI SWCU192 say 1; the
- *     2 that ICEmu, thumb2ISS and OTAWA use is attributed to the older DDI0439B and is
- *     the M3's figure. LLVM4's latency 2 is a result latency, not an issue cost.
+ *   M4 MLA/MLS: 1 cycle. Arm's current M4 TRM (100166) Table 3-1 and TI SWCU192 say 1;
+ *     ICEmu, thumb2ISS and OTAWA use 2 (citing the older DDI0439B), which is the M3's
+ *     figure. LLVM4's latency 2 is a result latency, not an issue cost. A DWT
+ *     microbenchmark on an M4 board would settle it.
  *   M3/M4 STR: Table 3-1 says 2, but section 3.3.2 says "STR Rx,[Ry,#imm] is always one
  *     cycle" and [J34] measured 1 for immediate and 2 for register offsets; we use 1 / 2.
  *   M3/M4 TBB/TBH: Table 3-1 says 2+P; section 3.3.2 breaks it down as 2 (load) + 1 (add)
  *     + refill. We use the breakdown: 3+P = 5. LDR pc: 2+P = 4 (Table 3-1).
  *   M0+ MULS: 1, the fast-multiplier option (RP2040, STM32G0); the small multiplier takes 32.
  *   M0+ LDR: 2; 1 to the single-cycle I/O port, which a static model cannot see.
- *   MRS/MSR/CPS on M3/M4: "1 or 2"; barriers 1+B: we take 2.
+ *   MRS/MSR on M3/M4: "1 or 2", barriers 1+B: we take 2. CPS ("1 or 2"), SVC, BKPT, WFI
+ *     ("-": exception entry and sleep are the engine's business) and hints: 1.
  *   M7 VDIV/VSQRT: 16 [J7, LLVM7] (VSQRT measured 14: we use 16 for both); the 7 that
  *     cortex-cycle-budget gives contradicts the measurement.
  *   M7 branches: modelled as correctly predicted (1 issue slot, 0 when paired); [J7]
@@ -106,11 +108,11 @@
  *   M3/M4 store then load [J34]: a load (single or LDM) right after a single store costs
  *     1 more. Two pre/post-indexed stores in a row on the same base register: 1 more.
  *   Result latency (M7, M33) [J7, J33, LLVM7]: when the next instruction reads a register
- *     written by a load or a multiply with latency L > 1, it waits L-1 cycles. Multiply-
- *     accumulate chains on the accumulator do not wait (the accumulator is read a stage
- *     later), nor does a load feeding an accumulator on the M33.
- *     M7: byte/halfword loads 2, word loads 1, multiplies 2. M33: loads 2, multiplies 2,
- *     {S,U}XTA{B,H,B16} and instructions with a shifted-register operand 2.
+ *     written by a load or a multiply with latency L > 1, it waits L-1 cycles. An
+ *     accumulator operand does not wait (it is read a stage later): MAC chains run every
+ *     cycle and a load can feed an accumulator at once. Latencies: M7 byte/halfword loads
+ *     2, word loads 1 but 2 into a multiply's other operands, multiplies 2; M33 loads 2,
+ *     multiplies 2, {S,U}XTA{B,H,B16} and instructions with a shifted-register operand 2.
  *   IT folding (M3, M4, M33): an IT right after a 16-bit instruction costs 0 ("can be
  *     folded onto a preceding 16-bit Thumb instruction" [M4T]; "it can dual issue with
  *     preceding instruction" [J33]).
@@ -129,9 +131,9 @@
  *     REV, QADD8 ...: also only as the older of a pair), load, store, FP arithmetic, VMOV,
  *     branch/IT; not a multiply with a store; not an FP multiply-accumulate with a
  *     VLDR/VSTR/VMOV; and the second must not read or write a register the first writes
- *     (MOVW+MOVT excepted; branches are predicted, so they do not wait for flags). Two loads pair
- *     only when they provably hit different 32-bit banks: same base register, immediate
- *     offsets 4 apart modulo 8, no write-back on the first.
+ *     (MOVW+MOVT excepted; branches are predicted, so they do not wait for flags). Two
+ *     loads pair only when they provably hit different 32-bit banks: same base register,
+ *     immediate offsets 4 apart modulo 8, no write-back on the first.
  *     What this cannot see: cache and TCM bank conflicts beyond that rule, the early/late
  *     ALU forwarding that lets some dependent pairs issue together, the operand2 shifted-
  *     constant pairing restrictions, latencies beyond the next instruction (FP results
@@ -242,7 +244,8 @@ static const sim_core_timing timings[SIM_CORE_COUNT] = {
         .fp_vmov_core = 2,         /* no FPU: M4's figure */
         .fpdiv_d = 14,             /* no FPU */
         .ldr_pipe = 1,             /* [M3T], [J34] */
-        .pipe_wb_breaks = 1,       /* [J34] cm3: only the first load of a chain may be pre/post-indexed */
+        .pipe_wb_breaks = 1,       /* [J34] cm3: only a chain's first load may be pre/post-
+                                      indexed */
         .st_then_ld = 1,           /* [J34] stores do not pipeline with a following load */
         .st_wb_chain = 1,          /* [J34] pre/post-indexed stores on one base do not chain */
         .lat_ld_word = 1,          /* included in LDR's 2 */
@@ -289,7 +292,7 @@ static const sim_core_timing timings[SIM_CORE_COUNT] = {
         .fp_vmov_core = 2,         /* [TI] VMOV core<->S and two core registers 2 */
         .fpdiv_d = 14,             /* FPv4-SP has no double precision */
         .ldr_pipe = 1,             /* [M4T 3.3.2], [J34] */
-        .pipe_wb_breaks = 0,       /* [J34] cm4: only same-base chains break (the dependency rule) */
+        .pipe_wb_breaks = 0,       /* [J34] cm4: only same-base chains break (dependency rule) */
         .st_then_ld = 1,           /* [J34] */
         .st_wb_chain = 1,          /* [J34] */
         .lat_ld_word = 1,
@@ -318,11 +321,11 @@ static const sim_core_timing timings[SIM_CORE_COUNT] = {
             [SIM_CLS_OTHER] = 1,
         },
         .ldm_regs_per_cycle = 2,   /* [J7] ceil(regnum/2) */
-        .mla = 1,                  /* [LLVM7] WriteMAC32 issue 1; [J7] accumulators chain every cycle */
+        .mla = 1,                  /* [LLVM7] WriteMAC32 issue 1; [J7] accumulators chain */
         .mlal = 1,                 /* [LLVM7] */
         .str_reg = 1,              /* [LLVM7] */
         .p = 0,                    /* predicted branches */
-        .b_not_taken = 1,          /* [J7] a not-taken branch dual-issues with the next instruction */
+        .b_not_taken = 1,          /* [J7] a not-taken branch pairs with the next instruction */
         .bl = 1,                   /* predicted */
         .bx = 1,                   /* predicted */
         .cbz_taken = 1,            /* predicted */
@@ -340,9 +343,10 @@ static const sim_core_timing timings[SIM_CORE_COUNT] = {
         .st_then_ld = 0,
         .st_wb_chain = 0,
         .lat_ld_word = 1,          /* [J7] word loads feed the late ALU next cycle; [LLVM7] 1 */
-        .lat_ld_sub = 2,           /* [J7] byte/half "1 extra cycle of result latency"; [LLVM7] M7SlowLoad 2 */
+        .lat_ld_sub = 2,           /* [J7] byte/half "1 extra cycle of result latency"; [LLVM7] 2 */
         .lat_mul = 2,              /* [J7] "1 additional cycle of result latency"; [LLVM7] 2 */
-        .lat_ld_mul = 2,           /* [J7] multiplies "can't consume `ldr` result from previous cycle" */
+        .lat_ld_mul = 2,           /* [J7] multiplies "can't consume `ldr` result from previous
+                                      cycle" */
         .muls_n = 1,
         .issue = SIM_ISSUE_M7,
     },
@@ -356,7 +360,8 @@ static const sim_core_timing timings[SIM_CORE_COUNT] = {
             [SIM_CLS_DSP] = 1,     /* [J33] issue 1, MAC result latency 2 */
             [SIM_CLS_LOAD] = 1,    /* [J33] issue 1, "load to use latency is 2 cycles" */
             [SIM_CLS_STORE] = 1,   /* [E] */
-            [SIM_CLS_LDM] = 0,     /* [J33] "load/store multiple of x registers execute in exactly x cycles" */
+            [SIM_CLS_LDM] = 0,     /* [J33] "load/store multiple of x registers execute in
+                                      exactly x cycles" */
             [SIM_CLS_BRANCH] = 2,  /* [J33] taken 2 (1 when paired) */
             [SIM_CLS_FP] = 1,      /* [E] as M4 */
             [SIM_CLS_FPDIV] = 14,  /* [E] as M4 */
@@ -1365,10 +1370,14 @@ static void neighbours(const sim_core_timing *t, const insn_info *prev, insn_inf
 
 /* ------------------------------------------------------------------ blocks */
 
-/* Which flags are worth a warning on core (see sim_block_cost.warn_flags). */
+/* Which flags are worth a warning on core (see sim_block_cost.warn_flags): FP everywhere
+ * (no FPU, or the engine's CPACR check), undecodable bytes everywhere, DSP where the core
+ * lacks it, and on the M0+ also divides and everything else ARMv6-M lacks. */
 static uint32_t warn_mask(sim_core core)
 {
-    uint32_t m = SIM_BLK_FP | SIM_BLK_DSP | SIM_BLK_UNDECODED;
+    uint32_t m = SIM_BLK_FP | SIM_BLK_UNDECODED;
+    if (core == SIM_CORE_M0P || core == SIM_CORE_M3)
+        m |= SIM_BLK_DSP;
     if (core == SIM_CORE_M0P)
         m |= SIM_BLK_DIV | SIM_BLK_NOT_V6M;
     return m;

@@ -46,18 +46,24 @@ enum {
  * 65535); fallthrough == addr + len of the decoded buffer.
  */
 typedef struct {
-    uint32_t insns;            /* instructions in the block (instructions skipped in IT blocks included) */
-    uint32_t cycles;           /* cycles if the block's final branch is taken (or if it has no conditional branch) */
-    uint32_t not_taken_cycles; /* cycles if a conditional final branch falls through (== cycles otherwise) */
+    uint32_t insns;            /* instructions in the block (instructions skipped in IT
+                                  blocks included) */
+    uint32_t cycles;           /* cycles if the block's final branch is taken (or if it has
+                                  no conditional branch) */
+    uint32_t not_taken_cycles; /* cycles if a conditional final branch falls through
+                                  (== cycles otherwise) */
     uint32_t fallthrough;      /* address after the last instruction */
     uint32_t flags;            /* SIM_BLK_* */
     uint32_t warn_addr;        /* address of the first instruction worth a warning on this core
                                   (see warn_flags); 0 with warn_insn "" when there is none */
-    char warn_insn[32];        /* its mnemonic and operands ("smlad r0, r1, r2, r3") */
+    char warn_insn[32];        /* its mnemonic and operands ("smlad r0, r1, r2, r3"), truncated */
     uint16_t mix[SIM_CLS_COUNT]; /* instructions per class */
-    uint32_t warn_flags;       /* SIM_BLK_* flags of the instruction at warn_addr. Which flags
-                                  count on which core: FP, DSP and UNDECODED everywhere; on M0+
-                                  also DIV and NOT_V6M */
+    uint32_t warn_flags;       /* the SIM_BLK_* flags that made the instruction at warn_addr
+                                  worth a warning; 0 when none. Which flags count: FP and
+                                  UNDECODED on every core, DSP on M0+ and M3 (the cores without
+                                  it), DIV and NOT_V6M on M0+. A block can carry more flags
+                                  than its warn instruction: compare with warn_flags before
+                                  quoting warn_insn for a given kind. */
 } sim_block_cost;
 
 /* How a core issues instructions: see the dual-issue rules in sim/cost.c. */
@@ -99,8 +105,10 @@ typedef struct {
     uint8_t ldr_pipe;              /* 1: M3/M4 load/store pipelining rules apply */
     uint8_t pipe_wb_breaks;        /* 1 (M3): a pre/post-indexed load/store is never pipelined */
     uint8_t st_then_ld;            /* extra cycles for a load (single or LDM) right after a store */
-    uint8_t st_wb_chain;           /* extra cycles for a pre/post-indexed store right after one on the same base */
-    uint8_t lat_ld_word;           /* result latency of a word load as seen by the next instruction (1 = no stall) */
+    uint8_t st_wb_chain;           /* extra cycles for a pre/post-indexed store right after one
+                                      on the same base */
+    uint8_t lat_ld_word;           /* result latency of a word load as seen by the next
+                                      instruction (1 = no stall) */
     uint8_t lat_ld_sub;            /* same for byte/halfword loads */
     uint8_t lat_mul;               /* same for multiplies (accumulator operands excepted) */
     uint8_t lat_ld_mul;            /* latency of a load's result into a multiply's operands */
@@ -139,7 +147,8 @@ uint32_t sim_cost_class_cycles(sim_core core, sim_insn_class k);
 /* All of a core's timing parameters; NULL out of range. */
 const sim_core_timing *sim_cost_timing(sim_core core);
 
-/* Cycles of an N-register LDM/STM/PUSH/POP (without pc) on core: cls[LDM] + ceil(N/regs per cycle). */
+/* Cycles of an N-register LDM/STM/PUSH/POP (without pc) on core:
+ * cls[LDM] + ceil(N / ldm_regs_per_cycle). */
 uint32_t sim_cost_ldm_cycles(sim_core core, uint32_t nregs);
 
 #endif /* SIM_COST_H */

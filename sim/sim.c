@@ -1117,8 +1117,12 @@ const sim_elf *sim_get_elf(const sim *s)
 uint32_t sim_disas(sim *s, uint32_t addr, char *buf, size_t size)
 {
     uint8_t code[4];
+    uint32_t n = 4;
     buf[0] = 0;
-    if (sim_read_target(s, addr & ~1u, code, 4) < 0 && sim_read_target(s, addr & ~1u, code, 2) < 0)
-        return 0;
-    return sim_disas_one(s->coster, code, 4, addr & ~1u, buf, (uint32_t)size);
+    if (sim_read_target(s, addr & ~1u, code, 4) < 0) {
+        n = 2;
+        if (sim_read_target(s, addr & ~1u, code, 2) < 0)
+            return 0;
+    }
+    return sim_disas_one(s->coster, code, n, addr & ~1u, buf, (uint32_t)size);
 }

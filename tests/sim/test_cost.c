@@ -38,14 +38,19 @@ static const uint8_t adds_dep[] = {0x40, 0x18, 0x40, 0x18, 0x40, 0x18, 0x40, 0x1
  *   add.w r2, r2, #1
  *   add.w r3, r3, #1
  */
-static const uint8_t add_indep[] = {0x00, 0xf1, 0x01, 0x00, 0x01, 0xf1, 0x01, 0x01, 0x02, 0xf1, 0x01, 0x02, 0x03, 0xf1, 0x01, 0x03};
+static const uint8_t add_indep[] = {
+    0x00, 0xf1, 0x01, 0x00, 0x01, 0xf1, 0x01, 0x01, 0x02, 0xf1, 0x01, 0x02,
+    0x03, 0xf1, 0x01, 0x03,
+};
 
 /*
  *   mul r0, r1, r0
  *   mul r0, r1, r0
  *   mul r0, r1, r0
  */
-static const uint8_t mul_dep[] = {0x01, 0xfb, 0x00, 0xf0, 0x01, 0xfb, 0x00, 0xf0, 0x01, 0xfb, 0x00, 0xf0};
+static const uint8_t mul_dep[] = {
+    0x01, 0xfb, 0x00, 0xf0, 0x01, 0xfb, 0x00, 0xf0, 0x01, 0xfb, 0x00, 0xf0,
+};
 
 /*
  *   muls r0, r1, r0
@@ -57,7 +62,9 @@ static const uint8_t muls_n[] = {0x48, 0x43};
  *   mla r0, r3, r4, r0
  *   mla r0, r5, r6, r0
  */
-static const uint8_t mla_chain[] = {0x01, 0xfb, 0x02, 0x00, 0x03, 0xfb, 0x04, 0x00, 0x05, 0xfb, 0x06, 0x00};
+static const uint8_t mla_chain[] = {
+    0x01, 0xfb, 0x02, 0x00, 0x03, 0xfb, 0x04, 0x00, 0x05, 0xfb, 0x06, 0x00,
+};
 
 /*
  *   smull r0, r1, r2, r3
@@ -254,7 +261,9 @@ static const uint8_t vmov_core[] = {0x10, 0xee, 0x10, 0x0a};
  *   vldr d1, [r0, #8]
  *   vpush {s16, s17, s18, s19}
  */
-static const uint8_t fpmem[] = {0x90, 0xed, 0x01, 0x0a, 0x90, 0xed, 0x02, 0x1b, 0x2d, 0xed, 0x04, 0x8a};
+static const uint8_t fpmem[] = {
+    0x90, 0xed, 0x01, 0x0a, 0x90, 0xed, 0x02, 0x1b, 0x2d, 0xed, 0x04, 0x8a,
+};
 
 /*
  *   vdiv.f32 s1, s2, s3
@@ -369,7 +378,8 @@ static void check_cases(const cost_case *cases, size_t n)
 
             sim_cost_block(c, k->code, k->len, BASE, &bc);
             if (bc.insns != k->insns)
-                fail_msg("%s on %s: insns %u, expected %u", k->name, core_names[core], bc.insns, k->insns);
+                fail_msg("%s on %s: insns %u, expected %u", k->name, core_names[core], bc.insns,
+                         k->insns);
             if (bc.cycles != k->cycles[core])
                 fail_msg("%s on %s: cycles %u, expected %u", k->name, core_names[core], bc.cycles,
                          k->cycles[core]);
@@ -412,7 +422,8 @@ static void test_class_table(void **state)
     for (int core = 0; core < SIM_CORE_COUNT; core++)
         for (int k = 0; k < SIM_CLS_COUNT; k++)
             if (sim_cost_class_cycles((sim_core)core, (sim_insn_class)k) != expected_table[core][k])
-                fail_msg("%s %s: %u, expected %u", core_names[core], sim_class_name((sim_insn_class)k),
+                fail_msg("%s %s: %u, expected %u", core_names[core],
+                         sim_class_name((sim_insn_class)k),
                          sim_cost_class_cycles((sim_core)core, (sim_insn_class)k),
                          expected_table[core][k]);
     assert_int_equal(sim_cost_class_cycles(SIM_CORE_COUNT, SIM_CLS_ALU), 0);
@@ -510,7 +521,8 @@ static void test_documented_table_matches(void **state)
     fclose(f);
     for (int k = 0; k < SIM_CLS_COUNT; k++)
         if (!seen[k])
-            fail_msg("sim/cost.c comment: no table row for class %s", sim_class_name((sim_insn_class)k));
+            fail_msg("sim/cost.c comment: no table row for class %s",
+                     sim_class_name((sim_insn_class)k));
 }
 
 /* ------------------------------------------------------------------ instruction runs */
@@ -589,12 +601,16 @@ static void test_branches(void **state)
     static const cost_case cases[] = {
         /* CMP; BNE: taken 1+P, not taken 1; M7 predicted and paired; M33 BNE.N after a
          * flag-setting 16-bit instruction: 2 taken, 0 not taken */
-        {CASE(cmp_bne), 2, {3, 4, 4, 1, 3}, {2, 2, 2, 1, 1}, 0, {{SIM_CLS_ALU, 1}, {SIM_CLS_BRANCH, 1}}},
+        {CASE(cmp_bne), 2, {3, 4, 4, 1, 3}, {2, 2, 2, 1, 1}, 0,
+         {{SIM_CLS_ALU, 1}, {SIM_CLS_BRANCH, 1}}},
         /* M33: BNE.N after a 16-bit instruction that does not set flags: 1 taken [J33] */
-        {CASE(add_bne), 3, {4, 5, 5, 2, 3}, {3, 3, 3, 2, 2}, 0, {{SIM_CLS_ALU, 2}, {SIM_CLS_BRANCH, 1}}},
+        {CASE(add_bne), 3, {4, 5, 5, 2, 3}, {3, 3, 3, 2, 2}, 0,
+         {{SIM_CLS_ALU, 2}, {SIM_CLS_BRANCH, 1}}},
         /* BNE.W does not pair on the M33 */
-        {CASE(cmp_bnew), 2, {3, 4, 4, 1, 3}, {2, 2, 2, 1, 2}, NV6, {{SIM_CLS_ALU, 1}, {SIM_CLS_BRANCH, 1}}},
-        {CASE(cbz_fwd), 2, {4, 4, 4, 1, 3}, {2, 2, 2, 1, 2}, NV6, {{SIM_CLS_ALU, 1}, {SIM_CLS_BRANCH, 1}}},
+        {CASE(cmp_bnew), 2, {3, 4, 4, 1, 3}, {2, 2, 2, 1, 2}, NV6,
+         {{SIM_CLS_ALU, 1}, {SIM_CLS_BRANCH, 1}}},
+        {CASE(cbz_fwd), 2, {4, 4, 4, 1, 3}, {2, 2, 2, 1, 2}, NV6,
+         {{SIM_CLS_ALU, 1}, {SIM_CLS_BRANCH, 1}}},
         {CASE(bl_call), 1, {3, 3, 3, 1, 2}, {0}, 0, {{SIM_CLS_BRANCH, 1}}},
         {CASE(bx_lr), 1, {2, 3, 3, 1, 2}, {0}, 0, {{SIM_CLS_BRANCH, 1}}},
         /* TBB: M3/M4 load 2 + add 1 + P */
@@ -613,9 +629,11 @@ static void test_it_blocks(void **state)
         /* after a 32-bit CMP.W the IT costs its cycle */
         {CASE(it_after32), 4, {4, 4, 4, 3, 4}, {0}, NV6, {{SIM_CLS_ALU, 4}}},
         /* a conditional BX at the end: not taken costs 1 */
-        {CASE(it_bxeq), 3, {4, 4, 4, 2, 3}, {3, 2, 2, 2, 2}, NV6, {{SIM_CLS_ALU, 2}, {SIM_CLS_BRANCH, 1}}},
+        {CASE(it_bxeq), 3, {4, 4, 4, 2, 3}, {3, 2, 2, 2, 2}, NV6,
+         {{SIM_CLS_ALU, 2}, {SIM_CLS_BRANCH, 1}}},
         /* POPNE {r4, pc} */
-        {CASE(pop_ne_pc), 3, {7, 6, 6, 2, 4}, {3, 2, 2, 2, 2}, NV6, {{SIM_CLS_ALU, 2}, {SIM_CLS_LDM, 1}}},
+        {CASE(pop_ne_pc), 3, {7, 6, 6, 2, 4}, {3, 2, 2, 2, 2}, NV6,
+         {{SIM_CLS_ALU, 2}, {SIM_CLS_LDM, 1}}},
     };
     check_cases(cases, sizeof cases / sizeof cases[0]);
 }
@@ -625,7 +643,8 @@ static void test_dsp_fp_div(void **state)
     (void)state;
     static const cost_case cases[] = {
         /* ADDS + SMLAD: the M7 pairs an ALU op with a MAC */
-        {CASE(smlad), 2, {2, 2, 2, 1, 2}, {0}, SIM_BLK_DSP | NV6, {{SIM_CLS_ALU, 1}, {SIM_CLS_DSP, 1}}},
+        {CASE(smlad), 2, {2, 2, 2, 1, 2}, {0}, SIM_BLK_DSP | NV6,
+         {{SIM_CLS_ALU, 1}, {SIM_CLS_DSP, 1}}},
         {CASE(vadd), 1, {1, 1, 1, 1, 1}, {0}, SIM_BLK_FP | NV6, {{SIM_CLS_FP, 1}}},
         /* two VFMA: 3 each on M4 [TI]; M33 issues one, then no FP op for 2 cycles [J33] */
         {CASE(vfma2), 2, {6, 6, 6, 2, 4}, {0}, SIM_BLK_FP | NV6, {{SIM_CLS_FP, 2}}},
@@ -664,6 +683,20 @@ static void test_warnings(void **state)
     assert_int_equal(bc.warn_addr, BASE);
     assert_string_equal(bc.warn_insn, "vadd.f32 s0, s1, s2");
     assert_int_equal(bc.warn_flags, SIM_BLK_FP);
+
+    /* DSP is no warning on the M4, so an FP instruction after SMLAD is the one quoted */
+    static const uint8_t smlad_vadd[] = {0x21, 0xfb, 0x02, 0x00, 0x30, 0xee, 0x81, 0x0a};
+    sim_cost_block(m4, smlad_vadd, sizeof smlad_vadd, BASE, &bc);
+    assert_int_equal(bc.flags, SIM_BLK_DSP | SIM_BLK_FP | SIM_BLK_NOT_V6M);
+    assert_int_equal(bc.warn_addr, BASE + 4);
+    assert_int_equal(bc.warn_flags, SIM_BLK_FP);
+    assert_string_equal(bc.warn_insn, "vadd.f32 s0, s1, s2");
+    sim_cost_block(m4, smlad, sizeof smlad, BASE, &bc);
+    assert_int_equal(bc.warn_flags, 0);
+    /* on the M3 the SMLAD comes first */
+    sim_cost_block(m3, smlad_vadd, sizeof smlad_vadd, BASE, &bc);
+    assert_int_equal(bc.warn_addr, BASE);
+    assert_int_equal(bc.warn_flags, SIM_BLK_DSP);
 
     /* SDIV: nothing to say on the M4; on the M0+ it does not exist */
     sim_cost_block(m4, sdiv, sizeof sdiv, BASE, &bc);
@@ -905,7 +938,8 @@ static void test_random_bytes(void **state)
         uint32_t off = 0, count = 0;
         while (off < len) {
             char buf[48];
-            uint32_t s = sim_disas_one(cs[core], code + off, len - off, addr + off, buf, sizeof buf);
+            uint32_t s =
+                sim_disas_one(cs[core], code + off, len - off, addr + off, buf, sizeof buf);
             if (s != 1 && s != 2 && s != 4)
                 fail_msg("iteration %d: sim_disas_one size %u", iter, s);
             if (strlen(buf) == 0)
@@ -927,7 +961,8 @@ static void test_random_bytes(void **state)
 static void test_decode_speed(void **state)
 {
     (void)state;
-    static const uint8_t *const seqs[] = {ldr_run, mla_chain, smlad, push5, it_block, add_indep, vfma2};
+    static const uint8_t *const seqs[] = {ldr_run,  mla_chain, smlad, push5,
+                                          it_block, add_indep, vfma2};
     static const uint32_t lens[] = {sizeof ldr_run, sizeof mla_chain, sizeof smlad, sizeof push5,
                                     sizeof it_block, sizeof add_indep, sizeof vfma2};
     uint8_t code[256];
