@@ -1389,6 +1389,21 @@ static void add_mix(sim_block_cost *out, sim_insn_class k)
         out->mix[k]++;
 }
 
+/* Accesses that fault on ARMv7-M/v8-M silicon when their address is not word-aligned
+ * (ARMv7-M ARM A3.2.1): LDRD/STRD, LDM/STM, LDREX/STREX, and VLDR/VSTR/VLDM/VSTM. */
+static int needs_word_alignment(unsigned id)
+{
+    switch (id) {
+    case ARM_INS_LDRD: case ARM_INS_STRD: case ARM_INS_LDREX: case ARM_INS_STREX:
+    case ARM_INS_LDM: case ARM_INS_LDMDB: case ARM_INS_STM: case ARM_INS_STMDB:
+    case ARM_INS_VLDR: case ARM_INS_VSTR: case ARM_INS_VLDMIA: case ARM_INS_VLDMDB:
+    case ARM_INS_VSTMIA: case ARM_INS_VSTMDB:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t addr,
                     sim_block_cost *out)
 {
@@ -1398,6 +1413,7 @@ void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t a
     uint32_t fp_shadow = 0;
     uint32_t mask = warn_mask(c->core);
     uint32_t off = 0;
+    uint64_t written = 0; /* registers written so far in the block */
     int k = 0;
 
     memset(out, 0, sizeof *out);
@@ -1426,6 +1442,16 @@ void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t a
             else
                 format_undecoded(code + off, cur->size, out->warn_insn, sizeof out->warn_insn);
         }
+
+        if (decoded && c->core != SIM_CORE_M0P && needs_word_alignment(cur->id) &&
+            cur->base >= 0 && cur->base != 13 && cur->base != 15 && !cur->has_index &&
+            !(written & ((uint64_t)1 << cur->base)) && out->n_align < SIM_MAX_ALIGN_SITES) {
+            out->align[out->n_align].addr = cur->addr;
+            out->align[out->n_align].disp = cur->disp;
+            out->align[out->n_align].base = (uint8_t)cur->base;
+            out->n_align++;
+        }
+        written |= cur->wr;
 
         neighbours(c->t, prev, cur, &paired, &fp_shadow);
 

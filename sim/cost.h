@@ -30,6 +30,8 @@ typedef enum {
     SIM_CLS_COUNT
 } sim_insn_class;
 
+#define SIM_MAX_ALIGN_SITES 4
+
 /* sim_block_cost.flags */
 enum {
     SIM_BLK_FP = 1,        /* uses the FPU */
@@ -58,6 +60,16 @@ typedef struct {
                                   (see warn_flags); 0 with warn_insn "" when there is none */
     char warn_insn[32];        /* its mnemonic and operands ("smlad r0, r1, r2, r3"), truncated */
     uint16_t mix[SIM_CLS_COUNT]; /* instructions per class */
+    /* Accesses that need a word-aligned address on ARMv7-M/v8-M (LDRD/STRD, LDM/STM, VLDR/
+     * VSTR, VLDM/VSTM, LDREX/STREX), whose base register still holds its block-entry value
+     * when they run, so the engine can check them from the registers at block entry. Not
+     * filled on the Cortex-M0+, where the emulator itself traps every unaligned access. */
+    struct {
+        uint32_t addr;   /* the instruction */
+        int32_t disp;    /* address = base register + disp */
+        uint8_t base;    /* r0..r12, r14 */
+    } align[SIM_MAX_ALIGN_SITES];
+    uint32_t n_align;    /* may be < the number of such accesses: at most SIM_MAX_ALIGN_SITES */
     uint32_t warn_flags;       /* the SIM_BLK_* flags that made the instruction at warn_addr
                                   worth a warning; 0 when none. Which flags count: FP and
                                   UNDECODED on every core, DSP on M0+ and M3 (the cores without

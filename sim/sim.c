@@ -250,6 +250,8 @@ static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
         b->flags |= SIM_HB_BREAK;
     if (c.flags & SIM_BLK_FP)
         b->flags |= SIM_HB_FP;
+    if (c.n_align)
+        b->flags |= SIM_HB_ALIGN;
     s->blk_used++;
 
     /* Once-per-block permissiveness checks that do not depend on run-time state. */
@@ -484,6 +486,46 @@ static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
     sim_stop_now(s, r);
 }
 
+/*
+ * Unicorn performs unaligned LDRD/STRD/LDM/STM/VLDR/VSTR that ARMv7-M and v8-M silicon fault
+ * on (UsageFault UNALIGNED). The cost model lists, per block, those whose base register is
+ * unchanged since block entry; their addresses are known from the registers now. Each site is
+ * reported once; after SIM_MAX_ALIGN_WARN sites the check stops for the rest of the run.
+ */
+static void check_alignment(sim *s, sim_blk *b)
+{
+    static const int ids[15] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
+                                UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7,
+                                UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+                                UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR};
+    const sim_block_cost *c = &s->costs[b->cost];
+    if (s->n_align_warned >= SIM_MAX_ALIGN_WARN) {
+        b->flags &= ~(uint32_t)SIM_HB_ALIGN;
+        return;
+    }
+    for (uint32_t i = 0; i < c->n_align; i++) {
+        uint32_t ea = reg(s, ids[c->align[i].base]) + (uint32_t)c->align[i].disp;
+        if (!(ea & 3))
+            continue;
+        uint32_t at = c->align[i].addr, k;
+        for (k = 0; k < s->n_align_warned; k++)
+            if (s->align_warned[k] == at)
+                break;
+        if (k < s->n_align_warned)
+            continue;
+        s->align_warned[s->n_align_warned++] = at;
+        char where[96], text[96];
+        sim_describe_addr(s, at, where, sizeof where);
+        sim_disas(s, at, text, sizeof text);
+        sim_warn(s,
+                 "unaligned access: '%s' at 0x%08x (%s) uses address 0x%08x; the %s raises a "
+                 "UsageFault (UNALIGNED) here, the emulator performs it",
+                 text, at, where, ea, sim_core_name(s->board->core));
+        if (s->n_align_warned >= SIM_MAX_ALIGN_WARN)
+            break;
+    }
+}
+
 static void slow_path(sim *s, sim_blk *b, uint32_t addr)
 {
     if (b->flags & SIM_HB_BREAK) {
@@ -528,6 +570,8 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
                      c->warn_insn, c->warn_addr, where);
         }
     }
+    if (b->flags & SIM_HB_ALIGN)
+        check_alignment(s, b);
     if (b->flags & SIM_HB_PROBE)
         probe_hit(s, addr);
     sim_schedule(s);
@@ -841,6 +885,7 @@ int sim_reset(sim *s, char **cause)
     s->nest = 0;
     s->skip_break = 0;
     s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;
+    s->n_align_warned = 0;
     for (uint32_t i = 0; i < s->blk_cap; i++)
         s->blk[i].count = 0;
     sim_ppb_reset(s);

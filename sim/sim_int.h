@@ -28,9 +28,10 @@ enum {
     SIM_HB_PROBE = 1,   /* starts at a probe function */
     SIM_HB_BREAK = 2,   /* contains a breakpoint address */
     SIM_HB_FP = 4,      /* uses the FPU: warn if CPACR disables it */
-    SIM_HB_WARNED = 8   /* permissiveness warnings already checked for this block */
+    SIM_HB_ALIGN = 8    /* has accesses that fault on silicon when unaligned: check them */
 };
-#define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP)
+#define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP | SIM_HB_ALIGN)
+#define SIM_MAX_ALIGN_WARN 8 /* distinct unaligned-access sites reported per run */
 
 typedef struct {
     uint8_t *buf;             /* host buffer (mapped with uc_mem_map_ptr) */
@@ -109,6 +110,7 @@ struct sim {
 
     /* warnings given once */
     int warned_fp, warned_dsp, warned_cyccnt_m0;
+    uint32_t align_warned[SIM_MAX_ALIGN_WARN], n_align_warned;
 
     /* semihosting (semihost.c) */
     int files[SIM_MAX_FILES]; /* host fds for handles 3.., -1 free */
