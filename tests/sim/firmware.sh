@@ -95,6 +95,24 @@ expect 3 "bytes but the model's tensor" "input of the wrong size" -- \
 expect 3 "has no model slot" "--model on a firmware without slot" -- \
     "$BIN" run "$d/hello.elf" --model models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin
 
+# a model too large for the slot, or needing more arena than the firmware has: the firmware
+# is re-linked in effect by moving the end symbols (objcopy), since every real board fits
+# the MLPerf models
+OBJCOPY=${CROSS:-arm-none-eabi-}objcopy
+slot=$(${CROSS:-arm-none-eabi-}nm "$d/infer.elf" | awk '$3 == "tinysim_model_slot" {print $1}')
+arena=$(${CROSS:-arm-none-eabi-}nm "$d/infer.elf" | awk '$3 == "tinysim_arena" {print $1}')
+"$OBJCOPY" --strip-symbol tinysim_model_slot_end \
+    --add-symbol tinysim_model_slot_end=$(printf '0x%x' $((0x$slot + 16384))),global \
+    "$d/infer.elf" "$TMP/small-slot.elf"
+expect 3 "bytes too large for board nucleo-l4r5zi" "model larger than the slot says by how much" -- \
+    "$BIN" run "$TMP/small-slot.elf" --model models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin
+"$OBJCOPY" --strip-symbol tinysim_arena_end \
+    --add-symbol tinysim_arena_end=$(printf '0x%x' $((0x$arena + 1024))),global \
+    "$d/infer.elf" "$TMP/small-arena.elf"
+expect 3 "needs an arena of 16,000 bytes but .* provides 1,024 bytes on board nucleo-l4r5zi: 14,976 bytes short" \
+    "arena shortfall says by how much" -- \
+    "$BIN" run "$TMP/small-arena.elf" --model models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin
+
 # ---- bit-exact with the host, on each of the five cores
 check_exact() { # model input label
     "$BIN" infer "$1" --input "$2" --output "$TMP/host.bin" >/dev/null 2>&1 ||
