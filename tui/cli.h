@@ -5,6 +5,9 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Exit codes (README "Exit codes"); every command keeps them. */
 enum {
     TS_EXIT_OK = 0,       /* success */
@@ -31,6 +34,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const cli_command *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const cli_command *cli_find(const char *name);
+/* 1234567 -> "1,234,567" in buf; returns buf. */
+const char *cli_grouped(uint64_t v, char *buf, size_t len);
 
 int cli_convert(int argc, char **argv);
 int cli_inspect(int argc, char **argv);

@@ -29,21 +29,6 @@ static int open_model(const char *path, mf_model *mf)
     return TS_EXIT_OK;
 }
 
-/* 1234567 -> "1,234,567" */
-static const char *grouped(uint64_t v, char *buf, size_t len)
-{
-    char raw[32];
-    int n = snprintf(raw, sizeof raw, "%llu", (unsigned long long)v);
-    size_t o = 0;
-    for (int i = 0; i < n && o + 1 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0 && o + 2 < len)
-            buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = 0;
-    return buf;
-}
-
 /*
  * A layer name for a table column: TFLite joins the names of fused ops with ';', which makes
  * names of 300 characters; show the first part, cut to `width` with "..." (JSON keeps it all).
@@ -126,9 +111,9 @@ int cli_convert(int argc, char **argv)
     }
     char a[32], b[32], s[32];
     printf("wrote %s: %u layers, %u tensors, %s bytes; arena %s bytes (%s without planning)\n",
-           out, mf.model.hdr->n_layers, mf.model.hdr->n_tensors, grouped(mf.size, s, sizeof s),
-           grouped(mf.model.hdr->arena_size, a, sizeof a),
-           grouped(mf.arena_unshared, b, sizeof b));
+           out, mf.model.hdr->n_layers, mf.model.hdr->n_tensors, cli_grouped(mf.size, s, sizeof s),
+           cli_grouped(mf.model.hdr->arena_size, a, sizeof a),
+           cli_grouped(mf.arena_unshared, b, sizeof b));
     mf_close(&mf);
     return TS_EXIT_OK;
 }
@@ -239,15 +224,15 @@ static void inspect_text(const mf_model *mf)
         weights += f.weight_bytes;
         char nm[64];
         printf("%3u  %-18s %-14s %-14s %12s %9u %9u  %s\n", l, nn_op_name(L->op), in, out,
-               grouped(f.macs, a, sizeof a), f.weight_bytes, f.activation_bytes,
+               cli_grouped(f.macs, a, sizeof a), f.weight_bytes, f.activation_bytes,
                short_name(nn_string(m, L->name), nm, 48));
     }
     printf("\ntotals: %u layers, %s MACs, weights %s bytes, flash (.tsm image) %s bytes, "
            "arena %s bytes",
-           m->hdr->n_layers, grouped(macs, a, sizeof a), grouped(weights, b, sizeof b),
-           grouped(mf->size, c, sizeof c), grouped(m->hdr->arena_size, d, sizeof d));
+           m->hdr->n_layers, cli_grouped(macs, a, sizeof a), cli_grouped(weights, b, sizeof b),
+           cli_grouped(mf->size, c, sizeof c), cli_grouped(m->hdr->arena_size, d, sizeof d));
     if (mf->from_tflite)
-        printf(" (%s without planning)", grouped(mf->arena_unshared, a, sizeof a));
+        printf(" (%s without planning)", cli_grouped(mf->arena_unshared, a, sizeof a));
     printf("\n");
 }
 

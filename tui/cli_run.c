@@ -22,20 +22,6 @@
 
 /* ===================================================================== helpers */
 
-static const char *grouped(uint64_t v, char *buf, size_t len)
-{
-    char raw[32];
-    int n = snprintf(raw, sizeof raw, "%llu", (unsigned long long)v);
-    size_t o = 0;
-    for (int i = 0; i < n && o + 1 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0 && o + 2 < len)
-            buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = 0;
-    return buf;
-}
-
 static int parse_u64(const char *s, uint64_t *out)
 {
     char *end;
@@ -131,8 +117,8 @@ static int place_slots(sim *s, const sim_elf *e, const char *model_path, const c
         if (mf.size > cap) {
             cli_error("model %s compiles to %s bytes but the model slot of %s holds %s bytes "
                       "(0x%08x-0x%08x): %s bytes too large for board %s",
-                      model_path, grouped(mf.size, a, sizeof a), e->path, grouped(cap, b, sizeof b),
-                      ms.lo, ms.hi, grouped(mf.size - cap, c, sizeof c), sim_get_board(s)->name);
+                      model_path, cli_grouped(mf.size, a, sizeof a), e->path, cli_grouped(cap, b, sizeof b),
+                      ms.lo, ms.hi, cli_grouped(mf.size - cap, c, sizeof c), sim_get_board(s)->name);
             goto out;
         }
         if (slot_span(e, "tinysim_arena", &ar)) {
@@ -140,9 +126,9 @@ static int place_slots(sim *s, const sim_elf *e, const char *model_path, const c
             if (need > have) {
                 cli_error("model %s needs an arena of %s bytes but %s provides %s bytes on board "
                           "%s: %s bytes short",
-                          model_path, grouped(need, a, sizeof a), e->path,
-                          grouped(have, b, sizeof b), sim_get_board(s)->name,
-                          grouped(need - have, c, sizeof c));
+                          model_path, cli_grouped(need, a, sizeof a), e->path,
+                          cli_grouped(have, b, sizeof b), sim_get_board(s)->name,
+                          cli_grouped(need - have, c, sizeof c));
                 goto out;
             }
         }
@@ -310,10 +296,10 @@ static void print_summary(FILE *f, sim *s, const sim_stop *st, const char *board
                 st->pc, where, st->message[0] ? ": " : "", st->message);
         break;
     }
-    fprintf(f, "instructions  %s\n", grouped(x.insns, a, sizeof a));
-    fprintf(f, "cycles        %s", grouped(x.cycles, a, sizeof a));
+    fprintf(f, "instructions  %s\n", cli_grouped(x.insns, a, sizeof a));
+    fprintf(f, "cycles        %s", cli_grouped(x.cycles, a, sizeof a));
     if (x.sleep_cycles)
-        fprintf(f, " (%s asleep in WFI)", grouped(x.sleep_cycles, b, sizeof b));
+        fprintf(f, " (%s asleep in WFI)", cli_grouped(x.sleep_cycles, b, sizeof b));
     fprintf(f, "  [first-order model: per-core instruction classes, zero wait states]\n");
     fprintf(f, "time          %.3f ms at %.0f MHz\n", (double)x.cycles * 1e3 / bd->clock_hz,
             bd->clock_hz / 1e6);
