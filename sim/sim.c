@@ -965,14 +965,21 @@ static void run_until_stop(sim *s, double deadline)
     for (;;) {
         uint32_t pc = reg(s, UC_ARM_REG_PC);
         uint64_t timeout_us = 0;
+        double slice = 0, t0 = now_s();
         if (deadline > 0) {
-            double left = deadline - now_s();
+            double left = deadline - t0;
             if (left <= 0) {
                 s->stop.reason = SIM_STOP_TIMEOUT;
                 return;
             }
-            timeout_us = (uint64_t)(left * 1e6) + 1;
+            slice = left;
         }
+        /* With a progress callback, run in slices of about a second (a Unicorn timeout stops
+         * between blocks, before the next block's hook: nothing is charged twice). */
+        if (s->cfg.on_progress && !s->replaying && (slice == 0 || slice > SIM_PROGRESS_S))
+            slice = SIM_PROGRESS_S;
+        if (slice > 0)
+            timeout_us = (uint64_t)(slice * 1e6) + 1;
         s->stopping = 0;
         s->stop.reason = SIM_STOP_NONE;
         sim_schedule(s);
@@ -1000,6 +1007,13 @@ static void run_until_stop(sim *s, double deadline)
         if (deadline > 0 && now_s() >= deadline) {
             s->stop.reason = SIM_STOP_TIMEOUT;
             return;
+        }
+        if (slice > 0 && now_s() - t0 >= slice * 0.98) { /* end of a progress slice */
+            sim_stats x;
+            sim_stats_get(s, &x);
+            x.wall_s += now_s() - s->run_t0;
+            s->cfg.on_progress(s->cfg.ud, &x);
+            continue;
         }
         uint32_t at = reg(s, UC_ARM_REG_PC);
         uint16_t prev = 0;
@@ -1089,6 +1103,7 @@ void sim_run(sim *s, sim_stop *stop)
 {
     double t0 = now_s();
     double deadline = s->cfg.timeout_s > 0 ? t0 + s->cfg.timeout_s : 0;
+    s->run_t0 = t0;
     s->interrupted = 0;
     if (s->stop.reason == SIM_STOP_BREAK)
         s->skip_break = reg(s, UC_ARM_REG_PC) & ~1u;

@@ -18,6 +18,7 @@
 #include "sim/sim_types.h"
 
 typedef struct sim sim;
+typedef struct sim_stats sim_stats;
 
 typedef enum {
     SIM_STOP_NONE = 0,
@@ -92,12 +93,14 @@ typedef struct {
     int accounting;           /* 1 = block hook with cycle accounting (normal); 0 = raw Unicorn (bench) */
     /* Called for every probe event (NULL: events are only counted). */
     void (*on_probe)(void *ud, const sim_probe_event *ev);
+    /* Called about once a second of host time while running (NULL: none). */
+    void (*on_progress)(void *ud, const sim_stats *st);
     /* Called once per distinct warning (emulator more permissive than silicon, ...). */
     void (*on_warning)(void *ud, const char *msg);
     void *ud;
 } sim_config;
 
-typedef struct {
+struct sim_stats {
     uint64_t cycles;          /* modelled cycles, incl. sleep */
     uint64_t sleep_cycles;    /* cycles spent in WFI */
     uint64_t insns;
@@ -110,7 +113,7 @@ typedef struct {
     uint32_t last_model;      /* r0 of the last nn_probe_inference_end (target nn_model *), 0 if none */
     uint64_t console_bytes;
     double wall_s;            /* host time spent in sim_run */
-} sim_stats;
+};
 
 /*
  * Create a simulator for elf on board (both must outlive it). Checks that the board's core

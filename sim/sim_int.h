@@ -48,6 +48,7 @@ typedef struct {
     uint32_t addr, len, data_off; /* bytes written into target memory */
 } sim_jent;
 
+#define SIM_PROGRESS_S 1.0 /* seconds between progress callbacks */
 #define SIM_MAX_FILES 16
 #define SIM_MAX_BREAKS 64
 #define SIM_MAX_PROBES 8
@@ -90,6 +91,7 @@ struct sim {
     uint32_t inferences, layers, exceptions, semihost_calls, last_model;
     uint64_t console_bytes;
     double wall_s;
+    double run_t0;            /* wall clock at the start of sim_run */
 
     /* exceptions */
     uint32_t pending;         /* bit n: exception n pending (14 PendSV, 15 SysTick) */

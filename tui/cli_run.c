@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/nn_model.h"
 #include "../models/json.h"
@@ -55,6 +56,20 @@ static void on_warning(void *ud, const char *msg)
 {
     (void)ud;
     fprintf(stderr, "tinysim: warning: %s\n", msg);
+}
+
+/* Long runs: one status line on stderr, rewritten in place, only on a terminal. */
+static int progress_shown;
+
+static void on_progress(void *ud, const sim_stats *x)
+{
+    char a[32], b[32];
+    (void)ud;
+    fprintf(stderr, "\r  running: %s instructions, %s cycles, %u inferences, %.0f s host ",
+            cli_grouped(x->insns, a, sizeof a), cli_grouped(x->cycles, b, sizeof b),
+            x->inferences, x->wall_s);
+    fflush(stderr);
+    progress_shown = 1;
 }
 
 /* ===================================================================== slots */
@@ -482,6 +497,8 @@ int cli_run(int argc, char **argv)
     cfg.console = console;
     cfg.console_in = stdin;
     cfg.on_warning = on_warning;
+    if (isatty(STDERR_FILENO))
+        cfg.on_progress = on_progress;
     s = sim_new(&board, e, &cfg, &cause);
     if (!s) {
         cli_error("%s", cause);
@@ -508,6 +525,8 @@ int cli_run(int argc, char **argv)
     sigaction(SIGINT, &old, NULL);
     running_sim = NULL;
     rc = exit_code(&st);
+    if (progress_shown)
+        fputc('\n', stderr);
 
     sim_stats x;
     sim_stats_get(s, &x);
