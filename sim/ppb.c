@@ -6,8 +6,10 @@
  *
  * Modelling choices (also in the README):
  * - ITM_TCR.ITMENA and ITM_TER bit 0 read as set, as when a debugger captures port 0.
- * - DWT_CYCCNT and SysTick read the cycle count charged at the start of the current block,
- *   so a read is early by at most the cycles of the instructions before it in its block.
+ * - DWT_CYCCNT and SysTick read the cycle count charged so far. The block hook charges a
+ *   block's whole cost when it starts, so a read sees the count at the end of its block: late
+ *   by at most the cycles of the instructions after it in its block (two reads in one block
+ *   read the same value).
  * - SysTick with CLKSOURCE=0 (external reference) counts at the core clock / 8, as the STM32
  *   parts do (HCLK/8); nRF52 has no external reference, so firmware there uses CLKSOURCE=1.
  * - Other System Control Space words (NVIC enables/priorities, SHCSR ...) are stored and read

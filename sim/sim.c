@@ -446,8 +446,9 @@ void sim_schedule(sim *s)
         next = s->cfg.max_cycles;
     if (s->st_next < next)
         next = s->st_next;
-    if (s->pending)
-        next = s->cycles + 64; /* re-check masking every 64 cycles */
+    if (s->pending) /* deliver at the next block (after WFI wakes), else re-check masking
+                     * every 64 cycles */
+        next = deliverable(s) ? 0 : s->cycles + 64;
     if (s->interrupted)
         next = 0;
     s->next_event = next;
@@ -528,7 +529,7 @@ static void check_alignment(sim *s, sim_blk *b)
 
 static void slow_path(sim *s, sim_blk *b, uint32_t addr)
 {
-    if (b->flags & SIM_HB_BREAK) {
+    if ((b->flags & SIM_HB_BREAK) && !s->replaying) {
         for (uint32_t i = 0; i < s->n_breaks; i++) {
             if (s->breaks[i] == addr && s->skip_break != addr) {
                 stop_before(s, b, SIM_STOP_BREAK);
@@ -539,6 +540,11 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
     }
     if (s->interrupted) {
         stop_before(s, b, SIM_STOP_INTERRUPT);
+        return;
+    }
+    size_t timed_out = 0; /* see on_intr */
+    if (uc_query(s->uc, UC_QUERY_TIMEOUT, &timed_out) == UC_ERR_OK && timed_out) {
+        stop_before(s, b, SIM_STOP_NONE); /* the run loop sees the deadline passed */
         return;
     }
     if (s->cfg.max_cycles && s->cycles > s->cfg.max_cycles) {
@@ -610,6 +616,51 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         slow_path(s, b, addr);
 }
 
+/*
+ * A breakpoint's code hook. One at the start of a block was handled by the block hook
+ * (slow_path); one inside a block stops here, before its instruction runs. The block was
+ * charged whole when it started: give back the part from the breakpoint on, which the run
+ * charges again as a block of its own when it resumes there.
+ */
+static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    sim *s = ud;
+    uint32_t a = (uint32_t)address;
+    sim_blk *b = s->last;
+    (void)uc;
+    (void)size;
+    if (s->replaying || s->stopping || (b && a == b->addr))
+        return;
+    if (s->skip_break == a) {
+        s->skip_break = 0;
+        return;
+    }
+    if (b && a - b->addr < b->size) {
+        uint8_t code[4096];
+        sim_block_cost c;
+        uint32_t n = b->addr + b->size - a;
+        if (n > sizeof code || sim_read_target(s, a, code, n) < 0)
+            n = 0;
+        sim_cost_block(s->coster, code, n, a, &c);
+        s->cycles -= c.cycles;
+        s->insns -= c.insns;
+        s->prev_ft = 0;
+        s->prev_delta = 0;
+    }
+    sim_stop_now(s, SIM_STOP_BREAK);
+}
+
+/* Install breakpoint i's code hook; Unicorn places code hooks when it translates, so drop
+ * the translations containing its address. */
+static int break_hook(sim *s, uint32_t i)
+{
+    uint64_t a = s->breaks[i];
+    return uc_hook_add(s->uc, &s->h_breaks[i], UC_HOOK_CODE, (void *)on_break, s, a, a) ||
+                   uc_ctl_remove_cache(s->uc, a, a + 2)
+               ? -1
+               : 0;
+}
+
 /* Re-run only: records the address of every instruction in the faulting block. */
 static void on_code(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
@@ -638,13 +689,20 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
     sim *s = ud;
     uint32_t pc = reg(s, UC_ARM_REG_PC);
     (void)uc;
+    /* The PC writes below (semihosting, exception entry and return) make Unicorn drop a stop
+     * requested meanwhile, its timeout's included: the next block's slow path checks it. */
+    s->next_event = 0;
     switch (intno) {
     case 7: { /* BKPT: PC at the instruction */
         uint16_t insn = 0;
         sim_read_target(s, pc, &insn, 2);
         if (insn == 0xBEAB) {
-            set_reg(s, UC_ARM_REG_PC, (pc + 2) | 1);
+            /* Writing PC from a hook makes Unicorn drop a uc_emu_stop made in the same hook
+             * (quit_request wins over stop_request): a call that stops the run (exit, refused
+             * call) leaves PC at its BKPT, else the firmware ran on after SYS_EXIT. */
             sim_semihost(s);
+            if (!s->stopping)
+                set_reg(s, UC_ARM_REG_PC, (pc + 2) | 1);
         } else {
             s->stop.pc = pc;
             s->stop.pc_exact = 1;
@@ -734,6 +792,12 @@ static int engine_open(sim *s, char **cause)
         uc_hook_add(s->uc, &s->h_code, UC_HOOK_CODE, (void *)on_code, s, s->code_lo, s->code_hi)) {
         *cause = mu_asprintf("cannot install the code hook");
         return -1;
+    }
+    for (uint32_t i = 0; i < s->n_breaks; i++) { /* a re-run's new engine */
+        if (break_hook(s, i) < 0) {
+            *cause = mu_asprintf("cannot install a breakpoint hook");
+            return -1;
+        }
     }
     return 0;
 }
@@ -1061,6 +1125,7 @@ static void locate_fault(sim *s, double deadline)
 {
     sim_stop first = s->stop;
     sim_blk *b = s->last;
+    uint64_t console_bytes = s->console_bytes; /* the re-run replays SYS_WRITE silently */
     char *cause = NULL;
     if (!b || s->journal_full)
         return;
@@ -1083,11 +1148,13 @@ static void locate_fault(sim *s, double deadline)
     }
     if (ok) {
         run_until_stop(s, deadline);
+        /* the re-run's block may start earlier (the run resumed inside it at a breakpoint) */
         ok = s->stop.reason == SIM_STOP_FAULT && s->stop.fault == first.fault && s->last &&
-             s->last->addr == b->addr && s->code_last_pc;
+             b->addr - s->last->addr < s->last->size && s->code_last_pc;
     }
     s->replaying = 0;
     s->code_lo = s->code_hi = 0;
+    s->console_bytes = console_bytes;
     if (ok) {
         uint32_t exact = s->code_last_pc;
         s->stop = first;
@@ -1120,7 +1187,7 @@ void sim_run(sim *s, sim_stop *stop)
         s->stop.pc = reg(s, UC_ARM_REG_PC);
     if (s->stop.reason != SIM_STOP_FAULT || s->stop.regs.r[15] == 0)
         fill_regs(s, &s->stop.regs);
-    if (s->stop.reason != SIM_STOP_FAULT && s->stop.reason != SIM_STOP_EXIT)
+    if (s->stop.reason != SIM_STOP_FAULT)
         s->stop.pc = s->stop.regs.r[15];
     s->wall_s += now_s() - t0;
     *stop = s->stop;
@@ -1136,13 +1203,18 @@ int sim_break_add(sim *s, uint32_t addr)
 {
     if (s->n_breaks == SIM_MAX_BREAKS)
         return -1;
-    s->breaks[s->n_breaks++] = addr & ~1u;
+    s->breaks[s->n_breaks] = addr & ~1u;
+    if (break_hook(s, s->n_breaks) < 0)
+        return -1;
+    s->n_breaks++;
     blk_reflag(s);
     return 0;
 }
 
 void sim_break_clear(sim *s)
 {
+    for (uint32_t i = 0; i < s->n_breaks; i++)
+        uc_hook_del(s->uc, s->h_breaks[i]); /* also drops the translations using it */
     s->n_breaks = 0;
     blk_reflag(s);
 }

@@ -85,6 +85,7 @@ struct sim {
     int stopping;
     uint32_t skip_break;      /* resume from a breakpoint without stopping at it again */
     uint32_t breaks[SIM_MAX_BREAKS];
+    uc_hook h_breaks[SIM_MAX_BREAKS]; /* code hook per breakpoint: stops inside a block */
     uint32_t n_breaks;
     struct { uint32_t addr; sim_probe_kind kind; } probes[SIM_MAX_PROBES];
     uint32_t n_probes;
