@@ -74,6 +74,18 @@ expect 3 "outside board nrf52840-dk's memory" "segments outside the board" -- \
     "$BIN" run "$FW/nucleo-l4r5zi/infer.elf" --board nrf52840-dk
 expect 3 "Cortex-M0+" "M7 firmware on an M0+ board names both" -- \
     "$BIN" run "$FW/nucleo-f746zg/hello.elf" --board nucleo-g0b1re
+cat >"$TMP/my.board" <<'EOF2'
+# a board of one's own: the L4R5's memory map at a lower clock
+name = my-l4
+mcu = STM32L4R5ZI
+core = cortex-m4f
+clock_mhz = 80
+region = flash flash 0x08000000 2048K ws=4 alias=0x00000000
+region = sram ram 0x20000000 640K
+EOF2
+expect 0 "80 MHz" "--board FILE runs on a profile file" -- "$BIN" run "$d/hello.elf" --board "$TMP/my.board"
+printf 'name = x\ncore = cortex-m9\n' >"$TMP/bad.board"
+expect 3 "bad.board:2" "a bad profile file names the line" -- "$BIN" run "$d/hello.elf" --board "$TMP/bad.board"
 expect 2 "unknown board" "unknown board name" -- "$BIN" run "$d/hello.elf" --board nosuch
 expect 0 "" "boards lists" -- "$BIN" boards
 expect 0 "nucleo-f207zg" "boards lists the M3 board" -- "$BIN" boards
