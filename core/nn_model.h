@@ -225,6 +225,11 @@ typedef struct {
     uint32_t offset;
 } nn_error;
 
+/*
+ * A loaded model. Contract with the simulator: on a 32-bit target, image is at offset 0,
+ * size at 4 and arena at 20 (tinysim reads them from target memory through the probe's model
+ * argument to find tensors); keep these fields first and in this order.
+ */
 typedef struct {
     const uint8_t *image;
     uint32_t size;
@@ -234,6 +239,12 @@ typedef struct {
     uint8_t *arena;       /* NULL when loaded for inspection only */
     uint32_t arena_size;
 } nn_model;
+
+#if defined(__arm__) && UINTPTR_MAX == 0xFFFFFFFFu
+_Static_assert(offsetof(nn_model, image) == 0 && offsetof(nn_model, size) == 4 &&
+                   offsetof(nn_model, arena) == 20,
+               "tinysim reads nn_model.image/size/arena at offsets 0/4/20");
+#endif
 
 /*
  * Validate image[0..size) completely and bind it to arena[0..arena_size). After NN_OK every
