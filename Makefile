@@ -40,6 +40,7 @@ all: $(O)/tinysim cross firmware
 CORE_SRC   := $(wildcard core/*.c)
 MODELS_SRC := $(filter-out models/mkdemo.c,$(wildcard models/*.c))
 SIM_SRC    := $(wildcard sim/*.c)
+PROF_SRC   := $(wildcard profiler/*.c)
 CLI_SRC    := $(wildcard tui/*.c)
 TEST_SRC   := $(wildcard tests/core/test_*.c tests/models/test_*.c tests/sim/test_*.c \
                 tests/tui/test_*.c)
@@ -49,6 +50,7 @@ obj = $(patsubst %.c,$(O)/%.o,$(1))
 CORE_OBJ   := $(call obj,$(CORE_SRC))
 MODELS_OBJ := $(call obj,$(MODELS_SRC))
 SIM_OBJ    := $(call obj,$(SIM_SRC))
+PROF_OBJ   := $(call obj,$(PROF_SRC))
 CLI_OBJ    := $(call obj,$(CLI_SRC))
 CLI_LIB_OBJ := $(filter-out $(O)/tui/main.o,$(CLI_OBJ))
 TEST_BIN   := $(patsubst %.c,$(O)/%,$(TEST_SRC))
@@ -73,11 +75,15 @@ $(O)/libsim.a: $(SIM_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(O)/libprof.a: $(PROF_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 $(O)/libcli.a: $(CLI_LIB_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(O)/tinysim: $(O)/tui/main.o $(O)/libcli.a $(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
+$(O)/tinysim: $(O)/tui/main.o $(O)/libcli.a $(O)/libprof.a $(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(SIM_LIBS) $(HOST_LIBS)
 
@@ -98,7 +104,7 @@ $(O)/tests/sim/%: $(O)/tests/sim/%.o $(O)/libsim.a $(O)/libmodels.a $(O)/libcore
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka $(SIM_LIBS) $(HOST_LIBS)
 
-$(O)/tests/tui/%: $(O)/tests/tui/%.o $(O)/libcli.a $(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
+$(O)/tests/tui/%: $(O)/tests/tui/%.o $(O)/libcli.a $(O)/libprof.a $(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka $(SIM_LIBS) $(HOST_LIBS)
 
@@ -193,5 +199,5 @@ firmware:
 clean:
 	rm -rf build
 
--include $(CORE_OBJ:.o=.d) $(MODELS_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:%.c=$(O)/%.d) \
+-include $(CORE_OBJ:.o=.d) $(MODELS_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(PROF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:%.c=$(O)/%.d) \
          $(O)/models/mkdemo.d

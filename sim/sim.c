@@ -463,7 +463,7 @@ static void probe_hit(sim *s, uint32_t addr)
         if (s->probes[i].addr != addr)
             continue;
         sim_probe_event ev = {s->probes[i].kind, addr, reg(s, UC_ARM_REG_R0),
-                              reg(s, UC_ARM_REG_R1), s->cycles, s->insns};
+                              reg(s, UC_ARM_REG_R1), reg(s, UC_ARM_REG_SP), s->cycles, s->insns};
         if (ev.kind == SIM_PROBE_INFERENCE_END) {
             s->inferences++;
             s->last_model = ev.r0;

@@ -14,6 +14,7 @@
 #include "../models/json.h"
 #include "../models/modelfile.h"
 #include "../models/util.h"
+#include "../profiler/prof.h"
 #include "../sim/sim.h"
 #include "cli.h"
 
@@ -324,7 +325,8 @@ static void print_summary(FILE *f, sim *s, const sim_stop *st, const char *board
             x.wall_s > 0 ? (double)x.insns / x.wall_s / 1e6 : 0.0);
 }
 
-static void write_json(FILE *f, sim *s, const sim_stop *st, const char *board_from, int code)
+static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const char *board_from,
+                       int code)
 {
     jw w;
     sim_stats x;
@@ -386,6 +388,49 @@ static void write_json(FILE *f, sim *s, const sim_stop *st, const char *board_fr
     jw_uint(&w, "console_bytes", x.console_bytes);
     jw_str(&w, "cycle_model", "first-order: per-core instruction classes, zero wait states");
     jw_end(&w);
+    {
+        uint32_t n;
+        const prof_layer *L = prof_layers(pf, &n);
+        const prof_inference *inf = prof_last(pf);
+        if (inf) {
+            jw_obj(&w, "inference");
+            jw_str(&w, "model", inf->model_name);
+            jw_uint(&w, "cycles", inf->cycles);
+            jw_uint(&w, "instructions", inf->insns);
+            jw_num(&w, "time_s", (double)inf->cycles / bd->clock_hz);
+            jw_num(&w, "energy_j", prof_energy_j(bd, inf->cycles));
+            jw_uint(&w, "stack_bytes", inf->stack_bytes);
+            jw_uint(&w, "arena_bytes", inf->arena_size);
+            jw_uint(&w, "model_bytes", inf->model_bytes);
+            jw_end(&w);
+        } else {
+            jw_null(&w, "inference");
+        }
+        jw_arr(&w, "layers");
+        for (uint32_t i = 0; L && i < n; i++) {
+            const prof_layer *y = &L[i];
+            jw_obj(&w, NULL);
+            jw_uint(&w, "index", y->index);
+            jw_str(&w, "op", y->op);
+            jw_str(&w, "name", y->name);
+            jw_str(&w, "output_shape", y->out_shape);
+            jw_uint(&w, "macs", y->macs);
+            jw_uint(&w, "weight_bytes", y->weight_bytes);
+            jw_uint(&w, "cycles", y->cycles);
+            jw_uint(&w, "instructions", y->insns);
+            jw_num(&w, "time_s", (double)y->cycles / bd->clock_hz);
+            jw_num(&w, "energy_j", prof_energy_j(bd, y->cycles));
+            if (y->macs)
+                jw_num(&w, "cycles_per_mac", (double)y->cycles / (double)y->macs);
+            else
+                jw_null(&w, "cycles_per_mac");
+            jw_uint(&w, "stack_bytes", y->stack_bytes);
+            jw_uint(&w, "arena_bytes", y->arena_bytes);
+            jw_num(&w, "share", inf && inf->cycles ? (double)y->cycles / (double)inf->cycles : 0.0);
+            jw_end(&w);
+        }
+        jw_end(&w);
+    }
     jw_obj(&w, "host");
     jw_num(&w, "wall_s", x.wall_s);
     jw_uint(&w, "distinct_blocks", x.distinct_blocks);
@@ -405,8 +450,10 @@ int cli_run(int argc, char **argv)
         {"max-insns", required_argument, NULL, 'n'}, {"timeout", required_argument, NULL, 't'},
         {"json", required_argument, NULL, 'j'},    {"output", required_argument, NULL, 'o'},
         {"semihost-dir", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
+        {"csv", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
+    const char *csv = NULL;
     sim_config cfg = {0};
     int quiet = 0, opt;
     char *cause = NULL;
@@ -422,6 +469,7 @@ int cli_run(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'd': cfg.file_root = optarg; break;
         case 'q': quiet = 1; break;
+        case 'C': csv = optarg; break;
         case 'c':
             if (parse_u64(optarg, &cfg.max_cycles) < 0 || !cfg.max_cycles)
                 return cli_usage_error(cmd, "--max-cycles wants a positive count (1000000, 50M), "
@@ -450,6 +498,7 @@ int cli_run(int argc, char **argv)
 
     sim_elf *e = NULL;
     sim *s = NULL;
+    prof *pf = NULL;
     sim_board board;
     const char *board_from;
     int rc;
@@ -499,12 +548,21 @@ int cli_run(int argc, char **argv)
     cfg.on_warning = on_warning;
     if (isatty(STDERR_FILENO))
         cfg.on_progress = on_progress;
+    pf = prof_new(e);
+    if (!pf) {
+        cli_error("out of memory");
+        rc = TS_EXIT_INPUT;
+        goto out;
+    }
+    cfg.on_probe = prof_on_probe;
+    cfg.ud = pf;
     s = sim_new(&board, e, &cfg, &cause);
     if (!s) {
         cli_error("%s", cause);
         rc = TS_EXIT_INPUT;
         goto out;
     }
+    prof_attach(pf, s);
     if (model || input) {
         rc = place_slots(s, e, model, input);
         if (rc != TS_EXIT_OK)
@@ -536,10 +594,26 @@ int cli_run(int argc, char **argv)
             rc = orc;
     }
     FILE *sf = (json && strcmp(json, "-") == 0) ? stderr : stdout;
+    prof_print_table(sf, pf, &board);
+    if (x.inferences && prof_problem(pf)[0])
+        fprintf(stderr, "tinysim: warning: no per-layer figures: %s\n", prof_problem(pf));
     print_summary(sf, s, &st, board_from);
+    if (csv) {
+        char *tmp = mu_asprintf("%s.tmp", csv);
+        FILE *cf = fopen(tmp, "w");
+        if (cf)
+            prof_write_csv(cf, pf, &board);
+        if (!cf || fclose(cf) != 0 || rename(tmp, csv) != 0) {
+            cli_error("cannot write %s: %s", csv, strerror(errno));
+            remove(tmp);
+            if (rc == TS_EXIT_OK)
+                rc = TS_EXIT_INPUT;
+        }
+        free(tmp);
+    }
     if (json) {
         if (strcmp(json, "-") == 0) {
-            write_json(stdout, s, &st, board_from, rc);
+            write_json(stdout, s, pf, &st, board_from, rc);
         } else {
             char *tmp = mu_asprintf("%s.tmp", json);
             FILE *jf = fopen(tmp, "w");
@@ -548,7 +622,7 @@ int cli_run(int argc, char **argv)
                 if (rc == TS_EXIT_OK)
                     rc = TS_EXIT_INPUT;
             } else {
-                write_json(jf, s, &st, board_from, rc);
+                write_json(jf, s, pf, &st, board_from, rc);
                 if (fclose(jf) != 0 || rename(tmp, json) != 0) {
                     cli_error("cannot write %s: %s", json, strerror(errno));
                     remove(tmp);
@@ -562,6 +636,7 @@ int cli_run(int argc, char **argv)
 out:
     free(cause);
     sim_free(s);
+    prof_free(pf);
     sim_elf_free(e);
     return rc;
 }

@@ -67,6 +67,19 @@ if grep -q "spin_forever" "$TMP/spin.txt"; then ok; else bad "budget stop does n
 if grep -q '"schema": "tinysim-report/1"' "$TMP/cyc.json" && grep -q '"reason": "exit"' "$TMP/cyc.json"; then ok
 else bad "--json report"; fi
 
+# ---- per-layer profile of the default model (kws_demo: 13 layers, 2,656,768 MACs)
+"$BIN" run "$d/infer.elf" --csv "$TMP/layers.csv" --json "$TMP/layers.json" >"$TMP/prof.txt" 2>&1
+if [ "$(tail -n +2 "$TMP/layers.csv" | wc -l)" -eq 13 ] &&
+   [ "$(awk -F, 'NR > 1 {s += $5} END {print s}' "$TMP/layers.csv")" = 2656768 ]; then ok
+else bad "--csv: 13 layers whose MACs sum to 2656768"; cat "$TMP/layers.csv"; fi
+# every layer ran, took cycles and stack; the layers account for most of the inference
+inf_cycles=$(awk '/"inference"/ {f=1} f && /"cycles"/ {gsub(/[^0-9]/, ""); print; exit}' "$TMP/layers.json")
+if awk -F, -v inf="$inf_cycles" 'NR > 1 { if ($7 <= 0 || $12 <= 0) bad = 1; s += $7 }
+        END { exit !(bad == 0 && inf > 0 && s <= inf && s > 0.95 * inf) }' "$TMP/layers.csv"; then ok
+else bad "layer cycles (sum vs inference $inf_cycles) or stack missing"; cat "$TMP/layers.csv"; fi
+if [ "$(grep -c '"op": ' "$TMP/layers.json")" -eq 13 ]; then ok; else bad "--json: 13 layers"; fi
+if grep -q "^ 12  SOFTMAX" "$TMP/prof.txt"; then ok; else bad "layer table printed"; sed 's/^/    /' "$TMP/prof.txt"; fi
+
 # ---- board selection
 expect 0 "running it on nucleo-u575zi as --board says" "--board override warns" -- \
     "$BIN" run "$FW/nucleo-l4r5zi/hello.elf" --board nucleo-u575zi

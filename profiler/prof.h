@@ -1,0 +1,65 @@
+/*
+ * The profiler: per-layer accounting from the inference core's probes. It listens to the
+ * simulator's probe events, reads the model's tables from target memory when an inference
+ * begins (so it knows each layer's op, shapes, MACs, weights and arena use without any side
+ * channel), and charges cycles, instructions and stack depth to the layer that is running.
+ *
+ * Stack depth is measured by stack painting: at each layer's begin probe the free stack
+ * below SP (down to __stack_limit__) is filled with a pattern; at its end probe the lowest
+ * overwritten word gives the deepest point the layer reached. Figures are for the last
+ * inference the firmware ran (layers of earlier inferences are overwritten).
+ */
+#ifndef PROFILER_PROF_H
+#define PROFILER_PROF_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/sim.h"
+
+typedef struct {
+    uint32_t index;
+    char op[24];            /* "CONV_2D" */
+    char name[96];          /* the layer's name in the model (fused names cut at ';') */
+    char out_shape[32];     /* "1x25x5x64" */
+    uint64_t macs;
+    uint32_t weight_bytes;  /* constant operands (weights, bias) */
+    uint32_t arena_bytes;   /* arena bytes occupied by tensors live during the layer */
+    uint64_t cycles, insns; /* between its begin and end probes */
+    uint32_t stack_bytes;   /* deepest stack use during the layer, from the stack top; 0 unknown */
+    int ran;                /* 1 once its end probe was seen in the last inference */
+} prof_layer;
+
+typedef struct {
+    uint64_t cycles, insns; /* between inference begin and end */
+    uint32_t stack_bytes;   /* deepest over its layers */
+    uint32_t arena_size;    /* the model's planned arena */
+    uint32_t model_bytes;   /* the .tsm image */
+    char model_name[64];
+} prof_inference;
+
+typedef struct prof prof;
+
+/* A profiler for the given firmware's symbols (for the stack limit). Attach it with
+ * sim_config.on_probe = prof_on_probe and .ud = the profiler, then prof_attach after sim_new. */
+prof *prof_new(const sim_elf *elf);
+void prof_attach(prof *p, sim *s);
+void prof_free(prof *p); /* accepts NULL */
+void prof_on_probe(void *ud, const sim_probe_event *ev);
+
+/* The last inference's layers (NULL/0 when none ran), and its totals. */
+const prof_layer *prof_layers(const prof *p, uint32_t *n);
+const prof_inference *prof_last(const prof *p);
+/* Why no layer figures are available ("" when they are), e.g. an unreadable model in target
+ * memory. */
+const char *prof_problem(const prof *p);
+
+/* Energy of a stretch of cycles on a board: time x vdd x (run current per MHz x MHz +
+ * offset), in joules; 0 when the board has no run-current figure. */
+double prof_energy_j(const sim_board *b, uint64_t cycles);
+
+/* The per-layer table (text) and the layer rows as CSV (with a header line). */
+void prof_print_table(FILE *f, const prof *p, const sim_board *b);
+void prof_write_csv(FILE *f, const prof *p, const sim_board *b);
+
+#endif /* PROFILER_PROF_H */
