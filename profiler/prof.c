@@ -291,6 +291,80 @@ double prof_energy_j(const sim_board *b, uint64_t cycles)
     return (double)cycles / b->clock_hz * b->vdd_v * amps;
 }
 
+/* ===================================================================== functions */
+
+typedef struct {
+    const sim_elf *elf;
+    prof_function *fn;
+    uint32_t n, cap;
+    int oom;
+} fn_acc;
+
+static void fn_add(void *ud, const sim_block_info *b)
+{
+    fn_acc *a = ud;
+    uint32_t off = 0;
+    const sim_symbol *sym = sim_elf_symbol_at(a->elf, b->addr, &off);
+    const char *name = sym ? sym->name : "(no symbol)";
+    uint32_t faddr = sym ? sym->addr : 0;
+    uint32_t i;
+    for (i = 0; i < a->n; i++) /* functions are few; blocks per function many */
+        if (a->fn[i].addr == faddr && strcmp(a->fn[i].name, name) == 0)
+            break;
+    if (i == a->n) {
+        if (a->n == a->cap) {
+            uint32_t cap = a->cap ? a->cap * 2 : 64;
+            prof_function *t = realloc(a->fn, cap * sizeof *t);
+            if (!t) {
+                a->oom = 1;
+                return;
+            }
+            a->fn = t;
+            a->cap = cap;
+        }
+        a->fn[a->n] = (prof_function){name, faddr, 0, 0, 0};
+        a->n++;
+    }
+    a->fn[i].cycles += b->cycles;
+    a->fn[i].insns += b->insns;
+    if (sym && b->addr == sym->addr)
+        a->fn[i].entries += b->count;
+}
+
+static int by_cycles(const void *x, const void *y)
+{
+    const prof_function *a = x, *b = y;
+    return a->cycles < b->cycles ? 1 : a->cycles > b->cycles ? -1 : strcmp(a->name, b->name);
+}
+
+uint32_t prof_functions(const sim *s, const sim_elf *elf, prof_function **out)
+{
+    fn_acc a = {elf, NULL, 0, 0, 0};
+    sim_blocks(s, fn_add, &a);
+    if (a.oom || a.n == 0) {
+        free(a.fn);
+        *out = NULL;
+        return 0;
+    }
+    qsort(a.fn, a.n, sizeof *a.fn, by_cycles);
+    *out = a.fn;
+    return a.n;
+}
+
+void prof_print_functions(FILE *f, const prof_function *fn, uint32_t n, uint64_t total_cycles,
+                          uint32_t top)
+{
+    if (!n)
+        return;
+    fprintf(f, "\n--- functions (whole run, self cycles; top %u of %u) ---\n", top < n ? top : n, n);
+    fprintf(f, "%12s %6s %12s %10s  %s\n", "cycles", "share", "instructions", "entries",
+            "function");
+    for (uint32_t i = 0; i < n && i < top; i++)
+        fprintf(f, "%12llu %5.1f%% %12llu %10llu  %s\n", (unsigned long long)fn[i].cycles,
+                total_cycles ? 100.0 * (double)fn[i].cycles / (double)total_cycles : 0.0,
+                (unsigned long long)fn[i].insns, (unsigned long long)fn[i].entries, fn[i].name);
+}
+
 /* ===================================================================== reports */
 
 static void bar(char *buf, double share, int width)

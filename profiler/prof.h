@@ -54,6 +54,21 @@ const prof_inference *prof_last(const prof *p);
  * memory. */
 const char *prof_problem(const prof *p);
 
+/* Per-function totals over the whole run, from the simulator's block counts and the ELF's
+ * function symbols (any firmware, ours or not). Self figures: the cycles and instructions of
+ * blocks inside the function. entries: executions of the block at the function's first
+ * address (calls, plus any loop that branches back to the very first instruction). */
+typedef struct {
+    const char *name;  /* the ELF's symbol name; "(no symbol)" for code outside functions */
+    uint32_t addr;
+    uint64_t cycles, insns, entries;
+} prof_function;
+
+/* Sorted by cycles, largest first; *out is allocated (caller frees), NULL when none ran. */
+uint32_t prof_functions(const sim *s, const sim_elf *elf, prof_function **out);
+void prof_print_functions(FILE *f, const prof_function *fn, uint32_t n, uint64_t total_cycles,
+                          uint32_t top);
+
 /* Energy of a stretch of cycles on a board: time x vdd x (run current per MHz x MHz +
  * offset), in joules; 0 when the board has no run-current figure. */
 double prof_energy_j(const sim_board *b, uint64_t cycles);

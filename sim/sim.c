@@ -482,7 +482,7 @@ static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
     s->insns -= b->insns;
     s->blocks--;
     b->count--;
-    s->prev_ft = 0;
+    s->prev_ft = 1; /* odd: never a block address */
     s->prev_delta = 0;
     sim_stop_now(s, r);
 }
@@ -601,8 +601,10 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
             return;
         }
     }
-    if (addr == s->prev_ft)
+    if (addr == s->prev_ft) {
         s->cycles -= s->prev_delta;
+        s->last->nt++;
+    }
     s->cycles += b->cycles;
     s->insns += b->insns;
     s->blocks++;
@@ -644,7 +646,7 @@ static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         sim_cost_block(s->coster, code, n, a, &c);
         s->cycles -= c.cycles;
         s->insns -= c.insns;
-        s->prev_ft = 0;
+        s->prev_ft = 1;
         s->prev_delta = 0;
     }
     sim_stop_now(s, SIM_STOP_BREAK);
@@ -941,7 +943,8 @@ int sim_reset(sim *s, char **cause)
         return -1;
     }
     s->cycles = s->insns = s->blocks = s->sleep_cycles = 0;
-    s->prev_ft = s->prev_delta = 0;
+    s->prev_ft = 1; /* odd: never a block address */
+    s->prev_delta = 0;
     s->last = NULL;
     s->inferences = s->layers = s->exceptions = s->semihost_calls = s->last_model = 0;
     s->console_bytes = 0;
@@ -951,7 +954,7 @@ int sim_reset(sim *s, char **cause)
     s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;
     s->n_align_warned = 0;
     for (uint32_t i = 0; i < s->blk_cap; i++)
-        s->blk[i].count = 0;
+        s->blk[i].count = s->blk[i].nt = 0;
     sim_ppb_reset(s);
     s->vtor = s->boot_addr;
     sim_semihost_reset(s);
@@ -1257,4 +1260,17 @@ uint32_t sim_disas(sim *s, uint32_t addr, char *buf, size_t size)
             return 0;
     }
     return sim_disas_one(s->coster, code, n, addr & ~1u, buf, (uint32_t)size);
+}
+
+void sim_blocks(const sim *s, void (*fn)(void *ud, const sim_block_info *b), void *ud)
+{
+    for (uint32_t i = 0; i < s->blk_cap; i++) {
+        const sim_blk *b = &s->blk[i];
+        if (!b->size || !b->count)
+            continue;
+        const sim_block_cost *c = &s->costs[b->cost];
+        sim_block_info bi = {b->addr, b->size, b->count,
+                             b->count * b->cycles - b->nt * b->delta, b->count * b->insns, c->mix};
+        fn(ud, &bi);
+    }
 }

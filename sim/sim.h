@@ -154,6 +154,17 @@ const sim_elf *sim_get_elf(const sim *s);
 const char *sim_stop_name(sim_stop_reason r);   /* "exit", "fault", ... (JSON values) */
 const char *sim_fault_name(sim_fault_kind k);   /* "read-unmapped", ... */
 
+/* A decoded block that ran, with its totals since reset (for per-function accounting). */
+typedef struct {
+    uint32_t addr, size;
+    uint64_t count;          /* executions */
+    uint64_t cycles, insns;  /* totals over its executions (not-taken branches accounted) */
+    const uint16_t *mix;     /* instructions per class in one execution (sim/cost.h) */
+} sim_block_info;
+
+/* Call fn for every block that ran since reset, in no particular order. */
+void sim_blocks(const sim *s, void (*fn)(void *ud, const sim_block_info *b), void *ud);
+
 /* Disassemble the instruction at addr into buf ("str r1, [r0]"); returns its size, 0 if the
  * address is not in memory. */
 uint32_t sim_disas(sim *s, uint32_t addr, char *buf, size_t size);

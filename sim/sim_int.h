@@ -21,6 +21,7 @@ typedef struct {
     uint32_t flags;           /* SIM_HB_* */
     uint32_t cost;            /* index into sim.costs (cold details) */
     uint64_t count;           /* executions */
+    uint64_t nt;              /* of which ended by falling through a conditional branch */
 } sim_blk;
 
 /* sim_blk.flags: anything that sends the hook down its slow path. */

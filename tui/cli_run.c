@@ -431,6 +431,22 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
         }
         jw_end(&w);
     }
+    {
+        prof_function *fn = NULL;
+        uint32_t nf = prof_functions(s, e, &fn);
+        jw_arr(&w, "functions");
+        for (uint32_t i = 0; i < nf; i++) {
+            jw_obj(&w, NULL);
+            jw_str(&w, "name", fn[i].name);
+            jw_uint(&w, "addr", fn[i].addr);
+            jw_uint(&w, "cycles", fn[i].cycles);
+            jw_uint(&w, "instructions", fn[i].insns);
+            jw_uint(&w, "entries", fn[i].entries);
+            jw_end(&w);
+        }
+        jw_end(&w);
+        free(fn);
+    }
     jw_obj(&w, "host");
     jw_num(&w, "wall_s", x.wall_s);
     jw_uint(&w, "distinct_blocks", x.distinct_blocks);
@@ -595,6 +611,12 @@ int cli_run(int argc, char **argv)
     }
     FILE *sf = (json && strcmp(json, "-") == 0) ? stderr : stdout;
     prof_print_table(sf, pf, &board);
+    {
+        prof_function *fn = NULL;
+        uint32_t nf = prof_functions(s, e, &fn);
+        prof_print_functions(sf, fn, nf, x.cycles, 8);
+        free(fn);
+    }
     if (x.inferences && prof_problem(pf)[0])
         fprintf(stderr, "tinysim: warning: no per-layer figures: %s\n", prof_problem(pf));
     print_summary(sf, s, &st, board_from);

@@ -80,6 +80,12 @@ else bad "layer cycles (sum vs inference $inf_cycles) or stack missing"; cat "$T
 if [ "$(grep -c '"op": ' "$TMP/layers.json")" -eq 13 ]; then ok; else bad "--json: 13 layers"; fi
 if grep -q "^ 12  SOFTMAX" "$TMP/prof.txt"; then ok; else bad "layer table printed"; sed 's/^/    /' "$TMP/prof.txt"; fi
 
+# per-function self cycles add up to the run's cycles exactly (every block is in one function)
+fn_sum=$(awk '/"functions": \[/ {f = 1; next} f && /^  \]/ {f = 0} f && /"cycles":/ {gsub(/[^0-9]/, ""); s += $0} END {print s}' "$TMP/layers.json")
+tot=$(awk '/"totals"/ {t = 1} t && /"cycles":/ {gsub(/[^0-9]/, ""); print; exit}' "$TMP/layers.json")
+if [ -n "$tot" ] && [ "$fn_sum" = "$tot" ]; then ok; else bad "function cycles $fn_sum != total $tot"; fi
+if grep -q "nn_conv2d_s8" "$TMP/prof.txt"; then ok; else bad "functions table names nn_conv2d_s8"; fi
+
 # ---- board selection
 expect 0 "running it on nucleo-u575zi as --board says" "--board override warns" -- \
     "$BIN" run "$FW/nucleo-l4r5zi/hello.elf" --board nucleo-u575zi
