@@ -455,6 +455,44 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
     jw_finish(&w);
 }
 
+/*
+ * Energy per inference and, with --rate, the duty-cycled average power and battery life:
+ * P_avg = rate x E_inference + (1 - rate x t_inference) x vdd x I_sleep.
+ */
+static void print_energy(FILE *f, const prof *pf, const sim_board *b, double rate, double mah)
+{
+    const prof_inference *inf = prof_last(pf);
+    if (!inf)
+        return;
+    double t = (double)inf->cycles / b->clock_hz, e = prof_energy_j(b, inf->cycles);
+    if (e <= 0) {
+        fprintf(f, "energy        board %s has no run-current figure: no energy estimate\n",
+                b->name);
+        return;
+    }
+    double ma = (b->run_ua_per_mhz * b->clock_hz / 1e6 + b->run_offset_ua) / 1e3;
+    fprintf(f, "energy        %.1f uJ per inference (%.3f ms at %.2f V x %.1f mA)\n", e * 1e6,
+            t * 1e3, b->vdd_v, ma);
+    if (!(rate > 0))
+        return;
+    if (rate * t > 1) {
+        fprintf(f, "rate          %.3g inferences/s cannot be sustained: one takes %.3f ms\n", rate,
+                t * 1e3);
+        return;
+    }
+    double p_avg = rate * e + (1 - rate * t) * b->vdd_v * b->sleep_ua * 1e-6;
+    fprintf(f, "rate          %.3g inferences/s: %.1f%% busy, %.3f mW average", rate,
+            rate * t * 100, p_avg * 1e3);
+    if (b->sleep_ua <= 0)
+        fprintf(f, " (sleep current unknown for %s: counted as 0)", b->name);
+    fputc('\n', f);
+    if (mah > 0) {
+        double hours = mah / (p_avg / b->vdd_v * 1e3);
+        fprintf(f, "battery       %.0f mAh lasts %.0f h (%.1f days)%s\n", mah, hours, hours / 24,
+                b->sleep_ua <= 0 ? ", an upper bound" : "");
+    }
+}
+
 /* ===================================================================== run */
 
 int cli_run(int argc, char **argv)
@@ -466,10 +504,12 @@ int cli_run(int argc, char **argv)
         {"max-insns", required_argument, NULL, 'n'}, {"timeout", required_argument, NULL, 't'},
         {"json", required_argument, NULL, 'j'},    {"output", required_argument, NULL, 'o'},
         {"semihost-dir", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
-        {"csv", required_argument, NULL, 'C'},
+        {"csv", required_argument, NULL, 'C'},      {"rate", required_argument, NULL, 'R'},
+        {"battery", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
     const char *csv = NULL;
+    double rate = 0, battery_mah = 0;
     sim_config cfg = {0};
     int quiet = 0, opt;
     char *cause = NULL;
@@ -486,6 +526,31 @@ int cli_run(int argc, char **argv)
         case 'd': cfg.file_root = optarg; break;
         case 'q': quiet = 1; break;
         case 'C': csv = optarg; break;
+        case 'R': {
+            char *end;
+            errno = 0;
+            rate = strtod(optarg, &end);
+            if (!errno && (strcmp(end, "/h") == 0 || strcmp(end, "/hour") == 0))
+                rate /= 3600.0;
+            else if (!errno && (strcmp(end, "/s") == 0 || *end == 0))
+                ;
+            else
+                rate = -1;
+            if (!(rate > 0) || rate > 1e6)
+                return cli_usage_error(cmd, "--rate wants inferences per second or hour (10/s, "
+                                            "60/h), not '%s'", optarg);
+            break;
+        }
+        case 'B': {
+            char *end;
+            errno = 0;
+            battery_mah = strtod(optarg, &end);
+            if (errno || (*end && strcmp(end, "mAh") != 0) || !(battery_mah > 0) ||
+                battery_mah > 1e7)
+                return cli_usage_error(cmd, "--battery wants a capacity in mAh (1000), not '%s'",
+                                       optarg);
+            break;
+        }
         case 'c':
             if (parse_u64(optarg, &cfg.max_cycles) < 0 || !cfg.max_cycles)
                 return cli_usage_error(cmd, "--max-cycles wants a positive count (1000000, 50M), "
@@ -507,6 +572,8 @@ int cli_run(int argc, char **argv)
         default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (battery_mah > 0 && !(rate > 0))
+        return cli_usage_error(cmd, "--battery needs --rate (how often the model runs)");
     if (optind + 1 != argc)
         return cli_usage_error(cmd, optind == argc ? "which firmware? give FIRMWARE.elf"
                                                    : "one firmware at a time");
@@ -620,6 +687,7 @@ int cli_run(int argc, char **argv)
     if (x.inferences && prof_problem(pf)[0])
         fprintf(stderr, "tinysim: warning: no per-layer figures: %s\n", prof_problem(pf));
     print_summary(sf, s, &st, board_from);
+    print_energy(sf, pf, &board, rate, battery_mah);
     if (csv) {
         char *tmp = mu_asprintf("%s.tmp", csv);
         FILE *cf = fopen(tmp, "w");

@@ -28,7 +28,8 @@ const cli_command cli_commands[] = {
      cli_infer},
     {"run",
      "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL --input FILE] [--max-cycles N]\n"
-     "                   [--timeout SECONDS] [--json FILE|-] [--csv FILE] [--output FILE]",
+     "                   [--timeout SECONDS] [--json FILE|-] [--csv FILE] [--output FILE]\n"
+     "                   [--rate N/s [--battery MAH]]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -41,6 +42,8 @@ const cli_command cli_commands[] = {
      "                         the console and summary then go to stderr\n"
      "  -o, --output FILE      write the last inference's output tensor, read from target memory\n"
      "  --csv FILE             write the per-layer table of the last inference as CSV\n"
+     "  --rate N/s|N/h         how often the model runs: average power (duty-cycled)\n"
+     "  --battery MAH          with --rate: battery life on a battery of MAH mAh\n"
      "  --semihost-dir DIR     let the firmware open files under DIR (semihosting SYS_OPEN)\n"
      "  -q, --quiet            do not print the firmware's console output\n"
      "Exit: 0 firmware exited 0, 1 exited non-zero, 3 bad ELF/board/model/input,\n"

@@ -86,6 +86,14 @@ tot=$(awk '/"totals"/ {t = 1} t && /"cycles":/ {gsub(/[^0-9]/, ""); print; exit}
 if [ -n "$tot" ] && [ "$fn_sum" = "$tot" ]; then ok; else bad "function cycles $fn_sum != total $tot"; fi
 if grep -q "nn_conv2d_s8" "$TMP/prof.txt"; then ok; else bad "functions table names nn_conv2d_s8"; fi
 
+# energy: per inference, duty-cycled average power and battery life (L4R5 profile: 1.8 V)
+expect 0 "battery       1000 mAh lasts" "--rate/--battery give battery life" -- \
+    "$BIN" run "$d/infer.elf" --rate 1/s --battery 1000
+expect 0 "cannot be sustained" "a rate faster than one inference says so" -- \
+    "$BIN" run "$d/infer.elf" --rate 100/s
+expect 2 "needs --rate" "--battery without --rate" -- "$BIN" run "$d/infer.elf" --battery 1000
+expect 2 "--rate wants" "a bad rate" -- "$BIN" run "$d/infer.elf" --rate fast
+
 # ---- board selection
 expect 0 "running it on nucleo-u575zi as --board says" "--board override warns" -- \
     "$BIN" run "$FW/nucleo-l4r5zi/hello.elf" --board nucleo-u575zi
