@@ -18,6 +18,7 @@ struct prof {
     sim *s;
     uint32_t stack_limit, stack_top;  /* from __stack_limit__/__stack_top__, 0 if unknown */
     uint32_t model_addr;              /* target nn_model of the loaded tables */
+    uint32_t image_addr, arena_addr;  /* where its image and arena are in target memory */
     uint8_t *image;                   /* host copy of the model image */
     nn_model m;
     prof_layer *layers;
@@ -171,6 +172,8 @@ static int load_model(prof *p, uint32_t model_addr)
         y->arena_bytes = arena_live(&p->m, l);
     }
     p->model_addr = model_addr;
+    p->image_addr = mw[0];
+    p->arena_addr = mw[5];
     p->inf.arena_size = p->m.hdr->arena_size;
     p->inf.model_bytes = mw[1];
     snprintf(p->inf.model_name, sizeof p->inf.model_name, "%s",
@@ -277,6 +280,16 @@ const prof_layer *prof_layers(const prof *p, uint32_t *n)
 const prof_inference *prof_last(const prof *p)
 {
     return p->have_last ? &p->last : NULL;
+}
+
+int prof_output(const prof *p, uint32_t *addr, uint32_t *size)
+{
+    if (!p->have_last || !p->image)
+        return -1;
+    const nn_tsm_tensor *t = nn_tensor(&p->m, nn_model_output(&p->m, 0));
+    *addr = (t->storage == NN_S_CONST ? p->image_addr : p->arena_addr) + t->offset;
+    *size = t->size;
+    return 0;
 }
 
 const char *prof_problem(const prof *p)

@@ -50,6 +50,10 @@ void prof_on_probe(void *ud, const sim_probe_event *ev);
 /* The last inference's layers (NULL/0 when none ran), and its totals. */
 const prof_layer *prof_layers(const prof *p, uint32_t *n);
 const prof_inference *prof_last(const prof *p);
+/* Where the last inference's first output tensor lives in target memory: 0, or -1 when no
+ * inference ran (or its model was unreadable). */
+int prof_output(const prof *p, uint32_t *addr, uint32_t *size);
+
 /* Why no layer figures are available ("" when they are), e.g. an unreadable model in target
  * memory. */
 const char *prof_problem(const prof *p);

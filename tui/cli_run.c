@@ -20,7 +20,6 @@
 
 #define TSIN_MAGIC 0x4E495354u /* "TSIN": input slot header (firmware-samples/README.md) */
 #define TSIN_HEADER 16u
-#define MAX_OUTPUT_IMAGE (64u << 20)
 
 /* ===================================================================== helpers */
 
@@ -195,58 +194,33 @@ out:
 }
 
 /*
- * --output: the output tensor of the last inference, read from target memory. The
- * nn_probe_inference_end argument is the target's nn_model; its first words are the image
- * address and size and (at offset 20) the arena address (core/nn_model.h), so the host
- * loads the same tables and finds where the output lives.
+ * --output: the output tensor of the last inference, read from target memory at the place
+ * the profiler found from the nn_probe_inference_end argument and the model's tables.
  */
-static int write_output(sim *s, uint32_t model_addr, const char *path)
+static int write_output(sim *s, const prof *pf, const char *path)
 {
-    uint32_t mw[7];
-    uint8_t *image = NULL;
-    nn_model m;
-    nn_error err;
+    uint32_t addr, size;
     char *cause = NULL;
-    int rc = TS_EXIT_INPUT;
-    if (!model_addr) {
-        cli_error("--output: the firmware ran no inference (nn_probe_inference_end was never "
-                  "called), so there is no output tensor to write");
+    if (prof_output(pf, &addr, &size) != 0) {
+        cli_error("--output: the firmware ran no inference tinysim could follow (no "
+                  "nn_probe_inference_end call with a readable model%s%s), so there is no output "
+                  "tensor to write",
+                  prof_problem(pf)[0] ? ": " : "", prof_problem(pf));
         return TS_EXIT_VERDICT;
     }
-    if (sim_read_target(s, model_addr, mw, sizeof mw) < 0 || mw[1] > MAX_OUTPUT_IMAGE ||
-        mw[1] < 80) {
-        cli_error("--output: the model structure at 0x%08x in target memory is unreadable",
-                  model_addr);
+    uint8_t *data = malloc(size ? size : 1);
+    if (!data || sim_read_target(s, addr, data, size) < 0) {
+        free(data);
+        cli_error("--output: cannot read the output tensor at 0x%08x (%u bytes)", addr, size);
         return TS_EXIT_FAULT;
     }
-    image = aligned_alloc(16, (mw[1] + 15) & ~15u);
-    if (!image || sim_read_target(s, mw[0], image, mw[1]) < 0 ||
-        nn_model_load(&m, image, mw[1], NULL, 0, &err) != NN_OK) {
-        cli_error("--output: the model image at 0x%08x (%u bytes) in target memory is unreadable "
-                  "or invalid",
-                  mw[0], mw[1]);
-        rc = TS_EXIT_FAULT;
-        goto out;
-    }
-    const nn_tsm_tensor *t = nn_tensor(&m, nn_model_output(&m, 0));
-    uint32_t addr = (t->storage == NN_S_CONST ? mw[0] : mw[5]) + t->offset;
-    uint8_t *data = malloc(t->size ? t->size : 1);
-    if (!data || sim_read_target(s, addr, data, t->size) < 0) {
-        free(data);
-        cli_error("--output: cannot read the output tensor at 0x%08x (%u bytes)", addr, t->size);
-        rc = TS_EXIT_FAULT;
-        goto out;
-    }
-    if (mu_write_file(path, data, t->size, &cause) != 0) {
+    int rc = TS_EXIT_OK;
+    if (mu_write_file(path, data, size, &cause) != 0) {
         cli_error("%s", cause);
-        free(data);
-        goto out;
+        rc = TS_EXIT_INPUT;
     }
-    free(data);
-    rc = TS_EXIT_OK;
-out:
     free(cause);
-    free(image);
+    free(data);
     return rc;
 }
 
@@ -672,7 +646,7 @@ int cli_run(int argc, char **argv)
     sim_stats x;
     sim_stats_get(s, &x);
     if (output && st.reason == SIM_STOP_EXIT) {
-        int orc = write_output(s, x.last_model, output);
+        int orc = write_output(s, pf, output);
         if (orc != TS_EXIT_OK && rc == TS_EXIT_OK)
             rc = orc;
     }
