@@ -67,42 +67,50 @@ void prof_free(prof *p)
     free(p);
 }
 
-/* Arena bytes occupied by tensors live during layer l: the union of their [offset, end)
- * ranges, so tensors the planner placed in the same bytes count once. A tensor lives from
- * the first layer that uses it (0 for model inputs) to the last (the end for outputs). */
-static uint32_t arena_live(const nn_model *m, uint32_t l)
+/* Lifetimes of the arena tensors in layer steps: first[t]..last[t] from the layers that use
+ * them, model inputs from 0 and outputs to the end; first[t] = UINT32_MAX for tensors that are
+ * not in the arena or unused. */
+static void lifetimes(const nn_model *m, uint32_t *first, uint32_t *last)
 {
-    uint32_t nt = m->hdr->n_tensors, nl = m->hdr->n_layers, n = 0;
-    uint32_t *lo = malloc((nt + 1) * sizeof *lo), *hi = malloc((nt + 1) * sizeof *hi);
-    if (!lo || !hi) {
-        free(lo);
-        free(hi);
-        return 0;
+    uint32_t nt = m->hdr->n_tensors, nl = m->hdr->n_layers;
+    for (uint32_t t = 0; t < nt; t++) {
+        first[t] = UINT32_MAX;
+        last[t] = 0;
     }
+    for (uint32_t k = 0; k < nl; k++) {
+        const nn_tsm_layer *L = nn_layer(m, k);
+        for (uint32_t i = 0; i < (uint32_t)L->n_inputs + L->n_outputs; i++) {
+            uint32_t t = nn_layer_operand(m, k, i);
+            if (t == NN_NO_TENSOR)
+                continue;
+            if (first[t] == UINT32_MAX)
+                first[t] = k;
+            last[t] = k;
+        }
+    }
+    for (uint32_t i = 0; i < m->hdr->n_inputs; i++)
+        first[nn_model_input(m, i)] = 0;
+    for (uint32_t i = 0; i < m->hdr->n_outputs; i++)
+        last[nn_model_output(m, i)] = nl - 1;
     for (uint32_t t = 0; t < nt; t++) {
         const nn_tsm_tensor *x = nn_tensor(m, t);
         if (x->storage != NN_S_ARENA || x->size == 0)
+            first[t] = UINT32_MAX;
+    }
+}
+
+/* Arena bytes occupied by tensors live during layer l: the union of their [offset, end)
+ * ranges, so tensors the planner placed in the same bytes count once. lo and hi are scratch
+ * arrays of n_tensors entries. */
+static uint32_t arena_live(const nn_model *m, uint32_t l, const uint32_t *first,
+                           const uint32_t *last, uint32_t *lo, uint32_t *hi)
+{
+    uint32_t n = 0;
+    for (uint32_t t = 0; t < m->hdr->n_tensors; t++) {
+        if (first[t] == UINT32_MAX || l < first[t] || l > last[t])
             continue;
-        uint32_t first = UINT32_MAX, last = 0;
-        for (uint32_t k = 0; k < nl; k++) {
-            const nn_tsm_layer *L = nn_layer(m, k);
-            for (uint32_t i = 0; i < (uint32_t)L->n_inputs + L->n_outputs; i++)
-                if (nn_layer_operand(m, k, i) == t) {
-                    if (first == UINT32_MAX)
-                        first = k;
-                    last = k;
-                }
-        }
-        for (uint32_t i = 0; i < m->hdr->n_inputs; i++)
-            if (nn_model_input(m, i) == t)
-                first = 0;
-        for (uint32_t i = 0; i < m->hdr->n_outputs; i++)
-            if (nn_model_output(m, i) == t)
-                last = nl - 1;
-        if (first == UINT32_MAX || l < first || l > last)
-            continue;
-        /* insert sorted by start */
-        uint32_t j = n++;
+        const nn_tsm_tensor *x = nn_tensor(m, t);
+        uint32_t j = n++; /* insert sorted by start */
         while (j > 0 && lo[j - 1] > x->offset) {
             lo[j] = lo[j - 1];
             hi[j] = hi[j - 1];
@@ -119,8 +127,6 @@ static uint32_t arena_live(const nn_model *m, uint32_t l)
         if (hi[i] > end)
             end = hi[i];
     }
-    free(lo);
-    free(hi);
     return total;
 }
 
@@ -151,8 +157,12 @@ static int load_model(prof *p, uint32_t model_addr)
     }
     p->n_layers = p->m.hdr->n_layers;
     p->layers = calloc(p->n_layers ? p->n_layers : 1, sizeof *p->layers);
-    if (!p->layers)
+    uint32_t nt = p->m.hdr->n_tensors + 1, *scratch = malloc(4 * nt * sizeof *scratch);
+    if (!p->layers || !scratch) {
+        free(scratch);
         return -1;
+    }
+    lifetimes(&p->m, scratch, scratch + nt);
     for (uint32_t l = 0; l < p->n_layers; l++) {
         prof_layer *y = &p->layers[l];
         const nn_tsm_layer *L = nn_layer(&p->m, l);
@@ -169,8 +179,10 @@ static int load_model(prof *p, uint32_t model_addr)
             if (t != NN_NO_TENSOR && nn_tensor(&p->m, t)->storage == NN_S_CONST)
                 y->weight_bytes += nn_tensor(&p->m, t)->size;
         }
-        y->arena_bytes = arena_live(&p->m, l);
+        y->arena_bytes = arena_live(&p->m, l, scratch, scratch + nt, scratch + 2 * nt,
+                                    scratch + 3 * nt);
     }
+    free(scratch);
     p->model_addr = model_addr;
     p->image_addr = mw[0];
     p->arena_addr = mw[5];

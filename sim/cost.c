@@ -151,6 +151,8 @@
  */
 #include "sim/cost.h"
 
+#include "models/util.h"
+
 #include <capstone/capstone.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -451,7 +453,7 @@ struct sim_coster {
     const sim_core_timing *t;
 };
 
-/* An allocated message for *cause (NULL when cause is NULL or memory ran out). */
+/* An allocated message for *cause (nothing when cause is NULL). */
 static void set_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_cause(char **cause, const char *fmt, ...)
 {
@@ -459,14 +461,8 @@ static void set_cause(char **cause, const char *fmt, ...)
     if (cause == NULL)
         return;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    *cause = mu_vasprintf(fmt, ap);
     va_end(ap);
-    *cause = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (*cause != NULL) {
-        va_start(ap, fmt);
-        vsnprintf(*cause, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
 }
 
 sim_coster *sim_cost_new(sim_core core, char **cause)

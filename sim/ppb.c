@@ -165,9 +165,8 @@ static uint64_t ppb_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud
     case 0xE0001FB4u: v = 0; break;
     case 0xE000ED00u: v = cpuid(s->board->core); break;
     case 0xE000ED04u: {
-        uint32_t ipsr = 0;
-        uc_reg_read(s->uc, UC_ARM_REG_IPSR, &ipsr);
-        v = (ipsr & 0x1FF) | ((s->pending >> 14) & 1) << 28 | ((s->pending >> 15) & 1) << 26;
+        v = (sim_reg(s, UC_ARM_REG_IPSR) & 0x1FF) | ((s->pending >> 14) & 1) << 28 |
+            ((s->pending >> 15) & 1) << 26;
         break;
     }
     case 0xE000ED08u: v = s->vtor; break;
@@ -273,7 +272,10 @@ static void ppb_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t va
     case 0xE000ED18u: s->shpr[0] = v; break;
     case 0xE000ED1Cu: s->shpr[1] = v; break;
     case 0xE000ED20u: s->shpr[2] = v; break;
-    case 0xE000ED88u: s->cpacr = v; break;
+    case 0xE000ED88u:
+        s->cpacr = v;
+        sim_blk_reflag(s); /* FPU blocks need checking only while it is disabled */
+        break;
     case 0xE000EDFCu:
         if (has_trace(s))
             cyccnt_change(s, s->dwt_ctrl, v);

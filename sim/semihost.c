@@ -112,16 +112,9 @@ static void journal_add(sim *s, uint32_t op, uint32_t r0, uint32_t addr, const v
 
 /* ------------------------------------------------------------------ helpers */
 
-static uint32_t rreg(sim *s, int id)
-{
-    uint32_t v = 0;
-    uc_reg_read(s->uc, id, &v);
-    return v;
-}
-
 static void ret(sim *s, uint32_t v)
 {
-    uc_reg_write(s->uc, UC_ARM_REG_R0, &v);
+    sim_set_reg(s, UC_ARM_REG_R0, v);
 }
 
 /* Read n words of the parameter block; a bad block stops the run. */
@@ -228,7 +221,7 @@ static uint32_t sh_open(sim *s, const char *name, uint32_t mode)
 
 void sim_semihost(sim *s)
 {
-    uint32_t op = rreg(s, UC_ARM_REG_R0), p = rreg(s, UC_ARM_REG_R1), w[4], r = 0;
+    uint32_t op = sim_reg(s, UC_ARM_REG_R0), p = sim_reg(s, UC_ARM_REG_R1), w[4], r = 0;
     s->semihost_calls++;
 
     /* Exit and console output run in replay too (no output is printed then); everything

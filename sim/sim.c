@@ -123,47 +123,41 @@ static sim_mem *mem_at(sim *s, uint32_t addr, uint32_t *off)
 }
 
 /* Host copies to and from target memory, byte ranges that may span adjacent regions. */
-int sim_write_target(sim *s, uint32_t addr, const void *data, uint32_t len)
+static int copy_target(sim *s, uint32_t addr, uint8_t *p, uint32_t len, int to_target)
 {
-    const uint8_t *p = data;
     while (len) {
         uint32_t off;
         sim_mem *m = mem_at(s, addr, &off);
         if (!m)
             return -1;
         uint32_t n = m->size - off < len ? m->size - off : len;
-        memcpy(m->buf + off, p, n);
+        if (to_target)
+            memcpy(m->buf + off, p, n);
+        else
+            memcpy(p, m->buf + off, n);
         p += n, addr += n, len -= n;
     }
     return 0;
 }
 
+int sim_write_target(sim *s, uint32_t addr, const void *data, uint32_t len)
+{
+    return copy_target(s, addr, (uint8_t *)(uintptr_t)data, len, 1);
+}
+
 int sim_read_target(sim *s, uint32_t addr, void *data, uint32_t len)
 {
-    uint8_t *p = data;
-    while (len) {
-        uint32_t off;
-        sim_mem *m = mem_at(s, addr, &off);
-        if (!m)
-            return -1;
-        uint32_t n = m->size - off < len ? m->size - off : len;
-        memcpy(p, m->buf + off, n);
-        p += n, addr += n, len -= n;
-    }
-    return 0;
+    return copy_target(s, addr, data, len, 0);
 }
 
 /* Is [addr, addr+len) inside one region (at its base or alias)? */
 static int range_in_board(const sim_board *b, uint32_t addr, uint32_t len)
 {
-    for (uint32_t i = 0; i < b->n_regions; i++) {
-        const sim_region *r = &b->regions[i];
-        if (addr - r->base < r->size && len <= r->size - (addr - r->base))
-            return 1;
-        if (r->has_alias && addr - r->alias < r->size && len <= r->size - (addr - r->alias))
-            return 1;
-    }
-    return len == 0;
+    const sim_region *r = sim_board_region_at(b, addr);
+    if (!r)
+        return len == 0;
+    uint32_t base = addr - r->base < r->size ? r->base : r->alias;
+    return len <= r->size - (addr - base);
 }
 
 /* ===================================================================== cost cache */
@@ -195,7 +189,7 @@ static int blk_grow(sim *s)
     return 0;
 }
 
-static int is_probe(sim *s, uint32_t addr)
+static int is_probe(const sim *s, uint32_t addr)
 {
     for (uint32_t i = 0; i < s->n_probes; i++)
         if (s->probes[i].addr == addr)
@@ -203,12 +197,34 @@ static int is_probe(sim *s, uint32_t addr)
     return 0;
 }
 
-static int has_break(sim *s, uint32_t addr, uint32_t size)
+static int has_break(const sim *s, uint32_t addr, uint32_t size)
 {
     for (uint32_t i = 0; i < s->n_breaks; i++)
         if (s->breaks[i] - addr < size)
             return 1;
     return 0;
+}
+
+static int fpu_enabled(const sim *s);
+
+/*
+ * The slow-path flags of a block, from its decoded cost and the current state: probes and
+ * breakpoints by address; FP while the FPU is disabled and not yet warned about (re-derived
+ * when CPACR is written); alignment checks until SIM_MAX_ALIGN_WARN sites were reported.
+ */
+static uint32_t blk_flags(const sim *s, const sim_blk *b)
+{
+    const sim_block_cost *c = &s->costs[b->cost];
+    uint32_t f = 0;
+    if (is_probe(s, b->addr))
+        f |= SIM_HB_PROBE;
+    if (has_break(s, b->addr, b->size))
+        f |= SIM_HB_BREAK;
+    if ((c->flags & SIM_BLK_FP) && !s->warned_fp && !fpu_enabled(s))
+        f |= SIM_HB_FP;
+    if (c->n_align && s->n_align_warned < SIM_MAX_ALIGN_WARN)
+        f |= SIM_HB_ALIGN;
+    return f;
 }
 
 /* Decode a block seen for the first time and insert it. NULL only when out of memory. */
@@ -244,14 +260,7 @@ static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
     b->fallthrough = c.fallthrough;
     b->delta = c.cycles > c.not_taken_cycles ? c.cycles - c.not_taken_cycles : 0;
     b->cost = s->n_costs++;
-    if (is_probe(s, addr))
-        b->flags |= SIM_HB_PROBE;
-    if (has_break(s, addr, size))
-        b->flags |= SIM_HB_BREAK;
-    if (c.flags & SIM_BLK_FP)
-        b->flags |= SIM_HB_FP;
-    if (c.n_align)
-        b->flags |= SIM_HB_ALIGN;
+    b->flags = blk_flags(s, b);
     s->blk_used++;
 
     /* Once-per-block permissiveness checks that do not depend on run-time state. */
@@ -281,32 +290,36 @@ static inline sim_blk *blk_find(sim *s, uint32_t addr, uint32_t size)
     }
 }
 
-/* Breakpoints and probes are decided when a block is decoded: changing them re-flags the cache. */
-static void blk_reflag(sim *s)
+/* Re-derive every cached block's flags after the state they depend on changed (breakpoints,
+ * CPACR, warnings given, reset). */
+void sim_blk_reflag(sim *s)
 {
     for (uint32_t i = 0; i < s->blk_cap; i++) {
         sim_blk *b = &s->blk[i];
-        if (!b->size)
-            continue;
-        b->flags &= ~(uint32_t)SIM_HB_BREAK;
-        if (has_break(s, b->addr, b->size))
-            b->flags |= SIM_HB_BREAK;
+        if (b->size)
+            b->flags = blk_flags(s, b);
     }
 }
 
 /* ===================================================================== exceptions */
 
+/* Unicorn's ids of r0-r12, sp, lr, pc: index n is register rn. */
+static const int core_regs[16] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
+                                  UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7,
+                                  UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+                                  UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+
 static const int frame_regs[8] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
                                   UC_ARM_REG_R12, UC_ARM_REG_LR, UC_ARM_REG_PC, UC_ARM_REG_XPSR};
 
-static uint32_t reg(sim *s, int id)
+uint32_t sim_reg(sim *s, int id)
 {
     uint32_t v = 0;
     uc_reg_read(s->uc, id, &v);
     return v;
 }
 
-static void set_reg(sim *s, int id, uint32_t v)
+void sim_set_reg(sim *s, int id, uint32_t v)
 {
     uc_reg_write(s->uc, id, &v);
 }
@@ -315,8 +328,8 @@ static void set_reg(sim *s, int id, uint32_t v)
  * differently per core (../shared/notes/unicorn-cortex-m.md). */
 static void set_ipsr(sim *s, uint32_t ipsr)
 {
-    set_reg(s, UC_ARM_REG_IPSR, ipsr);
-    set_reg(s, UC_ARM_REG_APSR_NZCV, reg(s, UC_ARM_REG_APSR_NZCV));
+    sim_set_reg(s, UC_ARM_REG_IPSR, ipsr);
+    sim_set_reg(s, UC_ARM_REG_APSR_NZCV, sim_reg(s, UC_ARM_REG_APSR_NZCV));
 }
 
 static int fpu_enabled(const sim *s)
@@ -334,10 +347,10 @@ static int fpu_enabled(const sim *s)
 static int take_exception(sim *s, uint32_t exc, uint32_t return_pc)
 {
     uint32_t frame[8], vec;
-    uint32_t sp = reg(s, UC_ARM_REG_SP);
-    uint32_t ipsr = reg(s, UC_ARM_REG_IPSR) & 0x1FF;
+    uint32_t sp = sim_reg(s, UC_ARM_REG_SP);
+    uint32_t ipsr = sim_reg(s, UC_ARM_REG_IPSR) & 0x1FF;
     for (int i = 0; i < 8; i++)
-        frame[i] = reg(s, frame_regs[i]);
+        frame[i] = sim_reg(s, frame_regs[i]);
     frame[6] = return_pc & ~1u;
     frame[7] |= 1u << 24; /* Thumb */
     if (sp & 4) {
@@ -371,22 +384,22 @@ static int take_exception(sim *s, uint32_t exc, uint32_t return_pc)
         uint32_t *f = s->fpsave[s->nest];
         for (int i = 0; i < 16; i++)
             uc_reg_read(s->uc, UC_ARM_REG_S0 + i, &f[i]);
-        f[16] = reg(s, UC_ARM_REG_FPSCR);
+        f[16] = sim_reg(s, UC_ARM_REG_FPSCR);
     }
     s->nest++;
     s->exceptions++;
-    set_reg(s, UC_ARM_REG_SP, sp);
-    set_reg(s, UC_ARM_REG_LR, ipsr ? 0xFFFFFFF1u : 0xFFFFFFF9u);
+    sim_set_reg(s, UC_ARM_REG_SP, sp);
+    sim_set_reg(s, UC_ARM_REG_LR, ipsr ? 0xFFFFFFF1u : 0xFFFFFFF9u);
     set_ipsr(s, exc);
-    set_reg(s, UC_ARM_REG_PC, vec | 1);
+    sim_set_reg(s, UC_ARM_REG_PC, vec | 1);
     return 0;
 }
 
 /* Unicorn raised EXCP_EXCEPTION_EXIT: PC holds EXC_RETURN. Pop the frame. */
 static void exception_return(sim *s)
 {
-    uint32_t exc_return = reg(s, UC_ARM_REG_PC) | 1;
-    uint32_t sp = reg(s, UC_ARM_REG_SP), frame[8];
+    uint32_t exc_return = sim_reg(s, UC_ARM_REG_PC) | 1;
+    uint32_t sp = sim_reg(s, UC_ARM_REG_SP), frame[8];
     if ((exc_return != 0xFFFFFFF1u && exc_return != 0xFFFFFFF9u) || s->nest == 0) {
         sim_fault(s, SIM_FAULT_EXCEPTION, exc_return,
                   exc_return == 0xFFFFFFFDu
@@ -403,18 +416,18 @@ static void exception_return(sim *s)
     }
     s->nest--;
     for (int i = 0; i < 6; i++)
-        set_reg(s, frame_regs[i], frame[i]);
+        sim_set_reg(s, frame_regs[i], frame[i]);
     sp += 32 + ((frame[7] >> 9) & 1) * 4;
-    set_reg(s, UC_ARM_REG_SP, sp);
-    set_reg(s, UC_ARM_REG_XPSR, frame[7] & ~(1u << 9));
+    sim_set_reg(s, UC_ARM_REG_SP, sp);
+    sim_set_reg(s, UC_ARM_REG_XPSR, frame[7] & ~(1u << 9));
     set_ipsr(s, frame[7] & 0x1FF);
     if (sim_core_has_fpu(s->board->core)) {
         const uint32_t *f = s->fpsave[s->nest];
         for (int i = 0; i < 16; i++)
             uc_reg_write(s->uc, UC_ARM_REG_S0 + i, &f[i]);
-        set_reg(s, UC_ARM_REG_FPSCR, f[16]);
+        sim_set_reg(s, UC_ARM_REG_FPSCR, f[16]);
     }
-    set_reg(s, UC_ARM_REG_PC, frame[6] | 1);
+    sim_set_reg(s, UC_ARM_REG_PC, frame[6] | 1);
     if (s->pending)
         s->next_event = 0; /* a pended exception may now be taken */
 }
@@ -432,9 +445,9 @@ static int deliverable(sim *s)
 {
     if (!s->pending)
         return 0;
-    if (reg(s, UC_ARM_REG_IPSR) & 0x1FF)
+    if (sim_reg(s, UC_ARM_REG_IPSR) & 0x1FF)
         return 0;
-    if (reg(s, UC_ARM_REG_PRIMASK) & 1)
+    if (sim_reg(s, UC_ARM_REG_PRIMASK) & 1)
         return 0;
     return 1;
 }
@@ -462,11 +475,10 @@ static void probe_hit(sim *s, uint32_t addr)
     for (uint32_t i = 0; i < s->n_probes; i++) {
         if (s->probes[i].addr != addr)
             continue;
-        sim_probe_event ev = {s->probes[i].kind, addr, reg(s, UC_ARM_REG_R0),
-                              reg(s, UC_ARM_REG_R1), reg(s, UC_ARM_REG_SP), s->cycles, s->insns};
+        sim_probe_event ev = {s->probes[i].kind, addr, sim_reg(s, UC_ARM_REG_R0),
+                              sim_reg(s, UC_ARM_REG_R1), sim_reg(s, UC_ARM_REG_SP), s->cycles, s->insns};
         if (ev.kind == SIM_PROBE_INFERENCE_END) {
             s->inferences++;
-            s->last_model = ev.r0;
         } else if (ev.kind == SIM_PROBE_LAYER_END) {
             s->layers++;
         }
@@ -480,10 +492,8 @@ static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
 {
     s->cycles -= b->cycles;
     s->insns -= b->insns;
-    s->blocks--;
     b->count--;
-    s->prev_ft = 1; /* odd: never a block address */
-    s->prev_delta = 0;
+    s->last = &s->none; /* the block is entered again on resume: no second correction */
     sim_stop_now(s, r);
 }
 
@@ -495,17 +505,9 @@ static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
  */
 static void check_alignment(sim *s, sim_blk *b)
 {
-    static const int ids[15] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
-                                UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7,
-                                UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
-                                UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR};
     const sim_block_cost *c = &s->costs[b->cost];
-    if (s->n_align_warned >= SIM_MAX_ALIGN_WARN) {
-        b->flags &= ~(uint32_t)SIM_HB_ALIGN;
-        return;
-    }
     for (uint32_t i = 0; i < c->n_align; i++) {
-        uint32_t ea = reg(s, ids[c->align[i].base]) + (uint32_t)c->align[i].disp;
+        uint32_t ea = sim_reg(s, core_regs[c->align[i].base]) + (uint32_t)c->align[i].disp;
         if (!(ea & 3))
             continue;
         uint32_t at = c->align[i].addr, k;
@@ -522,8 +524,10 @@ static void check_alignment(sim *s, sim_blk *b)
                  "unaligned access: '%s' at 0x%08x (%s) uses address 0x%08x; the %s raises a "
                  "UsageFault (UNALIGNED) here, the emulator performs it",
                  text, at, where, ea, sim_core_name(s->board->core));
-        if (s->n_align_warned >= SIM_MAX_ALIGN_WARN)
+        if (s->n_align_warned >= SIM_MAX_ALIGN_WARN) {
+            sim_blk_reflag(s); /* no block needs the check any more */
             break;
+        }
     }
 }
 
@@ -542,10 +546,13 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
         stop_before(s, b, SIM_STOP_INTERRUPT);
         return;
     }
-    size_t timed_out = 0; /* see on_intr */
-    if (uc_query(s->uc, UC_QUERY_TIMEOUT, &timed_out) == UC_ERR_OK && timed_out) {
-        stop_before(s, b, SIM_STOP_NONE); /* the run loop sees the deadline passed */
-        return;
+    if (s->after_intr) { /* see on_intr */
+        size_t timed_out = 0;
+        s->after_intr = 0;
+        if (uc_query(s->uc, UC_QUERY_TIMEOUT, &timed_out) == UC_ERR_OK && timed_out) {
+            stop_before(s, b, SIM_STOP_NONE); /* the run loop sees the deadline passed */
+            return;
+        }
     }
     if (s->cfg.max_cycles && s->cycles > s->cfg.max_cycles) {
         stop_before(s, b, SIM_STOP_CYCLES);
@@ -561,20 +568,19 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
         stop_before(s, b, SIM_STOP_NONE); /* the run loop delivers it */
         return;
     }
-    if ((b->flags & SIM_HB_FP) && !s->warned_fp) {
-        if (!fpu_enabled(s)) {
-            char where[96];
-            const sim_block_cost *c = &s->costs[b->cost];
-            s->warned_fp = 1;
-            sim_describe_addr(s, c->warn_addr, where, sizeof where);
-            sim_warn(s,
-                     sim_core_has_fpu(s->board->core)
-                         ? "FPU instruction '%s' at 0x%08x (%s) runs while CPACR disables the FPU: "
-                           "silicon raises a UsageFault (NOCP); enable CP10/CP11 in CPACR first"
-                         : "FPU instruction '%s' at 0x%08x (%s) on a core without an FPU: silicon "
-                           "raises a UsageFault (NOCP)",
-                     c->warn_insn, c->warn_addr, where);
-        }
+    if (b->flags & SIM_HB_FP) { /* set only while the FPU is disabled and not warned about */
+        char where[96];
+        const sim_block_cost *c = &s->costs[b->cost];
+        s->warned_fp = 1;
+        sim_describe_addr(s, c->warn_addr, where, sizeof where);
+        sim_warn(s,
+                 sim_core_has_fpu(s->board->core)
+                     ? "FPU instruction '%s' at 0x%08x (%s) runs while CPACR disables the FPU: "
+                       "silicon raises a UsageFault (NOCP); enable CP10/CP11 in CPACR first"
+                     : "FPU instruction '%s' at 0x%08x (%s) on a core without an FPU: silicon "
+                       "raises a UsageFault (NOCP)",
+                 c->warn_insn, c->warn_addr, where);
+        sim_blk_reflag(s); /* one warning per run: no block needs the check any more */
     }
     if (b->flags & SIM_HB_ALIGN)
         check_alignment(s, b);
@@ -601,16 +607,13 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
             return;
         }
     }
-    if (addr == s->prev_ft) {
-        s->cycles -= s->prev_delta;
+    if (addr == s->last->fallthrough) { /* its conditional branch was not taken */
+        s->cycles -= s->last->delta;
         s->last->nt++;
     }
     s->cycles += b->cycles;
     s->insns += b->insns;
-    s->blocks++;
     b->count++;
-    s->prev_ft = b->fallthrough;
-    s->prev_delta = b->delta;
     s->last = b;
     if (__builtin_expect((b->flags & SIM_HB_SLOW) || s->cycles >= s->next_event ||
                              s->insns >= s->insn_limit,
@@ -631,13 +634,13 @@ static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     sim_blk *b = s->last;
     (void)uc;
     (void)size;
-    if (s->replaying || s->stopping || (b && a == b->addr))
+    if (s->replaying || s->stopping || a == b->addr)
         return;
     if (s->skip_break == a) {
         s->skip_break = 0;
         return;
     }
-    if (b && a - b->addr < b->size) {
+    if (a - b->addr < b->size) {
         uint8_t code[4096];
         sim_block_cost c;
         uint32_t n = b->addr + b->size - a;
@@ -646,8 +649,7 @@ static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         sim_cost_block(s->coster, code, n, a, &c);
         s->cycles -= c.cycles;
         s->insns -= c.insns;
-        s->prev_ft = 1;
-        s->prev_delta = 0;
+        s->last = &s->none;
     }
     sim_stop_now(s, SIM_STOP_BREAK);
 }
@@ -689,10 +691,11 @@ static const char *excp_name(uint32_t intno)
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
     sim *s = ud;
-    uint32_t pc = reg(s, UC_ARM_REG_PC);
+    uint32_t pc = sim_reg(s, UC_ARM_REG_PC);
     (void)uc;
     /* The PC writes below (semihosting, exception entry and return) make Unicorn drop a stop
      * requested meanwhile, its timeout's included: the next block's slow path checks it. */
+    s->after_intr = 1;
     s->next_event = 0;
     switch (intno) {
     case 7: { /* BKPT: PC at the instruction */
@@ -704,7 +707,7 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
              * call) leaves PC at its BKPT, else the firmware ran on after SYS_EXIT. */
             sim_semihost(s);
             if (!s->stopping)
-                set_reg(s, UC_ARM_REG_PC, (pc + 2) | 1);
+                sim_set_reg(s, UC_ARM_REG_PC, (pc + 2) | 1);
         } else {
             s->stop.pc = pc;
             s->stop.pc_exact = 1;
@@ -827,6 +830,8 @@ sim *sim_new(const sim_board *board, const sim_elf *elf, const sim_config *cfg, 
     s->cfg = *cfg;
     for (int i = 0; i < SIM_MAX_FILES; i++)
         s->files[i] = -1;
+    s->none.fallthrough = 1; /* odd: matches no block address */
+    s->last = &s->none;
 
     if (!sim_core_runs_arch(board->core, elf, &why)) {
         *cause = mu_asprintf("%s was built for %s (%s) but board %s has a %s: %s", elf->path,
@@ -942,30 +947,30 @@ int sim_reset(sim *s, char **cause)
                              s->boot_addr, vec[1]);
         return -1;
     }
-    s->cycles = s->insns = s->blocks = s->sleep_cycles = 0;
-    s->prev_ft = 1; /* odd: never a block address */
-    s->prev_delta = 0;
-    s->last = NULL;
-    s->inferences = s->layers = s->exceptions = s->semihost_calls = s->last_model = 0;
+    s->cycles = s->insns = s->sleep_cycles = 0;
+    s->last = &s->none;
+    s->inferences = s->layers = s->exceptions = s->semihost_calls = 0;
     s->console_bytes = 0;
     s->pending = 0;
     s->nest = 0;
     s->skip_break = 0;
     s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;
     s->n_align_warned = 0;
+    s->after_intr = 0;
     for (uint32_t i = 0; i < s->blk_cap; i++)
         s->blk[i].count = s->blk[i].nt = 0;
     sim_ppb_reset(s);
     s->vtor = s->boot_addr;
+    sim_blk_reflag(s); /* CPACR and the warnings are back to their reset state */
     sim_semihost_reset(s);
     /* Registers: Unicorn has no reset from the vector table (notes). */
     for (int r = UC_ARM_REG_R0; r <= UC_ARM_REG_R12; r++)
-        set_reg(s, r, 0);
-    set_reg(s, UC_ARM_REG_LR, 0xFFFFFFFFu);
-    set_reg(s, UC_ARM_REG_PRIMASK, 0);
+        sim_set_reg(s, r, 0);
+    sim_set_reg(s, UC_ARM_REG_LR, 0xFFFFFFFFu);
+    sim_set_reg(s, UC_ARM_REG_PRIMASK, 0);
     set_ipsr(s, 0);
-    set_reg(s, UC_ARM_REG_SP, vec[0]);
-    set_reg(s, UC_ARM_REG_PC, vec[1]);
+    sim_set_reg(s, UC_ARM_REG_SP, vec[0]);
+    sim_set_reg(s, UC_ARM_REG_PC, vec[1]);
     memset(&s->stop, 0, sizeof s->stop);
     sim_schedule(s);
     return 0;
@@ -975,13 +980,9 @@ int sim_reset(sim *s, char **cause)
 
 static void fill_regs(sim *s, sim_regs *r)
 {
-    static const int ids[16] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
-                                UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7,
-                                UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
-                                UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
     for (int i = 0; i < 16; i++)
-        r->r[i] = reg(s, ids[i]);
-    r->xpsr = reg(s, UC_ARM_REG_XPSR);
+        r->r[i] = sim_reg(s, core_regs[i]);
+    r->xpsr = sim_reg(s, UC_ARM_REG_XPSR);
 }
 
 void sim_regs_get(sim *s, sim_regs *out)
@@ -992,7 +993,7 @@ void sim_regs_get(sim *s, sim_regs *out)
 /* Turn a Unicorn error into a fault stop. */
 static void uc_fault(sim *s, uc_err e)
 {
-    uint32_t pc = reg(s, UC_ARM_REG_PC), a = s->stop.access_addr;
+    uint32_t pc = sim_reg(s, UC_ARM_REG_PC), a = s->stop.access_addr;
     s->stop.pc = pc;
     switch (e) {
     case UC_ERR_READ_UNMAPPED:
@@ -1007,7 +1008,7 @@ static void uc_fault(sim *s, uc_err e)
     case UC_ERR_FETCH_UNMAPPED:
     case UC_ERR_FETCH_PROT:
         s->stop.pc_exact = 1;
-        s->stop.from_addr = s->last ? s->last->addr : 0;
+        s->stop.from_addr = s->last->addr; /* 0 when no block ran */
         sim_fault(s, SIM_FAULT_FETCH, pc, "execution at 0x%08x, outside executable memory", pc);
         break;
     case UC_ERR_INSN_INVALID:
@@ -1030,7 +1031,7 @@ static void uc_fault(sim *s, uc_err e)
 static void run_until_stop(sim *s, double deadline)
 {
     for (;;) {
-        uint32_t pc = reg(s, UC_ARM_REG_PC);
+        uint32_t pc = sim_reg(s, UC_ARM_REG_PC);
         uint64_t timeout_us = 0;
         double slice = 0, t0 = now_s();
         if (deadline > 0) {
@@ -1059,7 +1060,7 @@ static void run_until_stop(sim *s, double deadline)
             return;
         if (s->stopping) {
             /* The block hook stopped before a block to deliver a pending exception. */
-            uint32_t at = reg(s, UC_ARM_REG_PC);
+            uint32_t at = sim_reg(s, UC_ARM_REG_PC);
             for (uint32_t exc = 2; exc < 16; exc++) {
                 if (s->pending & (1u << exc)) {
                     s->pending &= ~(1u << exc);
@@ -1082,7 +1083,7 @@ static void run_until_stop(sim *s, double deadline)
             s->cfg.on_progress(s->cfg.ud, &x);
             continue;
         }
-        uint32_t at = reg(s, UC_ARM_REG_PC);
+        uint32_t at = sim_reg(s, UC_ARM_REG_PC);
         uint16_t prev = 0;
         sim_read_target(s, at - 2, &prev, 2);
         if (prev == 0xBF30) { /* WFI: sleep until the next SysTick wrap */
@@ -1130,7 +1131,7 @@ static void locate_fault(sim *s, double deadline)
     sim_blk *b = s->last;
     uint64_t console_bytes = s->console_bytes; /* the re-run replays SYS_WRITE silently */
     char *cause = NULL;
-    if (!b || s->journal_full)
+    if (b == &s->none || s->journal_full)
         return;
     uint32_t lo = b->addr, hi = b->addr + b->size - 1;
     uc_close(s->uc);
@@ -1152,7 +1153,7 @@ static void locate_fault(sim *s, double deadline)
     if (ok) {
         run_until_stop(s, deadline);
         /* the re-run's block may start earlier (the run resumed inside it at a breakpoint) */
-        ok = s->stop.reason == SIM_STOP_FAULT && s->stop.fault == first.fault && s->last &&
+        ok = s->stop.reason == SIM_STOP_FAULT && s->stop.fault == first.fault &&
              b->addr - s->last->addr < s->last->size && s->code_last_pc;
     }
     s->replaying = 0;
@@ -1176,7 +1177,7 @@ void sim_run(sim *s, sim_stop *stop)
     s->run_t0 = t0;
     s->interrupted = 0;
     if (s->stop.reason == SIM_STOP_BREAK)
-        s->skip_break = reg(s, UC_ARM_REG_PC) & ~1u;
+        s->skip_break = sim_reg(s, UC_ARM_REG_PC) & ~1u;
     memset(&s->stop, 0, sizeof s->stop);
     run_until_stop(s, deadline);
     if (s->stop.reason == SIM_STOP_FAULT && !s->stop.pc_exact) {
@@ -1187,7 +1188,7 @@ void sim_run(sim *s, sim_stop *stop)
     }
     if (s->stop.reason == SIM_STOP_FAULT && s->stop.fault != SIM_FAULT_FETCH &&
         s->stop.pc == 0)
-        s->stop.pc = reg(s, UC_ARM_REG_PC);
+        s->stop.pc = sim_reg(s, UC_ARM_REG_PC);
     if (s->stop.reason != SIM_STOP_FAULT || s->stop.regs.r[15] == 0)
         fill_regs(s, &s->stop.regs);
     if (s->stop.reason != SIM_STOP_FAULT)
@@ -1210,7 +1211,7 @@ int sim_break_add(sim *s, uint32_t addr)
     if (break_hook(s, s->n_breaks) < 0)
         return -1;
     s->n_breaks++;
-    blk_reflag(s);
+    sim_blk_reflag(s);
     return 0;
 }
 
@@ -1219,7 +1220,7 @@ void sim_break_clear(sim *s)
     for (uint32_t i = 0; i < s->n_breaks; i++)
         uc_hook_del(s->uc, s->h_breaks[i]); /* also drops the translations using it */
     s->n_breaks = 0;
-    blk_reflag(s);
+    sim_blk_reflag(s);
 }
 
 void sim_stats_get(const sim *s, sim_stats *o)
@@ -1228,13 +1229,13 @@ void sim_stats_get(const sim *s, sim_stats *o)
     o->cycles = s->cycles;
     o->sleep_cycles = s->sleep_cycles;
     o->insns = s->insns;
-    o->blocks = s->blocks;
+    for (uint32_t i = 0; i < s->blk_cap; i++)
+        o->blocks += s->blk[i].count;
     o->distinct_blocks = s->blk_used;
     o->inferences = s->inferences;
     o->layers = s->layers;
     o->exceptions = s->exceptions;
     o->semihost_calls = s->semihost_calls;
-    o->last_model = s->last_model;
     o->console_bytes = s->console_bytes;
     o->wall_s = s->wall_s;
 }

@@ -111,7 +111,6 @@ struct sim_stats {
     uint32_t layers;          /* nn_probe_layer_end calls */
     uint32_t exceptions;      /* SVC/PendSV/SysTick deliveries */
     uint32_t semihost_calls;
-    uint32_t last_model;      /* r0 of the last nn_probe_inference_end (target nn_model *), 0 if none */
     uint64_t console_bytes;
     double wall_s;            /* host time spent in sim_run */
 };

@@ -28,7 +28,7 @@ typedef struct {
 enum {
     SIM_HB_PROBE = 1,   /* starts at a probe function */
     SIM_HB_BREAK = 2,   /* contains a breakpoint address */
-    SIM_HB_FP = 4,      /* uses the FPU: warn if CPACR disables it */
+    SIM_HB_FP = 4,      /* uses the FPU while CPACR disables it, no warning given yet */
     SIM_HB_ALIGN = 8    /* has accesses that fault on silicon when unaligned: check them */
 };
 #define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP | SIM_HB_ALIGN)
@@ -74,11 +74,13 @@ struct sim {
     uint32_t n_costs, cap_costs;
 
     /* counters (hot) */
-    uint64_t cycles, insns, blocks, sleep_cycles;
+    uint64_t cycles, insns, sleep_cycles;
     uint64_t next_event;      /* slow path when cycles reach it (budget, SysTick, pending) */
     uint64_t insn_limit;      /* slow path when insns reach it */
-    uint32_t prev_ft, prev_delta;
-    sim_blk *last;            /* last block entered */
+    sim_blk *last;            /* last block entered; &none before any (its fallthrough, 1,
+                               * matches no block, so no not-taken correction applies) */
+    sim_blk none;
+    int after_intr;           /* the interrupt hook ran: check Unicorn's timeout (see on_intr) */
     volatile sig_atomic_t interrupted;
 
     /* run state */
@@ -90,7 +92,7 @@ struct sim {
     uint32_t n_breaks;
     struct { uint32_t addr; sim_probe_kind kind; } probes[SIM_MAX_PROBES];
     uint32_t n_probes;
-    uint32_t inferences, layers, exceptions, semihost_calls, last_model;
+    uint32_t inferences, layers, exceptions, semihost_calls;
     uint64_t console_bytes;
     double wall_s;
     double run_t0;            /* wall clock at the start of sim_run */
@@ -133,6 +135,9 @@ struct sim {
 };
 
 /* sim.c */
+uint32_t sim_reg(sim *s, int uc_reg_id);
+void sim_blk_reflag(sim *s); /* re-derive block flags after breakpoints, CPACR or warnings change */
+void sim_set_reg(sim *s, int uc_reg_id, uint32_t v);
 void sim_warn(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sim_stop_now(sim *s, sim_stop_reason r);
 void sim_fault(sim *s, sim_fault_kind k, uint32_t addr, const char *fmt, ...)

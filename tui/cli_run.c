@@ -469,6 +469,33 @@ static void print_energy(FILE *f, const prof *pf, const sim_board *b, double rat
 
 /* ===================================================================== run */
 
+/* Reports are written to memory first, then to their file at once (mu_write_file replaces
+ * it atomically), so a failed run never leaves half a report. */
+static FILE *report_open(char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    return open_memstream(buf, len);
+}
+
+/* Close m (from report_open; NULL if that failed) and write its contents to path. */
+static int report_save(FILE *m, char **buf, size_t *len, const char *path)
+{
+    char *cause = NULL;
+    int rc = 0;
+    if (!m || fclose(m) != 0) {
+        cli_error("cannot write %s: out of memory", path);
+        rc = -1;
+    } else if (mu_write_file(path, *buf, *len, &cause) != 0) {
+        cli_error("%s", cause);
+        rc = -1;
+    }
+    free(cause);
+    free(*buf);
+    *buf = NULL;
+    return rc;
+}
+
 int cli_run(int argc, char **argv)
 {
     const cli_command *cmd = cli_find("run");
@@ -556,6 +583,8 @@ int cli_run(int argc, char **argv)
     sim_elf *e = NULL;
     sim *s = NULL;
     prof *pf = NULL;
+    char *rbuf = NULL; /* a report being written */
+    size_t rlen = 0;
     sim_board board;
     const char *board_from;
     int rc;
@@ -663,39 +692,20 @@ int cli_run(int argc, char **argv)
     print_summary(sf, s, &st, board_from);
     print_energy(sf, pf, &board, rate, battery_mah);
     if (csv) {
-        char *tmp = mu_asprintf("%s.tmp", csv);
-        FILE *cf = fopen(tmp, "w");
-        if (cf)
-            prof_write_csv(cf, pf, &board);
-        if (!cf || fclose(cf) != 0 || rename(tmp, csv) != 0) {
-            cli_error("cannot write %s: %s", csv, strerror(errno));
-            remove(tmp);
-            if (rc == TS_EXIT_OK)
-                rc = TS_EXIT_INPUT;
-        }
-        free(tmp);
+        FILE *m = report_open(&rbuf, &rlen);
+        if (m)
+            prof_write_csv(m, pf, &board);
+        if (report_save(m, &rbuf, &rlen, csv) < 0 && rc == TS_EXIT_OK)
+            rc = TS_EXIT_INPUT;
     }
-    if (json) {
-        if (strcmp(json, "-") == 0) {
-            write_json(stdout, s, pf, &st, board_from, rc);
-        } else {
-            char *tmp = mu_asprintf("%s.tmp", json);
-            FILE *jf = fopen(tmp, "w");
-            if (!jf) {
-                cli_error("cannot write %s: %s", json, strerror(errno));
-                if (rc == TS_EXIT_OK)
-                    rc = TS_EXIT_INPUT;
-            } else {
-                write_json(jf, s, pf, &st, board_from, rc);
-                if (fclose(jf) != 0 || rename(tmp, json) != 0) {
-                    cli_error("cannot write %s: %s", json, strerror(errno));
-                    remove(tmp);
-                    if (rc == TS_EXIT_OK)
-                        rc = TS_EXIT_INPUT;
-                }
-            }
-            free(tmp);
-        }
+    if (json && strcmp(json, "-") == 0) {
+        write_json(stdout, s, pf, &st, board_from, rc);
+    } else if (json) {
+        FILE *m = report_open(&rbuf, &rlen);
+        if (m)
+            write_json(m, s, pf, &st, board_from, rc);
+        if (report_save(m, &rbuf, &rlen, json) < 0 && rc == TS_EXIT_OK)
+            rc = TS_EXIT_INPUT;
     }
 out:
     free(cause);
