@@ -108,6 +108,11 @@ static const sim_board builtin[] = {
         .run_ua_per_mhz = 189.0,
         .run_offset_ua = 0.0,
         .sleep_ua = 0.0,
+        /* RM0432 §3.3: 64-bit flash reads; the ART accelerator's instruction cache of
+         * 32 lines of 4 x 64 bits (1 KB) and data cache of 8 lines of 4 x 64 bits (256 B)
+         * [E: figures as recalled for the L4 family, re-check in RM0432]; prefetch assumed
+         * on (PRFTEN, set by CubeMX's HAL_Init with PREFETCH_ENABLE). */
+        .flash_width = 8, .icache_bytes = 1024, .dcache_bytes = 256, .prefetch = 1,
         .source = "ST DS12023 memory map; RM0432 flash latency (5 WS, Range 1 boost); "
                   "energy: mlcommons/tiny_results_v0.5 Nucleo-L4R5ZI at 1.8 V",
     },
@@ -131,6 +136,11 @@ static const sim_board builtin[] = {
         .n_regions = 2,
         /* No run-current figure collected for the F746 (notes §3): 0. */
         .vdd_v = 3.3,
+        /* RM0385 §3.3: the flash is read 256 bits at a time [E]; what caches it is the
+         * Cortex-M7's own L1 caches, 4 KB instruction and 4 KB data on the F74x (DS10916
+         * §3.1), assumed enabled (SCB_EnableICache/DCache, as CubeMX projects do).
+         * ASSUMPTION: the simulator does not follow CCR.IC/DC or cache maintenance. */
+        .flash_width = 32, .icache_bytes = 4096, .dcache_bytes = 4096, .prefetch = 1,
         .source = "ST DS10916 memory map; RM0385 flash latency (7 WS at 2.7-3.6 V); "
                   "flash alias: ITCM interface at 0x00200000; no energy figures",
     },
@@ -153,6 +163,9 @@ static const sim_board builtin[] = {
          * not verified against the datasheet. Offset and sleep: not known (0). */
         .vdd_v = 3.3,
         .run_ua_per_mhz = 100.0,
+        /* RM0444 §3.3: 64-bit flash reads, prefetch and an instruction cache (ICEN); no
+         * data cache. Instruction cache size [E] 16 lines of 64 bits assumed. */
+        .flash_width = 8, .icache_bytes = 128, .dcache_bytes = 0, .prefetch = 1,
         .source = "ST DS13560 memory map; RM0444 flash latency (2 WS, Range 1); "
                   "run current: DS13560 typical, unverified estimate",
     },
@@ -201,6 +214,11 @@ static const sim_board builtin[] = {
          * the notes, not verified. Offset and sleep: not known (0). */
         .vdd_v = 3.3,
         .run_ua_per_mhz = 19.5,
+        /* RM0456: 128-bit flash reads [E]; the 8 KB ICACHE caches every access of the
+         * Cortex-M33 code bus (instruction fetches and data reads of flash), modelled as an
+         * 8 KB instruction cache and an 8 KB data cache (a unified cache shares its lines:
+         * this is optimistic when both streams are large). Prefetch on. */
+        .flash_width = 16, .icache_bytes = 8192, .dcache_bytes = 8192, .prefetch = 1,
         .source = "ST DS13737 memory map; RM0456 flash latency (4 WS, Range 1); "
                   "run current: DS13737 typical (SMPS, 3.3 V), unverified estimate",
     },
@@ -222,6 +240,9 @@ static const sim_board builtin[] = {
         .n_regions = 2,
         /* No run-current figure collected for the F207 (notes §3): 0. */
         .vdd_v = 3.3,
+        /* RM0033 §2.3.2: 128-bit flash reads; the ART accelerator has 64 lines of 128 bits
+         * for instructions (1 KB) and 8 lines of 128 bits for data (128 B); prefetch on. */
+        .flash_width = 16, .icache_bytes = 1024, .dcache_bytes = 128, .prefetch = 1,
         .source = "ST DS6329 memory map; RM0033 flash latency (3 WS at 2.7-3.6 V); "
                   "no energy figures",
     },
@@ -399,6 +420,32 @@ static int check_region(const sim_board *b, uint32_t i, char *msg, size_t msz)
     return 0;
 }
 
+#define CACHE_MAX (64u * 1024u)
+
+/* The flash accelerator: a power-of-two access width of 4 to 64 bytes (or 0 = 4), caches of
+ * whole lines up to 64 KiB, prefetch 0 or 1. */
+static int check_accel(const sim_board *b, char *msg, size_t msz)
+{
+    uint32_t w = b->flash_width ? b->flash_width : 4;
+    if (w < 4 || w > 64 || (w & (w - 1))) {
+        snprintf(msg, msz, "flash_width %u must be 4, 8, 16, 32 or 64 bytes", b->flash_width);
+        return -1;
+    }
+    const uint32_t c[2] = {b->icache_bytes, b->dcache_bytes};
+    for (int i = 0; i < 2; i++) {
+        if (c[i] > CACHE_MAX || c[i] % w) {
+            snprintf(msg, msz, "%s %u must be a multiple of flash_width (%u) up to %u bytes",
+                     i ? "dcache_bytes" : "icache_bytes", c[i], w, CACHE_MAX);
+            return -1;
+        }
+    }
+    if (b->prefetch > 1) {
+        snprintf(msg, msz, "prefetch must be 0 or 1");
+        return -1;
+    }
+    return 0;
+}
+
 #define CLOCK_MIN 1000u
 #define CLOCK_MAX 1000000000u
 
@@ -447,6 +494,10 @@ int sim_board_validate(const sim_board *b, char **cause)
         !(b->sleep_ua >= 0 && b->sleep_ua <= 1e7)) {
         *cause = mu_asprintf("board %s: an energy figure is negative, not a number or too large",
                              bn);
+        return -1;
+    }
+    if (check_accel(b, msg, sizeof msg) != 0) {
+        *cause = mu_asprintf("board %s: %s", bn, msg);
         return -1;
     }
     if (check_board_whole(b, msg, sizeof msg) != 0) {
@@ -753,7 +804,10 @@ static int parse_region(pctx *p, sim_board *b, char *val)
     return 0;
 }
 
-enum { K_NAME, K_MCU, K_CORE, K_CLOCK, K_REGION, K_VDD, K_RUN, K_OFFSET, K_SLEEP, K_SOURCE };
+enum {
+    K_NAME, K_MCU, K_CORE, K_CLOCK, K_REGION, K_VDD, K_RUN, K_OFFSET, K_SLEEP, K_WIDTH,
+    K_ICACHE, K_DCACHE, K_PREFETCH, K_SOURCE
+};
 
 static const struct {
     const char *key;
@@ -764,9 +818,23 @@ static const struct {
     {"clock_hz", K_CLOCK},    {"region", K_REGION},
     {"vdd_v", K_VDD},         {"run_ua_per_mhz", K_RUN},
     {"run_offset_ua", K_OFFSET}, {"sleep_ua", K_SLEEP},
+    {"flash_width", K_WIDTH}, {"icache_bytes", K_ICACHE},
+    {"dcache_bytes", K_DCACHE}, {"prefetch", K_PREFETCH},
     {"source", K_SOURCE},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
+
+/* A whole number from 0 to max (sizes in bytes, flags). */
+static int parse_small(pctx *p, const char *key, const char *val, uint32_t max, uint32_t *out)
+{
+    const char *s = val;
+    uint64_t v;
+    int rc = parse_uint(&s, &v);
+    if (rc != 0 || *s != '\0' || v > max)
+        return perr(p, "%s '%s' must be a whole number from 0 to %u", key, val, max);
+    *out = (uint32_t)v;
+    return 0;
+}
 
 /* One "key = value" line (comment and blanks already removed). seen[] holds the line
  * where each key id was first given. */
@@ -782,7 +850,8 @@ static int parse_line(pctx *p, sim_board *b, char *line, uint32_t *seen)
         k++;
     if (k == N_KEYS)
         return perr(p, "unknown key '%s' (keys: name, mcu, core, clock_mhz or clock_hz, region, "
-                       "vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua, source)", key);
+                       "vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua, flash_width, icache_bytes, "
+                       "dcache_bytes, prefetch, source)", key);
     int id = keys[k].id;
     if (id != K_REGION && seen[id])
         return perr(p, "'%s' is given twice (first on line %u)",
@@ -832,6 +901,14 @@ static int parse_line(pctx *p, sim_board *b, char *line, uint32_t *seen)
         return parse_decimal(p, key, val, 1e5, &b->run_ua_per_mhz);
     case K_OFFSET:
         return parse_decimal(p, key, val, 1e7, &b->run_offset_ua);
+    case K_WIDTH:
+        return parse_small(p, key, val, 64, &b->flash_width);
+    case K_ICACHE:
+        return parse_small(p, key, val, CACHE_MAX, &b->icache_bytes);
+    case K_DCACHE:
+        return parse_small(p, key, val, CACHE_MAX, &b->dcache_bytes);
+    case K_PREFETCH:
+        return parse_small(p, key, val, 1, &b->prefetch);
     default:
         return parse_decimal(p, key, val, 1e7, &b->sleep_ua);
     }
@@ -1042,6 +1119,8 @@ char *sim_board_to_profile(const sim_board *b)
         }
         cat(&s, "%s = %s\n", figs[i].key, num);
     }
+    cat(&s, "flash_width = %u\nicache_bytes = %u\ndcache_bytes = %u\nprefetch = %u\n",
+        b->flash_width, b->icache_bytes, b->dcache_bytes, b->prefetch);
     if (b->source[0])
         cat(&s, "source = %s\n", b->source);
     return s;

@@ -262,6 +262,7 @@ static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
     b->cost = s->n_costs++;
     b->flags = blk_flags(s, b);
     s->blk_used++;
+    sim_mt_block_new(s, b);
 
     /* Once-per-block permissiveness checks that do not depend on run-time state. */
     if ((c.flags & SIM_BLK_DSP) && s->board->core == SIM_CORE_M3 && !s->warned_dsp) {
@@ -475,8 +476,15 @@ static void probe_hit(sim *s, uint32_t addr)
     for (uint32_t i = 0; i < s->n_probes; i++) {
         if (s->probes[i].addr != addr)
             continue;
-        sim_probe_event ev = {s->probes[i].kind, addr, sim_reg(s, UC_ARM_REG_R0),
-                              sim_reg(s, UC_ARM_REG_R1), sim_reg(s, UC_ARM_REG_SP), s->cycles, s->insns};
+        sim_probe_event ev = {s->probes[i].kind,
+                              addr,
+                              sim_reg(s, UC_ARM_REG_R0),
+                              sim_reg(s, UC_ARM_REG_R1),
+                              sim_reg(s, UC_ARM_REG_SP),
+                              s->cycles,
+                              s->insns,
+                              s->fetch_stall + s->data_stall,
+                              s->flash_bytes};
         if (ev.kind == SIM_PROBE_INFERENCE_END) {
             s->inferences++;
         } else if (ev.kind == SIM_PROBE_LAYER_END) {
@@ -606,8 +614,20 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
             sim_fault(s, SIM_FAULT_EXCEPTION, addr, "out of host memory for the block cache");
             return;
         }
+        s->learn_quiet = 0;
     }
-    if (addr == s->last->fallthrough) { /* its conditional branch was not taken */
+    /* Memory timing (sim/memtime.c): the flash read hook goes off when no new block appeared
+     * for a while, and on again when blocks it never observed have run often enough.
+     * Either way, stop before the block runs: the run loop switches between blocks. */
+    if (__builtin_expect(s->learning ? ++s->learn_quiet > SIM_LEARN_QUIET
+                                     : !b->obs_n && s->flash && ++s->unlearned > SIM_LEARN_QUIET,
+                         0)) {
+        s->learn_switch = s->learning ? 2 : 1;
+        sim_stop_now(s, SIM_STOP_NONE);
+        return;
+    }
+    int seq = addr == s->last->fallthrough;
+    if (seq) { /* its conditional branch was not taken */
         s->cycles -= s->last->delta;
         s->last->nt++;
     }
@@ -617,8 +637,13 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     s->last = b;
     if (__builtin_expect((b->flags & SIM_HB_SLOW) || s->cycles >= s->next_event ||
                              s->insns >= s->insn_limit,
-                         0))
+                         0)) {
         slow_path(s, b, addr);
+        if (s->stopping)
+            return; /* stopped before the block: it is charged when it runs */
+    }
+    if (b->nlines | b->d_fp | b->b_fp | b->obs_on)
+        sim_mt_block(s, b, seq); /* flash wait states (sim/memtime.c) */
 }
 
 /*
@@ -897,7 +922,7 @@ sim *sim_new(const sim_board *board, const sim_elf *elf, const sim_config *cfg, 
         *cause = mu_asprintf("out of memory");
         goto err;
     }
-    if (engine_open(s, cause) < 0)
+    if (engine_open(s, cause) < 0 || sim_mt_init(s, cause) < 0)
         goto err;
     return s;
 err:
@@ -913,6 +938,7 @@ void sim_free(sim *s)
         uc_close(s->uc);
     sim_semihost_free(s);
     sim_cost_free(s->coster);
+    sim_mt_free(s);
     for (uint32_t i = 0; i < s->n_mem; i++) {
         free(s->mem[i].buf);
         free(s->mem[i].initial);
@@ -959,6 +985,7 @@ int sim_reset(sim *s, char **cause)
     s->after_intr = 0;
     for (uint32_t i = 0; i < s->blk_cap; i++)
         s->blk[i].count = s->blk[i].nt = 0;
+    sim_mt_reset(s);
     sim_ppb_reset(s);
     s->vtor = s->boot_addr;
     sim_blk_reflag(s); /* CPACR and the warnings are back to their reset state */
@@ -1058,6 +1085,10 @@ static void run_until_stop(sim *s, double deadline)
         }
         if (s->stopping && s->stop.reason != SIM_STOP_NONE)
             return;
+        if (s->stopping && s->learn_switch) {
+            sim_mt_switch(s); /* between blocks: the memory timing's read hook on or off */
+            continue;
+        }
         if (s->stopping) {
             /* The block hook stopped before a block to deliver a pending exception. */
             uint32_t at = sim_reg(s, UC_ARM_REG_PC);
@@ -1238,6 +1269,9 @@ void sim_stats_get(const sim *s, sim_stats *o)
     o->semihost_calls = s->semihost_calls;
     o->console_bytes = s->console_bytes;
     o->wall_s = s->wall_s;
+    o->fetch_stall_cycles = s->fetch_stall;
+    o->data_stall_cycles = s->data_stall;
+    o->flash_bytes = s->flash_bytes;
 }
 
 const sim_board *sim_get_board(const sim *s)
@@ -1270,8 +1304,9 @@ void sim_blocks(const sim *s, void (*fn)(void *ud, const sim_block_info *b), voi
         if (!b->size || !b->count)
             continue;
         const sim_block_cost *c = &s->costs[b->cost];
-        sim_block_info bi = {b->addr, b->size, b->count,
-                             b->count * b->cycles - b->nt * b->delta, b->count * b->insns, c->mix};
+        sim_block_info bi = {b->addr,     b->size,  b->count,
+                             b->count * b->cycles - b->nt * b->delta + b->stall,
+                             b->count * b->insns, c->mix, b->stall, b->fbytes};
         fn(ud, &bi);
     }
 }

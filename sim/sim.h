@@ -82,6 +82,8 @@ typedef struct {
     uint32_t sp;       /* SP at entry (the caller's stack pointer at the call) */
     uint64_t cycles;   /* modelled cycles at entry */
     uint64_t insns;
+    uint64_t stall_cycles; /* of cycles: flash wait states (fetch and data) */
+    uint64_t flash_bytes;  /* bytes of data read from flash so far */
 } sim_probe_event;
 
 typedef struct {
@@ -113,6 +115,9 @@ struct sim_stats {
     uint32_t semihost_calls;
     uint64_t console_bytes;
     double wall_s;            /* host time spent in sim_run */
+    /* Memory timing (sim/memtime.c): wait-state cycles (included in cycles) of instruction
+     * fetches and of data reads from flash, and the bytes of data read from flash. */
+    uint64_t fetch_stall_cycles, data_stall_cycles, flash_bytes;
 };
 
 /*
@@ -157,8 +162,11 @@ const char *sim_fault_name(sim_fault_kind k);   /* "read-unmapped", ... */
 typedef struct {
     uint32_t addr, size;
     uint64_t count;          /* executions */
-    uint64_t cycles, insns;  /* totals over its executions (not-taken branches accounted) */
+    uint64_t cycles, insns;  /* totals over its executions (not-taken branches accounted,
+                                flash wait states included) */
     const uint16_t *mix;     /* instructions per class in one execution (sim/cost.h) */
+    uint64_t stall_cycles;   /* of cycles: flash wait states */
+    uint64_t flash_bytes;    /* data bytes it read from flash */
 } sim_block_info;
 
 /* Call fn for every block that ran since reset, in no particular order. */

@@ -22,7 +22,25 @@ typedef struct {
     uint32_t cost;            /* index into sim.costs (cold details) */
     uint64_t count;           /* executions */
     uint64_t nt;              /* of which ended by falling through a conditional branch */
+    /* memory timing (memtime.c) */
+    uint32_t line0, nlines;   /* flash lines its code spans; nlines 0: not in timed flash */
+    uint32_t seq_stall;       /* cycles a sequential (prefetched) line miss costs it */
+    uint64_t igen;            /* icache generation after its last run had all its lines */
+    uint32_t d_fp, b_fp;      /* learned flash-read stall cycles and bytes per execution,
+                                 16.16 fixed point (charged while the read hook is off) */
+    uint32_t d_acc, b_acc;    /* their fractional remainders */
+    uint64_t obs_n, obs_stall, obs_bytes; /* executions observed with the hook, their totals */
+    uint32_t obs_on;          /* 1: translated with the read hook on: its reads are observed */
+    uint64_t stall, fbytes;   /* since reset: its wait-state cycles, flash bytes it read */
 } sim_blk;
+
+/* A set-associative cache of flash lines (memtime.c): sets x ways tags (line number + 1,
+ * 0 = empty), most recently used first within a set. No sets: no cache, every access misses. */
+typedef struct {
+    uint32_t *tag;
+    uint32_t sets, ways;
+    uint64_t gen;             /* bumped on every fill: blocks use it to skip lookups */
+} sim_cache;
 
 /* sim_blk.flags: anything that sends the hook down its slow path. */
 enum {
@@ -32,6 +50,8 @@ enum {
     SIM_HB_ALIGN = 8    /* has accesses that fault on silicon when unaligned: check them */
 };
 #define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP | SIM_HB_ALIGN)
+#define SIM_LEARN_QUIET (1u << 14) /* memtime.c: block executions with no new block before
+                                      the flash read hook goes off */
 #define SIM_MAX_ALIGN_WARN 8 /* distinct unaligned-access sites reported per run */
 
 typedef struct {
@@ -129,6 +149,20 @@ struct sim {
     int journal_full;
     int replaying;            /* re-run to locate a fault: no side effects, results from the journal */
 
+    /* memory timing (memtime.c) */
+    const sim_region *flash;  /* the flash region (timing and read counting), NULL: none */
+    uint32_t mt_ws;           /* its wait states */
+    uint32_t mt_shift;        /* log2 of the flash access width */
+    sim_cache icache, dcache;
+    uint32_t d_last;          /* the data line last read (the flash line buffer) */
+    int learning;             /* the flash read hook is installed */
+    int hook_deleted;         /* it is being turned off (memtime.c hook_off) */
+    int learn_switch;         /* for the run loop: 1 install the hook, 2 remove it */
+    uint64_t learn_quiet;     /* block executions since the last new block, while learning */
+    uint64_t unlearned;       /* executions of never observed blocks, while not learning */
+    uc_hook h_flash[2];       /* flash read hooks (the region and its alias) */
+    uint64_t fetch_stall, data_stall, flash_bytes;
+
     /* fault location */
     uint32_t code_lo, code_hi;/* code hook range (re-run), 0 = none */
     uint32_t code_last_pc;
@@ -150,6 +184,14 @@ void sim_schedule(sim *s);   /* recompute next_event */
 int sim_ppb_map(sim *s, char **cause);
 void sim_ppb_reset(sim *s);
 void sim_systick_update(sim *s); /* account for wraps up to s->cycles */
+
+/* memtime.c */
+int sim_mt_init(sim *s, char **cause);   /* after the engine is open */
+void sim_mt_free(sim *s);
+void sim_mt_reset(sim *s);               /* caches empty, learning from the start */
+void sim_mt_block_new(sim *s, sim_blk *b);
+void sim_mt_block(sim *s, sim_blk *b, int seq); /* charge a timed block's wait states */
+void sim_mt_switch(sim *s);              /* act on learn_switch (run loop, between blocks) */
 
 /* semihost.c */
 void sim_semihost(sim *s);       /* BKPT 0xAB: op in r0, parameter in r1, result to r0 */

@@ -44,6 +44,11 @@ typedef struct {
     /* Energy parameters (used by the profiler): supply voltage, run current per MHz and
      * its offset at the board clock, sleep current. 0 when unknown. */
     double vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua;
+    /* The flash accelerator in front of flash regions with wait states (the memory timing
+     * model in sim/memtime.c): bytes one flash access returns (64-bit flash: 8), the
+     * instruction and data caches for flash in bytes (0: none), and sequential instruction
+     * prefetch (1: on). All 0 on a board whose flash has no wait states. */
+    uint32_t flash_width, icache_bytes, dcache_bytes, prefetch;
     char source[200]; /* datasheet / reference manual citations */
 } sim_board;
 
