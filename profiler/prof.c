@@ -31,7 +31,79 @@ struct prof {
     uint32_t paint_lo, paint_hi;      /* painted [lo, hi) for the current layer */
     uint32_t *paint;                  /* host buffer for painting and scanning */
     char problem[160];
+    /* per-layer breakdown: block totals at the layer's begin (see snapshot) */
+    uint64_t *fn_begin, *fn_now;      /* self cycles per function symbol (+1: no symbol) */
+    uint64_t mix_begin[SIM_CLS_COUNT], mix_now[SIM_CLS_COUNT];
+    uint64_t l_stall, l_fbytes;
 };
+
+const char *const prof_group_names[PROF_G_COUNT] = {"alu", "mul_dsp", "load_store",
+                                                     "branch", "fp", "other"};
+
+void prof_groups(const uint64_t mix[SIM_CLS_COUNT], uint64_t out[PROF_G_COUNT])
+{
+    static const uint8_t group[SIM_CLS_COUNT] = {
+        [SIM_CLS_ALU] = PROF_G_ALU,     [SIM_CLS_MUL] = PROF_G_MUL,
+        [SIM_CLS_MULL] = PROF_G_MUL,    [SIM_CLS_DIV] = PROF_G_MUL,
+        [SIM_CLS_DSP] = PROF_G_MUL,     [SIM_CLS_LOAD] = PROF_G_MEM,
+        [SIM_CLS_STORE] = PROF_G_MEM,   [SIM_CLS_LDM] = PROF_G_MEM,
+        [SIM_CLS_BRANCH] = PROF_G_BRANCH, [SIM_CLS_FP] = PROF_G_FP,
+        [SIM_CLS_FPDIV] = PROF_G_FP,    [SIM_CLS_FPMEM] = PROF_G_MEM,
+        [SIM_CLS_SYS] = PROF_G_OTHER,   [SIM_CLS_OTHER] = PROF_G_OTHER};
+    memset(out, 0, PROF_G_COUNT * sizeof *out);
+    for (int k = 0; k < SIM_CLS_COUNT; k++)
+        out[group[k]] += mix[k];
+}
+
+/* Totals of every block that ran since reset: self cycles per function symbol and executed
+ * instructions per class. A layer's figures are the difference between its end and begin. */
+typedef struct {
+    const sim_elf *elf;
+    uint64_t *fn, *mix;
+} snap_acc;
+
+static void snap_add(void *ud, const sim_block_info *b)
+{
+    snap_acc *a = ud;
+    uint32_t off;
+    const sim_symbol *sym = sim_elf_symbol_at(a->elf, b->addr, &off);
+    a->fn[sym ? (uint32_t)(sym - a->elf->syms) : a->elf->n_syms] += b->cycles;
+    for (int k = 0; k < SIM_CLS_COUNT; k++)
+        a->mix[k] += b->count * b->mix[k];
+}
+
+static void snapshot(prof *p, uint64_t *fn, uint64_t *mix)
+{
+    snap_acc a = {p->elf, fn, mix};
+    memset(fn, 0, ((size_t)p->elf->n_syms + 1) * sizeof *fn);
+    memset(mix, 0, SIM_CLS_COUNT * sizeof *mix);
+    sim_blocks(p->s, snap_add, &a);
+}
+
+/* The layer's mix and its top functions: now minus begin. */
+static void layer_breakdown(prof *p, prof_layer *y)
+{
+    snapshot(p, p->fn_now, p->mix_now);
+    for (int k = 0; k < SIM_CLS_COUNT; k++)
+        y->mix[k] = p->mix_now[k] - p->mix_begin[k];
+    y->n_top = 0;
+    for (uint32_t i = 0; i <= p->elf->n_syms; i++) {
+        uint64_t c = p->fn_now[i] - p->fn_begin[i];
+        if (!c)
+            continue;
+        uint32_t j = y->n_top < PROF_TOP_FUNCS ? y->n_top++ : PROF_TOP_FUNCS;
+        if (j == PROF_TOP_FUNCS && c <= y->top[PROF_TOP_FUNCS - 1].cycles)
+            continue;
+        if (j == PROF_TOP_FUNCS)
+            j = PROF_TOP_FUNCS - 1;
+        while (j > 0 && y->top[j - 1].cycles < c) { /* insertion, largest first */
+            y->top[j] = y->top[j - 1];
+            j--;
+        }
+        y->top[j].cycles = c;
+        y->top[j].name = i < p->elf->n_syms ? p->elf->syms[i].name : "(no symbol)";
+    }
+}
 
 prof *prof_new(const sim_elf *elf)
 {
@@ -40,6 +112,12 @@ prof *prof_new(const sim_elf *elf)
         return NULL;
     p->elf = elf;
     p->cur = UINT32_MAX;
+    p->fn_begin = calloc((size_t)elf->n_syms + 1, sizeof *p->fn_begin);
+    p->fn_now = calloc((size_t)elf->n_syms + 1, sizeof *p->fn_now);
+    if (!p->fn_begin || !p->fn_now) {
+        prof_free(p);
+        return NULL;
+    }
     const sim_symbol *lo = sim_elf_symbol(elf, "__stack_limit__");
     const sim_symbol *hi = sim_elf_symbol(elf, "__stack_top__");
     if (lo && hi && hi->addr > lo->addr && hi->addr - lo->addr <= MAX_PAINT) {
@@ -64,6 +142,8 @@ void prof_free(prof *p)
     free(p->image);
     free(p->layers);
     free(p->paint);
+    free(p->fn_begin);
+    free(p->fn_now);
     free(p);
 }
 
@@ -254,6 +334,9 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
         p->cur = ev->r1;
         p->l_cycles = ev->cycles;
         p->l_insns = ev->insns;
+        p->l_stall = ev->stall_cycles;
+        p->l_fbytes = ev->flash_bytes;
+        snapshot(p, p->fn_begin, p->mix_begin);
         paint(p, ev->sp);
         break;
     case SIM_PROBE_LAYER_END:
@@ -264,6 +347,9 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
             y->cycles = ev->cycles - p->l_cycles;
             y->insns = ev->insns - p->l_insns;
             y->stack_bytes = stack_depth(p, ev->sp);
+            y->stall_cycles = ev->stall_cycles - p->l_stall;
+            y->flash_bytes = ev->flash_bytes - p->l_fbytes;
+            layer_breakdown(p, y);
             y->ran = 1;
             if (y->stack_bytes > p->inf.stack_bytes)
                 p->inf.stack_bytes = y->stack_bytes;
@@ -470,4 +556,134 @@ void prof_write_csv(FILE *f, const prof *p, const sim_board *b)
         fprintf(f, ",%u,%u,%.6f\n", y->stack_bytes, y->arena_bytes,
                 inf->cycles ? (double)y->cycles / (double)inf->cycles : 0.0);
     }
+}
+
+/* ===================================================================== breakdown */
+
+static void pct(char *buf, size_t n, uint64_t part, uint64_t whole)
+{
+    if (whole)
+        snprintf(buf, n, "%.0f%%", 100.0 * (double)part / (double)whole);
+    else
+        snprintf(buf, n, "-");
+}
+
+void prof_print_breakdown(FILE *f, const prof *p)
+{
+    uint32_t n;
+    const prof_layer *L = prof_layers(p, &n);
+    if (!L)
+        return;
+    fprintf(f, "\n--- where each layer's cycles go (instruction mix, memory, flash wait states, "
+               "top function) ---\n");
+    fprintf(f, "%3s  %-17s %5s %7s %6s %6s %5s %10s %10s %10s %7s  %s\n", "#", "op", "alu",
+            "mul/dsp", "ld/st", "branch", "fp", "loads", "stores", "flash rd", "ws cyc",
+            "top function (share of the layer)");
+    for (uint32_t i = 0; i < n; i++) {
+        const prof_layer *y = &L[i];
+        uint64_t g[PROF_G_COUNT];
+        char c[PROF_G_COUNT][8], ws[16], top[128] = "-";
+        prof_groups(y->mix, g);
+        for (int k = 0; k < PROF_G_COUNT; k++)
+            pct(c[k], sizeof c[k], g[k], y->insns);
+        pct(ws, sizeof ws, y->stall_cycles, y->cycles);
+        if (y->n_top)
+            snprintf(top, sizeof top, "%s (%.0f%%)", y->top[0].name,
+                     y->cycles ? 100.0 * (double)y->top[0].cycles / (double)y->cycles : 0.0);
+        fprintf(f, "%3u  %-17s %5s %7s %6s %6s %5s %10llu %10llu %10llu %7s  %s\n", y->index,
+                y->op, c[PROF_G_ALU], c[PROF_G_MUL], c[PROF_G_MEM], c[PROF_G_BRANCH],
+                c[PROF_G_FP], (unsigned long long)y->mix[SIM_CLS_LOAD],
+                (unsigned long long)y->mix[SIM_CLS_STORE], (unsigned long long)y->flash_bytes,
+                ws, top);
+    }
+    fprintf(f, "(shares of the layer's instructions; loads/stores: single LDR*/STR*, "
+               "LDM/STM/PUSH/POP count in ld/st; flash rd: data bytes read from flash; ws cyc: "
+               "share of the cycles that are flash wait states)\n");
+}
+
+/* ===================================================================== memory */
+
+static int in_range(const sim_elf *e, const char *lo, const char *hi, uint32_t a)
+{
+    const sim_symbol *l = sim_elf_symbol(e, lo), *h = sim_elf_symbol(e, hi);
+    return l && h && a >= l->addr && a < h->addr;
+}
+
+void prof_memory_use(const prof *p, const sim_elf *elf, const sim_board *b, prof_memory *m)
+{
+    const prof_inference *inf = p ? prof_last(p) : NULL;
+    const sim_region *fl = sim_board_flash(b), *ram = sim_board_ram(b);
+    memset(m, 0, sizeof *m);
+    m->flash_size = fl ? fl->size : 0;
+    m->ram_size = ram ? ram->size : 0;
+    for (uint32_t i = 0; i < elf->n_alloc; i++) {
+        const sim_section *sc = &elf->alloc[i];
+        const sim_region *r = sim_board_region_at(b, sc->addr);
+        if (!r)
+            continue; /* not in the board's memory (notes at address 0 and the like) */
+        if (r->kind == SIM_MEM_FLASH) {
+            if (sc->flags & SIM_SEC_NOBITS)
+                continue; /* reserved flash (the model slot): counted as the model below */
+            if (sc->flags & SIM_SEC_EXEC)
+                m->text += sc->size;
+            else
+                m->rodata += sc->size;
+        } else if (!(sc->flags & SIM_SEC_NOBITS)) {
+            m->data += sc->size;
+        } else if (in_range(elf, "__stack_limit__", "__stack_top__", sc->addr)) {
+            m->stack += sc->size;
+        } else if (in_range(elf, "__heap_start__", "__heap_end__", sc->addr)) {
+            m->heap += sc->size;
+        } else if (in_range(elf, "tinysim_arena", "tinysim_arena_end", sc->addr)) {
+            m->arena += sc->size;
+        } else if (in_range(elf, "tinysim_input_slot", "tinysim_input_slot_end", sc->addr)) {
+            m->input += sc->size;
+        } else {
+            m->bss += sc->size;
+        }
+    }
+    if (inf) {
+        m->model = inf->model_bytes;
+        m->model_in_slot = in_range(elf, "tinysim_model_slot", "tinysim_model_slot_end",
+                                    p->image_addr);
+        if (!m->model_in_slot && m->rodata >= m->model)
+            m->rodata -= m->model; /* built in: shown as the model, not as rodata */
+        m->arena_used = inf->arena_size;
+        m->stack_peak = inf->stack_bytes;
+    }
+    m->flash_used = m->text + m->rodata + m->model + m->data;
+    m->ram_used = m->data + m->bss + m->heap + m->stack + m->arena + m->input;
+}
+
+static const char *kib(uint32_t v, char *buf, size_t n)
+{
+    if (v >= 10240)
+        snprintf(buf, n, "%.1f KiB", v / 1024.0);
+    else
+        snprintf(buf, n, "%u B", v);
+    return buf;
+}
+
+void prof_print_memory(FILE *f, const prof_memory *m)
+{
+    char a[6][24];
+    fprintf(f, "\n--- memory (ELF sections and this run) ---\n");
+    fprintf(f, "flash  %s of %s (%.1f%%): text %s, rodata %s, model %s%s, .data image %s\n",
+            kib(m->flash_used, a[0], 24), kib(m->flash_size, a[1], 24),
+            m->flash_size ? 100.0 * m->flash_used / m->flash_size : 0.0, kib(m->text, a[2], 24),
+            kib(m->rodata, a[3], 24), kib(m->model, a[4], 24),
+            m->model ? (m->model_in_slot ? " (in the model slot)" : " (built in)") : "",
+            kib(m->data, a[5], 24));
+    fprintf(f, "RAM    %s of %s (%.1f%%): data %s, bss %s, heap %s", kib(m->ram_used, a[0], 24),
+            kib(m->ram_size, a[1], 24), m->ram_size ? 100.0 * m->ram_used / m->ram_size : 0.0,
+            kib(m->data, a[2], 24), kib(m->bss, a[3], 24), kib(m->heap, a[4], 24));
+    fprintf(f, ", stack %s", kib(m->stack, a[0], 24));
+    if (m->stack_peak)
+        fprintf(f, " (peak %s)", kib(m->stack_peak, a[1], 24));
+    fprintf(f, ", arena %s", kib(m->arena, a[0], 24));
+    if (m->arena_used)
+        fprintf(f, " (model plans %s)", kib(m->arena_used, a[1], 24));
+    if (m->input)
+        fprintf(f, ", input slot %s", kib(m->input, a[0], 24));
+    fprintf(f, "\n");
 }

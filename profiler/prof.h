@@ -15,7 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/cost.h"
 #include "sim/sim.h"
+
+#define PROF_TOP_FUNCS 3
 
 typedef struct {
     uint32_t index;
@@ -28,7 +31,23 @@ typedef struct {
     uint64_t cycles, insns; /* between its begin and end probes */
     uint32_t stack_bytes;   /* deepest stack use during the layer, from the stack top; 0 unknown */
     int ran;                /* 1 once its end probe was seen in the last inference */
+    /* Where the cycles go: executed instructions per class (sim/cost.h), flash wait-state
+     * cycles (included in cycles) and data bytes read from flash, and the functions with the
+     * most self cycles during the layer. */
+    uint64_t mix[SIM_CLS_COUNT];
+    uint64_t stall_cycles, flash_bytes;
+    struct {
+        const char *name;   /* the ELF's symbol name ("(no symbol)" outside functions) */
+        uint64_t cycles;
+    } top[PROF_TOP_FUNCS];
+    uint32_t n_top;
 } prof_layer;
+
+/* Instruction groups for reports: ALU, multiply/divide/DSP, loads and stores, branches, FP,
+ * other (system, undecodable). */
+enum { PROF_G_ALU, PROF_G_MUL, PROF_G_MEM, PROF_G_BRANCH, PROF_G_FP, PROF_G_OTHER, PROF_G_COUNT };
+extern const char *const prof_group_names[PROF_G_COUNT]; /* "alu", "mul_dsp", ... */
+void prof_groups(const uint64_t mix[SIM_CLS_COUNT], uint64_t out[PROF_G_COUNT]);
 
 typedef struct {
     uint64_t cycles, insns; /* between inference begin and end */
@@ -77,8 +96,29 @@ void prof_print_functions(FILE *f, const prof_function *fn, uint32_t n, uint64_t
  * offset), in joules; 0 when the board has no run-current figure. */
 double prof_energy_j(const sim_board *b, uint64_t cycles);
 
-/* The per-layer table (text) and the layer rows as CSV (with a header line). */
+/*
+ * Memory use by kind, from the ELF's allocated sections (classified by the board region they
+ * are in and by the firmware's symbols: __stack_limit__/__stack_top__, __heap_start__/
+ * __heap_end__, tinysim_arena/_end, tinysim_input_slot/_end) and from the run (the model and
+ * where it is, the arena the model plans, the peak stack). Bytes; 0 when absent or unknown.
+ */
+typedef struct {
+    uint32_t flash_size, ram_size;   /* the board's */
+    uint32_t text, rodata, data;     /* code; read-only data (the model excluded); .data
+                                        (in RAM, and its initial image in flash) */
+    uint32_t model;                  /* the model image the last inference ran */
+    int model_in_slot;               /* 1: placed in the model slot, 0: built into rodata */
+    uint32_t bss, heap, stack, arena, input; /* RAM reservations (sections) */
+    uint32_t stack_peak, arena_used; /* from the run */
+    uint32_t flash_used, ram_used;   /* sums of the above for each memory */
+} prof_memory;
+void prof_memory_use(const prof *p, const sim_elf *elf, const sim_board *b, prof_memory *out);
+void prof_print_memory(FILE *f, const prof_memory *m);
+
+/* The per-layer table (text), the per-layer breakdown (instruction mix, memory traffic, flash
+ * wait states, top function), and the layer rows as CSV (with a header line). */
 void prof_print_table(FILE *f, const prof *p, const sim_board *b);
+void prof_print_breakdown(FILE *f, const prof *p);
 void prof_write_csv(FILE *f, const prof *p, const sim_board *b);
 
 #endif /* PROFILER_PROF_H */

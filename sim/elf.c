@@ -629,7 +629,7 @@ static int read_sections(pstate *st, Elf *elf)
     GElf_Shdr symtab_sh, dynsym_sh;
     memset(&symtab_sh, 0, sizeof symtab_sh);
     memset(&dynsym_sh, 0, sizeof dynsym_sh);
-    size_t *exec_off = NULL, *sym_off = NULL;
+    size_t *exec_off = NULL, *sym_off = NULL, *alloc_off = NULL;
     int attrs_done = 0, rc = -1;
 
     if (elf_getshdrnum(elf, &shnum) != 0)
@@ -637,7 +637,9 @@ static int read_sections(pstate *st, Elf *elf)
     have_names = elf_getshdrstrndx(elf, &shstrndx) == 0;
     e->exec = calloc(shnum ? shnum : 1, sizeof *e->exec);
     exec_off = calloc(shnum ? shnum : 1, sizeof *exec_off);
-    if (e->exec == NULL || exec_off == NULL) {
+    e->alloc = calloc(shnum ? shnum : 1, sizeof *e->alloc);
+    alloc_off = calloc(shnum ? shnum : 1, sizeof *alloc_off);
+    if (e->exec == NULL || exec_off == NULL || e->alloc == NULL || alloc_off == NULL) {
         fail(st, "out of memory");
         goto out;
     }
@@ -677,7 +679,23 @@ static int read_sections(pstate *st, Elf *elf)
             exec_off[e->n_exec] = (size_t)off;
             e->exec[e->n_exec].addr = (uint32_t)sh.sh_addr;
             e->exec[e->n_exec].size = (uint32_t)sh.sh_size;
+            e->exec[e->n_exec].flags = SIM_SEC_EXEC | ((sh.sh_flags & SHF_WRITE) ? SIM_SEC_WRITE : 0);
             e->n_exec++;
+        }
+        if ((sh.sh_flags & SHF_ALLOC) && sh.sh_size > 0 &&
+            sh.sh_addr + sh.sh_size <= 0x100000000ull) {
+            long off = pool_add(st, nm, strlen(nm));
+            if (off < 0) {
+                fail(st, "section names take more than %u MiB", MAX_POOL >> 20);
+                goto out;
+            }
+            sim_section *a = &e->alloc[e->n_alloc];
+            alloc_off[e->n_alloc++] = (size_t)off;
+            a->addr = (uint32_t)sh.sh_addr;
+            a->size = (uint32_t)sh.sh_size;
+            a->flags = ((sh.sh_flags & SHF_EXECINSTR) ? SIM_SEC_EXEC : 0) |
+                       ((sh.sh_flags & SHF_WRITE) ? SIM_SEC_WRITE : 0) |
+                       (sh.sh_type == SHT_NOBITS ? SIM_SEC_NOBITS : 0);
         }
         int is_attr = sh.sh_type == SHT_ARM_ATTRIBUTES;
         int named_note = strcmp(nm, ".note.tinysim.board") == 0;
@@ -712,14 +730,18 @@ static int read_sections(pstate *st, Elf *elf)
     /* The pool no longer moves: turn offsets into pointers. */
     for (uint32_t i = 0; i < e->n_exec; i++)
         e->exec[i].name = st->pool + exec_off[i];
+    for (uint32_t i = 0; i < e->n_alloc; i++)
+        e->alloc[i].name = st->pool + alloc_off[i];
     for (uint32_t i = 0; i < e->n_syms; i++)
         e->syms[i].name = st->pool + sym_off[i];
     e->pool_ = st->pool;
     st->pool = NULL;
     qsort(e->exec, e->n_exec, sizeof *e->exec, cmp_section);
+    qsort(e->alloc, e->n_alloc, sizeof *e->alloc, cmp_section);
     rc = index_symbols(st);
 out:
     free(exec_off);
+    free(alloc_off);
     free(sym_off);
     return rc;
 }
@@ -821,6 +843,7 @@ void sim_elf_free(sim_elf *e)
     free(e->segs);
     free(e->syms);
     free(e->exec);
+    free(e->alloc);
     free(e->cpu_name);
     free(e->board);
     free(e->pool_);

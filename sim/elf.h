@@ -55,9 +55,13 @@ typedef struct {
 } sim_symbol;
 
 /* An allocated, executable section with contents (for disassembly scans). */
+/* sim_section.flags */
+enum { SIM_SEC_EXEC = 1, SIM_SEC_WRITE = 2, SIM_SEC_NOBITS = 4 };
+
 typedef struct {
     char *name;
     uint32_t addr, size;
+    uint32_t flags;        /* SIM_SEC_* */
 } sim_section;
 
 /*
@@ -75,6 +79,8 @@ typedef struct sim_elf {
     sim_segment *segs; uint32_t n_segs;       /* PT_LOAD with filesz or memsz > 0, file order */
     sim_symbol *syms; uint32_t n_syms;        /* see above */
     sim_section *exec; uint32_t n_exec;       /* in address order */
+    sim_section *alloc; uint32_t n_alloc;     /* every SHF_ALLOC section with a size, by address
+                                                 (memory use by kind: the profiler) */
     int cpu_arch;          /* Tag_CPU_arch from .ARM.attributes (e.g. 13 = v7E-M), -1 if absent */
     int cpu_profile;       /* Tag_CPU_arch_profile: 'M', 'A', 'R', 'S' or 0 */
     int fp_arch;           /* Tag_FP_arch, 0 if absent/none */

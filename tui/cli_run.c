@@ -238,6 +238,9 @@ static int exit_code(const sim_stop *st)
 static const char *reg_names[16] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
                                     "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
 
+#define CYCLE_MODEL                                                                          \
+    "per-core instruction classes + flash wait states behind the board's prefetch and caches"
+
 static void print_summary(FILE *f, sim *s, const sim_stop *st, const char *board_from)
 {
     sim_stats x;
@@ -290,7 +293,17 @@ static void print_summary(FILE *f, sim *s, const sim_stop *st, const char *board
     fprintf(f, "cycles        %s", cli_grouped(x.cycles, a, sizeof a));
     if (x.sleep_cycles)
         fprintf(f, " (%s asleep in WFI)", cli_grouped(x.sleep_cycles, b, sizeof b));
-    fprintf(f, "  [first-order model: per-core instruction classes, zero wait states]\n");
+    fprintf(f, "  [%s]\n", CYCLE_MODEL);
+    if (x.fetch_stall_cycles || x.data_stall_cycles || x.flash_bytes)
+        fprintf(f, "flash         %s wait-state cycles (%.1f%%: %s fetching code, %s reading "
+                   "data), %s data bytes read\n",
+                cli_grouped(x.fetch_stall_cycles + x.data_stall_cycles, a, sizeof a),
+                x.cycles ? 100.0 * (double)(x.fetch_stall_cycles + x.data_stall_cycles) /
+                               (double)x.cycles
+                         : 0.0,
+                cli_grouped(x.fetch_stall_cycles, b, sizeof b),
+                cli_grouped(x.data_stall_cycles, where, sizeof where),
+                cli_grouped(x.flash_bytes, insn, sizeof insn));
     fprintf(f, "time          %.3f ms at %.0f MHz\n", (double)x.cycles * 1e3 / bd->clock_hz,
             bd->clock_hz / 1e6);
     if (x.inferences || x.layers)
@@ -360,8 +373,38 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
     jw_uint(&w, "exceptions", x.exceptions);
     jw_uint(&w, "semihost_calls", x.semihost_calls);
     jw_uint(&w, "console_bytes", x.console_bytes);
-    jw_str(&w, "cycle_model", "first-order: per-core instruction classes, zero wait states");
+    jw_uint(&w, "fetch_stall_cycles", x.fetch_stall_cycles);
+    jw_uint(&w, "data_stall_cycles", x.data_stall_cycles);
+    jw_uint(&w, "flash_bytes_read", x.flash_bytes);
+    jw_str(&w, "cycle_model", CYCLE_MODEL);
     jw_end(&w);
+    {
+        prof_memory m;
+        prof_memory_use(pf, e, bd, &m);
+        jw_obj(&w, "memory");
+        jw_obj(&w, "flash");
+        jw_uint(&w, "size", m.flash_size);
+        jw_uint(&w, "used", m.flash_used);
+        jw_uint(&w, "text", m.text);
+        jw_uint(&w, "rodata", m.rodata);
+        jw_uint(&w, "model", m.model);
+        jw_bool(&w, "model_in_slot", m.model_in_slot);
+        jw_uint(&w, "data_image", m.data);
+        jw_end(&w);
+        jw_obj(&w, "ram");
+        jw_uint(&w, "size", m.ram_size);
+        jw_uint(&w, "used", m.ram_used);
+        jw_uint(&w, "data", m.data);
+        jw_uint(&w, "bss", m.bss);
+        jw_uint(&w, "heap", m.heap);
+        jw_uint(&w, "stack", m.stack);
+        jw_uint(&w, "stack_peak", m.stack_peak);
+        jw_uint(&w, "arena", m.arena);
+        jw_uint(&w, "arena_used", m.arena_used);
+        jw_uint(&w, "input_slot", m.input);
+        jw_end(&w);
+        jw_end(&w);
+    }
     {
         uint32_t n;
         const prof_layer *L = prof_layers(pf, &n);
@@ -401,6 +444,26 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
             jw_uint(&w, "stack_bytes", y->stack_bytes);
             jw_uint(&w, "arena_bytes", y->arena_bytes);
             jw_num(&w, "share", inf && inf->cycles ? (double)y->cycles / (double)inf->cycles : 0.0);
+            jw_uint(&w, "stall_cycles", y->stall_cycles);
+            jw_uint(&w, "flash_bytes_read", y->flash_bytes);
+            jw_uint(&w, "loads", y->mix[SIM_CLS_LOAD]);
+            jw_uint(&w, "stores", y->mix[SIM_CLS_STORE]);
+            {
+                uint64_t g[PROF_G_COUNT];
+                prof_groups(y->mix, g);
+                jw_obj(&w, "mix");
+                for (int k = 0; k < PROF_G_COUNT; k++)
+                    jw_uint(&w, prof_group_names[k], g[k]);
+                jw_end(&w);
+            }
+            jw_arr(&w, "top_functions");
+            for (uint32_t k = 0; k < y->n_top; k++) {
+                jw_obj(&w, NULL);
+                jw_str(&w, "name", y->top[k].name);
+                jw_uint(&w, "cycles", y->top[k].cycles);
+                jw_end(&w);
+            }
+            jw_end(&w);
             jw_end(&w);
         }
         jw_end(&w);
@@ -681,11 +744,17 @@ int cli_run(int argc, char **argv)
     }
     FILE *sf = (json && strcmp(json, "-") == 0) ? stderr : stdout;
     prof_print_table(sf, pf, &board);
+    prof_print_breakdown(sf, pf);
     {
         prof_function *fn = NULL;
         uint32_t nf = prof_functions(s, e, &fn);
         prof_print_functions(sf, fn, nf, x.cycles, 8);
         free(fn);
+    }
+    {
+        prof_memory m;
+        prof_memory_use(pf, e, &board, &m);
+        prof_print_memory(sf, &m);
     }
     if (x.inferences && prof_problem(pf)[0])
         fprintf(stderr, "tinysim: warning: no per-layer figures: %s\n", prof_problem(pf));
