@@ -41,6 +41,7 @@ int cli_convert(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_infer(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_check(int argc, char **argv);
 int cli_boards(int argc, char **argv);
 
 #endif /* CLI_H */

@@ -15,6 +15,8 @@
 #include "../models/modelfile.h"
 #include "../models/util.h"
 #include "../profiler/prof.h"
+#include "check.h"
+#include "json.h"
 #include "../sim/sim.h"
 #include "cli.h"
 
@@ -559,10 +561,118 @@ static int report_save(FILE *m, char **buf, size_t *len, const char *path)
     return rc;
 }
 
+/* `check`: the baseline and how to compare; NULL for a plain `run`. */
+typedef struct {
+    const char *baseline, *markdown;
+    check_opts o;
+} check_ctx;
+
+static int run_or_check(int argc, char **argv, check_ctx *chk);
+
 int cli_run(int argc, char **argv)
 {
-    const cli_command *cmd = cli_find("run");
+    return run_or_check(argc, argv, NULL);
+}
+
+/* Compare the report of this run (JSON text) with the baseline; the exit code of check. */
+static int compare_reports(const check_ctx *chk, const char *report, size_t len, FILE *out)
+{
+    uint8_t *base_text = NULL;
+    char *cause = NULL, err[512];
+    size_t base_len = 0;
+    int rc = TS_EXIT_INPUT;
+    json_value *base = NULL, *cur = NULL;
+    char *md = NULL;
+    size_t md_len = 0;
+    FILE *mf = NULL;
+    if (mu_read_file(chk->baseline, &base_text, &base_len, &cause) != 0) {
+        cli_error("baseline: %s", cause);
+        goto out;
+    }
+    base = json_parse((const char *)base_text, base_len, err, sizeof err);
+    if (!base) {
+        cli_error("baseline %s is not a JSON report: %s (write one with 'tinysim run "
+                  "FIRMWARE.elf --json %s')",
+                  chk->baseline, err, chk->baseline);
+        goto out;
+    }
+    cur = json_parse(report, len, err, sizeof err);
+    if (!cur) {
+        cli_error("internal error: this run's report does not parse: %s", err);
+        goto out;
+    }
+    if (chk->markdown)
+        mf = report_open(&md, &md_len);
+    int v = check_compare(base, cur, &chk->o, chk->baseline, out, mf, err, sizeof err);
+    if (v < 0) {
+        cli_error("cannot compare with %s: %s", chk->baseline, err);
+        if (mf)
+            fclose(mf);
+        free(md);
+        goto out;
+    }
+    rc = v ? TS_EXIT_VERDICT : TS_EXIT_OK;
+    if (chk->markdown && report_save(mf, &md, &md_len, chk->markdown) < 0)
+        rc = TS_EXIT_INPUT;
+out:
+    json_free(base);
+    json_free(cur);
+    free(base_text);
+    free(cause);
+    return rc;
+}
+
+int cli_check(int argc, char **argv)
+{
+    const cli_command *cmd = cli_find("check");
+    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT};
+    char err[256];
+    /* Take check's own options out; the rest are run's. */
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    int n = 0, rc;
+    if (!rest)
+        return TS_EXIT_INPUT;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *val;
+        int which = strcmp(a, "--baseline") == 0    ? 1
+                    : strcmp(a, "--tolerance") == 0 ? 2
+                    : strcmp(a, "--metric") == 0    ? 3
+                    : strcmp(a, "--markdown") == 0  ? 4
+                                                    : 0;
+        if (!which) {
+            rest[n++] = argv[i];
+            continue;
+        }
+        if (i + 1 >= argc) {
+            free(rest);
+            return cli_usage_error(cmd, "option %s needs an argument", a);
+        }
+        val = argv[++i];
+        if (which == 1) {
+            chk.baseline = val;
+        } else if (which == 4) {
+            chk.markdown = val;
+        } else if (which == 2 ? check_parse_tolerance(val, &chk.o.tolerance_pct, err, sizeof err)
+                              : check_parse_metrics(val, &chk.o.metrics, err, sizeof err)) {
+            free(rest);
+            return cli_usage_error(cmd, "%s", err);
+        }
+    }
+    if (!chk.baseline) {
+        free(rest);
+        return cli_usage_error(cmd, "which baseline? give --baseline BASE.json (a report from "
+                                    "'tinysim run FIRMWARE.elf --json BASE.json')");
+    }
+    rc = run_or_check(n, rest, &chk);
+    free(rest);
+    return rc;
+}
+
+static int run_or_check(int argc, char **argv, check_ctx *chk)
+{
+    const cli_command *cmd = cli_find(chk ? "check" : "run");
     static const struct option opts[] = {
+
         {"board", required_argument, NULL, 'b'},   {"model", required_argument, NULL, 'm'},
         {"input", required_argument, NULL, 'i'},   {"max-cycles", required_argument, NULL, 'c'},
         {"max-insns", required_argument, NULL, 'n'}, {"timeout", required_argument, NULL, 't'},
@@ -766,6 +876,23 @@ int cli_run(int argc, char **argv)
             prof_write_csv(m, pf, &board);
         if (report_save(m, &rbuf, &rlen, csv) < 0 && rc == TS_EXIT_OK)
             rc = TS_EXIT_INPUT;
+    }
+    if (chk && rc == TS_EXIT_OK) {
+        /* Compare the report this run would write with the baseline. */
+        FILE *m = report_open(&rbuf, &rlen);
+        if (!m) {
+            rc = TS_EXIT_INPUT;
+        } else {
+            write_json(m, s, pf, &st, board_from, rc);
+            fclose(m);
+            fputc('\n', sf);
+            rc = compare_reports(chk, rbuf, rlen, sf);
+            free(rbuf);
+            rbuf = NULL;
+        }
+    } else if (chk) {
+        cli_error("check: the run did not end with exit status 0 (exit code %d): nothing to "
+                  "compare", rc);
     }
     if (json && strcmp(json, "-") == 0) {
         write_json(stdout, s, pf, &st, board_from, rc);

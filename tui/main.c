@@ -49,6 +49,20 @@ const cli_command cli_commands[] = {
      "Exit: 0 firmware exited 0, 1 exited non-zero, 3 bad ELF/board/model/input,\n"
      "4 firmware fault, 5 budget, timeout, interrupt or hang.\n",
      cli_run},
+    {"check",
+     "check FIRMWARE.elf --baseline BASE.json [--tolerance PCT] [--metric LIST]\n"
+     "                   [--markdown FILE] [run options]",
+     "run a firmware and compare its per-layer figures with a baseline report",
+     "  --baseline BASE.json   a report written by 'tinysim run FIRMWARE.elf --json BASE.json'\n"
+     "                         (same schema, same model, same board)\n"
+     "  --tolerance PCT        how much a figure may grow before it counts as a regression\n"
+     "                         (default 1%)\n"
+     "  --metric LIST          what to compare: cycles,energy,stack,arena (default: all)\n"
+     "  --markdown FILE        also write the result as Markdown (for a pull-request comment)\n"
+     "  run options            as for 'tinysim run' (--board, --model, --input, budgets...)\n"
+     "Exit: 0 no regression beyond the tolerance, 1 regression, 2 usage, 3 unusable\n"
+     "baseline (another schema, model or board) or bad input, 4 fault, 5 budget.\n",
+     cli_check},
     {"boards", "boards [--json]", "list the built-in board profiles",
      "  --json              print them as JSON (schema tinysim-boards/1)\n", cli_boards},
     {NULL, NULL, NULL, NULL, NULL},

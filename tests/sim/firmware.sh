@@ -178,5 +178,45 @@ else
     echo "SKIP: MLPerf Tiny models: $SHARED not found (bit-exactness checked on the demo models only)"
 fi
 
+# ---- determinism, memory timing and regression checks (tinysim check)
+L4=$FW/nucleo-l4r5zi/infer.elf
+"$BIN" run "$L4" -q --json "$TMP/base.json" >/dev/null 2>&1 || bad "baseline run"
+"$BIN" run "$L4" -q --json "$TMP/again.json" >/dev/null 2>&1 || bad "second run"
+if cmp -s "$TMP/base.json" "$TMP/again.json" ||
+   [ "$(grep -v wall_s "$TMP/base.json")" = "$(grep -v wall_s "$TMP/again.json")" ]; then ok; else
+    bad "two runs of the same ELF, board and input differ (beyond host wall time)"; fi
+# the flash wait states are part of the cycles on this board (5 WS), and counted
+expect 0 "wait-state cycles" "flash wait states reported" -- "$BIN" run "$L4" -q
+grep -q '"flash_bytes_read": [1-9]' "$TMP/base.json" && ok || bad "report lacks flash bytes read"
+grep -q '"top_functions"' "$TMP/base.json" && ok || bad "report lacks per-layer top functions"
+grep -q '"memory"' "$TMP/base.json" && ok || bad "report lacks the memory breakdown"
+expect 0 "OK: identical to the baseline" "check: unchanged firmware passes" -- \
+    "$BIN" check "$L4" --baseline "$TMP/base.json" -q --markdown "$TMP/check.md"
+grep -q "OK" "$TMP/check.md" && ok || bad "check --markdown: no verdict in the file"
+# A planted regression: the same board with slower flash (15 wait states, no caches).
+cat >"$TMP/slow-flash.board" <<EOB
+name = nucleo-l4r5zi
+mcu = STM32L4R5ZI
+core = cortex-m4f
+clock_mhz = 120
+region = flash flash 0x08000000 2M ws=15 alias=0x00000000
+region = sram ram 0x20000000 640K
+vdd_v = 1.8
+run_ua_per_mhz = 189
+flash_width = 8
+EOB
+expect 1 "REGRESSION" "check: slower flash is a cycle regression" -- \
+    "$BIN" check "$L4" --baseline "$TMP/base.json" --board "$TMP/slow-flash.board" -q
+expect 0 "" "check: a metric that did not move passes" -- \
+    "$BIN" check "$L4" --baseline "$TMP/base.json" --board "$TMP/slow-flash.board" -q --metric stack,arena
+# and the same firmware with another model is refused
+expect 3 "model" "check: another model is refused" -- \
+    "$BIN" check "$L4" --baseline "$TMP/base.json" -q --model models/demo/cnn_demo.tflite --input models/demo/cnn_demo_input.bin
+sed 's/tinysim-report\/1/tinysim-report\/9/' "$TMP/base.json" >"$TMP/other-schema.json"
+expect 3 "schema" "check: another schema is refused" -- \
+    "$BIN" check "$L4" --baseline "$TMP/other-schema.json" -q
+expect 2 "baseline" "check: --baseline is required" -- "$BIN" check "$L4"
+expect 3 "" "check: a missing baseline file" -- "$BIN" check "$L4" --baseline "$TMP/none.json" -q
+
 printf '%d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
