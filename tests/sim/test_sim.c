@@ -37,8 +37,8 @@
 #include "sim/board.h"
 #include "sim/elf.h"
 #include "sim/sim.h"
+#include "tests/sim/asmfw.h"
 
-#define GCC "arm-none-eabi-gcc"
 #define FLASH_BASE 0x08000000u
 #define SCRATCH 0x20001000u /* RAM words the programs leave results in */
 
@@ -110,136 +110,20 @@ static const char LDSCRIPT[] =
     "    .bss (NOLOAD) : { *(.bss*) *(COMMON) } > RAM\n"
     "}\n";
 
-static int gcc_state = -1; /* 1 found, 0 missing */
-
 static int have_gcc(void)
 {
-    if (gcc_state < 0) {
-        gcc_state = system(GCC " --version >/dev/null 2>&1") == 0;
-        if (!gcc_state)
-            printf("SKIP: %s not found: tests/sim/test_sim.c builds its firmware at test "
-                   "time (install gcc-arm-none-eabi)\n", GCC);
-    }
-    return gcc_state;
+    return asmfw_have_gcc("tests/sim/test_sim.c");
 }
 
-static int write_file(const char *path, const char *a, const char *b, const char *c)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs(a, f);
-    if (b)
-        fputs(b, f);
-    if (c)
-        fputs(c, f);
-    return fclose(f);
-}
-
-/* Run argv with stdout and stderr into log; 0 if it exited with 0. */
-static int run_cmd(char *const argv[], const char *log)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-static void print_log(const char *log)
-{
-    char line[512];
-    FILE *f = fopen(log, "r");
-    if (!f)
-        return;
-    while (fgets(line, sizeof line, f))
-        fprintf(stderr, "    %s", line);
-    fclose(f);
-}
-
-/*
- * Assemble and link body (between PROLOGUE and EPILOGUE) with cpu flags (NULL-terminated)
+/* Assemble and link body (between PROLOGUE and EPILOGUE) with cpu flags (NULL-terminated)
  * and flash at flash_origin, into dir/name.elf; load it. NULL (with the assembler's output
- * printed) on failure.
- */
+ * printed) on failure. */
 static sim_elf *build_fw(const char *dir, const char *name, const char *const *cpu,
                          const char *flash_origin, const char *body)
 {
-    char src[1024], ld[1024], elf[1024], log[1024], ldtext[1024];
-    snprintf(src, sizeof src, "%s/%s.s", dir, name);
-    snprintf(ld, sizeof ld, "%s/%s.ld", dir, name);
-    snprintf(elf, sizeof elf, "%s/%s.elf", dir, name);
-    snprintf(log, sizeof log, "%s/%s.log", dir, name);
+    char ldtext[1024];
     snprintf(ldtext, sizeof ldtext, LDSCRIPT, flash_origin);
-    if (write_file(src, PROLOGUE, body, EPILOGUE) < 0 || write_file(ld, ldtext, NULL, NULL) < 0) {
-        fprintf(stderr, "cannot write %s: %s\n", src, strerror(errno));
-        return NULL;
-    }
-    char *argv[32];
-    int n = 0;
-    argv[n++] = (char *)GCC;
-    argv[n++] = (char *)"-mthumb";
-    for (int i = 0; cpu[i] && n < 20; i++)
-        argv[n++] = (char *)cpu[i];
-    argv[n++] = (char *)"-nostdlib";
-    argv[n++] = (char *)"-nostartfiles";
-    argv[n++] = (char *)"-T";
-    argv[n++] = ld;
-    argv[n++] = (char *)"-Wl,--no-warn-rwx-segments";
-    argv[n++] = (char *)"-Wl,-e,0";
-    argv[n++] = (char *)"-o";
-    argv[n++] = elf;
-    argv[n++] = src;
-    argv[n] = NULL;
-    if (run_cmd(argv, log) < 0) {
-        fprintf(stderr, "building %s failed:\n", src);
-        print_log(log);
-        return NULL;
-    }
-    sim_elf *e = NULL;
-    char *cause = NULL;
-    if (sim_elf_open(elf, &e, &cause) < 0) {
-        fprintf(stderr, "%s\n", cause);
-        free(cause);
-        return NULL;
-    }
-    return e;
-}
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) < 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *de;
-        while (d && (de = readdir(d)) != NULL) {
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                continue;
-            char sub[2048];
-            snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
-            rm_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
+    return asmfw_build(dir, name, cpu, PROLOGUE, body, EPILOGUE, ldtext);
 }
 
 /* A test group's firmware: its temporary directory and up to four builds. */
@@ -272,10 +156,7 @@ static int group_build(void **state, const build_spec *specs, int n)
     group *g = calloc(1, sizeof *g);
     if (!g)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(g->dir, sizeof g->dir, "%s/tinysim-test-sim.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(g->dir)) {
-        fprintf(stderr, "mkdtemp %s: %s\n", g->dir, strerror(errno));
+    if (asmfw_mkdtemp(g->dir, sizeof g->dir, "tinysim-test-sim") < 0) {
         free(g);
         return -1;
     }
@@ -284,7 +165,7 @@ static int group_build(void **state, const build_spec *specs, int n)
         if (!g->elf[i]) {
             for (int j = 0; j < i; j++)
                 sim_elf_free(g->elf[j]);
-            rm_tree(g->dir);
+            asmfw_rm_tree(g->dir);
             free(g);
             return -1;
         }
@@ -303,7 +184,7 @@ static int group_teardown(void **state)
     if (getenv("TEST_SIM_KEEP")) /* debugging: keep the sources, ELFs and logs */
         fprintf(stderr, "kept %s\n", g->dir);
     else
-        rm_tree(g->dir);
+        asmfw_rm_tree(g->dir);
     free(g);
     return 0;
 }
@@ -686,7 +567,7 @@ static void test_semihost_files(void **state)
     assert_int_equal(mkdir(root, 0755), 0);
     /* a symlink inside the root that leads out of it */
     snprintf(path, sizeof path, "%s/secret.txt", g->dir);
-    assert_int_equal(write_file(path, "secret\n", NULL, NULL), 0);
+    assert_int_equal(asmfw_write_file(path, "secret\n", NULL, NULL), 0);
     snprintf(path, sizeof path, "%s/root/link.txt", g->dir);
     assert_int_equal(symlink("../secret.txt", path), 0);
 
