@@ -1369,10 +1369,12 @@ static void test_ppb_cyccnt(void **state)
     uint32_t b0 = rd32(&r, SCRATCH + 12), b1 = rd32(&r, SCRATCH + 16);
     uint32_t da = a1 - a0, db = b1 - b0;
     assert_true(a0 < 100); /* counts from 0 when enabled */
-    /* ten more single-cycle ADDs, ten more cycles */
-    assert_int_equal(db - da, 10);
-    /* the ADDs, the LDR (2 cycles) and the taken branch (1 + a 1-3 cycle refill) */
-    assert_true(da >= 10 + 2 + 2 && da <= 10 + 2 + 4);
+    /* ten more single-cycle ADDs, ten more cycles, plus the flash wait states of the
+     * instruction-cache lines they occupy the first time they run (5 WS on this board) */
+    assert_true(db - da >= 10 && db - da <= 10 + 3 * 5);
+    /* the ADDs, the LDR (2 cycles) and the taken branch (1 + a 1-3 cycle refill), plus
+     * the wait states of at most a few cache misses (the exact count is sim/memtime.c's) */
+    assert_true(da >= 10 + 2 + 2 && da <= 10 + 2 + 4 + 4 * 5);
     finish(&r);
 
     /* the same stretch measured by the simulator: breakpoints at its two ends */
