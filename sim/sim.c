@@ -782,6 +782,7 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int s
 
 static int engine_open(sim *s, char **cause)
 {
+    s->learning = s->hook_deleted = 0; /* a new engine has no flash read hooks (memtime.c) */
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &s->uc);
     if (e) {
         *cause = mu_asprintf("cannot start Unicorn: %s", uc_strerror(e));

@@ -25,14 +25,23 @@
  * not assemble or split into blocks the way its comment says fails loudly. Each variant is
  * aligned to 1 KiB (a Unicorn page, see below) and must fit in it.
  *
- * UNICORN BLOCK LIMITS (measured with Unicorn 2.0.1 on this machine, see the "split"
- * benchmark): a translation block never crosses a 1 KiB page (TARGET_PAGE_SIZE for the
- * M profile), and it ends after at most 512 instructions or when the TCG op buffer fills:
- * one straight block held at most 365 16-bit flag-setting ADDS, 499 LDR, and 512 NOPs (the
- * page limit), so the number depends on the instructions. The cost model prices each block's
- * first instruction as if nothing preceded it, so a chain cut by a block boundary loses its
- * neighbour effects: a pipelined M3/M4 LDR chain costs exactly one cycle more when split.
- * The variants here use at most about 80 instructions and 400 bytes each, far below both.
+ * UNICORN BLOCK LIMITS (measured with Unicorn 2.0.1 on this machine by running straight-line
+ * runs of one instruction, page-aligned and followed by the 6-instruction semihosting exit,
+ * and counting sim_stats.blocks; the "split" test below pins the first limit):
+ *   - a translation block never crosses a 1 KiB page (TARGET_PAGE_SIZE on the M profile):
+ *     a run starting 1000, 1008, 2040 or 4090 bytes into a page always split at the
+ *     boundary, and 254 ADD.W plus the exit (1028 bytes) made two blocks;
+ *   - it also ends when QEMU's op buffer fills, so the count depends on the instructions:
+ *     at most 359 flag-setting 16-bit ADDS or 493 LDR (each plus the exit) fit one block,
+ *     while NOPs, MOVS and MULS fill the whole page (506 + 6 = 512 instructions: QEMU's
+ *     512-instruction cap coincides with the page for 16-bit code and never binds first);
+ *   - branches, CPS, BKPT (semihosting) and other exception-raising instructions end a
+ *     block too (the per-unit block counts below assert which).
+ * The cost model prices each block's first instruction as if nothing preceded it, so a
+ * chain cut by a block boundary loses its neighbour effects: a pipelined M3/M4 LDR chain
+ * costs exactly one cycle more when split (test_split). The benchmark variants here hold at
+ * most 80 repeated instructions in at most 264 bytes, well inside both limits, and each
+ * starts on a page boundary.
  *
  * Fractional figures (M7 x.5) come from the greedy pairing of the M7 model, which alternates
  * between two schedules from one unit to the next; N is even so both variants contain whole
@@ -96,7 +105,8 @@ static const bench benches[] = {
     {"nop2", NULL, "nop\nnop", 0, 0, {2, 2, 2, 1, 2},
      {"[M0+T] NOP 1", "[M3T] NOP 1", "[M4T] NOP 1",
       "[LLVM7] two ALUs, IssueWidth 2: two NOPs issue together",
-      "[J33] a NOP pairs only after a 16-bit data-processing or load/store, not after a NOP"}, 0, 0},
+      "[J33] a NOP pairs only after a 16-bit data-processing or load/store, not a NOP"},
+     0, 0},
     {"adds16_nop", NULL, "adds r0, #1\nnop", 0, 0, {2, 2, 2, 1, 1},
      {"[M0+T] ADDS 1 + NOP 1", "[M3T] ADD 1 + NOP 1", "[M4T] ADD 1 + NOP 1",
       "[LLVM7] ALU + ALU pair: 1",
@@ -393,7 +403,7 @@ static const bench benches[] = {
     /* Unicorn ends a block after every CPS (it may unmask interrupts): 1 block per unit. */
     {"cpsid", NULL, "cpsid i", 0, 1, {1, 1, 1, 1, 1},
      {"[M0+T] CPS 1", "[M3T] CPS 1 or 2: 1 (CHOICES)", "[M4T] CPS 1 or 2: 1 (CHOICES)",
-      "single issue: 1", "1"}, 0, 0},
+      "cost.c sys_light 1 (issues alone)", "[E] cost.c sys_light 1"}, 0, 0},
 
     /* ------------------------------------------------------------ floating point */
     {"vadd", NULL, "vadd.f32 s0, s1, s2", 0, 0, {0, 0, 1, 1, 1},
