@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cli.h"
 
 /* The metrics in CHECK_M_* bit order: the --metric word, the report field, the label. */
 static const struct {
@@ -86,15 +87,8 @@ static const char *fmt_count(double v, int sign, char *buf, size_t n)
         snprintf(buf, n, "%s%.3e", sg, a);
         return buf;
     }
-    char raw[24], grp[32];
-    int k = snprintf(raw, sizeof raw, "%llu", (unsigned long long)llround(a));
-    size_t o = 0;
-    for (int i = 0; i < k; i++) {
-        if (i > 0 && (k - i) % 3 == 0)
-            grp[o++] = ',';
-        grp[o++] = raw[i];
-    }
-    grp[o] = 0;
+    char grp[32];
+    cli_grouped((uint64_t)llround(a), grp, sizeof grp);
     snprintf(buf, n, "%s%s", sg, grp);
     return buf;
 }
