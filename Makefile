@@ -32,7 +32,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all deps test test-run test-asan run cross firmware demo-models clean bench
+.PHONY: all deps test test-run test-asan run cross firmware firmware-O0 demo-models clean bench
 .SECONDARY:
 all: $(O)/tinysim cross firmware
 
@@ -130,7 +130,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 	$(Q)$(MAKE) --no-print-directory test-asan
 
-test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware
+test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware firmware-O0
 	$(Q)fail=0; for t in $(TEST_BIN); do \
 		printf '== %s\n' "$$t"; "$$t" || fail=1; \
 	done; \
@@ -198,6 +198,11 @@ $(foreach c,$(CPUS),$(eval $(call cross_rules,$(word 1,$(subst :, ,$(c))),$(word
 # firmware-samples/firmware.mk defines the `firmware` target: build/firmware/<board>/<sample>.elf
 firmware:
 -include firmware-samples/firmware.mk
+
+# The infer sample built at -O0 for one board: check's planted regression in the tests.
+firmware-O0: $(O)/tinysim
+	$(Q)$(MAKE) --no-print-directory FW_OUT=build/firmware-O0 FW_OPT=-O0 \
+		build/firmware-O0/nucleo-l4r5zi/infer.elf
 
 clean:
 	rm -rf build

@@ -9,7 +9,7 @@
 
 FW_DIR     := firmware-samples
 FW_OUT     := build/firmware
-FW_SAMPLES := hello cyccnt fault tick infer spin
+FW_SAMPLES := hello cyccnt fault tick infer spin probe
 FW_COMMON  := common/startup common/semihost common/syscalls common/board_note
 
 # The board table: name:core kind:core name:clock Hz:gcc flags (% stands for a space).
@@ -30,7 +30,11 @@ FW_TFLITE  := models/demo/kws_demo.tflite
 FW_MODEL   := $(FW_OUT)/default_model.tsm
 FW_INPUT   := models/demo/kws_demo_input.bin
 
-FW_CFLAGS   := $(CSTD) -O2 -g -mthumb -ffunction-sections -fdata-sections -fno-common \
+# FW_OPT: the samples' optimisation level. `make firmware-O0` builds the L4 infer sample at -O0
+# into build/firmware-O0 (FW_OUT and FW_OPT given to a sub-make): the regression that
+# tests/sim/firmware.sh plants for `tinysim check`.
+FW_OPT      ?= -O2
+FW_CFLAGS   := $(CSTD) $(FW_OPT) -g -mthumb -ffunction-sections -fdata-sections -fno-common \
                -fno-strict-aliasing $(WARN) -Wdouble-promotion -Werror
 FW_ASFLAGS  := -g -mthumb
 FW_CPPFLAGS := -I. -I$(FW_DIR) -D_DEFAULT_SOURCE

@@ -12,6 +12,8 @@
 #define PAINT 0xA5C3A5C3u            /* stack paint pattern */
 #define MAX_IMAGE (64u << 20)        /* largest model image read from the target */
 #define MAX_PAINT (1u << 20)         /* largest stack region painted per layer */
+#define PROF_MAX_PROBES 8            /* functions watched with --probe */
+#define PROF_MAX_DEPTH 64            /* nesting of probed calls measured */
 
 struct prof {
     const sim_elf *elf;
@@ -35,6 +37,20 @@ struct prof {
     uint64_t *fn_begin, *fn_now;      /* self cycles per function symbol (+1: no symbol) */
     uint64_t mix_begin[SIM_CLS_COUNT], mix_now[SIM_CLS_COUNT];
     uint64_t l_stall, l_fbytes;
+    uint32_t paint_gen;               /* paint() calls so far */
+    /* --probe: watched functions, open calls (innermost last), top-level calls as rows */
+    prof_probe probes[PROF_MAX_PROBES];
+    uint32_t n_probes;
+    struct {
+        uint32_t probe, sp, gen;
+        int painted;
+        uint64_t cycles, insns, stall, fbytes;
+    } open[PROF_MAX_DEPTH];
+    uint32_t n_open, lost_open;       /* lost_open: calls beyond PROF_MAX_DEPTH, not measured */
+    prof_layer *calls;
+    uint32_t n_calls;
+    prof_inference probed;
+    uint64_t *u_fn_begin, u_mix_begin[SIM_CLS_COUNT];
 };
 
 const char *const prof_group_names[PROF_G_COUNT] = {"alu", "mul_dsp", "load_store",
@@ -81,14 +97,15 @@ static void snapshot(prof *p, uint64_t *fn, uint64_t *mix)
 }
 
 /* The layer's mix and its top functions: now minus begin. */
-static void layer_breakdown(prof *p, prof_layer *y)
+static void layer_breakdown(prof *p, prof_layer *y, const uint64_t *fn_begin,
+                            const uint64_t *mix_begin)
 {
     snapshot(p, p->fn_now, p->mix_now);
     for (int k = 0; k < SIM_CLS_COUNT; k++)
-        y->mix[k] = p->mix_now[k] - p->mix_begin[k];
+        y->mix[k] = p->mix_now[k] - mix_begin[k];
     y->n_top = 0;
     for (uint32_t i = 0; i <= p->elf->n_syms; i++) {
-        uint64_t c = p->fn_now[i] - p->fn_begin[i];
+        uint64_t c = p->fn_now[i] - fn_begin[i];
         if (!c)
             continue;
         uint32_t j = y->n_top < PROF_TOP_FUNCS ? y->n_top++ : PROF_TOP_FUNCS;
@@ -114,7 +131,8 @@ prof *prof_new(const sim_elf *elf)
     p->cur = UINT32_MAX;
     p->fn_begin = calloc((size_t)elf->n_syms + 1, sizeof *p->fn_begin);
     p->fn_now = calloc((size_t)elf->n_syms + 1, sizeof *p->fn_now);
-    if (!p->fn_begin || !p->fn_now) {
+    p->u_fn_begin = calloc((size_t)elf->n_syms + 1, sizeof *p->u_fn_begin);
+    if (!p->fn_begin || !p->fn_now || !p->u_fn_begin) {
         prof_free(p);
         return NULL;
     }
@@ -144,6 +162,8 @@ void prof_free(prof *p)
     free(p->paint);
     free(p->fn_begin);
     free(p->fn_now);
+    free(p->u_fn_begin);
+    free(p->calls);
     free(p);
 }
 
@@ -278,6 +298,7 @@ static int load_model(prof *p, uint32_t model_addr)
  * the probe call itself is about to use them). */
 static void paint(prof *p, uint32_t sp)
 {
+    p->paint_gen++;
     p->paint_lo = p->paint_hi = 0;
     if (!p->stack_top || sp <= p->stack_limit + 64 || sp > p->stack_top)
         return;
@@ -308,6 +329,134 @@ static uint32_t stack_depth(prof *p, uint32_t sp_now)
         }
     }
     return p->stack_top && deepest <= p->stack_top ? p->stack_top - deepest : 0;
+}
+
+/* --probe: a watched function was entered. */
+static void probed_call(prof *p, const sim_probe_event *ev)
+{
+    uint32_t k = 0;
+    while (k < p->n_probes && p->probes[k].addr != ev->addr)
+        k++;
+    if (k == p->n_probes)
+        return;
+    if (p->n_open == PROF_MAX_DEPTH) {
+        p->lost_open++;
+        return;
+    }
+    int row = p->n_open == 0 && p->n_calls < PROF_MAX_CALLS;
+    p->open[p->n_open].probe = k;
+    p->open[p->n_open].sp = ev->sp;
+    p->open[p->n_open].cycles = ev->cycles;
+    p->open[p->n_open].insns = ev->insns;
+    p->open[p->n_open].stall = ev->stall_cycles;
+    p->open[p->n_open].fbytes = ev->flash_bytes;
+    p->open[p->n_open].painted = 0;
+    if (row) {
+        snapshot(p, p->u_fn_begin, p->u_mix_begin);
+        if (p->cur == UINT32_MAX) { /* no core layer is using the paint */
+            paint(p, ev->sp);
+            p->open[p->n_open].painted = 1;
+        }
+    }
+    p->open[p->n_open].gen = p->paint_gen;
+    p->n_open++;
+}
+
+/* --probe: a watched call returned (the simulator pairs returns with calls by SP). */
+static void probed_return(prof *p, const sim_probe_event *ev)
+{
+    while (p->n_open && p->open[p->n_open - 1].sp < ev->sp)
+        p->n_open--; /* abandoned (longjmp) */
+    if (!p->n_open) {
+        return;
+    }
+    uint32_t o = p->n_open - 1;
+    prof_probe *pr = &p->probes[p->open[o].probe];
+    if (pr->addr != ev->addr || p->open[o].sp != ev->sp) {
+        if (p->lost_open)
+            p->lost_open--; /* the return of a call beyond PROF_MAX_DEPTH */
+        return;
+    }
+    p->n_open = o;
+    uint64_t cyc = ev->cycles - p->open[o].cycles;
+    pr->calls++;
+    pr->cycles += cyc;
+    pr->insns += ev->insns - p->open[o].insns;
+    if (pr->calls == 1 || cyc < pr->min_cycles)
+        pr->min_cycles = cyc;
+    if (cyc > pr->max_cycles)
+        pr->max_cycles = cyc;
+    if (o != 0 || p->n_calls >= PROF_MAX_CALLS)
+        return;
+    if (!p->calls) {
+        p->calls = calloc(PROF_MAX_CALLS, sizeof *p->calls);
+        if (!p->calls)
+            return;
+    }
+    prof_layer *y = &p->calls[p->n_calls];
+    memset(y, 0, sizeof *y);
+    y->index = p->n_calls++;
+    snprintf(y->op, sizeof y->op, "%s", pr->name);
+    snprintf(y->name, sizeof y->name, "%s", pr->name);
+    y->cycles = cyc;
+    y->insns = ev->insns - p->open[o].insns;
+    y->stall_cycles = ev->stall_cycles - p->open[o].stall;
+    y->flash_bytes = ev->flash_bytes - p->open[o].fbytes;
+    if (p->open[o].painted && p->open[o].gen == p->paint_gen && p->cur == UINT32_MAX)
+        y->stack_bytes = stack_depth(p, ev->sp);
+    layer_breakdown(p, y, p->u_fn_begin, p->u_mix_begin);
+    y->ran = 1;
+    if (y->stack_bytes > pr->stack_bytes)
+        pr->stack_bytes = y->stack_bytes;
+    prof_inference *t = &p->probed;
+    t->probed = 1;
+    t->cycles += y->cycles;
+    t->insns += y->insns;
+    if (y->stack_bytes > t->stack_bytes)
+        t->stack_bytes = y->stack_bytes;
+}
+
+int prof_watch(prof *p, const char *symbol, char *err, size_t errsize)
+{
+    const sim_symbol *sym = sim_elf_symbol(p->elf, symbol);
+    if (!sym) {
+        size_t n = 0, len = strlen(symbol);
+        int w = snprintf(err, errsize, "--probe %s: no such symbol in %s", symbol, p->elf->path);
+        for (uint32_t i = 0; i < p->elf->n_syms && n < 5 && w > 0 && (size_t)w < errsize; i++) {
+            const char *nm = p->elf->syms[i].name;
+            if (len >= 3 && strstr(nm, symbol) && strcmp(nm, symbol) != 0)
+                w += snprintf(err + w, errsize - (size_t)w, "%s%s", n++ ? ", " : "; did you mean ",
+                              nm);
+        }
+        return -1;
+    }
+    if (!sym->is_func) {
+        snprintf(err, errsize, "--probe %s: the symbol at 0x%08x is not a function", symbol,
+                 sym->addr);
+        return -1;
+    }
+    for (uint32_t k = 0; k < p->n_probes; k++)
+        if (p->probes[k].addr == (sym->addr & ~1u))
+            return 0;
+    if (p->n_probes == PROF_MAX_PROBES || !p->s || sim_probe_add(p->s, sym->addr) < 0) {
+        snprintf(err, errsize, "--probe %s: at most %d functions can be probed", symbol,
+                 PROF_MAX_PROBES);
+        return -1;
+    }
+    prof_probe *pr = &p->probes[p->n_probes++];
+    memset(pr, 0, sizeof *pr);
+    pr->name = sym->name;
+    pr->addr = sym->addr & ~1u;
+    size_t used = strlen(p->probed.model_name);
+    snprintf(p->probed.model_name + used, sizeof p->probed.model_name - used, "%s%s",
+             used ? "," : "probe:", sym->name);
+    return 0;
+}
+
+const prof_probe *prof_probes(const prof *p, uint32_t *n)
+{
+    *n = p->n_probes;
+    return p->probes;
 }
 
 void prof_on_probe(void *ud, const sim_probe_event *ev)
@@ -349,12 +498,18 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
             y->stack_bytes = stack_depth(p, ev->sp);
             y->stall_cycles = ev->stall_cycles - p->l_stall;
             y->flash_bytes = ev->flash_bytes - p->l_fbytes;
-            layer_breakdown(p, y);
+            layer_breakdown(p, y, p->fn_begin, p->mix_begin);
             y->ran = 1;
             if (y->stack_bytes > p->inf.stack_bytes)
                 p->inf.stack_bytes = y->stack_bytes;
         }
         p->cur = UINT32_MAX;
+        break;
+    case SIM_PROBE_USER:
+        probed_call(p, ev);
+        break;
+    case SIM_PROBE_USER_RETURN:
+        probed_return(p, ev);
         break;
     case SIM_PROBE_INFERENCE_END:
         if (ev->r0 != p->model_addr)
@@ -371,13 +526,19 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
 
 const prof_layer *prof_layers(const prof *p, uint32_t *n)
 {
-    *n = p->have_last ? p->n_layers : 0;
-    return p->have_last ? p->layers : NULL;
+    if (!p->have_last) {
+        *n = p->n_calls;
+        return p->n_calls ? p->calls : NULL;
+    }
+    *n = p->n_layers;
+    return p->layers;
 }
 
 const prof_inference *prof_last(const prof *p)
 {
-    return p->have_last ? &p->last : NULL;
+    if (!p->have_last)
+        return p->n_calls ? &p->probed : NULL;
+    return &p->last;
 }
 
 int prof_output(const prof *p, uint32_t *addr, uint32_t *size)
@@ -494,8 +655,13 @@ void prof_print_table(FILE *f, const prof *p, const sim_board *b)
     int energy = b->run_ua_per_mhz > 0 && b->vdd_v > 0;
     if (!L || !inf)
         return;
-    fprintf(f, "\n--- layers (last inference of %s: %u layers) ---\n", inf->model_name, n);
-    fprintf(f, "%3s  %-17s %-14s %10s %12s %9s %9s %7s %6s %7s  %s\n", "#", "op", "output",
+    if (inf->probed)
+        fprintf(f, "\n--- probed calls (%s: %u top-level calls%s) ---\n", inf->model_name + 6, n,
+                n == PROF_MAX_CALLS ? ", the first ones" : "");
+    else
+        fprintf(f, "\n--- layers (last inference of %s: %u layers) ---\n", inf->model_name, n);
+    fprintf(f, "%3s  %-17s %-14s %10s %12s %9s %9s %7s %6s %7s  %s\n", "#",
+            inf->probed ? "function" : "op", "output",
             "MACs", "cycles", "ms", energy ? "uJ" : "uJ(n/a)", "cyc/MAC", "stack", "arena",
             "share");
     uint64_t macs = 0;
@@ -524,8 +690,11 @@ void prof_print_table(FILE *f, const prof *p, const sim_board *b)
         fprintf(f, ", %.1f uJ", prof_energy_j(b, inf->cycles) * 1e6);
     if (macs)
         fprintf(f, ", %.2f cycles/MAC", (double)inf->cycles / (double)macs);
-    fprintf(f, "; peak stack %u bytes, arena %u bytes, model %u bytes\n", inf->stack_bytes,
-            inf->arena_size, inf->model_bytes);
+    if (inf->probed)
+        fprintf(f, "; peak stack %u bytes\n", inf->stack_bytes);
+    else
+        fprintf(f, "; peak stack %u bytes, arena %u bytes, model %u bytes\n", inf->stack_bytes,
+                inf->arena_size, inf->model_bytes);
     if (!energy)
         fprintf(f, "(no energy: board %s has no run-current figure)\n", b->name);
 }
@@ -686,4 +855,29 @@ void prof_print_memory(FILE *f, const prof_memory *m)
     if (m->input)
         fprintf(f, ", input slot %s", kib(m->input, a[0], 24));
     fprintf(f, "\n");
+}
+
+void prof_print_probes(FILE *f, const prof *p, const sim_board *b)
+{
+    if (!p->n_probes)
+        return;
+    fprintf(f, "\n--- probed functions (--probe: each call from entry to return, inclusive) ---\n");
+    fprintf(f, "%-24s %8s %14s %12s %12s %12s %10s %6s\n", "function", "calls", "cycles",
+            "mean", "min", "max", "mean ms", "stack");
+    for (uint32_t k = 0; k < p->n_probes; k++) {
+        const prof_probe *q = &p->probes[k];
+        if (!q->calls) {
+            fprintf(f, "%-24s %8s  (never returned: not called, or still running at the end)\n",
+                    q->name, "0");
+            continue;
+        }
+        double mean = (double)q->cycles / (double)q->calls;
+        fprintf(f, "%-24s %8llu %14llu %12.0f %12llu %12llu %10.3f %6u\n", q->name,
+                (unsigned long long)q->calls, (unsigned long long)q->cycles, mean,
+                (unsigned long long)q->min_cycles, (unsigned long long)q->max_cycles,
+                mean * 1e3 / b->clock_hz, q->stack_bytes);
+    }
+    if (p->lost_open)
+        fprintf(f, "(calls nested deeper than %d probed calls were not measured)\n",
+                PROF_MAX_DEPTH);
 }

@@ -54,7 +54,8 @@ typedef struct {
     uint32_t stack_bytes;   /* deepest over its layers */
     uint32_t arena_size;    /* the model's planned arena */
     uint32_t model_bytes;   /* the .tsm image */
-    char model_name[64];
+    char model_name[64];    /* "probe:SYMBOL[,SYMBOL]" when the layers are probed calls */
+    int probed;             /* 1: no core inference ran; the "layers" are probed calls */
 } prof_inference;
 
 typedef struct prof prof;
@@ -66,7 +67,33 @@ void prof_attach(prof *p, sim *s);
 void prof_free(prof *p); /* accepts NULL */
 void prof_on_probe(void *ud, const sim_probe_event *ev);
 
-/* The last inference's layers (NULL/0 when none ran), and its totals. */
+/*
+ * --probe SYMBOL: any function as a layer boundary, for firmware that does not use the
+ * inference core. Each call of a watched function, from its entry to its return (sim.h,
+ * sim_probe_add), is measured. When the run has no core inference, the top-level probed
+ * calls (those not inside another probed call; the first PROF_MAX_CALLS) are the "layers":
+ * index = call number, op = the function's name, with cycles, instructions, stack (by
+ * painting, as for layers), mix, flash figures and top functions; the "inference" is their
+ * sum, named "probe:SYMBOL[,SYMBOL]". With a core inference the layers stay the core's and
+ * the probes only give their per-function summary. The stack of a probed call that runs a
+ * core layer, or runs inside one, is not measured (0): painting belongs to the layer then.
+ * prof_watch returns -1 with a message (unknown symbol, not a function, too many probes).
+ */
+#define PROF_MAX_CALLS 1000
+typedef struct {
+    const char *name;       /* the ELF's symbol */
+    uint32_t addr;
+    uint64_t calls;         /* completed calls (nested ones included) */
+    uint64_t cycles, insns; /* inclusive, over all completed calls */
+    uint64_t min_cycles, max_cycles;
+    uint32_t stack_bytes;   /* deepest over the calls whose stack was measured */
+} prof_probe;
+int prof_watch(prof *p, const char *symbol, char *err, size_t errsize);
+const prof_probe *prof_probes(const prof *p, uint32_t *n);
+void prof_print_probes(FILE *f, const prof *p, const sim_board *b);
+
+/* The last inference's layers (NULL/0 when none ran), and its totals; or the probed calls
+ * (see prof_watch). */
 const prof_layer *prof_layers(const prof *p, uint32_t *n);
 const prof_inference *prof_last(const prof *p);
 /* Where the last inference's first output tensor lives in target memory: 0, or -1 when no

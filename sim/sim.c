@@ -471,6 +471,21 @@ void sim_schedule(sim *s)
 
 /* ===================================================================== hooks */
 
+/* Make ret a probe site for returns of user-probed calls (once). -1 when the table is full. */
+static int user_return_site(sim *s, uint32_t ret)
+{
+    for (uint32_t i = 0; i < s->n_probes; i++)
+        if (s->probes[i].addr == ret && s->probes[i].kind == SIM_PROBE_USER_RETURN)
+            return 0;
+    if (s->n_probes == SIM_MAX_PROBES)
+        return -1;
+    s->probes[s->n_probes].addr = ret;
+    s->probes[s->n_probes].kind = SIM_PROBE_USER_RETURN;
+    s->n_probes++;
+    sim_blk_reflag(s); /* the block at ret may be known already */
+    return 0;
+}
+
 static void probe_hit(sim *s, uint32_t addr)
 {
     for (uint32_t i = 0; i < s->n_probes; i++) {
@@ -485,7 +500,36 @@ static void probe_hit(sim *s, uint32_t addr)
                               s->insns,
                               s->fetch_stall + s->data_stall,
                               s->flash_bytes};
-        if (ev.kind == SIM_PROBE_INFERENCE_END) {
+        if (ev.kind == SIM_PROBE_USER_RETURN) {
+            /* a return site: pair it with the innermost open call that returns here */
+            uint32_t sp = ev.sp, n = s->n_ucalls;
+            while (n && s->ucalls[n - 1].sp < sp) /* frames abandoned (longjmp) */
+                n--;
+            if (!n || s->ucalls[n - 1].ret != addr || s->ucalls[n - 1].sp != sp) {
+                s->n_ucalls = n;
+                continue;
+            }
+            s->n_ucalls = n - 1;
+            ev.addr = s->ucalls[n - 1].func;
+        } else if (ev.kind == SIM_PROBE_USER) {
+            uint32_t ret = sim_reg(s, UC_ARM_REG_LR);
+            if ((ret & 0xF0000000u) == 0xF0000000u) /* EXC_RETURN: called as a handler */
+                continue;
+            ret &= ~1u;
+            if (s->n_ucalls == SIM_MAX_UCALLS || user_return_site(s, ret) < 0) {
+                if (!s->warned_ucalls) {
+                    s->warned_ucalls = 1;
+                    sim_warn(s, "--probe: more than %u nested probed calls or %u return "
+                                "sites; further calls are not measured",
+                             SIM_MAX_UCALLS, SIM_MAX_PROBES - 4 - SIM_MAX_USER_PROBES);
+                }
+                continue;
+            }
+            s->ucalls[s->n_ucalls].func = addr;
+            s->ucalls[s->n_ucalls].ret = ret;
+            s->ucalls[s->n_ucalls].sp = ev.sp;
+            s->n_ucalls++;
+        } else if (ev.kind == SIM_PROBE_INFERENCE_END) {
             s->inferences++;
         } else if (ev.kind == SIM_PROBE_LAYER_END) {
             s->layers++;
@@ -981,6 +1025,8 @@ int sim_reset(sim *s, char **cause)
     s->pending = 0;
     s->nest = 0;
     s->skip_break = 0;
+    s->n_ucalls = 0;
+    s->warned_ucalls = 0;
     s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;
     s->n_align_warned = 0;
     s->after_intr = 0;
@@ -1243,6 +1289,22 @@ int sim_break_add(sim *s, uint32_t addr)
     if (break_hook(s, s->n_breaks) < 0)
         return -1;
     s->n_breaks++;
+    sim_blk_reflag(s);
+    return 0;
+}
+
+int sim_probe_add(sim *s, uint32_t addr)
+{
+    addr &= ~1u;
+    for (uint32_t i = 0; i < s->n_probes; i++)
+        if (s->probes[i].addr == addr && s->probes[i].kind == SIM_PROBE_USER)
+            return 0;
+    if (s->n_user_probes == SIM_MAX_USER_PROBES || s->n_probes == SIM_MAX_PROBES)
+        return -1;
+    s->probes[s->n_probes].addr = addr;
+    s->probes[s->n_probes].kind = SIM_PROBE_USER;
+    s->n_probes++;
+    s->n_user_probes++;
     sim_blk_reflag(s);
     return 0;
 }

@@ -71,7 +71,8 @@ typedef enum {
     SIM_PROBE_INFERENCE_END,
     SIM_PROBE_LAYER_BEGIN,
     SIM_PROBE_LAYER_END,
-    SIM_PROBE_USER,  /* --probe SYMBOL (profiler) */
+    SIM_PROBE_USER,  /* entry of a function given to sim_probe_add (--probe SYMBOL) */
+    SIM_PROBE_USER_RETURN, /* ... and its return: addr is the function, r0 its result */
     SIM_PROBE_COUNT_
 } sim_probe_kind;
 
@@ -148,6 +149,14 @@ void sim_interrupt(sim *s);
 
 /* Breakpoints at instruction addresses (Thumb bit ignored). -1 if the table is full. */
 int sim_break_add(sim *s, uint32_t addr);
+/*
+ * Watch a function: each call raises SIM_PROBE_USER at its entry and SIM_PROBE_USER_RETURN
+ * when it returns, that is when the return address it was called with (LR at entry) runs
+ * with SP back at its value at entry (so recursion and calls from several places pair up;
+ * a frame abandoned by longjmp is dropped once SP is above it). addr: the function's entry
+ * (Thumb bit ignored). -1 when SIM_MAX_USER_PROBES are set. Kept across sim_reset.
+ */
+int sim_probe_add(sim *s, uint32_t addr);
 void sim_break_clear(sim *s);
 
 void sim_stats_get(const sim *s, sim_stats *out);

@@ -72,7 +72,9 @@ typedef struct {
 #define SIM_PROGRESS_S 1.0 /* seconds between progress callbacks */
 #define SIM_MAX_FILES 16
 #define SIM_MAX_BREAKS 64
-#define SIM_MAX_PROBES 8
+#define SIM_MAX_PROBES 64      /* the core's 4, user probes and their return sites */
+#define SIM_MAX_USER_PROBES 8
+#define SIM_MAX_UCALLS 64      /* nesting depth of open user-probed calls tracked */
 #define SIM_MAX_NEST 8
 #define SIM_JOURNAL_MAX (64u << 20) /* bytes of replay data kept; beyond it faults are located to the block */
 
@@ -111,7 +113,11 @@ struct sim {
     uc_hook h_breaks[SIM_MAX_BREAKS]; /* code hook per breakpoint: stops inside a block */
     uint32_t n_breaks;
     struct { uint32_t addr; sim_probe_kind kind; } probes[SIM_MAX_PROBES];
-    uint32_t n_probes;
+    uint32_t n_probes, n_user_probes;
+    /* open calls of user-probed functions: where they return to and SP at their entry */
+    struct { uint32_t func, ret, sp; } ucalls[SIM_MAX_UCALLS];
+    uint32_t n_ucalls;
+    int warned_ucalls;
     uint32_t inferences, layers, exceptions, semihost_calls;
     uint64_t console_bytes;
     double wall_s;

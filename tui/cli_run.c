@@ -94,17 +94,34 @@ static int slot_span(const sim_elf *e, const char *name, span *out)
 }
 
 /*
+ * The golden inputs' generator (../shared/golden/README.md): xorshift32 from state = seed, one
+ * byte per step from the top 8 bits. Seed 1 gives the bytes of golden/M/input_seed1.bin.
+ */
+static void xorshift_fill(uint8_t *p, size_t n, uint32_t seed)
+{
+    uint32_t x = seed;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        p[i] = (uint8_t)(x >> 24);
+    }
+}
+
+/*
  * Place a model (converted from .tflite on the host, or a .tsm) into the firmware's flash
  * model slot and the input into its RAM input slot, refusing what does not fit with the
  * number of bytes by which it does not. Returns an exit code.
  */
-static int place_slots(sim *s, const sim_elf *e, const char *model_path, const char *input_path)
+static int place_slots(sim *s, const sim_elf *e, const char *model_path, const char *input_path,
+                       uint32_t seed, int quiet)
 {
     char *cause = NULL, a[32], b[32], c[32];
     span ms, is, ar;
     mf_model mf = {0};
     uint8_t *input = NULL;
     size_t input_len = 0;
+    char seed_name[32];
     int rc = TS_EXIT_INPUT;
 
     if (model_path && !slot_span(e, "tinysim_model_slot", &ms)) {
@@ -149,17 +166,29 @@ static int place_slots(sim *s, const sim_elf *e, const char *model_path, const c
                 goto out;
             }
         }
-        if (!input_path) {
-            cli_error("--model needs --input: the raw bytes of the model's input tensor");
-            rc = TS_EXIT_USAGE;
-            goto out;
-        }
         if (mf.model.hdr->n_inputs != 1) {
             cli_error("model %s has %u inputs; the infer firmware's input slot takes one",
                       model_path, mf.model.hdr->n_inputs);
             goto out;
         }
         const nn_tsm_tensor *in = nn_tensor(&mf.model, nn_model_input(&mf.model, 0));
+        if (!input_path && slot_span(e, "tinysim_input_slot", &is)) {
+            /* No --input: reproducible pseudo-random bytes, the same as the golden
+             * input_seedN files (../shared/golden/README.md; README "Inputs"). */
+            input = malloc(in->size ? in->size : 1);
+            if (!input) {
+                cli_error("out of memory");
+                goto out;
+            }
+            input_len = in->size;
+            xorshift_fill(input, input_len, seed);
+            input_path = seed_name;
+            snprintf(seed_name, sizeof seed_name, "seed:%u", (unsigned)seed);
+            if (!quiet)
+                fprintf(stderr, "tinysim: no --input: the model's input is %zu pseudo-random "
+                                "bytes, xorshift32 seed %u (--input FILE to give your own)\n",
+                        input_len, (unsigned)seed);
+        }
         if (input_len != in->size) {
             char desc[160];
             mf_describe_tensor(&mf.model, nn_model_input(&mf.model, 0), desc, sizeof desc);
@@ -414,6 +443,7 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
         if (inf) {
             jw_obj(&w, "inference");
             jw_str(&w, "model", inf->model_name);
+            jw_bool(&w, "probed", inf->probed);
             jw_uint(&w, "cycles", inf->cycles);
             jw_uint(&w, "instructions", inf->insns);
             jw_num(&w, "time_s", (double)inf->cycles / bd->clock_hz);
@@ -466,6 +496,24 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
                 jw_end(&w);
             }
             jw_end(&w);
+            jw_end(&w);
+        }
+        jw_end(&w);
+    }
+    {
+        uint32_t np;
+        const prof_probe *pr = prof_probes(pf, &np);
+        jw_arr(&w, "probes");
+        for (uint32_t i = 0; i < np; i++) {
+            jw_obj(&w, NULL);
+            jw_str(&w, "name", pr[i].name);
+            jw_uint(&w, "addr", pr[i].addr);
+            jw_uint(&w, "calls", pr[i].calls);
+            jw_uint(&w, "cycles", pr[i].cycles);
+            jw_uint(&w, "instructions", pr[i].insns);
+            jw_uint(&w, "min_cycles", pr[i].min_cycles);
+            jw_uint(&w, "max_cycles", pr[i].max_cycles);
+            jw_uint(&w, "stack_bytes", pr[i].stack_bytes);
             jw_end(&w);
         }
         jw_end(&w);
@@ -679,11 +727,16 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         {"json", required_argument, NULL, 'j'},    {"output", required_argument, NULL, 'o'},
         {"semihost-dir", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
         {"csv", required_argument, NULL, 'C'},      {"rate", required_argument, NULL, 'R'},
-        {"battery", required_argument, NULL, 'B'},
+        {"battery", required_argument, NULL, 'B'}, {"input-seed", required_argument, NULL, 'S'},
+        {"probe", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
     const char *csv = NULL;
     double rate = 0, battery_mah = 0;
+    uint32_t seed = 1;
+    int seed_given = 0;
+    const char *probes[8];
+    int n_probes = 0;
     sim_config cfg = {0};
     int quiet = 0, opt;
     char *cause = NULL;
@@ -700,6 +753,21 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         case 'd': cfg.file_root = optarg; break;
         case 'q': quiet = 1; break;
         case 'C': csv = optarg; break;
+        case 'P':
+            if (n_probes == (int)(sizeof probes / sizeof probes[0]))
+                return cli_usage_error(cmd, "--probe: at most %d functions",
+                                       (int)(sizeof probes / sizeof probes[0]));
+            probes[n_probes++] = optarg;
+            break;
+        case 'S': {
+            uint64_t v;
+            if (parse_u64(optarg, &v) < 0 || v == 0 || v > UINT32_MAX)
+                return cli_usage_error(cmd, "--input-seed wants a number from 1 to 4294967295, "
+                                            "not '%s'", optarg);
+            seed = (uint32_t)v;
+            seed_given = 1;
+            break;
+        }
         case 'R': {
             char *end;
             errno = 0;
@@ -746,6 +814,9 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (seed_given && (input || !model))
+        return cli_usage_error(cmd, input ? "--input-seed or --input, not both"
+                                          : "--input-seed makes an input for --model: give one");
     if (battery_mah > 0 && !(rate > 0))
         return cli_usage_error(cmd, "--battery needs --rate (how often the model runs)");
     if (optind + 1 != argc)
@@ -822,8 +893,16 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         goto out;
     }
     prof_attach(pf, s);
+    for (int i = 0; i < n_probes; i++) {
+        char err[512];
+        if (prof_watch(pf, probes[i], err, sizeof err) < 0) {
+            cli_error("%s", err);
+            rc = TS_EXIT_USAGE;
+            goto out;
+        }
+    }
     if (model || input) {
-        rc = place_slots(s, e, model, input);
+        rc = place_slots(s, e, model, input, seed, quiet);
         if (rc != TS_EXIT_OK)
             goto out;
     }
@@ -854,6 +933,7 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     }
     FILE *sf = (json && strcmp(json, "-") == 0) ? stderr : stdout;
     prof_print_table(sf, pf, &board);
+    prof_print_probes(sf, pf, &board);
     prof_print_breakdown(sf, pf);
     {
         prof_function *fn = NULL;

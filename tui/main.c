@@ -27,14 +27,18 @@ const cli_command cli_commands[] = {
      "  --dump-layers DIR   also write each layer's output to DIR/op_NN_OPNAME.bin\n",
      cli_infer},
     {"run",
-     "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL --input FILE] [--max-cycles N]\n"
-     "                   [--timeout SECONDS] [--json FILE|-] [--csv FILE] [--output FILE]\n"
-     "                   [--rate N/s [--battery MAH]]",
+     "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL [--input FILE|--input-seed N]]\n"
+     "                   [--max-cycles N] [--timeout SECONDS] [--json FILE|-] [--csv FILE]\n"
+     "                   [--output FILE] [--probe SYMBOL]... [--rate N/s [--battery MAH]]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
      "  -m, --model MODEL      .tflite or .tsm placed into the firmware's model slot\n"
      "  -i, --input FILE       raw input tensor bytes placed into the firmware's input slot\n"
+     "  --input-seed N         without --input: the input is xorshift32 bytes from seed N\n"
+     "                         (default 1, the same bytes as the golden input_seed1 files)\n"
+     "  --probe SYMBOL         measure each call of this function, entry to return (up to 8);\n"
+     "                         without a core inference the calls are the table's rows\n"
      "  --max-cycles N         stop after N modelled cycles (exit 5); suffixes k, M, G\n"
      "  --max-insns N          stop after N instructions (exit 5)\n"
      "  --timeout SECONDS      stop after this much wall-clock time (exit 5)\n"

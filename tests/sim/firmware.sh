@@ -45,6 +45,8 @@ for b in $BOARDS; do
     expect 0 "ticks: 5, svc: 1, pendsv: 1" "$b tick" -- "$BIN" run "$d/tick.elf"
     expect 0 "top class" "$b infer (default model)" -- "$BIN" run "$d/infer.elf"
     expect 4 "fault_write_bad_pointer" "$b fault names the function" -- "$BIN" run "$d/fault.elf"
+    # the same integer pipeline gives the same checksum on every core
+    expect 0 "probe: checksum 21d64ffe, tree depth 10" "$b probe sample" -- "$BIN" run "$d/probe.elf"
     expect 5 "cycle budget reached" "$b spin stops at the cycle budget" -- \
         "$BIN" run "$d/spin.elf" --max-cycles 2M
 done
@@ -127,8 +129,19 @@ expect 3 "" "missing file" -- "$BIN" run "$TMP/nope.elf" --board nucleo-l4r5zi
 expect 2 "which firmware" "no firmware" -- "$BIN" run
 
 # ---- model and input slots
-expect 2 "needs --input" "--model without --input" -- \
-    "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite
+# no --input: the golden generator's bytes (xorshift32 seed 1), said on stderr
+expect 0 "xorshift32 seed 1" "--model without --input uses seed 1" -- \
+    "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite --output "$TMP/seed-default.bin"
+expect 0 "" "--input-seed 1" -- \
+    "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite --input-seed 1 --output "$TMP/seed1.bin"
+expect 0 "xorshift32 seed 7" "--input-seed 7" -- \
+    "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite --input-seed 7 --output "$TMP/seed7.bin"
+cmp -s "$TMP/seed-default.bin" "$TMP/seed1.bin" && ok || bad "default input is not seed 1"
+cmp -s "$TMP/seed1.bin" "$TMP/seed7.bin" && bad "seeds 1 and 7 give the same output" || ok
+expect 2 "not both" "--input-seed with --input" -- "$BIN" run "$d/infer.elf" \
+    --model models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin --input-seed 2
+expect 2 "--input-seed wants" "a bad seed" -- \
+    "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite --input-seed 0
 expect 3 "bytes but the model's tensor" "input of the wrong size" -- \
     "$BIN" run "$d/infer.elf" --model models/demo/kws_demo.tflite --input models/demo/cnn_demo_input.bin
 expect 3 "has no model slot" "--model on a firmware without slot" -- \
@@ -174,9 +187,46 @@ if [ -d "$SHARED/models" ] && [ -d "$SHARED/golden" ]; then
         # and the host output is TFLM's golden output (so the firmware's is too)
         if cmp -s "$TMP/host.bin" "$SHARED/golden/$m/output_seed1.bin"; then ok; else bad "$m: host output differs from TFLM's golden output"; fi
     done
+    # without --input the firmware gets the golden seed-1 bytes: TFLM's output again
+    "$BIN" run "$FW/nucleo-l4r5zi/infer.elf" --model "$SHARED/models/kws_ref_model.tflite" \
+        --output "$TMP/noinput.bin" -q >/dev/null 2>&1
+    cmp -s "$TMP/noinput.bin" "$SHARED/golden/kws_ref_model/output_seed1.bin" && ok ||
+        bad "kws_ref_model without --input: output is not TFLM's for input_seed1"
 else
     echo "SKIP: MLPerf Tiny models: $SHARED not found (bit-exactness checked on the demo models only)"
 fi
+
+# ---- --probe SYMBOL: any function as a layer boundary (probe.elf does not use the core)
+P=$FW/nucleo-l4r5zi/probe.elf
+# jget FILE KEY: the values of "KEY": numbers in a report, one per line
+jget() { awk -v k="\"$2\":" '$1 == k {gsub(/[",]/, "", $2); print $2}' "$1"; }
+expect 0 "probed calls (process_frame,fir_q15,dense_q7: 4 top-level calls)" "--probe: the frames are the layers" -- \
+    "$BIN" run "$P" -q --probe process_frame --probe fir_q15 --probe dense_q7 --json "$TMP/probe.json"
+[ "$(grep -c '"op": "process_frame"' "$TMP/probe.json")" -eq 4 ] && ok || bad "--probe: 4 process_frame rows in the report"
+grep -q '"model": "probe:process_frame,fir_q15,dense_q7"' "$TMP/probe.json" && ok || bad "--probe: the report names the probes"
+# inclusive: a frame's cycles cover its FIR and dense stages, and every row has stack
+calls=$(jget "$TMP/probe.json" calls | tr '\n' ' ')
+[ "$calls" = "4 4 4 " ] && ok || bad "--probe: calls per function '$calls', expected 4 4 4"
+awk -v f="$(awk '/"probes"/ {p=1} p && /"cycles"/ {gsub(/[^0-9]/, ""); print}' "$TMP/probe.json" | tr '\n' ' ')" \
+    'BEGIN { split(f, c, " "); exit !(c[1] > c[2] + c[3] && c[1] < 1.01 * (c[2] + c[3]) + 400) }' && ok ||
+    bad "--probe: process_frame's cycles are not its stages' plus a little"
+if jget "$TMP/probe.json" stack_bytes | head -n 4 | awk '$1 <= 0 {bad = 1} END {exit bad}'; then ok
+else bad "--probe: a probed call without stack depth"; fi
+# recursion: calls pair with returns by SP; tree_depth(10) makes 177 calls, one at top level
+"$BIN" run "$P" -q --probe tree_depth --json "$TMP/tree.json" >/dev/null 2>&1
+[ "$(jget "$TMP/tree.json" calls)" = 177 ] && ok || bad "--probe tree_depth: $(jget "$TMP/tree.json" calls) calls, expected 177"
+[ "$(grep -c '"op": "tree_depth"' "$TMP/tree.json")" -eq 1 ] && ok || bad "--probe tree_depth: one top-level call"
+expect 2 "no such symbol" "--probe: unknown symbol" -- "$BIN" run "$P" -q --probe nosuch
+expect 2 "did you mean fir_q15" "--probe: near names suggested" -- "$BIN" run "$P" -q --probe fir_q
+expect 2 "not a function" "--probe: a data symbol" -- "$BIN" run "$P" -q --probe weights
+expect 0 "OK: identical to the baseline" "check with --probe compares the probed calls" -- \
+    "$BIN" check "$P" -q --probe process_frame --probe fir_q15 --probe dense_q7 --baseline "$TMP/probe.json"
+expect 3 "probe:process_frame" "check refuses a baseline with other probes" -- \
+    "$BIN" check "$P" -q --probe process_frame --baseline "$TMP/probe.json"
+# on the core's firmware the layers stay the model's and the probe adds its summary
+"$BIN" run "$d/infer.elf" -q --probe nn_conv2d_s8 --json "$TMP/pconv.json" >/dev/null 2>&1
+[ "$(grep -c '"op": ' "$TMP/pconv.json")" -eq 13 ] && [ "$(jget "$TMP/pconv.json" calls)" = 5 ] && ok ||
+    bad "--probe on infer.elf: 13 layers and 5 nn_conv2d_s8 calls expected"
 
 # ---- determinism, memory timing and regression checks (tinysim check)
 L4=$FW/nucleo-l4r5zi/infer.elf
@@ -207,6 +257,14 @@ flash_width = 8
 EOB
 expect 1 "REGRESSION" "check: slower flash is a cycle regression" -- \
     "$BIN" check "$L4" --baseline "$TMP/base.json" --board "$TMP/slow-flash.board" -q
+# The issue's example: the same firmware built at -O0 (make firmware-O0) against the -O2 baseline
+O0=${FW}-O0/nucleo-l4r5zi/infer.elf
+if [ -f "$O0" ]; then
+    expect 1 "layer 0 CONV_2D cycles .* REGRESSION" "check: an -O0 build is a per-layer cycle regression" -- \
+        "$BIN" check "$O0" --baseline "$TMP/base.json" -q
+else
+    bad "$O0 missing: make firmware-O0"
+fi
 expect 0 "" "check: a metric that did not move passes" -- \
     "$BIN" check "$L4" --baseline "$TMP/base.json" --board "$TMP/slow-flash.board" -q --metric stack,arena
 # and the same firmware with another model is refused
