@@ -655,7 +655,17 @@ typedef struct {
     int fp_any;               /* FP instruction of any class */
     int fp_mac;               /* VMLA/VFMA family */
     int unit;                 /* U_* for the M7 */
+    /* M7 scheduling (see the M7 rules) */
+    uint64_t early_rd;        /* registers read at EX1: address, inline-shifted operand,
+                                 bitfield/extract source */
+    uint64_t adv_rd;          /* registers read a stage late: store data, accumulators */
+    int op2;                  /* OP2_* operand2 kind */
+    int early_alu;            /* its result reaches EX1 consumers next cycle (J7 list) */
+    uint32_t occ, occ_nt;     /* issue cycles before any neighbour rule (taken / not) */
 } insn_info;
+
+/* M7 operand2 kinds for the dual-issue matrix [J7]. */
+enum { OP2_NONE, OP2_SIMPLE, OP2_PATTERN, OP2_SHCONST, OP2_SHREG, OP2_SHIFT };
 
 static int in_group(const cs_detail *d, int g)
 {
@@ -862,6 +872,32 @@ static int multi_kind(unsigned id, int *first)
     }
 }
 
+static int is_shift_insn(unsigned id)
+{
+    return id == ARM_INS_LSL || id == ARM_INS_LSR || id == ARM_INS_ASR || id == ARM_INS_ROR ||
+           id == ARM_INS_RRX;
+}
+
+/* M7: register operand i (a source) is consumed in the early ALU [J7]: every source of
+ * SBFX/UBFX/RBIT/REV*, the inserted register of BFI, the shifted register of PKHBT/PKHTB
+ * (and PKHTB's Rn), the extended register of {S,U}XTA*. */
+static int m7_early_source(unsigned id, int i)
+{
+    switch (id) {
+    case ARM_INS_SBFX: case ARM_INS_UBFX: case ARM_INS_RBIT: case ARM_INS_REV:
+    case ARM_INS_REV16: case ARM_INS_REVSH:
+        return 1;
+    case ARM_INS_BFI:
+        return i == 1;
+    case ARM_INS_PKHBT:
+        return i == 2;
+    case ARM_INS_PKHTB:
+        return i == 1 || i == 2;
+    default:
+        return is_xta(id) && i == 2;
+    }
+}
+
 /* Register operand i of a multiply-accumulate is its accumulator. */
 static int is_acc_operand(unsigned id, int i, int nops)
 {
@@ -904,12 +940,15 @@ static void operands(const cs_insn *in, insn_info *ii)
             ii->addr_regs |= reg_bits(ARM_REG_SP);
             ii->base = 13;
         }
+        ii->early_rd |= ii->addr_regs;
         for (int i = first; i < a->op_count; i++)
             if (a->operands[i].type == ARM_OP_REG) {
-                if (mk == 1)
+                if (mk == 1) {
                     ii->wr |= reg_bits(a->operands[i].reg);
-                else
+                } else {
                     ii->rd |= reg_bits(a->operands[i].reg);
+                    ii->adv_rd |= reg_bits(a->operands[i].reg); /* store data */
+                }
             }
         return;
     }
@@ -945,6 +984,11 @@ static void operands(const cs_insn *in, insn_info *ii)
             if (i > 0 && o->shift.type != ARM_SFT_INVALID && o->shift.value != 0 &&
                 ii->cls == SIM_CLS_ALU)
                 ii->lat2_op = 1; /* shifted-register operand2 */
+            if (i >= ndst && o->shift.type != ARM_SFT_INVALID && o->shift.value != 0 &&
+                !is_shift_insn(id))
+                ii->early_rd |= b; /* M7: an inline-shifted operand is read at EX1 [J7] */
+            if (i >= ndst && m7_early_source(id, i))
+                ii->early_rd |= b;
         } else if (o->type == ARM_OP_MEM) {
             uint64_t b = reg_bits(o->mem.base);
             ii->rd |= b;
@@ -962,6 +1006,11 @@ static void operands(const cs_insn *in, insn_info *ii)
     }
     if (is_xta(id))
         ii->lat2_op = 1;
+    ii->early_rd |= ii->addr_regs; /* M7: addresses are formed at EX1 [LLVM7, J7] */
+    if (ii->mem == MEM_STORE1 || ii->mem == MEM_MULTI_STORE)
+        ii->adv_rd |= ii->rd & ~ii->addr_regs; /* store data is read late [LLVM7, J7] */
+    if (is_long_acc(id) || is_ra_acc(id))
+        ii->adv_rd |= ii->acc; /* accumulators are read a stage late [J7] */
     if (a->update_flags)
         ii->wr |= RB_FLAGS;
     if ((a->cc != ARM_CC_AL && a->cc != ARM_CC_INVALID) || id == ARM_INS_ADC ||
@@ -1021,6 +1070,57 @@ static int not_v6m(const cs_insn *in)
         return 0;
     default:
         return in->size == 4;
+    }
+}
+
+/* M7: kind of a 32-bit data-processing immediate [J7]: plain 8-bit, a replicated pattern
+ * (0x00XY00XY, 0xXY00XY00, 0xXYXYXYXY) or a shifted 8-bit constant. */
+static int m7_imm_kind(uint32_t v)
+{
+    uint32_t b = v & 0xff;
+    if (v <= 0xff)
+        return OP2_SIMPLE;
+    if (v == (b | b << 16) || v == (b << 8 | b << 24) || v == b * 0x01010101u)
+        return OP2_PATTERN;
+    return OP2_SHCONST;
+}
+
+/* M7: the operand2 kind (for the dual-issue matrix) and whether the result comes out of the
+ * early ALU: [J7] "add, sub, reg-reg or simple and constructed constants (not shifted ones)"
+ * and "mov ... + simple shifts and rotations (aliased to mov) except rrx" reach an EX1
+ * consumer in the next cycle. */
+static void m7_operand2(const cs_arm *a, insn_info *ii)
+{
+    unsigned id = ii->id;
+    ii->op2 = OP2_NONE;
+    if (ii->cls != SIM_CLS_ALU || id == ARM_INS_IT || id == ARM_INS_NOP ||
+        ii->unit == U_SIMD || ii->unit == U_LOAD)
+        return;
+    if (is_shift_insn(id)) {
+        ii->op2 = OP2_SHIFT;
+    } else {
+        ii->op2 = OP2_SIMPLE;
+        for (int i = 0; i < a->op_count; i++) {
+            const cs_arm_op *o = &a->operands[i];
+            if (o->type == ARM_OP_REG && i > 0 && o->shift.type != ARM_SFT_INVALID &&
+                o->shift.value != 0)
+                ii->op2 = OP2_SHREG;
+            else if (o->type == ARM_OP_IMM && !ii->is16 && id != ARM_INS_ADDW &&
+                     id != ARM_INS_SUBW && id != ARM_INS_MOVW && id != ARM_INS_MOVT &&
+                     ii->op2 == OP2_SIMPLE)
+                ii->op2 = m7_imm_kind((uint32_t)o->imm);
+        }
+    }
+    switch (id) {
+    case ARM_INS_ADD: case ARM_INS_ADDW: case ARM_INS_SUB: case ARM_INS_SUBW:
+    case ARM_INS_MOV: case ARM_INS_MOVW: case ARM_INS_MOVT: case ARM_INS_ADR:
+        ii->early_alu = ii->op2 == OP2_SIMPLE || ii->op2 == OP2_PATTERN;
+        break;
+    case ARM_INS_LSL: case ARM_INS_LSR: case ARM_INS_ASR: case ARM_INS_ROR:
+        ii->early_alu = 1;
+        break;
+    default:
+        break;
     }
 }
 
@@ -1182,6 +1282,7 @@ static void classify(const sim_coster *c, const cs_insn *in, insn_info *ii)
     operands(in, ii);
     if (ii->mem == MEM_STORE1 && ii->has_index)
         ii->cost = t->str_reg;
+    m7_operand2(a, ii);
 
     /* Instructions that write pc are branches: LDR pc, LDM/POP with pc, MOV/ADD pc. */
     if (!ii->branch && (ii->wr & RB_PC)) {
