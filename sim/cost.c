@@ -1369,10 +1369,41 @@ static int m7_bank_split(const insn_info *a, const insn_info *b)
     return ((uint32_t)(a->disp - b->disp) & 7u) == 4u;
 }
 
-/* M7: may b issue in the same cycle as a (a older)? */
+/* M7: bitfield/extract instructions that use the EX1 shifter and so never pair with an
+ * inline-shifted-register or shifted-constant operand2 instruction [J7]. */
+static int m7_shifter_bitfield(unsigned id)
+{
+    switch (id) {
+    case ARM_INS_BFI: case ARM_INS_BFC: case ARM_INS_SBFX: case ARM_INS_UBFX:
+    case ARM_INS_RBIT: case ARM_INS_REV: case ARM_INS_REV16: case ARM_INS_REVSH:
+    case ARM_INS_PKHBT: case ARM_INS_PKHTB:
+        return 1;
+    default:
+        return is_xta(id);
+    }
+}
+
+/* M7: saturating and "Q" DSP operations with a result latency of 2 [LLVM7 M7WriteSIMD2,
+ * M7WriteShSIMD2]. */
+static int m7_dsp_lat2(unsigned id)
+{
+    switch (id) {
+    case ARM_INS_QADD: case ARM_INS_QSUB: case ARM_INS_QADD8: case ARM_INS_QADD16:
+    case ARM_INS_QSUB8: case ARM_INS_QSUB16: case ARM_INS_QASX: case ARM_INS_QSAX:
+    case ARM_INS_QDADD: case ARM_INS_QDSUB: case ARM_INS_UQADD8: case ARM_INS_UQADD16:
+    case ARM_INS_UQSUB8: case ARM_INS_UQSUB16: case ARM_INS_UQASX: case ARM_INS_UQSAX:
+    case ARM_INS_SSAT: case ARM_INS_USAT: case ARM_INS_SSAT16: case ARM_INS_USAT16:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* M7: may b issue in the same cycle as a (a older), as far as the units allow? Register
+ * dependencies are the scoreboard's business (m7_issue). */
 static int m7_pairs(const insn_info *a, const insn_info *b)
 {
-    if (a->unit == U_SINGLE || b->unit == U_SINGLE || a->cost != 1 || b->cost != 1)
+    if (a->unit == U_SINGLE || b->unit == U_SINGLE || a->occ != 1 || b->occ != 1)
         return 0;
     if (b->unit == U_SIMD)
         return 0; /* bitfield/DSP only as the older op, never two of them */
@@ -1383,10 +1414,130 @@ static int m7_pairs(const insn_info *a, const insn_info *b)
     if ((a->fp_mac && (b->cls == SIM_CLS_FPMEM || b->unit == U_FPMOV)) ||
         (b->fp_mac && (a->cls == SIM_CLS_FPMEM || a->unit == U_FPMOV)))
         return 0;
-    if (b->unit != U_BR && ((b->rd & a->wr) || (b->wr & a->wr & ~RB_FLAGS)) &&
-        !(a->id == ARM_INS_MOVW && b->id == ARM_INS_MOVT))
+    if ((b->wr & a->wr & ~RB_FLAGS & ~RB_PC) && !(a->id == ARM_INS_MOVW && b->id == ARM_INS_MOVT))
+        return 0;
+    /* operand2 matrix [J7]: a shifted constant or inline shifted register (younger) never
+     * pairs with an older one of those or an older plain shift; nor after a bitfield op that
+     * uses the EX1 shifter */
+    int b_sh = b->op2 == OP2_SHCONST || b->op2 == OP2_SHREG;
+    if (b_sh && (a->op2 == OP2_SHCONST || a->op2 == OP2_SHREG || a->op2 == OP2_SHIFT ||
+                 m7_shifter_bitfield(a->id)))
         return 0;
     return 1;
+}
+
+/*
+ * M7 in-order dual-issue scoreboard over one block (see the M7 rules). For every register
+ * (bit index of reg_bits) the first cycle a consumer may issue, by how it reads it: late ALU
+ * (the default), EX1 (addresses, inline-shifted operands, bitfield sources), a multiply's
+ * multiplicands, or a stage late (store data, accumulators).
+ */
+typedef struct {
+    int32_t late[64], early[64], mulop[64], adv[64];
+    const insn_info *prev; /* NULL at the block's start */
+    int32_t prev_issue;    /* the cycle prev issued in */
+    int prev_open;         /* prev issued alone and may take a younger partner */
+    int32_t free_at;       /* first cycle the next instruction may issue in if it does not pair */
+    int32_t end;           /* the block's cycles so far */
+} m7_state;
+
+static void m7_result(m7_state *st, int i, int32_t t, int late, int early, int mulop, int adv)
+{
+    st->late[i] = t + late;
+    st->early[i] = t + early;
+    st->mulop[i] = t + mulop;
+    st->adv[i] = t + adv;
+}
+
+/* Record when cur's results (written at cycle t = its last issue cycle) become usable. */
+static void m7_results(m7_state *st, const insn_info *cur, int32_t t)
+{
+    uint64_t wr = cur->wr & ~RB_PC;
+    while (wr) {
+        int i = __builtin_ctzll(wr);
+        wr &= wr - 1;
+        if (i == 16) {                               /* flags: next cycle */
+            m7_result(st, i, t, 1, 1, 1, 1);
+        } else if (cur->wb && i == cur->base && (cur->mem == MEM_LOAD1 ||
+                                                  cur->mem == MEM_STORE1)) {
+            m7_result(st, i, t, 1, 1, 1, 0);         /* AGU write-back [J7, LLVM7] */
+        } else if (i >= 32 || cur->fp_any) {
+            if (cur->fp_mac) {                       /* [J7] VFMA 5 / VMLA 6, 3 as accumulator */
+                int l = (cur->id == ARM_INS_VFMA || cur->id == ARM_INS_VFMS ||
+                         cur->id == ARM_INS_VFNMA || cur->id == ARM_INS_VFNMS) ? 5 : 6;
+                m7_result(st, i, t, l, l + 1, l, 3);
+            } else if (cur->cls == SIM_CLS_FPMEM) {   /* [J7] VLDR 1 (3 as a VFMA accumulator) */
+                m7_result(st, i, t, 1, 2, 1, 3);
+            } else if (i < 32) {                     /* [J7] VMOV to a core register: 1 */
+                m7_result(st, i, t, 1, 2, 1, 0);
+            } else {                                 /* [J7, LLVM7] FP ALU, VMOV to S: 3 */
+                m7_result(st, i, t, 3, 4, 3, 3);
+            }
+        } else if (cur->mem == MEM_LOAD1 || cur->mem == MEM_MULTI_LOAD) {
+            if (cur->sub_word)                       /* [J7] 2, 3 at EX1; [LLVM7] 2 */
+                m7_result(st, i, t, 2, 3, 2, 1);
+            else                                     /* [J7] 1, 2 at EX1 and into a multiply */
+                m7_result(st, i, t, 1, 2, 2, 0);
+        } else if (cur->mul) {                       /* [J7] 1 extra cycle; [LLVM7] 2 */
+            m7_result(st, i, t, 2, 3, 2, 1);
+        } else if (cur->unit == U_SIMD || cur->cls == SIM_CLS_DSP) {
+            int l = m7_dsp_lat2(cur->id) ? 2 : 1;    /* [LLVM7]; [J7] not an address next cycle */
+            m7_result(st, i, t, l, l + 1, l, l - 1);
+        } else if (cur->early_alu) {                 /* [J7] early ALU forwards to EX1 */
+            m7_result(st, i, t, 1, 1, 1, 0);
+        } else {                                     /* late ALU: [LLVM7] EX1 reads 1 early */
+            m7_result(st, i, t, 1, 2, 1, 0);
+        }
+    }
+}
+
+/* Issue cur after what st has seen; set cur->cost / nt_cost to the cycles it adds. */
+static void m7_issue(m7_state *st, insn_info *cur)
+{
+    const insn_info *prev = st->prev;
+    int32_t need = 0;
+
+    if (!cur->branch && cur->unit != U_BR) { /* predicted branches and IT do not wait */
+        uint64_t rd = cur->rd & ~RB_PC;
+        uint64_t adv = cur->adv_rd;
+        if (cur->fp_mac)
+            adv |= cur->wr; /* the accumulator */
+        if (prev != NULL && prev->id == ARM_INS_MOVW && cur->id == ARM_INS_MOVT)
+            rd &= ~prev->wr; /* [J7] MOVW + MOVT pair despite the dependency */
+        while (rd) {
+            int i = __builtin_ctzll(rd);
+            uint64_t b = UINT64_C(1) << i;
+            rd &= rd - 1;
+            int32_t t = (cur->early_rd & b) ? st->early[i]
+                        : (adv & b)         ? st->adv[i]
+                        : cur->mul          ? st->mulop[i]
+                                            : st->late[i];
+            if (t > need)
+                need = t;
+        }
+    }
+
+    int32_t issue;
+    int paired = 0;
+    if (prev != NULL && st->prev_open && need <= st->prev_issue && m7_pairs(prev, cur)) {
+        issue = st->prev_issue;
+        paired = 1;
+    } else {
+        issue = need > st->free_at ? need : st->free_at;
+    }
+
+    int32_t e_t = issue + (int32_t)cur->occ, e_nt = issue + (int32_t)cur->occ_nt;
+    cur->cost = e_t > st->end ? (uint32_t)(e_t - st->end) : 0;
+    cur->nt_cost = e_nt > st->end ? (uint32_t)(e_nt - st->end) : 0;
+    int32_t e = (cur->branch && cur->cond) ? e_nt : e_t;
+    if (e > st->end)
+        st->end = e;
+    if (e > st->free_at)
+        st->free_at = e;
+    m7_results(st, cur, issue + (int32_t)cur->occ - 1);
+    st->prev = cur;
+    st->prev_issue = issue;
+    st->prev_open = !paired && cur->occ == 1 && cur->unit != U_SINGLE;
 }
 
 /*
@@ -1446,12 +1597,6 @@ static void neighbours(const sim_core_timing *t, const insn_info *prev, insn_inf
     if (m33 && cur->fp_any)
         stall += *fp_shadow;
 
-    if (t->issue == SIM_ISSUE_M7 && prev != NULL && !*paired && stall == 0 &&
-        m7_pairs(prev, cur)) {
-        cur->cost = cur->nt_cost = 0;
-        cur_paired = 1;
-    }
-
     cur->cost += stall;
     cur->nt_cost += stall;
     *paired = cur_paired;
@@ -1507,6 +1652,7 @@ void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t a
     insn_info ii[2];
     insn_info *prev = NULL, *cur;
     int paired = 0;
+    m7_state m7;
     uint32_t fp_shadow = 0;
     uint32_t mask = warn_mask(c->core);
     uint32_t off = 0;
@@ -1514,6 +1660,7 @@ void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t a
     int k = 0;
 
     memset(out, 0, sizeof *out);
+    memset(&m7, 0, sizeof m7);
     if (code == NULL)
         len = 0;
     out->fallthrough = addr + len;
@@ -1550,8 +1697,17 @@ void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t a
         }
         written |= cur->wr;
 
-        neighbours(c->t, prev, cur, &paired, &fp_shadow);
+        cur->occ = cur->cost;
+        cur->occ_nt = cur->nt_cost;
+        if (c->t->issue == SIM_ISSUE_M7)
+            m7_issue(&m7, cur);
+        else
+            neighbours(c->t, prev, cur, &paired, &fp_shadow);
 
+#ifdef M7DEBUG
+        if (getenv("M7DEBUG") && decoded)
+            fprintf(stderr, "  %08x %-8s %-28s cost %u nt %u occ %u op2 %d early %d\n", cur->addr, c->insn->mnemonic, c->insn->op_str, cur->cost, cur->nt_cost, cur->occ, cur->op2, cur->early_alu);
+#endif
         off += cur->size;
         int last = off >= len;
         out->insns++;

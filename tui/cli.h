@@ -37,6 +37,31 @@ const cli_command *cli_find(const char *name);
 /* 1234567 -> "1,234,567" in buf; returns buf. */
 const char *cli_grouped(uint64_t v, char *buf, size_t len);
 
+/* run's options and the opened firmware, shared by run, check, repl and the TUI
+ * (tui/cli_run.c). */
+#include "profiler/prof.h"
+#include "sim/sim.h"
+typedef struct {
+    const char *path; /* FIRMWARE.elf */
+    const char *board_arg, *model, *input, *json, *output, *csv;
+    double rate, battery_mah;
+    uint32_t seed;
+    int quiet;
+    const char *probes[8];
+    int n_probes;
+    sim_config cfg;   /* budgets, semihost dir; callbacks left NULL get run's defaults */
+} run_opts;
+typedef struct {
+    sim_elf *e;
+    sim_board board;
+    const char *board_from; /* "--board" or "ELF note" */
+    prof *pf;
+    sim *s;
+} run_env;
+int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o);
+int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd);
+void run_env_close(run_env *v);
+
 int cli_convert(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_infer(int argc, char **argv);

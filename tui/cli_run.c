@@ -716,9 +716,12 @@ int cli_check(int argc, char **argv)
     return rc;
 }
 
-static int run_or_check(int argc, char **argv, check_ctx *chk)
+/*
+ * run's options (shared by check, repl and the TUI): into *o, with the firmware's path.
+ * Returns -1 when they are good, else the exit code of the usage error it printed.
+ */
+int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
 {
-    const cli_command *cmd = cli_find(chk ? "check" : "run");
     static const struct option opts[] = {
 
         {"board", required_argument, NULL, 'b'},   {"model", required_argument, NULL, 'm'},
@@ -739,7 +742,6 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     int n_probes = 0;
     sim_config cfg = {0};
     int quiet = 0, opt;
-    char *cause = NULL;
     cfg.accounting = 1;
     opterr = 0;
     optind = 1;
@@ -822,95 +824,152 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     if (optind + 1 != argc)
         return cli_usage_error(cmd, optind == argc ? "which firmware? give FIRMWARE.elf"
                                                    : "one firmware at a time");
-    const char *path = argv[optind];
+    memset(o, 0, sizeof *o);
+    o->path = argv[optind];
+    o->board_arg = board_arg;
+    o->model = model;
+    o->input = input;
+    o->json = json;
+    o->output = output;
+    o->csv = csv;
+    o->rate = rate;
+    o->battery_mah = battery_mah;
+    o->seed = seed;
+    o->quiet = quiet;
+    o->n_probes = n_probes;
+    memcpy(o->probes, probes, sizeof probes);
+    o->cfg = cfg;
+    return -1;
+}
 
-    sim_elf *e = NULL;
-    sim *s = NULL;
-    prof *pf = NULL;
-    char *rbuf = NULL; /* a report being written */
-    size_t rlen = 0;
-    sim_board board;
-    const char *board_from;
-    int rc;
-    if (sim_elf_open(path, &e, &cause) != 0) {
+/*
+ * Open a firmware for a run: the ELF, its board (--board, else the ELF's note), the profiler,
+ * the simulator (with --probe functions), the model and input slots, reset. The console,
+ * progress and probe callbacks are o->cfg's when set, else stdout (stderr with --json -),
+ * the progress line on a terminal, and the profiler. Returns TS_EXIT_OK, or the exit code of
+ * the error it printed (v is then closed).
+ */
+int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
+{
+    sim_config cfg = o->cfg;
+    char *cause = NULL;
+    int rc = TS_EXIT_INPUT;
+    memset(v, 0, sizeof *v);
+    if (sim_elf_open(o->path, &v->e, &cause) != 0) {
         cli_error("%s", cause);
         free(cause);
         return TS_EXIT_INPUT;
     }
-    if (board_arg) {
-        if (!strchr(board_arg, '/') && !strchr(board_arg, '.') && !sim_board_find(board_arg)) {
-            sim_elf_free(e);
+    if (o->board_arg) {
+        if (!strchr(o->board_arg, '/') && !strchr(o->board_arg, '.') &&
+            !sim_board_find(o->board_arg)) {
+            run_env_close(v);
             return cli_usage_error(cmd, "unknown board '%s'; 'tinysim boards' lists the built-in "
                                         "ones, or give a profile file",
-                                   board_arg);
+                                   o->board_arg);
         }
-        if (sim_board_resolve(board_arg, &board, &cause) != 0) {
+        if (sim_board_resolve(o->board_arg, &v->board, &cause) != 0) {
             cli_error("%s", cause);
-            rc = TS_EXIT_INPUT;
             goto out;
         }
-        board_from = "--board";
-        if (e->board && strcmp(e->board, board.name) != 0)
+        v->board_from = "--board";
+        if (v->e->board && strcmp(v->e->board, v->board.name) != 0)
             fprintf(stderr, "tinysim: warning: %s was built for board %s; running it on %s as "
                             "--board says\n",
-                    path, e->board, board.name);
-    } else if (e->board) {
-        const sim_board *b = sim_board_find(e->board);
+                    o->path, v->e->board, v->board.name);
+    } else if (v->e->board) {
+        const sim_board *b = sim_board_find(v->e->board);
         if (!b) {
             cli_error("%s was built for board '%s', which is not a built-in board; pass its "
                       "profile with --board FILE ('tinysim boards' lists the built-in ones)",
-                      path, e->board);
-            rc = TS_EXIT_INPUT;
+                      o->path, v->e->board);
             goto out;
         }
-        board = *b;
-        board_from = "ELF note";
+        v->board = *b;
+        v->board_from = "ELF note";
     } else {
-        sim_elf_free(e);
+        run_env_close(v);
         return cli_usage_error(cmd, "%s does not say which board it was built for (no "
                                     ".note.tinysim.board section): pass --board NAME",
-                               path);
+                               o->path);
     }
 
-    FILE *console = quiet ? NULL : (json && strcmp(json, "-") == 0) ? stderr : stdout;
-    cfg.console = console;
-    cfg.console_in = stdin;
-    cfg.on_warning = on_warning;
-    if (isatty(STDERR_FILENO))
+    if (!cfg.console && !o->quiet)
+        cfg.console = (o->json && strcmp(o->json, "-") == 0) ? stderr : stdout;
+    if (!cfg.console_in)
+        cfg.console_in = stdin;
+    if (!cfg.on_warning)
+        cfg.on_warning = on_warning;
+    if (!cfg.on_progress && isatty(STDERR_FILENO))
         cfg.on_progress = on_progress;
-    pf = prof_new(e);
-    if (!pf) {
+    v->pf = prof_new(v->e);
+    if (!v->pf) {
         cli_error("out of memory");
-        rc = TS_EXIT_INPUT;
         goto out;
     }
-    cfg.on_probe = prof_on_probe;
-    cfg.ud = pf;
-    s = sim_new(&board, e, &cfg, &cause);
-    if (!s) {
+    if (!cfg.on_probe) {
+        cfg.on_probe = prof_on_probe;
+        cfg.ud = v->pf;
+    }
+    v->s = sim_new(&v->board, v->e, &cfg, &cause);
+    if (!v->s) {
         cli_error("%s", cause);
-        rc = TS_EXIT_INPUT;
         goto out;
     }
-    prof_attach(pf, s);
-    for (int i = 0; i < n_probes; i++) {
+    prof_attach(v->pf, v->s);
+    for (int i = 0; i < o->n_probes; i++) {
         char err[512];
-        if (prof_watch(pf, probes[i], err, sizeof err) < 0) {
+        if (prof_watch(v->pf, o->probes[i], err, sizeof err) < 0) {
             cli_error("%s", err);
             rc = TS_EXIT_USAGE;
             goto out;
         }
     }
-    if (model || input) {
-        rc = place_slots(s, e, model, input, seed, quiet);
+    if (o->model || o->input) {
+        rc = place_slots(v->s, v->e, o->model, o->input, o->seed, o->quiet);
         if (rc != TS_EXIT_OK)
             goto out;
-    }
-    if (sim_reset(s, &cause) != 0) {
-        cli_error("%s: %s", path, cause);
         rc = TS_EXIT_INPUT;
+    }
+    if (sim_reset(v->s, &cause) != 0) {
+        cli_error("%s: %s", o->path, cause);
         goto out;
     }
+    rc = TS_EXIT_OK;
+out:
+    free(cause);
+    if (rc != TS_EXIT_OK)
+        run_env_close(v);
+    return rc;
+}
+
+void run_env_close(run_env *v)
+{
+    sim_free(v->s);
+    prof_free(v->pf);
+    sim_elf_free(v->e);
+    memset(v, 0, sizeof *v);
+}
+
+static int run_or_check(int argc, char **argv, check_ctx *chk)
+{
+    const cli_command *cmd = cli_find(chk ? "check" : "run");
+    run_opts o;
+    run_env v;
+    int rc = run_opts_parse(argc, argv, cmd, &o);
+    if (rc >= 0)
+        return rc;
+    rc = run_env_open(&v, &o, cmd);
+    if (rc != TS_EXIT_OK)
+        return rc;
+    sim *s = v.s;
+    prof *pf = v.pf;
+    const sim_elf *e = v.e;
+    const sim_board board = v.board;
+    const char *board_from = v.board_from, *json = o.json, *output = o.output, *csv = o.csv;
+    double rate = o.rate, battery_mah = o.battery_mah;
+    char *rbuf = NULL; /* a report being written */
+    size_t rlen = 0;
     sim_stop st;
     struct sigaction sa = {0}, old;
     sa.sa_handler = on_sigint;
@@ -983,13 +1042,10 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         if (report_save(m, &rbuf, &rlen, json) < 0 && rc == TS_EXIT_OK)
             rc = TS_EXIT_INPUT;
     }
-out:
-    free(cause);
-    sim_free(s);
-    prof_free(pf);
-    sim_elf_free(e);
+    run_env_close(&v);
     return rc;
 }
+
 
 /* ===================================================================== boards */
 
