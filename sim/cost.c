@@ -90,7 +90,10 @@
  *   M7 VDIV/VSQRT: 16 [J7, LLVM7] (VSQRT measured 14: we use 16 for both); the 7 that
  *     cortex-cycle-budget gives contradicts the measurement.
  *   M7 branches: modelled as correctly predicted (1 issue slot, 0 when paired); [J7]
- *     measured 8 cycles for a mispredict (6 with early flags), LLVM7 uses 4.
+ *     measured 8 cycles for a mispredict (6 with early flags), LLVM7 uses 4. Why loop exits
+ *     cannot be charged here: see "M7 branch mispredicts" in the RULES.
+ *   M7 load/multiply latencies: [J7] where it measured them; [LLVM7]'s stage model (EX1
+ *     reads a cycle early, accumulators and store data a cycle late) elsewhere (RULES).
  *
  * ======================================================================================
  * RULES THAT LOOK AT NEIGHBOURING INSTRUCTIONS (within the block only)
@@ -107,12 +110,11 @@
  *     flash vs SRAM): a static model cannot see addresses and assumes they do.
  *   M3/M4 store then load [J34]: a load (single or LDM) right after a single store costs
  *     1 more. Two pre/post-indexed stores in a row on the same base register: 1 more.
- *   Result latency (M7, M33) [J7, J33, LLVM7]: when the next instruction reads a register
- *     written by a load or a multiply with latency L > 1, it waits L-1 cycles. An
- *     accumulator operand does not wait (it is read a stage later): MAC chains run every
- *     cycle and a load can feed an accumulator at once. Latencies: M7 byte/halfword loads
- *     2, word loads 1 but 2 into a multiply's other operands, multiplies 2; M33 loads 2,
- *     multiplies 2, {S,U}XTA{B,H,B16} and instructions with a shifted-register operand 2.
+ *   Result latency (M33) [J33]: when the next instruction reads a register written by a
+ *     load or a multiply with latency L > 1, it waits L-1 cycles. An accumulator operand
+ *     does not wait (it is read a stage later): MAC chains run every cycle and a load can
+ *     feed an accumulator at once. Latencies: loads 2, multiplies 2, {S,U}XTA{B,H,B16} and
+ *     instructions with a shifted-register operand 2. (The M7 uses the scoreboard below.)
  *   IT folding (M3, M4, M33): an IT right after a 16-bit instruction costs 0 ("can be
  *     folded onto a preceding 16-bit Thumb instruction" [M4T]; "it can dual issue with
  *     preceding instruction" [J33]).
@@ -123,22 +125,79 @@
  *     a 16-bit instruction that does not set flags costs 1. After a VMLA/VFMA-family
  *     instruction no FP instruction issues for 2 cycles: an FP instruction that follows
  *     it sooner waits.
- *   M7 dual issue (greedy pairing) [J7, LLVM7]: an instruction issues in the same cycle as
- *     the one before it (costing 0) when that one issued alone and both are single-cycle
- *     kinds that may pair: not LDM/STM/PUSH/POP/LDRD/STRD/VLDM/VSTM, SDIV/UDIV, VDIV/VSQRT,
- *     TBB/TBH, LDR pc, VLDR.64/VSTR.64, two-register VMOV, MRS/MSR/barriers/SVC, which issue
- *     alone; not two of one kind among MAC (multiplies), DSP/bitfield (SXTB, UBFX, CLZ,
- *     REV, QADD8 ...: also only as the older of a pair), load, store, FP arithmetic, VMOV,
- *     branch/IT; not a multiply with a store; not an FP multiply-accumulate with a
- *     VLDR/VSTR/VMOV; and the second must not read or write a register the first writes
- *     (MOVW+MOVT excepted; branches are predicted, so they do not wait for flags). Two
- *     loads pair only when they provably hit different 32-bit banks: same base register,
- *     immediate offsets 4 apart modulo 8, no write-back on the first.
- *     What this cannot see: cache and TCM bank conflicts beyond that rule, the early/late
- *     ALU forwarding that lets some dependent pairs issue together, the operand2 shifted-
- *     constant pairing restrictions, latencies beyond the next instruction (FP results
- *     take 3 to 6 cycles), the 8-cycle mispredicts, the pairing of a taken branch with its
- *     target, and the fetch alignment ("slippery") effects [J7] describes.
+ *   M7 in-order dual issue with a scoreboard [J7, LLVM7]. Each instruction issues in the
+ *     first cycle in which its operands are ready, never before the one ahead of it; it
+ *     issues in the same cycle as that one (the younger of a pair, costing 0) when that one
+ *     issued alone, its operands are ready by then and the pair is allowed. A block's cost
+ *     is the cycle its last instruction finishes. Per register the scoreboard keeps when a
+ *     consumer may issue, by how the consumer reads it:
+ *       producer                      late ALU  EX1   multiplicand  stage-late (store
+ *                                     (default)                     data, accumulator)
+ *       ADD/SUB/MOV/shift, plain op2  1         1     1             0   [J7] early ALU
+ *       other ALU (EOR, ORR, BIC, op2
+ *         shifted or shifted const)   1         2     1             0   [LLVM7] M7Read_ISS
+ *       bitfield/DSP (SXTB, UBFX ...) 1 (Q-ops, SSAT/USAT 2) +1    =     -1 [LLVM7]; [J7]
+ *                                                                       "not as an address
+ *                                                                       next cycle"
+ *       word load (LDR, LDM, LDRD)    1         2     2             0   [J7]; [LLVM7] 1
+ *       byte/halfword load            2         3     2             1   [J7]; [LLVM7] 2
+ *       multiply, MAC, DSP multiply   2         3     2             1   [J7], [LLVM7] 2
+ *       written-back base, flags      1         1     1             0   [J7], [LLVM7]
+ *       FP arithmetic, VMOV to S      3         -     -             3   [J7], [LLVM7] 3
+ *       VFMA family / VMLA family     5 / 6     -     -             3   [J7] table
+ *       VLDR.32 / VMOV to a core reg  1         2     1             3 / 0 [J7]
+ *     EX1 readers [LLVM7 M7Read_ISS, J7]: load/store base and index, an inline-shifted
+ *     operand2 register, every source of SBFX/UBFX/RBIT/REV*, BFI's inserted register,
+ *     PKH's shifted one, {S,U}XTA*'s extended one. Stage-late readers [LLVM7 ReadMAC 1,
+ *     M7Read_EX2; J7]: the accumulator of MLA/SMLAL/SMLAD..., store data (so an ALU result
+ *     is stored, or accumulated, in the same cycle, and a word load feeds an accumulator in
+ *     the same cycle). Multiplicands [J7]: "can't consume ldr result from previous cycle";
+ *     a byte load's 2 is [LLVM7]'s (J7 says nothing more). The "multiplicand" and EX1 figures
+ *     of a multiply (3) follow LLVM7's stage model [E]. MOVW+MOVT pair despite the
+ *     dependency [J7]. Branches and IT do not wait for anything (predicted).
+ *     Pairs that are never allowed: with LDM/STM/PUSH/POP/LDRD/STRD/VLDM/VSTM, SDIV/UDIV,
+ *     VDIV/VSQRT, TBB/TBH, LDR pc, VLDR.64/VSTR.64, two-register VMOV, MRS/MSR/barriers/SVC
+ *     (they issue alone); two of one kind among MAC (multiplies), DSP/bitfield (also only
+ *     as the older of a pair), load, store, FP arithmetic, VMOV, branch/IT; a multiply with
+ *     a store; an FP multiply-accumulate with a VLDR/VSTR/VMOV; two that write the same
+ *     register; and the operand2 matrix [J7]: a younger instruction with an inline-shifted
+ *     register or a shifted constant (an immediate that is neither 8-bit nor a 0x00XY00XY /
+ *     0xXY00XY00 / 0xXYXYXYXY pattern) never pairs with an older one of those, an older
+ *     plain shift, or an older BFI, BFC, SBFX, UBFX, RBIT, REV*, PKH or {S,U}XTA*. Two loads pair
+ *     only when they provably hit different 32-bit banks: same base register, immediate
+ *     offsets 4 apart modulo 8, no write-back on the first.
+ *     Effect (zero-wait-state core, nucleo-f746zg vs nucleo-l4r5zi, int8 reference kernels
+ *     at -O2): the convolution's inner loop (LDRSB.W, LDRSB.W, ADD, MLA, ADDS, CMP, BGT) went
+ *     from 4 to 5 cycles (M4: 10); KWS from 21.22 M to 24.17 M cycles, M4/M7 ratio 2.39 ->
+ *     2.10 (without flash stalls 2.25 -> 1.98); VWW 96 from 58.67 M to 67.68 M, ratio 2.32
+ *     -> 2.01. The published anchors (CoreMark/MHz 1.47; MLPerf Tiny v1.1 KWS with
+ *     X-CUBE-AI on L4R5 vs H7A3 about 1.9) are still lower: see "what this cannot see".
+ *     What this cannot see: mispredicted branches (below), cache and TCM bank conflicts
+ *     beyond the bank rule (two byte streams on different bases never pair here, though
+ *     [J7] pairs them whenever their banks differ), the early/late ALU forwarding cases
+ *     [J7] lists beyond the table (an ALU op with one EX1 operand also reads a word load's
+ *     result late; AGU write-back into an early-ALU ADD), stalls carried across a block
+ *     boundary (a block's first instruction starts with every register ready), the pairing
+ *     of a taken branch with its target, [J7]'s "no VADD/VLDM/VMOV #imm for 3 cycles after
+ *     an FP MAC" shadow, the store buffer (STRB/STRH read-modify-write, 5-entry clogging),
+ *     unaligned accesses, and the fetch alignment ("slippery") effects [J7] describes.
+ *   M7 branch mispredicts: [J7] measured 8 cycles (6 when the flags were set at least 3
+ *     cycles earlier), LLVM7 uses 4. The model prices every branch as predicted. Two cases
+ *     matter for int8 kernels and neither fits a static per-block price: (1) a loop's exit
+ *     (falling through its backward branch after at least one taken iteration) is one
+ *     mispredict per loop run; the engine charges a block's not_taken_cycles when it falls
+ *     through, but that figure must not exceed the taken one (sim_block_cost invariant, the
+ *     engine keeps only the difference), and a one-trip loop whose branch is never taken
+ *     is predicted correctly, so it needs the engine (sim/sim.c knows each fall-through and
+ *     could remember the block's last outcome); (2) data-dependent forward branches (the
+ *     requantisation's rounding and clamping tests). Estimate for KWS from trip counts: the
+ *     3-tap depthwise loops and the 10x4 first convolution exit about 0.25 M times, at 8
+ *     cycles about 2 M cycles (+8 %), which would bring the ratio to about 1.95; the data-
+ *     dependent branches add a few hundred thousand more. The remaining distance to the
+ *     anchors is likely the code itself: the anchors use optimised SIMD kernels (SMLAD,
+ *     two loads per MAC pair) where the M4 loses less to the M7 than on this scalar
+ *     LDRSB/MLA loop, whose M4 cost is dominated by the 3-cycle taken branch and load
+ *     latency the M7 hides.
  *   Conditional code: instructions inside an IT block are priced in full whether or not
  *     they execute; a conditional instruction that writes pc (e.g. POPNE {pc}) at the end
  *     of a block costs 1 when it falls through.
@@ -1077,10 +1136,10 @@ static int not_v6m(const cs_insn *in)
  * (0x00XY00XY, 0xXY00XY00, 0xXYXYXYXY) or a shifted 8-bit constant. */
 static int m7_imm_kind(uint32_t v)
 {
-    uint32_t b = v & 0xff;
+    uint32_t lo = v & 0xff, hi = (v >> 8) & 0xff;
     if (v <= 0xff)
         return OP2_SIMPLE;
-    if (v == (b | b << 16) || v == (b << 8 | b << 24) || v == b * 0x01010101u)
+    if (v == (lo | lo << 16) || v == (hi << 8 | hi << 24) || v == lo * 0x01010101u)
         return OP2_PATTERN;
     return OP2_SHCONST;
 }
@@ -1414,7 +1473,8 @@ static int m7_pairs(const insn_info *a, const insn_info *b)
     if ((a->fp_mac && (b->cls == SIM_CLS_FPMEM || b->unit == U_FPMOV)) ||
         (b->fp_mac && (a->cls == SIM_CLS_FPMEM || a->unit == U_FPMOV)))
         return 0;
-    if ((b->wr & a->wr & ~RB_FLAGS & ~RB_PC) && !(a->id == ARM_INS_MOVW && b->id == ARM_INS_MOVT))
+    if ((b->wr & a->wr & ~RB_FLAGS & ~RB_PC) &&
+        !(a->id == ARM_INS_MOVW && b->id == ARM_INS_MOVT))
         return 0;
     /* operand2 matrix [J7]: a shifted constant or inline shifted register (younger) never
      * pairs with an older one of those or an older plain shift; nor after a bitfield op that
@@ -1450,16 +1510,19 @@ static void m7_result(m7_state *st, int i, int32_t t, int late, int early, int m
 }
 
 /* Record when cur's results (written at cycle t = its last issue cycle) become usable. */
-static void m7_results(m7_state *st, const insn_info *cur, int32_t t)
+static void m7_results(const sim_core_timing *tm, m7_state *st, const insn_info *cur,
+                       int32_t t)
 {
+    int ldw = tm->lat_ld_word, ldb = tm->lat_ld_sub, mul = tm->lat_mul, ldm = tm->lat_ld_mul;
     uint64_t wr = cur->wr & ~RB_PC;
     while (wr) {
         int i = __builtin_ctzll(wr);
         wr &= wr - 1;
         if (i == 16) {                               /* flags: next cycle */
             m7_result(st, i, t, 1, 1, 1, 1);
-        } else if (cur->wb && i == cur->base && (cur->mem == MEM_LOAD1 ||
-                                                  cur->mem == MEM_STORE1)) {
+        } else if (i == cur->base &&
+                   (cur->wb || (i == 13 && (cur->mem == MEM_MULTI_LOAD ||
+                                            cur->mem == MEM_MULTI_STORE || cur->fp_any)))) {
             m7_result(st, i, t, 1, 1, 1, 0);         /* AGU write-back [J7, LLVM7] */
         } else if (i >= 32 || cur->fp_any) {
             if (cur->fp_mac) {                       /* [J7] VFMA 5 / VMLA 6, 3 as accumulator */
@@ -1475,11 +1538,11 @@ static void m7_results(m7_state *st, const insn_info *cur, int32_t t)
             }
         } else if (cur->mem == MEM_LOAD1 || cur->mem == MEM_MULTI_LOAD) {
             if (cur->sub_word)                       /* [J7] 2, 3 at EX1; [LLVM7] 2 */
-                m7_result(st, i, t, 2, 3, 2, 1);
+                m7_result(st, i, t, ldb, ldb + 1, ldb > ldm ? ldb : ldm, ldb - 1);
             else                                     /* [J7] 1, 2 at EX1 and into a multiply */
-                m7_result(st, i, t, 1, 2, 2, 0);
+                m7_result(st, i, t, ldw, ldw + 1, ldw > ldm ? ldw : ldm, ldw - 1);
         } else if (cur->mul) {                       /* [J7] 1 extra cycle; [LLVM7] 2 */
-            m7_result(st, i, t, 2, 3, 2, 1);
+            m7_result(st, i, t, mul, mul + 1, mul, mul - 1);
         } else if (cur->unit == U_SIMD || cur->cls == SIM_CLS_DSP) {
             int l = m7_dsp_lat2(cur->id) ? 2 : 1;    /* [LLVM7]; [J7] not an address next cycle */
             m7_result(st, i, t, l, l + 1, l, l - 1);
@@ -1492,7 +1555,7 @@ static void m7_results(m7_state *st, const insn_info *cur, int32_t t)
 }
 
 /* Issue cur after what st has seen; set cur->cost / nt_cost to the cycles it adds. */
-static void m7_issue(m7_state *st, insn_info *cur)
+static void m7_issue(const sim_core_timing *tm, m7_state *st, insn_info *cur)
 {
     const insn_info *prev = st->prev;
     int32_t need = 0;
@@ -1534,7 +1597,7 @@ static void m7_issue(m7_state *st, insn_info *cur)
         st->end = e;
     if (e > st->free_at)
         st->free_at = e;
-    m7_results(st, cur, issue + (int32_t)cur->occ - 1);
+    m7_results(tm, st, cur, issue + (int32_t)cur->occ - 1);
     st->prev = cur;
     st->prev_issue = issue;
     st->prev_open = !paired && cur->occ == 1 && cur->unit != U_SINGLE;
@@ -1700,14 +1763,10 @@ void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t a
         cur->occ = cur->cost;
         cur->occ_nt = cur->nt_cost;
         if (c->t->issue == SIM_ISSUE_M7)
-            m7_issue(&m7, cur);
+            m7_issue(c->t, &m7, cur);
         else
             neighbours(c->t, prev, cur, &paired, &fp_shadow);
 
-#ifdef M7DEBUG
-        if (getenv("M7DEBUG") && decoded)
-            fprintf(stderr, "  %08x %-8s %-28s cost %u nt %u occ %u op2 %d early %d\n", cur->addr, c->insn->mnemonic, c->insn->op_str, cur->cost, cur->nt_cost, cur->occ, cur->op2, cur->early_alu);
-#endif
         off += cur->size;
         int last = off >= len;
         out->insns++;

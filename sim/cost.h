@@ -120,7 +120,8 @@ typedef struct {
     uint8_t st_wb_chain;           /* extra cycles for a pre/post-indexed store right after one
                                       on the same base */
     uint8_t lat_ld_word;           /* result latency of a word load as seen by the next
-                                      instruction (1 = no stall) */
+                                      instruction (1 = no stall); on the M7 the late-ALU
+                                      latency of the scoreboard, wherever the consumer is */
     uint8_t lat_ld_sub;            /* same for byte/halfword loads */
     uint8_t lat_mul;               /* same for multiplies (accumulator operands excepted) */
     uint8_t lat_ld_mul;            /* latency of a load's result into a multiply's operands */

@@ -140,6 +140,38 @@ static const bench benches[] = {
       "[M4T] ADD with shifted register 1 + ADD 1", "[LLVM7] dependent: no pairing, 1 + 1",
       "[J33] a shifted-register operand2 result has latency 2: the dependent ADD waits 1"}, 0, 0},
 
+    /* M7 operand2 dual-issue matrix [J7]: two inline-shifted-register or shifted-constant
+     * instructions never issue together; a constant pattern pairs with either. */
+    {"op2_shreg2", NULL, "add.w r0, r0, r5, lsl #2\nadd.w r4, r4, r6, lsl #2", 0, 0,
+     {0, 2, 2, 2, 2},
+     {NULL, "[M3T] ADD 1 each", "[M4T] ADD 1 each",
+      "[J7] operand2 matrix: two inline-shifted-register ops do not pair: 1 each",
+      "[J33] 32-bit instructions never pair: 1 each"}, 0, 0},
+    {"op2_shconst2", NULL, "add.w r0, r0, #0x1000\nadd.w r4, r4, #0x1000", 0, 0,
+     {0, 2, 2, 2, 2},
+     {NULL, "[M3T] ADD 1 each", "[M4T] ADD 1 each",
+      "[J7] operand2 matrix: two shifted-constant ops do not pair: 1 each",
+      "[J33] 32-bit instructions never pair: 1 each"}, 0, 0},
+    {"op2_pattern", NULL, "add.w r0, r0, #0x1000\nadd.w r4, r4, #0x11001100", 0, 0,
+     {0, 2, 2, 1, 2},
+     {NULL, "[M3T] ADD 1 each", "[M4T] ADD 1 each",
+      "[J7] operand2 matrix: a shifted constant then a constant pattern pair: 1",
+      "[J33] 32-bit instructions never pair: 1 each"}, 0, 0},
+    /* M7: an address is formed at EX1 [LLVM7 M7Read_ISS]; [J7] ADD/SUB/MOV run in the
+     * early ALU and feed it next cycle, other ALU ops (EOR) a cycle later. */
+    {"add_addr", NULL, "add.w r0, r1, r7\nldr r4, [r0]", 0, 0,
+     {0, 3, 3, 1, 2},
+     {NULL, "[M3T] ADD 1 + LDR 2", "[M4T] ADD 1 + LDR 2 (nothing to pipeline with)",
+      "[J7] an early-ALU ADD feeds the next cycle's address: LDR 1 later, and it pairs with "
+      "the next unit's ADD: 1",
+      "[J33] ADD 1 + LDR 1"}, 0, 0},
+    {"eor_addr", NULL, "eor.w r0, r1, r7\nldr r4, [r0]", 0, 0,
+     {0, 3, 3, 2, 2},
+     {NULL, "[M3T] EOR 1 + LDR 2", "[M4T] EOR 1 + LDR 2 (nothing to pipeline with)",
+      "[LLVM7] M7Read_ISS: an address is read a cycle before the late ALU's result (EOR is "
+      "not in [J7]'s early-ALU list): LDR waits 1, then pairs with the next EOR: 2",
+      "[J33] EOR 1 + LDR 1"}, 0, 0},
+
     /* ------------------------------------------------------------ multiply and divide */
     {"muls16", NULL, "muls r0, r5, r0\nmuls r4, r5, r4", 0, 0, {2, 2, 2, 2, 4},
      {"[M0+T] MULS 1 (fast multiplier, CHOICES)", "[M3T] MUL 1", "[M4T] MUL 1",
@@ -149,6 +181,19 @@ static const bench benches[] = {
      {NULL, "[M3T] MUL 1", "[M4T] MUL 1",
       "[J7] MUL result 1 extra cycle of latency ([LLVM7] latency 2): a chain runs at 2",
       "[J33] MUL result latency 2: a chain runs at 2"}, 0, 0},
+    {"mul_use2", NULL, "mul r0, r5, r6\nadd.w r4, r4, #1\nadd.w r7, r0, #1", 0, 0,
+     {0, 3, 3, 2, 3},
+     {NULL, "[M3T] MUL 1 + ADD 1 + ADD 1", "[M4T] MUL 1 + ADD 1 + ADD 1",
+      "[J7] MUL latency 2 reaches past the next instruction: MUL+ADD pair, the dependent "
+      "ADD waits for the second cycle and pairs with the next MUL: 2",
+      "[J33] MUL 1 + ADD 1 + ADD 1 (the product is 2 instructions back: no wait)"}, 0, 0},
+    {"ldrb_use2", NULL,
+     "ldrb r0, [r1]\nadd.w r4, r4, #1\nadd.w r5, r5, #1\nadd.w r7, r0, #1\n"
+     "add.w r6, r6, #1", 0, 0, {0, 6, 6, 3, 5},
+     {NULL, "[M3T] LDRB 2 + 4 ADD", "[M4T] LDRB 2 + 4 ADD",
+      "[J7] byte load latency 2 counted in cycles, not instructions: LDRB+ADD, ADD, then the "
+      "consumer waits for cycle 2 and pairs with the last ADD: 3",
+      "[J33] 1 + ADD 1 + ADD 1 + ADD 1 + ADD 1: 5"}, 0, 0},
     {"mul_indep", NULL, "mul r0, r5, r6\nmul r4, r5, r6", 0, 0, {0, 2, 2, 2, 2},
      {NULL, "[M3T] MUL 1 each", "[M4T] MUL 1 each", "[LLVM7] one MAC pipe: 1 each",
       "[J33] MUL issue 1"}, 0, 0},
@@ -211,10 +256,11 @@ static const bench benches[] = {
       "[M4T] 3.3.2 LDR chain 2 + 1 + 1 + 1, + NOP 1",
       "[J7] bank-split pairs; greedy pairing alternates 3 and 2 per unit",
       "[J33] LDR 1 each, the NOP pairs with the last"}, 0, 0},
-    {"ldr_ptr", NULL, "ldr r0, [r1]\nldr r1, [r0]", 0, 0, {4, 4, 4, 2, 4},
+    {"ldr_ptr", NULL, "ldr r0, [r1]\nldr r1, [r0]", 0, 0, {4, 4, 4, 4, 4},
      {"[M0+T] LDR 2 each", "[M3T] a load whose address the previous load wrote does not "
       "pipeline: 2 each", "[M4T] 3.3.2: address from the previous load: 2 each",
-      "[LLVM7] word load-to-use 1: no stall, 1 each (no pairing: dependent)",
+      "[J7] a word load reaches an address (formed at EX1) after 2 ([LLVM7] WriteLd 1 + "
+      "M7Read_ISS): each waits 1",
       "[J33] load-to-use latency 2: each waits 1"}, 0, 0},
     {"ldr_post2", NULL, "ldr r0, [r1], #4\nldr r4, [r3], #4", 0, 0, {0, 4, 2, 2, 2},
      {NULL, "[J34] cm3: only a chain's first load may be pre/post-indexed: 2 each",
@@ -251,16 +297,19 @@ static const bench benches[] = {
       "[LLVM7] DMB 3 + LDR 1 + MUL 2: [J7] a multiply cannot take a load's result from the "
       "previous cycle",
       "[E] DMB 2 + [J33] LDR 1 + MUL 1 waiting 1 (load-to-use 2)"}, 0, 0},
-    {"ldr_mla_acc", NULL, "dmb\nldr r0, [r1]\nmla r4, r5, r6, r0", 0, 0, {0, 6, 5, 5, 4},
+    {"ldr_mla_acc", NULL, "dmb\nldr r0, [r1]\nmla r4, r5, r6, r0", 0, 0, {0, 6, 5, 4, 4},
      {NULL, "[M3T] DMB 2 + LDR 2 + MLA 2", "[M4T] DMB 2 + LDR 2 + MLA 1",
-      "[LLVM7] DMB 3 + LDR 1 + MLA 1: [J7] a load feeds an accumulator at once",
+      "[LLVM7] DMB 3 + LDR and MLA paired 1: the accumulator is read a stage after the word "
+      "load's data (WriteLd 1 - ReadMAC advance 1 = 0; [J7] accumulators are read after the "
+      "late ALU)",
       "[E] DMB 2 + [J33] LDR 1 + MLA 1: a load feeds an accumulator in 1"}, 0, 0},
-    {"ldr_str_addr", NULL, "dmb\nldr r0, [r1]\nstr r4, [r0, #4]", 0, 0, {7, 6, 6, 5, 5},
+    {"ldr_str_addr", NULL, "dmb\nldr r0, [r1]\nstr r4, [r0, #4]", 0, 0, {7, 6, 6, 6, 5},
      {"[M0+T] DMB 3 + LDR 2 + STR 2",
       "[M3T] DMB 2 + LDR 2 + STR 2: a store whose address the previous load wrote is not "
       "pipelined and costs the table's 2",
       "[M4T] 3.3.2: DMB 2 + LDR 2 + STR (address from the previous load, not pipelined) 2",
-      "[LLVM7] DMB 3 + LDR 1 + STR 1 (dependent: no pairing, word load-to-use 1)",
+      "[LLVM7] DMB 3 + LDR 1 + STR 1 waiting 1: the address is formed at EX1, a word load "
+      "reaches it after 2 ([J7], [LLVM7] M7Read_ISS)",
       "[E] DMB 2 + [J33] LDR 1 + STR 1 waiting 1 (load-to-use 2)"}, 0, 0},
     {"ldr_ldrd", NULL, "ldr r0, [r1]\nldrd r4, r7, [r1, #8]", 0, 0, {0, 5, 5, 2, 3},
      {NULL, "[M3T] LDR 2 + LDRD 1+2: LDRD never pipelines, nor does a load after it",
@@ -411,19 +460,24 @@ static const bench benches[] = {
       "[E] as M4: 1"}, 0, 0},
     {"vadd_add", NULL, "vadd.f32 s0, s1, s2\nadd.w r0, r0, #1", 0, 0, {0, 0, 2, 1, 2},
      {NULL, NULL, "[TI] VADD 1 + [M4T] ADD 1", "[LLVM7] FP + ALU pair: 1", "[E] 1 + 1"}, 0, 0},
-    {"vmla_acc", NULL, "vmla.f32 s0, s1, s2", 0, 0, {0, 0, 3, 1, 3},
-     {NULL, NULL, "[TI] VMLA.F32 3", "[J7] issue 1 (result latency not modelled)",
+    {"vmla_acc", NULL, "vmla.f32 s0, s1, s2", 0, 0, {0, 0, 3, 3, 3},
+     {NULL, NULL, "[TI] VMLA.F32 3", "[J7] issue 1, VMLA to VMLA accumulator latency 3: a chain runs "
+      "at 3",
       "[J33] issue 1, then no FP instruction for 2 cycles: a chain runs at 3"}, 0, 0},
-    {"vfma_acc", NULL, "vfma.f32 s0, s1, s2", 0, 0, {0, 0, 3, 1, 3},
-     {NULL, NULL, "[TI] VFMA.F32 3", "[J7] issue 1",
+    {"vfma_acc", NULL, "vfma.f32 s0, s1, s2", 0, 0, {0, 0, 3, 3, 3},
+     {NULL, NULL, "[TI] VFMA.F32 3",
+      "[J7] VFMA to VFMA accumulator latency 3 ([LLVM7] 5 - ReadFPMAC advance 2): 3",
       "[J33] issue 1, then no FP instruction for 2 cycles"}, 0, 0},
     {"vfma_shadow", NULL, "vfma.f32 s0, s1, s2\nadd.w r0, r0, #1\nvadd.f32 s4, s5, s6", 0, 0,
-     {0, 0, 5, 2, 4},
-     {NULL, NULL, "[TI] VFMA 3 + ADD 1 + VADD 1", "[LLVM7] VFMA + ADD pair, VADD 1",
+     {0, 0, 5, 3, 4},
+     {NULL, NULL, "[TI] VFMA 3 + ADD 1 + VADD 1",
+      "[LLVM7] VFMA + ADD pair, VADD 1, the next VFMA waits for its accumulator ([J7] "
+      "latency 3): 3 (the VADD shadow [J7] is not modelled)",
       "[J33] VFMA 1 + ADD 1 + VADD 1 waiting 1 (no FP op for 2 cycles after a VFMA)"}, 0, 0},
-    {"vfma_vldr", NULL, "vfma.f32 s0, s1, s2\nvldr s4, [r1]", 0, 0, {0, 0, 5, 2, 4},
+    {"vfma_vldr", NULL, "vfma.f32 s0, s1, s2\nvldr s4, [r1]", 0, 0, {0, 0, 5, 3, 4},
      {NULL, NULL, "[TI] VFMA 3 + VLDR.32 2",
-      "[J7] an FP multiply-accumulate does not pair with a VLDR: 1 + 1",
+      "[J7] an FP multiply-accumulate does not pair with a VLDR: 1 + 1, and the next VFMA "
+      "waits for its accumulator (latency 3): 3",
       "[J33] VFMA 1 + VLDR 1 waiting 2 (no FP instruction for 2 cycles after a VFMA)"},
      0, 0},
     {"vdiv", NULL, "vdiv.f32 s0, s1, s2", 0, 0, {0, 0, 14, 16, 14},

@@ -281,6 +281,10 @@ static const uint8_t ldr_mul[] = {0x11, 0x68, 0x01, 0xfb, 0x00, 0xf0};
  *   mla r0, r3, r4, r1
  */
 static const uint8_t ldr_mla_acc[] = {0x11, 0x68, 0x03, 0xfb, 0x04, 0x10};
+/* The int8 convolution's inner step (nn_conv2d_s8 at -O2 for the M7): ldrsb.w r3, [r1, #1]!;
+ * ldrsb.w r7, [r2], #1; add r3, r6; mla r0, r7, r3, r0. */
+static const uint8_t conv_mac[] = {0x11, 0xf9, 0x01, 0x3f, 0x12, 0xf9, 0x01, 0x7b,
+                                   0x33, 0x44, 0x07, 0xfb, 0x03, 0x00};
 
 /*
  *   mul r0, r1, r2
@@ -559,8 +563,9 @@ static void test_loads_stores(void **state)
     static const cost_case cases[] = {
         /* LDR run: 2+1+1+1 pipelined on M3/M4, 2 each on M0+, M7 pairs the bank-split pairs */
         {CASE(ldr_run), 4, {8, 5, 5, 2, 4}, {0}, 0, {{SIM_CLS_LOAD, 4}}},
-        /* the second load's base is the first's result: no pipelining; M33 load-use stall */
-        {CASE(ldr_dep), 2, {4, 4, 4, 2, 3}, {0}, 0, {{SIM_CLS_LOAD, 2}}},
+        /* the second load's base is the first's result: no pipelining; M33 load-use stall;
+         * M7: an address is formed at EX1, a word load reaches it after 2 [J7, LLVM7] */
+        {CASE(ldr_dep), 2, {4, 4, 4, 3, 3}, {0}, 0, {{SIM_CLS_LOAD, 2}}},
         /* post-indexed chain on two bases: pipelines on the M4, not on the M3 */
         {CASE(ldr_post), 2, {4, 4, 3, 2, 2}, {0}, NV6, {{SIM_CLS_LOAD, 2}}},
         /* store then load: +1 on M3/M4; the M7 pairs them */
@@ -586,8 +591,15 @@ static void test_loads_stores(void **state)
         {CASE(ldr_same_bank), 2, {4, 3, 3, 2, 2}, {0}, 0, {{SIM_CLS_LOAD, 2}}},
         /* a multiply waits for a load's result on M7 (even a word) and M33 ... */
         {CASE(ldr_mul), 2, {3, 3, 3, 3, 3}, {0}, NV6, {{SIM_CLS_LOAD, 1}, {SIM_CLS_MUL, 1}}},
-        /* ... but not as its accumulator */
-        {CASE(ldr_mla_acc), 2, {4, 4, 3, 2, 2}, {0}, NV6, {{SIM_CLS_LOAD, 1}, {SIM_CLS_MUL, 1}}},
+        /* ... but not as its accumulator: on the M7 the accumulator is read a stage after
+         * the word load's data (LLVM7 WriteLd 1 - ReadMAC advance 1 = 0), so they pair */
+        {CASE(ldr_mla_acc), 2, {4, 4, 3, 1, 2}, {0}, NV6, {{SIM_CLS_LOAD, 1}, {SIM_CLS_MUL, 1}}},
+        /* M7 scoreboard: the byte loads (latency 2) do not pair (unknown banks); the ADD waits
+         * for the first one's second cycle; the MLA for the ADD and for the second load
+         * (2 into a multiplicand): 1 + 1 + 1 + 1 [J7, LLVM7]. M3/M4: LDRSB 2 + pipelined 1
+         * (M3: the second is post-indexed, 2) + ADD 1 + MLA. */
+        {CASE(conv_mac), 4, {7, 7, 5, 4, 4}, {0}, NV6,
+         {{SIM_CLS_LOAD, 2}, {SIM_CLS_ALU, 1}, {SIM_CLS_MUL, 1}}},
         /* M7: a multiply and a store do not pair; an ALU op and a store do */
         {CASE(mul_str), 2, {3, 2, 2, 2, 2}, {0}, NV6, {{SIM_CLS_MUL, 1}, {SIM_CLS_STORE, 1}}},
         {CASE(add_str), 2, {3, 2, 2, 1, 2}, {0}, NV6, {{SIM_CLS_ALU, 1}, {SIM_CLS_STORE, 1}}},
