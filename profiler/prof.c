@@ -534,6 +534,12 @@ const prof_layer *prof_layers(const prof *p, uint32_t *n)
     return p->layers;
 }
 
+const prof_layer *prof_current(const prof *p, uint32_t *n)
+{
+    *n = p->image ? p->n_layers : 0;
+    return p->image ? p->layers : NULL;
+}
+
 const prof_inference *prof_last(const prof *p)
 {
     if (!p->have_last)

@@ -96,6 +96,11 @@ void prof_print_probes(FILE *f, const prof *p, const sim_board *b);
  * (see prof_watch). */
 const prof_layer *prof_layers(const prof *p, uint32_t *n);
 const prof_inference *prof_last(const prof *p);
+/* The layers of the model the running inference uses (its table, with the figures of the
+ * layers that ended so far; those not yet run have ran = 0): for stepping. NULL/0 before
+ * any inference began. */
+const prof_layer *prof_current(const prof *p, uint32_t *n);
+
 /* Where the last inference's first output tensor lives in target memory: 0, or -1 when no
  * inference ran (or its model was unreadable). */
 int prof_output(const prof *p, uint32_t *addr, uint32_t *size);

@@ -80,7 +80,7 @@ const char *sim_stop_name(sim_stop_reason r)
 {
     static const char *const names[SIM_STOP_COUNT_] = {
         "none", "exit", "fault", "cycle-budget", "instruction-budget", "timeout",
-        "breakpoint", "interrupted", "hang"};
+        "breakpoint", "interrupted", "hang", "paused"};
     return (unsigned)r < SIM_STOP_COUNT_ ? names[r] : "?";
 }
 
@@ -463,7 +463,7 @@ void sim_schedule(sim *s)
     if (s->pending) /* deliver at the next block (after WFI wakes), else re-check masking
                      * every 64 cycles */
         next = deliverable(s) ? 0 : s->cycles + 64;
-    if (s->interrupted)
+    if (s->interrupted || s->pause_req)
         next = 0;
     s->next_event = next;
     s->insn_limit = s->cfg.max_insns ? s->cfg.max_insns : UINT64_MAX;
@@ -596,6 +596,11 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
     }
     if (s->interrupted) {
         stop_before(s, b, SIM_STOP_INTERRUPT);
+        return;
+    }
+    if (s->pause_req) {
+        s->pause_req = 0;
+        stop_before(s, b, SIM_STOP_PAUSE);
         return;
     }
     if (s->after_intr) { /* see on_intr */
@@ -1254,6 +1259,7 @@ void sim_run(sim *s, sim_stop *stop)
     double deadline = s->cfg.timeout_s > 0 ? t0 + s->cfg.timeout_s : 0;
     s->run_t0 = t0;
     s->interrupted = 0;
+    s->pause_req = 0;
     if (s->stop.reason == SIM_STOP_BREAK)
         s->skip_break = sim_reg(s, UC_ARM_REG_PC) & ~1u;
     memset(&s->stop, 0, sizeof s->stop);
@@ -1273,6 +1279,18 @@ void sim_run(sim *s, sim_stop *stop)
         s->stop.pc = s->stop.regs.r[15];
     s->wall_s += now_s() - t0;
     *stop = s->stop;
+}
+
+void sim_set_max_cycles(sim *s, uint64_t max_cycles)
+{
+    s->cfg.max_cycles = max_cycles;
+    sim_schedule(s);
+}
+
+void sim_pause(sim *s)
+{
+    s->pause_req = 1;
+    s->next_event = 0;
 }
 
 void sim_interrupt(sim *s)

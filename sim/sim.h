@@ -30,6 +30,7 @@ typedef enum {
     SIM_STOP_BREAK,     /* breakpoint (sim_break_add) */
     SIM_STOP_INTERRUPT, /* the user pressed Ctrl-C (sim_interrupt) */
     SIM_STOP_HANG,      /* WFI with no wake-up source, or a reset request: cannot continue */
+    SIM_STOP_PAUSE,     /* sim_pause (from a probe callback): the REPL's layer stepping */
     SIM_STOP_COUNT_
 } sim_stop_reason;
 
@@ -146,6 +147,11 @@ void sim_run(sim *s, sim_stop *stop);
 
 /* Ask a running sim_run to stop at the next block (async-signal-safe). */
 void sim_interrupt(sim *s);
+/* From a callback (on_probe): stop before the next block with SIM_STOP_PAUSE. The block
+ * that raised the probe has run its hook; resuming runs the rest without repeating it. */
+void sim_pause(sim *s);
+/* Change the cycle budget (0: none) between runs: the REPL's "set budget". */
+void sim_set_max_cycles(sim *s, uint64_t max_cycles);
 
 /* Breakpoints at instruction addresses (Thumb bit ignored). -1 if the table is full. */
 int sim_break_add(sim *s, uint32_t addr);

@@ -107,6 +107,7 @@ struct sim {
     sim_blk none;
     int after_intr;           /* the interrupt hook ran: check Unicorn's timeout (see on_intr) */
     volatile sig_atomic_t interrupted;
+    int pause_req;            /* sim_pause: stop before the next block */
 
     /* run state */
     sim_stop stop;            /* set by hooks when they stop the run */

@@ -61,6 +61,13 @@ typedef struct {
 int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o);
 int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd);
 void run_env_close(run_env *v);
+void run_env_write_json(FILE *f, run_env *v, const sim_stop *st);
+void run_env_print_summary(FILE *f, run_env *v, const sim_stop *st);
+int run_exit_code(const sim_stop *st);
+void run_env_print_energy(FILE *f, run_env *v, double rate, double battery_mah);
+/* "10/s", "60/h" -> per second; "1000", "1000mAh" -> mAh. -1 when malformed. */
+double run_parse_rate(const char *s);
+double run_parse_mah(const char *s);
 
 int cli_convert(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
@@ -68,5 +75,7 @@ int cli_infer(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_boards(int argc, char **argv);
+int cli_repl(int argc, char **argv);   /* tui/repl.c */
+int cli_script(int argc, char **argv); /* tinysim -x SCRIPT ... */
 
 #endif /* CLI_H */

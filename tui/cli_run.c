@@ -716,6 +716,28 @@ int cli_check(int argc, char **argv)
     return rc;
 }
 
+double run_parse_rate(const char *s)
+{
+    char *end;
+    errno = 0;
+    double rate = strtod(s, &end);
+    if (!errno && (strcmp(end, "/h") == 0 || strcmp(end, "/hour") == 0))
+        rate /= 3600.0;
+    else if (errno || (strcmp(end, "/s") != 0 && *end != 0))
+        return -1;
+    return rate > 0 && rate <= 1e6 ? rate : -1;
+}
+
+double run_parse_mah(const char *s)
+{
+    char *end;
+    errno = 0;
+    double mah = strtod(s, &end);
+    if (errno || (*end && strcmp(end, "mAh") != 0) || !(mah > 0) || mah > 1e7)
+        return -1;
+    return mah;
+}
+
 /*
  * run's options (shared by check, repl and the TUI): into *o, with the firmware's path.
  * Returns -1 when they are good, else the exit code of the usage error it printed.
@@ -770,31 +792,18 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
             seed_given = 1;
             break;
         }
-        case 'R': {
-            char *end;
-            errno = 0;
-            rate = strtod(optarg, &end);
-            if (!errno && (strcmp(end, "/h") == 0 || strcmp(end, "/hour") == 0))
-                rate /= 3600.0;
-            else if (!errno && (strcmp(end, "/s") == 0 || *end == 0))
-                ;
-            else
-                rate = -1;
-            if (!(rate > 0) || rate > 1e6)
+        case 'R':
+            rate = run_parse_rate(optarg);
+            if (rate < 0)
                 return cli_usage_error(cmd, "--rate wants inferences per second or hour (10/s, "
                                             "60/h), not '%s'", optarg);
             break;
-        }
-        case 'B': {
-            char *end;
-            errno = 0;
-            battery_mah = strtod(optarg, &end);
-            if (errno || (*end && strcmp(end, "mAh") != 0) || !(battery_mah > 0) ||
-                battery_mah > 1e7)
+        case 'B':
+            battery_mah = run_parse_mah(optarg);
+            if (battery_mah < 0)
                 return cli_usage_error(cmd, "--battery wants a capacity in mAh (1000), not '%s'",
                                        optarg);
             break;
-        }
         case 'c':
             if (parse_u64(optarg, &cfg.max_cycles) < 0 || !cfg.max_cycles)
                 return cli_usage_error(cmd, "--max-cycles wants a positive count (1000000, 50M), "
@@ -1046,6 +1055,27 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     return rc;
 }
 
+
+/* For the REPL: the report, the summary and the exit code of a stop, as run makes them. */
+void run_env_write_json(FILE *f, run_env *v, const sim_stop *st)
+{
+    write_json(f, v->s, v->pf, st, v->board_from, exit_code(st));
+}
+
+void run_env_print_summary(FILE *f, run_env *v, const sim_stop *st)
+{
+    print_summary(f, v->s, st, v->board_from);
+}
+
+void run_env_print_energy(FILE *f, run_env *v, double rate, double battery_mah)
+{
+    print_energy(f, v->pf, &v->board, rate, battery_mah);
+}
+
+int run_exit_code(const sim_stop *st)
+{
+    return exit_code(st);
+}
 
 /* ===================================================================== boards */
 

@@ -1,5 +1,5 @@
 /*
- * tinysim's entry point: the command table, help and dispatch.
+ * tinysim's entry point: help and dispatch (the command table is in tui/cli_table.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,98 +8,6 @@
 #include "cli.h"
 
 #define TINYSIM_VERSION "0.1.0"
-
-const cli_command cli_commands[] = {
-    {"convert", "convert MODEL.tflite -o MODEL.tsm",
-     "compile a .tflite model into a .tsm image for the inference core",
-     "  -o, --output FILE   the .tsm file to write (required)\n"
-     "Prints the layer count, image size and planned arena size.\n",
-     cli_convert},
-    {"inspect", "inspect MODEL.tflite|MODEL.tsm [--json]",
-     "show a model's layers: ops, shapes, MACs, weight and activation bytes, totals",
-     "  --json              print a JSON object (layers array and totals) instead of a table\n",
-     cli_inspect},
-    {"infer", "infer MODEL --input FILE --output FILE [--dump-layers DIR]",
-     "run the inference core on the host on raw input bytes",
-     "  -i, --input FILE    raw bytes of the model's input tensor (int8, NHWC; float32 for a\n"
-     "                      model with a float input); give it once per model input\n"
-     "  -o, --output FILE   where to write the raw bytes of the output tensor; once per output\n"
-     "  --dump-layers DIR   also write each layer's output to DIR/op_NN_OPNAME.bin\n",
-     cli_infer},
-    {"run",
-     "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL [--input FILE|--input-seed N]]\n"
-     "                   [--max-cycles N] [--timeout SECONDS] [--json FILE|-] [--csv FILE]\n"
-     "                   [--output FILE] [--probe SYMBOL]... [--rate N/s [--battery MAH]]",
-     "run a firmware ELF on an emulated Cortex-M board and summarise the run",
-     "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
-     "                         a built-in name ('tinysim boards') or a profile file\n"
-     "  -m, --model MODEL      .tflite or .tsm placed into the firmware's model slot\n"
-     "  -i, --input FILE       raw input tensor bytes placed into the firmware's input slot\n"
-     "  --input-seed N         without --input: the input is xorshift32 bytes from seed N\n"
-     "                         (default 1, the same bytes as the golden input_seed1 files)\n"
-     "  --probe SYMBOL         measure each call of this function, entry to return (up to 8);\n"
-     "                         without a core inference the calls are the table's rows\n"
-     "  --max-cycles N         stop after N modelled cycles (exit 5); suffixes k, M, G\n"
-     "  --max-insns N          stop after N instructions (exit 5)\n"
-     "  --timeout SECONDS      stop after this much wall-clock time (exit 5)\n"
-     "  -j, --json FILE|-      write the run report (schema tinysim-report/1); '-' = stdout,\n"
-     "                         the console and summary then go to stderr\n"
-     "  -o, --output FILE      write the last inference's output tensor, read from target memory\n"
-     "  --csv FILE             write the per-layer table of the last inference as CSV\n"
-     "  --rate N/s|N/h         how often the model runs: average power (duty-cycled)\n"
-     "  --battery MAH          with --rate: battery life on a battery of MAH mAh\n"
-     "  --semihost-dir DIR     let the firmware open files under DIR (semihosting SYS_OPEN)\n"
-     "  -q, --quiet            do not print the firmware's console output\n"
-     "Exit: 0 firmware exited 0, 1 exited non-zero, 3 bad ELF/board/model/input,\n"
-     "4 firmware fault, 5 budget, timeout, interrupt or hang.\n",
-     cli_run},
-    {"check",
-     "check FIRMWARE.elf --baseline BASE.json [--tolerance PCT] [--metric LIST]\n"
-     "                   [--markdown FILE] [run options]",
-     "run a firmware and compare its per-layer figures with a baseline report",
-     "  --baseline BASE.json   a report written by 'tinysim run FIRMWARE.elf --json BASE.json'\n"
-     "                         (same schema, same model, same board)\n"
-     "  --tolerance PCT        how much a figure may grow before it counts as a regression\n"
-     "                         (default 1%)\n"
-     "  --metric LIST          what to compare: cycles,energy,stack,arena (default: all)\n"
-     "  --markdown FILE        also write the result as Markdown (for a pull-request comment)\n"
-     "  run options            as for 'tinysim run' (--board, --model, --input, budgets...)\n"
-     "Exit: 0 no regression beyond the tolerance, 1 regression, 2 usage, 3 unusable\n"
-     "baseline (another schema, model or board) or bad input, 4 fault, 5 budget.\n",
-     cli_check},
-    {"boards", "boards [--json]", "list the built-in board profiles",
-     "  --json              print them as JSON (schema tinysim-boards/1)\n", cli_boards},
-    {NULL, NULL, NULL, NULL, NULL},
-};
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("tinysim: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-int cli_usage_error(const cli_command *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "tinysim %s: ", c->name);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nusage: tinysim %s\n(see 'tinysim help %s')\n", c->usage, c->name);
-    va_end(ap);
-    return TS_EXIT_USAGE;
-}
-
-const cli_command *cli_find(const char *name)
-{
-    for (const cli_command *c = cli_commands; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c;
-    return NULL;
-}
 
 static void usage(FILE *f)
 {

@@ -1,0 +1,828 @@
+/*
+ * The interactive commands (see session.h): one table, used by the REPL, batch scripts,
+ * piped stdin and the TUI's prompt.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/session.h"
+
+/* What a run waits for, besides breakpoints. */
+enum { W_NONE, W_NEXT, W_STEP, W_FINISH };
+
+static int err(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int err(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("error: ", out);
+    vfprintf(out, fmt, ap);
+    fputc('\n', out);
+    va_end(ap);
+    return CMD_ERROR;
+}
+
+static const char *layer_op(const session *ss, uint32_t i, uint32_t *n)
+{
+    const prof_layer *L = prof_current(ss->v.pf, n);
+    return L && i < *n ? L[i].op : "?";
+}
+
+/* ===================================================================== probes */
+
+static void on_probe(void *ud, const sim_probe_event *ev)
+{
+    session *ss = ud;
+    uint32_t n;
+    prof_on_probe(ss->v.pf, ev);
+    switch (ev->kind) {
+    case SIM_PROBE_LAYER_BEGIN: {
+        ss->in_layer = 1;
+        ss->layer = ev->r1;
+        ss->layer_done = 0;
+        const char *op = layer_op(ss, ev->r1, &n);
+        for (uint32_t i = 0; i < ss->n_brk; i++) {
+            session_break *b = &ss->brk[i];
+            if ((b->kind == SB_LAYER && b->layer == ev->r1) ||
+                (b->kind == SB_OP && strcmp(b->op, op) == 0)) {
+                b->hits++;
+                snprintf(ss->why, sizeof ss->why, "breakpoint %u (%s)", i + 1, b->text);
+                sim_pause(ss->v.s);
+                return;
+            }
+        }
+        if (ss->want == W_NEXT) {
+            snprintf(ss->why, sizeof ss->why, "next layer");
+            sim_pause(ss->v.s);
+        }
+        break;
+    }
+    case SIM_PROBE_LAYER_END:
+        ss->in_layer = 0;
+        ss->layer = ev->r1;
+        ss->layer_done = 1;
+        if (ss->want == W_STEP || ss->want == W_FINISH) {
+            snprintf(ss->why, sizeof ss->why, "%s", ss->want == W_STEP ? "step" : "finish");
+            sim_pause(ss->v.s);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ===================================================================== load and run */
+
+static void copy_args(session *ss, int argc, char **argv)
+{
+    for (int i = 0; i < ss->argc_copy; i++)
+        free(ss->argv_copy[i]);
+    ss->argc_copy = 0;
+    for (int i = 0; i < argc && i < (int)(sizeof ss->argv_copy / sizeof ss->argv_copy[0]) - 1; i++)
+        ss->argv_copy[ss->argc_copy++] = strdup(argv[i]);
+    ss->argv_copy[ss->argc_copy] = NULL;
+}
+
+/* (Re)open the firmware with the session's options; breakpoints are set again. */
+static int reopen(session *ss)
+{
+    const cli_command *cmd = cli_find("repl");
+    if (ss->state != SS_NONE)
+        run_env_close(&ss->v);
+    ss->state = SS_NONE;
+    run_opts o = ss->o;
+    o.cfg.on_probe = on_probe;
+    o.cfg.ud = ss;
+    o.cfg.console = o.quiet ? NULL : ss->out ? ss->out : stdout;
+    o.cfg.on_progress = NULL;
+    int rc = run_env_open(&ss->v, &o, cmd);
+    if (rc != TS_EXIT_OK)
+        return rc;
+    ss->state = SS_READY;
+    ss->in_layer = ss->layer_done = 0;
+    ss->layer = 0;
+    ss->why[0] = 0;
+    memset(&ss->st, 0, sizeof ss->st);
+    for (uint32_t i = 0; i < ss->n_brk; i++)
+        if (ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS)
+            sim_break_add(ss->v.s, ss->brk[i].addr);
+    return TS_EXIT_OK;
+}
+
+int session_load(session *ss, int argc, char **argv)
+{
+    run_opts o;
+    /* run_opts_parse wants argv[0] to be the command name */
+    char *av[42];
+    int ac = 0;
+    av[ac++] = (char *)"repl";
+    for (int i = 0; i < argc && ac < 41; i++)
+        av[ac++] = argv[i];
+    av[ac] = NULL;
+    int rc = run_opts_parse(ac, av, cli_find("repl"), &o);
+    if (rc >= 0)
+        return rc;
+    /* keep the strings: o points into argv */
+    copy_args(ss, ac, av);
+    rc = run_opts_parse(ss->argc_copy, ss->argv_copy, cli_find("repl"), &ss->o);
+    if (rc >= 0)
+        return rc;
+    return reopen(ss);
+}
+
+void session_close(session *ss)
+{
+    if (ss->state != SS_NONE)
+        run_env_close(&ss->v);
+    ss->state = SS_NONE;
+    for (int i = 0; i < ss->argc_copy; i++)
+        free(ss->argv_copy[i]);
+    ss->argc_copy = 0;
+}
+
+static sim *volatile running;
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (running)
+        sim_interrupt(running);
+}
+
+static int need_firmware(session *ss, FILE *out)
+{
+    if (ss->state == SS_NONE)
+        return err(out, "no firmware loaded: load FIRMWARE.elf [run options]");
+    return CMD_OK;
+}
+
+/* Run until a breakpoint, the wanted event or the end; then say where it stopped. */
+static int go(session *ss, int want, FILE *out)
+{
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (ss->state == SS_EXITED || ss->state == SS_FAULTED)
+        return err(out, "the firmware %s: 'run' starts it again from reset",
+                   ss->state == SS_EXITED ? "has exited" : "cannot continue");
+    if (want == W_FINISH && !ss->in_layer)
+        return err(out, "not inside a layer: 'next' runs to the next layer's start");
+    ss->want = want;
+    ss->why[0] = 0;
+    struct sigaction sa = {0}, old;
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    running = ss->v.s;
+    sigaction(SIGINT, &sa, &old);
+    sim_run(ss->v.s, &ss->st);
+    sigaction(SIGINT, &old, NULL);
+    running = NULL;
+    ss->want = W_NONE;
+    switch (ss->st.reason) {
+    case SIM_STOP_EXIT: ss->state = SS_EXITED; break;
+    case SIM_STOP_FAULT:
+    case SIM_STOP_HANG: ss->state = SS_FAULTED; break;
+    case SIM_STOP_BREAK:
+        ss->state = SS_PAUSED;
+        for (uint32_t i = 0; i < ss->n_brk; i++)
+            if ((ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS) &&
+                ss->brk[i].addr == (ss->st.pc & ~1u)) {
+                ss->brk[i].hits++;
+                snprintf(ss->why, sizeof ss->why, "breakpoint %u (%s)", i + 1, ss->brk[i].text);
+            }
+        break;
+    case SIM_STOP_INTERRUPT:
+        ss->state = SS_PAUSED;
+        snprintf(ss->why, sizeof ss->why, "interrupted");
+        break;
+    case SIM_STOP_PAUSE: ss->state = SS_PAUSED; break;
+    default:
+        ss->state = SS_PAUSED;
+        snprintf(ss->why, sizeof ss->why, "%.150s", ss->st.message);
+        break;
+    }
+    char line[256];
+    session_status(ss, line, sizeof line);
+    fprintf(out, "%s\n", line);
+    if (ss->state == SS_FAULTED || ss->state == SS_EXITED)
+        run_env_print_summary(out, &ss->v, &ss->st);
+    return CMD_OK;
+}
+
+void session_status(const session *ss, char *buf, size_t n)
+{
+    if (ss->state == SS_NONE) {
+        snprintf(buf, n, "no firmware loaded");
+        return;
+    }
+    sim_stats x;
+    sim_stats_get(ss->v.s, &x);
+    char c[32], pos[128] = "";
+    uint32_t nl = 0;
+    const char *op = layer_op(ss, ss->layer, &nl);
+    if (nl && (ss->in_layer || ss->layer_done))
+        snprintf(pos, sizeof pos, " %s layer %u/%u (%s)",
+                 ss->layer_done ? "after" : "at", ss->layer, nl, op);
+    double ms = (double)x.cycles * 1e3 / ss->v.board.clock_hz;
+    switch (ss->state) {
+    case SS_READY: snprintf(buf, n, "ready at reset"); return;
+    case SS_PAUSED:
+        snprintf(buf, n, "paused%s%s%s%s, %s cycles, %.3f ms", pos, ss->why[0] ? " (" : "",
+                 ss->why, ss->why[0] ? ")" : "", cli_grouped(x.cycles, c, sizeof c), ms);
+        return;
+    case SS_EXITED:
+        snprintf(buf, n, "exited with status %d, %s cycles, %.3f ms", ss->st.exit_status,
+                 cli_grouped(x.cycles, c, sizeof c), ms);
+        return;
+    case SS_FAULTED:
+        snprintf(buf, n, "%s: %s, %s cycles", ss->st.reason == SIM_STOP_FAULT ? "faulted" : "stopped",
+                 ss->st.message, cli_grouped(x.cycles, c, sizeof c));
+        return;
+    default: snprintf(buf, n, "?"); return;
+    }
+}
+
+/* ===================================================================== commands */
+
+static int c_help(void *ctx, int argc, char **argv, FILE *out)
+{
+    (void)ctx;
+    char e[256];
+    if (argc > 1) {
+        const cmd_entry *c = cmd_lookup(session_commands, argv[1], e, sizeof e);
+        if (!c)
+            return err(out, "%s", e);
+        cmd_print_usage(out, c);
+        fprintf(out, "%s%s%s\n", c->help, c->alias ? " (alias: " : "", c->alias ? c->alias : "");
+        if (c->alias)
+            fprintf(out, ")\n");
+        return CMD_OK;
+    }
+    fprintf(out, "commands (a unique prefix is enough; 'help COMMAND' for one):\n");
+    for (const cmd_entry *c = session_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->help);
+    return CMD_OK;
+}
+
+static int c_quit(void *ctx, int argc, char **argv, FILE *out)
+{
+    (void)ctx, (void)argc, (void)argv, (void)out;
+    return CMD_QUIT;
+}
+
+static int c_load(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    (void)out;
+    int rc = session_load(ss, argc - 1, argv + 1);
+    if (rc != TS_EXIT_OK)
+        return CMD_ERROR;
+    fprintf(out, "loaded %s on %s (%s, %u MHz)\n", ss->o.path, ss->v.board.name,
+            sim_core_name(ss->v.board.core), (unsigned)(ss->v.board.clock_hz / 1000000));
+    return CMD_OK;
+}
+
+static int c_board(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    (void)argc;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    char *keep = strdup(argv[1]);
+    if (!keep)
+        return err(out, "out of memory");
+    const char *old = ss->o.board_arg;
+    ss->o.board_arg = keep;
+    if (reopen(ss) != TS_EXIT_OK) {
+        ss->o.board_arg = old;
+        free(keep);
+        reopen(ss);
+        return err(out, "board %s refused; staying on the previous board", argv[1]);
+    }
+    /* the string lives as long as the session: remember it with the argument copies */
+    if (ss->argc_copy < (int)(sizeof ss->argv_copy / sizeof ss->argv_copy[0]) - 1) {
+        ss->argv_copy[ss->argc_copy++] = keep;
+        ss->argv_copy[ss->argc_copy] = NULL;
+    }
+    fprintf(out, "board %s (%s, %u MHz); the firmware is back at reset\n", ss->v.board.name,
+            sim_core_name(ss->v.board.core), (unsigned)(ss->v.board.clock_hz / 1000000));
+    return CMD_OK;
+}
+
+static int c_run(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    (void)argc, (void)argv;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (ss->state != SS_READY && reopen(ss) != TS_EXIT_OK)
+        return err(out, "cannot reload %s", ss->o.path);
+    return go(ss, W_NONE, out);
+}
+
+static int c_continue(void *ctx, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    return go(ctx, W_NONE, out);
+}
+
+static int c_reset(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    (void)argc, (void)argv;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (reopen(ss) != TS_EXIT_OK)
+        return err(out, "cannot reload %s", ss->o.path);
+    fprintf(out, "reset: %s reloaded, breakpoints kept\n", ss->o.path);
+    return CMD_OK;
+}
+
+static int c_step(void *ctx, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    return go(ctx, W_STEP, out);
+}
+
+static int c_next(void *ctx, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    return go(ctx, W_NEXT, out);
+}
+
+static int c_finish(void *ctx, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    return go(ctx, W_FINISH, out);
+}
+
+/* A number (decimal or 0x hex) up to max. */
+static int parse_num(const char *s, uint64_t max, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || end == s || *end || s[0] == '-' || x > max)
+        return -1;
+    *v = x;
+    return 0;
+}
+
+/* An address: a number, or SYMBOL[+OFFSET]. */
+static int parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out)
+{
+    uint64_t v;
+    if (parse_num(s, UINT32_MAX, &v) == 0) {
+        *addr = (uint32_t)v;
+        return 0;
+    }
+    char name[128];
+    const char *plus = strchr(s, '+');
+    size_t len = plus ? (size_t)(plus - s) : strlen(s);
+    uint64_t off = 0;
+    if (len >= sizeof name || (plus && parse_num(plus + 1, 1u << 30, &off) < 0)) {
+        err(out, "'%s' is neither an address nor SYMBOL[+OFFSET]", s);
+        return -1;
+    }
+    memcpy(name, s, len);
+    name[len] = 0;
+    const sim_symbol *sym = sim_elf_symbol(ss->v.e, name);
+    if (!sym) {
+        err(out, "no symbol '%s' in %s", name, ss->o.path);
+        return -1;
+    }
+    *addr = (sym->addr & (sym->is_func ? ~1u : ~0u)) + (uint32_t)off;
+    return 0;
+}
+
+static int c_break(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    const cmd_entry *me = &session_commands[0];
+    while (strcmp(me->name, "break") != 0)
+        me++;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (argc != 3) {
+        err(out, "break needs a kind and a value");
+        cmd_print_usage(out, me);
+        return CMD_ERROR;
+    }
+    if (ss->n_brk == SESSION_MAX_BREAKS)
+        return err(out, "at most %d breakpoints: 'delete' some", SESSION_MAX_BREAKS);
+    session_break b = {0};
+    snprintf(b.text, sizeof b.text, "%s %s", argv[1], argv[2]);
+    size_t kl = strlen(argv[1]);
+    uint64_t v;
+    if (kl && strncmp(argv[1], "layer", kl) == 0) {
+        uint32_t n = 0;
+        prof_current(ss->v.pf, &n);
+        if (parse_num(argv[2], UINT32_MAX, &v) < 0)
+            return err(out, "break layer wants a layer number, not '%s'", argv[2]);
+        if (n && v >= n)
+            return err(out, "the model has layers 0..%u", n - 1);
+        b.kind = SB_LAYER;
+        b.layer = (uint32_t)v;
+    } else if (kl && strncmp(argv[1], "op", kl) == 0) {
+        b.kind = SB_OP;
+        snprintf(b.op, sizeof b.op, "%s", argv[2]);
+        for (char *p = b.op; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+    } else if (kl && (strncmp(argv[1], "symbol", kl) == 0 || strncmp(argv[1], "address", kl) == 0)) {
+        int is_sym = argv[1][0] == 's';
+        if (is_sym) {
+            const sim_symbol *sym = sim_elf_symbol(ss->v.e, argv[2]);
+            if (!sym || !sym->is_func)
+                return err(out, "no function '%s' in %s", argv[2], ss->o.path);
+            b.addr = sym->addr & ~1u;
+        } else if (parse_addr(ss, argv[2], &b.addr, out) < 0) {
+            return CMD_ERROR;
+        }
+        b.kind = is_sym ? SB_SYMBOL : SB_ADDRESS;
+        if (sim_break_add(ss->v.s, b.addr) < 0)
+            return err(out, "the simulator's breakpoint table is full");
+    } else {
+        err(out, "break what? '%s' is not layer, op, symbol or address", argv[1]);
+        cmd_print_usage(out, me);
+        return CMD_ERROR;
+    }
+    ss->brk[ss->n_brk++] = b;
+    fprintf(out, "breakpoint %u: %s\n", ss->n_brk, b.text);
+    return CMD_OK;
+}
+
+static int c_delete(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint64_t v;
+    if (argc == 1) {
+        ss->n_brk = 0;
+    } else {
+        if (parse_num(argv[1], SESSION_MAX_BREAKS, &v) < 0 || v == 0 || v > ss->n_brk)
+            return err(out, "no breakpoint '%s' ('info break' lists them)", argv[1]);
+        memmove(&ss->brk[v - 1], &ss->brk[v], (ss->n_brk - v) * sizeof ss->brk[0]);
+        ss->n_brk--;
+    }
+    if (ss->state != SS_NONE) { /* the simulator's address breakpoints follow the list */
+        sim_break_clear(ss->v.s);
+        for (uint32_t i = 0; i < ss->n_brk; i++)
+            if (ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS)
+                sim_break_add(ss->v.s, ss->brk[i].addr);
+    }
+    fprintf(out, "%u breakpoint%s left\n", ss->n_brk, ss->n_brk == 1 ? "" : "s");
+    return CMD_OK;
+}
+
+static void info_layers(session *ss, FILE *out)
+{
+    uint32_t n;
+    const prof_layer *L = prof_current(ss->v.pf, &n);
+    if (!L) {
+        fprintf(out, "no inference has started yet (the layers are known from the first one)\n");
+        return;
+    }
+    fprintf(out, "%3s  %-18s %-14s %10s %12s %6s  %s\n", "#", "op", "output", "MACs", "cycles",
+            "stack", "state");
+    for (uint32_t i = 0; i < n; i++) {
+        const prof_layer *y = &L[i];
+        const char *st = y->ran ? "done"
+                         : ss->in_layer && ss->layer == i ? "running"
+                                                          : "-";
+        char cyc[24] = "-";
+        if (y->ran)
+            snprintf(cyc, sizeof cyc, "%llu", (unsigned long long)y->cycles);
+        fprintf(out, "%3u%s %-18s %-14s %10llu %12s %6u  %s\n", i,
+                (ss->in_layer || ss->layer_done) && ss->layer == i ? ">" : " ", y->op,
+                y->out_shape, (unsigned long long)y->macs, cyc, y->stack_bytes, st);
+    }
+}
+
+static void info_layer(session *ss, uint32_t i, FILE *out)
+{
+    uint32_t n;
+    const prof_layer *L = prof_current(ss->v.pf, &n);
+    const prof_layer *y = &L[i];
+    fprintf(out, "layer %u: %s %s, output %s\n", i, y->op, y->name, y->out_shape);
+    fprintf(out, "  MACs %llu, weights %u bytes, arena live %u bytes\n",
+            (unsigned long long)y->macs, y->weight_bytes, y->arena_bytes);
+    if (!y->ran) {
+        fprintf(out, "  not run yet in this inference\n");
+        return;
+    }
+    double ms = (double)y->cycles * 1e3 / ss->v.board.clock_hz;
+    fprintf(out, "  cycles %llu (%.3f ms, %.1f uJ), instructions %llu, stack %u bytes\n",
+            (unsigned long long)y->cycles, ms, prof_energy_j(&ss->v.board, y->cycles) * 1e6,
+            (unsigned long long)y->insns, y->stack_bytes);
+    if (y->macs)
+        fprintf(out, "  %.2f cycles per MAC\n", (double)y->cycles / (double)y->macs);
+    uint64_t g[PROF_G_COUNT], tot = 0;
+    prof_groups(y->mix, g);
+    for (int k = 0; k < PROF_G_COUNT; k++)
+        tot += g[k];
+    fprintf(out, "  mix:");
+    for (int k = 0; k < PROF_G_COUNT; k++)
+        fprintf(out, " %s %.0f%%", prof_group_names[k], tot ? 100.0 * g[k] / tot : 0.0);
+    fprintf(out, "\n  flash: %llu wait-state cycles, %llu data bytes read\n",
+            (unsigned long long)y->stall_cycles, (unsigned long long)y->flash_bytes);
+    for (uint32_t k = 0; k < y->n_top; k++)
+        fprintf(out, "  top %u: %s %llu cycles (%.0f%%)\n", k + 1, y->top[k].name,
+                (unsigned long long)y->top[k].cycles,
+                y->cycles ? 100.0 * y->top[k].cycles / y->cycles : 0.0);
+}
+
+static int c_info(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    const char *what = argv[1];
+    size_t wl = strlen(what);
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (wl && strncmp("layers", what, wl) == 0 && argc == 2) {
+        info_layers(ss, out);
+    } else if (wl && strncmp("layer", what, wl) == 0) {
+        uint32_t n;
+        uint64_t v;
+        prof_current(ss->v.pf, &n);
+        if (argc != 3 || parse_num(argv[2], UINT32_MAX, &v) < 0)
+            return err(out, "info layer wants a layer number: info layer N");
+        if (!n)
+            return err(out, "no inference has started yet (the layers are known from the first)");
+        if (v >= n)
+            return err(out, "the model has layers 0..%u", n - 1);
+        info_layer(ss, (uint32_t)v, out);
+    } else if (strncmp("break", what, wl) == 0) {
+        if (!ss->n_brk)
+            fprintf(out, "no breakpoints\n");
+        for (uint32_t i = 0; i < ss->n_brk; i++)
+            fprintf(out, "%u: %s (hit %llu time%s)\n", i + 1, ss->brk[i].text,
+                    (unsigned long long)ss->brk[i].hits, ss->brk[i].hits == 1 ? "" : "s");
+    } else if (strncmp("regs", what, wl) == 0) {
+        static const char *names[16] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",
+                                        "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
+        sim_regs r;
+        char where[96];
+        sim_regs_get(ss->v.s, &r);
+        for (int i = 0; i < 16; i++)
+            fprintf(out, "%-4s 0x%08x%s", names[i], r.r[i], i % 4 == 3 ? "\n" : "   ");
+        sim_describe_addr(ss->v.s, r.r[15], where, sizeof where);
+        fprintf(out, "xpsr 0x%08x   pc is in %s\n", r.xpsr, where);
+    } else if (strncmp("memory", what, wl) == 0) {
+        prof_memory m;
+        prof_memory_use(ss->v.pf, ss->v.e, &ss->v.board, &m);
+        prof_print_memory(out, &m);
+    } else if (strncmp("board", what, wl) == 0) {
+        const sim_board *b = &ss->v.board;
+        fprintf(out, "%s: %s, %s at %.3f MHz (from %s)\n", b->name, b->mcu,
+                sim_core_name(b->core), b->clock_hz / 1e6, ss->v.board_from);
+        for (uint32_t i = 0; i < b->n_regions; i++)
+            fprintf(out, "  %-8s %-5s 0x%08x %8u KiB, %u wait states\n", b->regions[i].name,
+                    b->regions[i].kind == SIM_MEM_FLASH ? "flash" : "ram", b->regions[i].base,
+                    b->regions[i].size / 1024, b->regions[i].wait_states);
+        if (b->run_ua_per_mhz > 0)
+            fprintf(out, "  run current %.1f uA/MHz + %.1f uA at %.2f V\n", b->run_ua_per_mhz,
+                    b->run_offset_ua, b->vdd_v);
+    } else {
+        return err(out, "info what? layers, layer N, break, regs, memory or board (not '%s')",
+                   what);
+    }
+    return CMD_OK;
+}
+
+static int c_x(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint32_t addr;
+    uint64_t count = 64;
+    if (need_firmware(ss, out) || parse_addr(ss, argv[1], &addr, out) < 0)
+        return CMD_ERROR;
+    if (argc > 2 && (parse_num(argv[2], 4096, &count) < 0 || count == 0))
+        return err(out, "x: COUNT is a number of bytes from 1 to 4096, not '%s'", argv[2]);
+    uint8_t buf[4096];
+    if (sim_read_target(ss->v.s, addr, buf, (uint32_t)count) < 0)
+        return err(out, "0x%08x..0x%08x is not all in the board's memory", addr,
+                   addr + (uint32_t)count - 1);
+    for (uint64_t i = 0; i < count; i += 16) {
+        fprintf(out, "%08x:", addr + (uint32_t)i);
+        for (uint64_t j = i; j < i + 16 && j < count; j++)
+            fprintf(out, " %02x", buf[j]);
+        fputc('\n', out);
+    }
+    return CMD_OK;
+}
+
+static int c_disas(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint32_t addr;
+    uint64_t count = 10;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (argc > 1) {
+        if (parse_addr(ss, argv[1], &addr, out) < 0)
+            return CMD_ERROR;
+    } else {
+        sim_regs r;
+        sim_regs_get(ss->v.s, &r);
+        addr = r.r[15];
+    }
+    if (argc > 2 && (parse_num(argv[2], 1000, &count) < 0 || count == 0))
+        return err(out, "disas: COUNT is from 1 to 1000, not '%s'", argv[2]);
+    addr &= ~1u;
+    for (uint64_t i = 0; i < count; i++) {
+        char text[96], where[96];
+        uint32_t size = sim_disas(ss->v.s, addr, text, sizeof text);
+        if (!size)
+            return i ? CMD_OK : err(out, "0x%08x is not in the board's memory", addr);
+        sim_describe_addr(ss->v.s, addr, where, sizeof where);
+        fprintf(out, "0x%08x  %-28s %s\n", addr, where, text);
+        addr += size;
+    }
+    return CMD_OK;
+}
+
+static int c_profile(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint32_t n;
+    (void)argc, (void)argv;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (prof_layers(ss->v.pf, &n)) {
+        prof_print_table(out, ss->v.pf, &ss->v.board);
+        prof_print_breakdown(out, ss->v.pf);
+    } else {
+        fprintf(out, "no inference has finished yet; the layers so far:\n");
+        info_layers(ss, out);
+    }
+    return CMD_OK;
+}
+
+static int c_functions(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint64_t top = 10;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (argc > 1 && (parse_num(argv[1], 100000, &top) < 0 || top == 0))
+        return err(out, "functions: N is how many to show, not '%s'", argv[1]);
+    prof_function *fn = NULL;
+    sim_stats x;
+    sim_stats_get(ss->v.s, &x);
+    uint32_t nf = prof_functions(ss->v.s, ss->v.e, &fn);
+    prof_print_functions(out, fn, nf, x.cycles, (uint32_t)top);
+    free(fn);
+    return CMD_OK;
+}
+
+static int c_energy(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    double rate = 0, mah = 0;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 < argc && strcmp(argv[i], "--rate") == 0) {
+            if ((rate = run_parse_rate(argv[++i])) < 0)
+                return err(out, "--rate wants inferences per second or hour (10/s, 60/h)");
+        } else if (i + 1 < argc && strcmp(argv[i], "--battery") == 0) {
+            if ((mah = run_parse_mah(argv[++i])) < 0)
+                return err(out, "--battery wants a capacity in mAh (1000)");
+        } else {
+            return err(out, "energy [--rate N/s] [--battery MAH], not '%s'", argv[i]);
+        }
+    }
+    if (mah > 0 && !(rate > 0))
+        return err(out, "--battery needs --rate (how often the model runs)");
+    if (!prof_last(ss->v.pf))
+        return err(out, "no inference has finished yet: 'continue' or 'run' first");
+    run_env_print_energy(out, &ss->v, rate, mah);
+    return CMD_OK;
+}
+
+static int c_set(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    (void)argc;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    if (strcmp(argv[1], "clock") == 0) {
+        char *end;
+        errno = 0;
+        double v = strtod(argv[2], &end);
+        double mul = strcmp(end, "MHz") == 0 || strcmp(end, "mhz") == 0 ? 1e6
+                     : strcmp(end, "kHz") == 0 || strcmp(end, "khz") == 0 ? 1e3
+                     : strcmp(end, "Hz") == 0 || *end == 0              ? 1
+                                                                        : 0;
+        if (errno || !mul || !(v * mul >= 1e3) || v * mul > 2e9)
+            return err(out, "set clock wants a frequency (48MHz, 32768Hz), not '%s'", argv[2]);
+        ss->v.board.clock_hz = (uint32_t)(v * mul + 0.5);
+        fprintf(out, "clock %.3f MHz: times and energies use it; cycles and the flash wait states "
+                     "stay the board profile's\n",
+                ss->v.board.clock_hz / 1e6);
+    } else if (strcmp(argv[1], "budget") == 0) {
+        uint64_t v = 0;
+        char *end;
+        if (strcmp(argv[2], "off") != 0) {
+            errno = 0;
+            double d = strtod(argv[2], &end);
+            double mul = *end == 0 ? 1 : strcmp(end, "k") == 0 ? 1e3
+                                     : strcmp(end, "M") == 0   ? 1e6
+                                     : strcmp(end, "G") == 0   ? 1e9
+                                                               : 0;
+            if (errno || !mul || !(d * mul >= 1) || d * mul > 1e18)
+                return err(out, "set budget wants a cycle count (50M) or off, not '%s'", argv[2]);
+            v = (uint64_t)(d * mul);
+        }
+        ss->o.cfg.max_cycles = v;
+        sim_set_max_cycles(ss->v.s, v);
+        if (v)
+            fprintf(out, "cycle budget %llu\n", (unsigned long long)v);
+        else
+            fprintf(out, "no cycle budget\n");
+    } else {
+        return err(out, "set what? clock FREQ or budget CYCLES|off");
+    }
+    return CMD_OK;
+}
+
+static int c_export(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    (void)argc;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    const char *kind = argv[1], *path = argv[2];
+    int k = strcmp(kind, "json") == 0 ? 0 : strcmp(kind, "csv") == 0 ? 1
+                                          : strcmp(kind, "markdown") == 0 ? 2 : -1;
+    if (k < 0)
+        return err(out, "export json|csv|markdown FILE, not '%s'", kind);
+    if (k > 0 && !prof_layers(ss->v.pf, &(uint32_t){0}))
+        return err(out, "no inference has finished yet: nothing to export as %s", kind);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return err(out, "cannot write %s: %s", path, strerror(errno));
+    if (k == 0) {
+        run_env_write_json(f, &ss->v, &ss->st);
+    } else if (k == 1) {
+        prof_write_csv(f, ss->v.pf, &ss->v.board);
+    } else {
+        uint32_t n;
+        const prof_layer *L = prof_layers(ss->v.pf, &n);
+        const prof_inference *inf = prof_last(ss->v.pf);
+        fprintf(f, "### %s on %s\n\n| # | op | output | MACs | cycles | ms | stack | arena |\n"
+                   "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |\n",
+                inf->model_name, ss->v.board.name);
+        for (uint32_t i = 0; i < n; i++)
+            fprintf(f, "| %u | %s | %s | %llu | %llu | %.3f | %u | %u |\n", L[i].index, L[i].op,
+                    L[i].out_shape, (unsigned long long)L[i].macs,
+                    (unsigned long long)L[i].cycles,
+                    (double)L[i].cycles * 1e3 / ss->v.board.clock_hz, L[i].stack_bytes,
+                    L[i].arena_bytes);
+    }
+    if (fclose(f) != 0)
+        return err(out, "cannot write %s: %s", path, strerror(errno));
+    fprintf(out, "wrote %s\n", path);
+    return CMD_OK;
+}
+
+static int c_status(void *ctx, int argc, char **argv, FILE *out)
+{
+    char line[256];
+    (void)argc, (void)argv;
+    session_status(ctx, line, sizeof line);
+    fprintf(out, "%s\n", line);
+    return CMD_OK;
+}
+
+const cmd_entry session_commands[] = {
+    {"help", "h", 0, 1, "[COMMAND]", "list the commands, or describe one", c_help},
+    {"load", NULL, 1, 30, "FIRMWARE.elf [run options]", "load a firmware (options as for 'tinysim run')", c_load},
+    {"board", NULL, 1, 1, "NAME|FILE", "reload the firmware on another board", c_board},
+    {"run", "r", 0, 0, "", "start from reset (reloading) and run to a breakpoint or the end", c_run},
+    {"continue", "c", 0, 0, "", "continue to the next breakpoint or the end", c_continue},
+    {"reset", NULL, 0, 0, "", "reload the firmware and go back to reset", c_reset},
+    {"step", "s", 0, 0, "", "run until the next layer has finished", c_step},
+    {"next", "n", 0, 0, "", "run to the start of the next layer", c_next},
+    {"finish", NULL, 0, 0, "", "run to the end of the current layer", c_finish},
+    {"break", "b", 2, 2, "layer N | op NAME | symbol NAME | address ADDR", "set a breakpoint", c_break},
+    {"delete", "d", 0, 1, "[N]", "delete breakpoint N, or all of them", c_delete},
+    {"info", "i", 1, 2, "layers | layer N | break | regs | memory | board", "show state", c_info},
+    {"x", NULL, 1, 2, "ADDR|SYMBOL[+OFF] [COUNT]", "dump target memory (bytes, default 64)", c_x},
+    {"disas", NULL, 0, 2, "[ADDR|SYMBOL] [COUNT]", "disassemble (default: 10 at the PC)", c_disas},
+    {"profile", NULL, 0, 0, "", "the per-layer table of the last inference", c_profile},
+    {"functions", NULL, 0, 1, "[N]", "the N functions with the most self cycles (10)", c_functions},
+    {"energy", NULL, 0, 4, "[--rate N/s] [--battery MAH]", "energy per inference, power, battery life", c_energy},
+    {"set", NULL, 2, 2, "clock FREQ | budget CYCLES|off", "change the clock or the cycle budget", c_set},
+    {"export", NULL, 2, 2, "json|csv|markdown FILE", "write the report, the layer table or a summary", c_export},
+    {"status", NULL, 0, 0, "", "where the firmware is", c_status},
+    {"quit", "q", 0, 0, "", "leave", c_quit},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};
+
+int session_exec(session *ss, const char *line, FILE *out)
+{
+    ss->out = out;
+    return cmd_exec(session_commands, ss, line, out, out);
+}

@@ -1,0 +1,68 @@
+/*
+ * An interactive session: one firmware on one board, run, paused and inspected layer by
+ * layer by the commands of tui/session.c's table (the REPL, scripts, piped stdin and the TUI
+ * all use it). Layer stepping listens to the inference core's probes: a layer breakpoint or a
+ * step pauses the simulator (sim_pause) right after the probe, so a pause "at layer k" is
+ * before layer k's kernel runs, and a pause "after layer k" is right after its end probe.
+ */
+#ifndef TUI_SESSION_H
+#define TUI_SESSION_H
+
+#include <stdio.h>
+
+#include "tui/cli.h"
+#include "tui/cmd.h"
+
+#define SESSION_MAX_BREAKS 32
+
+typedef enum { SB_LAYER, SB_OP, SB_SYMBOL, SB_ADDRESS } session_break_kind;
+
+typedef struct {
+    session_break_kind kind;
+    uint32_t layer;       /* SB_LAYER */
+    char op[24];          /* SB_OP */
+    uint32_t addr;        /* SB_SYMBOL, SB_ADDRESS */
+    char text[96];        /* as the user wrote it, for "info break" */
+    uint64_t hits;
+} session_break;
+
+typedef enum {
+    SS_NONE,     /* no firmware loaded */
+    SS_READY,    /* loaded and reset, not started */
+    SS_PAUSED,   /* stopped where it can continue: breakpoint, step, Ctrl-C, budget */
+    SS_EXITED,   /* the firmware exited */
+    SS_FAULTED,  /* the firmware faulted, or cannot continue */
+} session_state;
+
+typedef struct session {
+    run_opts o;
+    char *argv_copy[40]; /* the strings o points into (owned) */
+    int argc_copy;
+    run_env v;
+    session_state state;
+    sim_stop st;          /* the last stop */
+    /* where the inference is, from the probes */
+    int in_layer;         /* 1 between a layer's begin and end probes */
+    uint32_t layer;       /* that layer, or the last one that began */
+    int layer_done;       /* 1: the pause is right after layer's end probe */
+    int want;             /* what the current run waits for (session.c) */
+    char why[160];        /* why it paused ("breakpoint 1: layer 3") */
+    session_break brk[SESSION_MAX_BREAKS];
+    uint32_t n_brk;
+    FILE *out;            /* command output */
+} session;
+
+extern const cmd_entry session_commands[];
+
+/* Open FIRMWARE with run's options (argv as for 'tinysim repl': FIRMWARE.elf [options]).
+ * Returns an exit code; TS_EXIT_OK leaves the session ready. */
+int session_load(session *ss, int argc, char **argv);
+void session_close(session *ss);
+
+/* One line of the command language. CMD_OK, CMD_ERROR or CMD_QUIT. */
+int session_exec(session *ss, const char *line, FILE *out);
+
+/* "paused at layer 3/13 (DEPTHWISE_CONV_2D), 12,345,678 cycles" for a status line. */
+void session_status(const session *ss, char *buf, size_t n);
+
+#endif /* TUI_SESSION_H */
