@@ -540,6 +540,15 @@ const prof_layer *prof_current(const prof *p, uint32_t *n)
     return p->image ? p->layers : NULL;
 }
 
+const nn_model *prof_model(const prof *p, uint32_t *image_addr, uint32_t *arena_addr)
+{
+    if (!p->image || !p->layers)
+        return NULL;
+    *image_addr = p->image_addr;
+    *arena_addr = p->arena_addr;
+    return &p->m;
+}
+
 const prof_inference *prof_last(const prof *p)
 {
     if (!p->have_last)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/nn_model.h"
 #include "sim/cost.h"
 #include "sim/sim.h"
 
@@ -100,6 +101,11 @@ const prof_inference *prof_last(const prof *p);
  * layers that ended so far; those not yet run have ran = 0): for stepping. NULL/0 before
  * any inference began. */
 const prof_layer *prof_current(const prof *p, uint32_t *n);
+
+/* The model the running (or last) inference uses, as read from target memory: its tables
+ * (a host copy of the image; arena tensors have no host data) and where its image and its
+ * arena are in target memory. NULL before any inference began. */
+const nn_model *prof_model(const prof *p, uint32_t *image_addr, uint32_t *arena_addr);
 
 /* Where the last inference's first output tensor lives in target memory: 0, or -1 when no
  * inference ran (or its model was unreadable). */

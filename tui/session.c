@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/modelfile.h"
 #include "tui/session.h"
 
 /* What a run waits for, besides breakpoints. */
@@ -31,6 +32,60 @@ static const char *layer_op(const session *ss, uint32_t i, uint32_t *n)
     return L && i < *n ? L[i].op : "?";
 }
 
+/* ===================================================================== captures */
+
+static void cap_clear(session *ss)
+{
+    for (uint32_t i = 0; i < ss->n_cap; i++)
+        free(ss->cap[i]);
+    free(ss->cap);
+    ss->cap = NULL;
+    ss->n_cap = 0;
+    ss->cap_bytes = 0;
+}
+
+/* Copy tensor t from the target's arena, once per inference. */
+static void cap_tensor(session *ss, const nn_model *m, uint32_t arena, uint32_t t)
+{
+    if (t == NN_NO_TENSOR || t >= ss->n_cap || ss->cap[t])
+        return;
+    const nn_tsm_tensor *x = nn_tensor(m, t);
+    if (x->storage != NN_S_ARENA || ss->cap_bytes + x->size > SESSION_MAX_CAPTURE)
+        return;
+    uint8_t *b = malloc(x->size ? x->size : 1);
+    if (!b)
+        return;
+    if (sim_read_target(ss->v.s, arena + x->offset, b, x->size) < 0) {
+        free(b);
+        return;
+    }
+    ss->cap[t] = b;
+    ss->cap_bytes += x->size;
+}
+
+static void capture(session *ss, const sim_probe_event *ev)
+{
+    uint32_t img, arena;
+    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
+    if (!m)
+        return;
+    if (ev->kind == SIM_PROBE_INFERENCE_BEGIN) {
+        cap_clear(ss);
+        ss->cap = calloc(m->hdr->n_tensors, sizeof *ss->cap);
+        ss->n_cap = ss->cap ? m->hdr->n_tensors : 0;
+        return;
+    }
+    if (ev->r1 >= m->hdr->n_layers)
+        return;
+    const nn_tsm_layer *L = nn_layer(m, ev->r1);
+    if (ev->kind == SIM_PROBE_LAYER_BEGIN) {
+        for (uint32_t i = 0; i < L->n_inputs; i++)
+            cap_tensor(ss, m, arena, nn_layer_operand(m, ev->r1, i));
+    } else {
+        cap_tensor(ss, m, arena, nn_layer_operand(m, ev->r1, L->n_inputs));
+    }
+}
+
 /* ===================================================================== probes */
 
 static void on_probe(void *ud, const sim_probe_event *ev)
@@ -38,6 +93,9 @@ static void on_probe(void *ud, const sim_probe_event *ev)
     session *ss = ud;
     uint32_t n;
     prof_on_probe(ss->v.pf, ev);
+    if (ev->kind == SIM_PROBE_INFERENCE_BEGIN || ev->kind == SIM_PROBE_LAYER_BEGIN ||
+        ev->kind == SIM_PROBE_LAYER_END)
+        capture(ss, ev);
     switch (ev->kind) {
     case SIM_PROBE_LAYER_BEGIN: {
         ss->in_layer = 1;
@@ -93,6 +151,7 @@ static int reopen(session *ss)
     if (ss->state != SS_NONE)
         run_env_close(&ss->v);
     ss->state = SS_NONE;
+    cap_clear(ss);
     run_opts o = ss->o;
     o.cfg.on_probe = on_probe;
     o.cfg.ud = ss;
@@ -135,6 +194,7 @@ int session_load(session *ss, int argc, char **argv)
 
 void session_close(session *ss)
 {
+    cap_clear(ss);
     if (ss->state != SS_NONE)
         run_env_close(&ss->v);
     ss->state = SS_NONE;
@@ -642,6 +702,243 @@ static int c_disas(void *ctx, int argc, char **argv, FILE *out)
     return CMD_OK;
 }
 
+/* The bytes of tensor t as the target produced them: a capture, or the model image for a
+ * constant. NULL when it was not produced (yet) in this inference. */
+static const uint8_t *tensor_bytes(session *ss, const nn_model *m, uint32_t t)
+{
+    const nn_tsm_tensor *x = nn_tensor(m, t);
+    if (x->storage == NN_S_CONST)
+        return nn_tensor_data(m, t);
+    return t < ss->n_cap ? ss->cap[t] : NULL;
+}
+
+static double tval(const nn_tsm_tensor *x, const uint8_t *b, uint32_t i)
+{
+    switch (x->type) {
+    case NN_T_INT8: return (int8_t)b[i];
+    case NN_T_INT32: {
+        int32_t v;
+        memcpy(&v, b + 4 * i, 4);
+        return v;
+    }
+    default: {
+        float v;
+        memcpy(&v, b + 4 * i, 4);
+        return v;
+    }
+    }
+}
+
+/* A tensor for a person: description, statistics, values, and for a 2-D map (NHWC with H
+ * and W > 1) a character heat map of channel 0. mode: 0 all, 1 --hex, 2 --stats. */
+void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t which, int mode,
+                          FILE *out)
+{
+    uint32_t img, arena;
+    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
+    const nn_tsm_layer *L = nn_layer(m, layer);
+    uint32_t t = nn_layer_operand(m, layer, output ? L->n_inputs : which);
+    char desc[200], shape[48];
+    if (t == NN_NO_TENSOR) {
+        fprintf(out, "layer %u has no input %u (an omitted optional operand)\n", layer, which);
+        return;
+    }
+    const nn_tsm_tensor *x = nn_tensor(m, t);
+    mf_describe_tensor(m, t, desc, sizeof desc);
+    mf_shape_str(x, shape, sizeof shape);
+    if (output)
+        fprintf(out, "layer %u %s output: %s\n", layer, nn_op_name(L->op), desc);
+    else
+        fprintf(out, "layer %u %s input %u: %s\n", layer, nn_op_name(L->op), which, desc);
+    fprintf(out, "  at 0x%08x (%s)\n",
+            (x->storage == NN_S_CONST ? img : arena) + x->offset,
+            x->storage == NN_S_CONST ? "model image, flash" : "arena, RAM");
+    const uint8_t *b = tensor_bytes(ss, m, t);
+    if (!b) {
+        fprintf(out, "  not produced yet in this inference (layer %u has not run)\n",
+                output ? layer : layer - 1);
+        return;
+    }
+    uint32_t esz = x->type == NN_T_INT8 ? 1 : 4, n = x->size / esz;
+    if (mode == 1) {
+        for (uint32_t i = 0; i < x->size; i += 16) {
+            fprintf(out, "  %06x:", i);
+            for (uint32_t j = i; j < i + 16 && j < x->size; j++)
+                fprintf(out, " %02x", b[j]);
+            fputc('\n', out);
+        }
+        return;
+    }
+    double lo = 0, hi = 0, sum = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double v = tval(x, b, i);
+        if (i == 0 || v < lo)
+            lo = v;
+        if (i == 0 || v > hi)
+            hi = v;
+        sum += v;
+    }
+    double mean = n ? sum / n : 0;
+    fprintf(out, "  %u values: min %g, max %g, mean %.3f", n, lo, hi, mean);
+    if (x->type == NN_T_INT8 && x->scale > 0)
+        fprintf(out, " (real: min %.4g, max %.4g, mean %.4g)", x->scale * (lo - x->zero_point),
+                x->scale * (hi - x->zero_point), x->scale * (mean - x->zero_point));
+    fputc('\n', out);
+    if (mode == 2)
+        return;
+    uint32_t show = n < 64 ? n : 64;
+    for (uint32_t i = 0; i < show; i += 16) {
+        fprintf(out, "  [%4u]", i);
+        for (uint32_t j = i; j < i + 16 && j < show; j++)
+            fprintf(out, x->type == NN_T_FLOAT32 ? " %7.3f" : " %4g", tval(x, b, j));
+        fputc('\n', out);
+    }
+    if (show < n)
+        fprintf(out, "  ... %u more ('tensor %u %s --hex' shows all the bytes)\n", n - show,
+                layer, output ? "out" : "in");
+    if (x->ndims == 4 && x->dims[1] > 1 && x->dims[2] > 1) {
+        static const char ramp[] = " .:-=+*#%@";
+        int32_t H = x->dims[1], W = x->dims[2], C = x->dims[3];
+        double clo = 0, chi = 0;
+        for (int32_t i = 0; i < H * W; i++) {
+            double v = tval(x, b, (uint32_t)(i * C));
+            if (i == 0 || v < clo)
+                clo = v;
+            if (i == 0 || v > chi)
+                chi = v;
+        }
+        fprintf(out, "  channel 0 of %d (%dx%d), ' ' = %g .. '@' = %g:\n", C, H, W, clo, chi);
+        for (int32_t y = 0; y < H && y < 32; y++) {
+            fputs("  |", out);
+            for (int32_t xw = 0; xw < W && xw < 64; xw++) {
+                double v = tval(x, b, (uint32_t)((y * W + xw) * C));
+                int k = chi > clo ? (int)((v - clo) / (chi - clo) * 9 + 0.5) : 0;
+                fputc(ramp[k], out);
+            }
+            fputs("|\n", out);
+        }
+    }
+}
+
+static int c_tensor(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint64_t v;
+    uint32_t img, arena, n;
+    int output = 1, mode = 0;
+    uint32_t which = 0;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
+    if (!m)
+        return err(out, "no inference has started yet: 'run' or 'next' first");
+    n = m->hdr->n_layers;
+    if (parse_num(argv[1], UINT32_MAX, &v) < 0 || v >= n)
+        return err(out, "tensor wants a layer number from 0 to %u, not '%s'", n - 1, argv[1]);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "out") == 0)
+            output = 1;
+        else if (strcmp(argv[i], "in") == 0)
+            output = 0;
+        else if (strncmp(argv[i], "in", 2) == 0 && argv[i][2] >= '0' && argv[i][2] <= '9' &&
+                 !argv[i][3])
+            output = 0, which = (uint32_t)(argv[i][2] - '0');
+        else if (strcmp(argv[i], "--hex") == 0)
+            mode = 1;
+        else if (strcmp(argv[i], "--stats") == 0)
+            mode = 2;
+        else
+            return err(out, "tensor N [in|in1|out] [--hex|--stats], not '%s'", argv[i]);
+    }
+    if (!output && which >= nn_layer(m, (uint32_t)v)->n_inputs)
+        return err(out, "layer %u has %u inputs (in, in1, ...)", (unsigned)v,
+                   nn_layer(m, (uint32_t)v)->n_inputs);
+    session_print_tensor(ss, (uint32_t)v, output, which, mode, out);
+    return CMD_OK;
+}
+
+/*
+ * Each finished layer's output as the target produced it against the host's reference run
+ * of the same model image on the same input (the core compiled for the host): the first
+ * layer that differs, where and by how much.
+ */
+static int c_compare(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint32_t img, arena;
+    nn_model hm;
+    nn_error e;
+    (void)argc, (void)argv;
+    if (need_firmware(ss, out))
+        return CMD_ERROR;
+    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
+    if (!m)
+        return err(out, "no inference has started yet: 'run' or 'next' first");
+    uint8_t *host_arena = aligned_alloc(16, (m->hdr->arena_size + 16) & ~15u);
+    if (!host_arena)
+        return err(out, "out of memory for the host arena");
+    if (nn_model_load(&hm, m->hdr, m->hdr->total_size, host_arena, m->hdr->arena_size, &e) !=
+        NN_OK) {
+        free(host_arena);
+        return err(out, "the model image does not load on the host");
+    }
+    uint32_t n = m->hdr->n_layers, done = 0, inputs_missing = 0;
+    for (uint32_t i = 0; i < m->hdr->n_inputs; i++) {
+        uint32_t t = nn_model_input(m, i);
+        const uint8_t *b = tensor_bytes(ss, m, t);
+        if (!b)
+            inputs_missing = 1;
+        else if (nn_tensor(m, t)->storage == NN_S_ARENA)
+            memcpy((uint8_t *)(uintptr_t)nn_tensor_data(&hm, t), b, nn_tensor(m, t)->size);
+    }
+    if (inputs_missing) {
+        free(host_arena);
+        return err(out, "the model's input was not captured: no layer has run yet");
+    }
+    int rc = CMD_OK;
+    for (uint32_t l = 0; l < n; l++) {
+        const nn_tsm_layer *L = nn_layer(m, l);
+        uint32_t t = nn_layer_operand(m, l, L->n_inputs);
+        const uint8_t *tb = tensor_bytes(ss, m, t);
+        if (!tb)
+            break; /* not run yet on the target */
+        nn_status st = nn_run_layer(&hm, l);
+        if (st != NN_OK) {
+            rc = err(out, "layer %u %s fails on the host: %s", l, nn_op_name(L->op),
+                     nn_strerror(st));
+            break;
+        }
+        const nn_tsm_tensor *x = nn_tensor(m, t);
+        const uint8_t *hb = nn_tensor_data(&hm, t);
+        if (memcmp(tb, hb, x->size) != 0) {
+            uint32_t esz = x->type == NN_T_INT8 ? 1 : 4, first = UINT32_MAX, diff = 0;
+            for (uint32_t i = 0; i < x->size / esz; i++)
+                if (memcmp(tb + i * esz, hb + i * esz, esz) != 0) {
+                    diff++;
+                    if (first == UINT32_MAX)
+                        first = i;
+                }
+            char shape[48];
+            mf_shape_str(x, shape, sizeof shape);
+            fprintf(out, "compare: layer %u %s differs from the host reference: %u of %u values "
+                         "(output %s); first at index %u: target %g, host %g\n",
+                    l, nn_op_name(L->op), diff, x->size / esz, shape, first, tval(x, tb, first),
+                    tval(x, hb, first));
+            fprintf(out, "  layers 0..%d are identical\n", (int)l - 1);
+            free(host_arena);
+            return CMD_OK;
+        }
+        done++;
+    }
+    free(host_arena);
+    if (rc == CMD_OK && done == n)
+        fprintf(out, "compare: all %u layers identical to the host reference\n", n);
+    else if (rc == CMD_OK)
+        fprintf(out, "compare: the %u layers run so far (of %u) are identical to the host "
+                     "reference\n", done, n);
+    return rc;
+}
+
 static int c_profile(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
@@ -787,6 +1084,15 @@ static int c_export(void *ctx, int argc, char **argv, FILE *out)
     return CMD_OK;
 }
 
+static int c_echo(void *ctx, int argc, char **argv, FILE *out)
+{
+    (void)ctx;
+    for (int i = 1; i < argc; i++)
+        fprintf(out, "%s%s", i > 1 ? " " : "", argv[i]);
+    fputc('\n', out);
+    return CMD_OK;
+}
+
 static int c_status(void *ctx, int argc, char **argv, FILE *out)
 {
     char line[256];
@@ -811,12 +1117,15 @@ const cmd_entry session_commands[] = {
     {"info", "i", 1, 2, "layers | layer N | break | regs | memory | board", "show state", c_info},
     {"x", NULL, 1, 2, "ADDR|SYMBOL[+OFF] [COUNT]", "dump target memory (bytes, default 64)", c_x},
     {"disas", NULL, 0, 2, "[ADDR|SYMBOL] [COUNT]", "disassemble (default: 10 at the PC)", c_disas},
+    {"tensor", NULL, 1, 3, "N [in|in1|out] [--hex|--stats]", "a layer's input or output tensor", c_tensor},
+    {"compare", NULL, 0, 0, "", "each finished layer's output against the host reference", c_compare},
     {"profile", NULL, 0, 0, "", "the per-layer table of the last inference", c_profile},
     {"functions", NULL, 0, 1, "[N]", "the N functions with the most self cycles (10)", c_functions},
     {"energy", NULL, 0, 4, "[--rate N/s] [--battery MAH]", "energy per inference, power, battery life", c_energy},
     {"set", NULL, 2, 2, "clock FREQ | budget CYCLES|off", "change the clock or the cycle budget", c_set},
     {"export", NULL, 2, 2, "json|csv|markdown FILE", "write the report, the layer table or a summary", c_export},
     {"status", NULL, 0, 0, "", "where the firmware is", c_status},
+    {"echo", NULL, 0, -1, "TEXT...", "print a line (for scripts)", c_echo},
     {"quit", "q", 0, 0, "", "leave", c_quit},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

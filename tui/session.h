@@ -50,7 +50,15 @@ typedef struct session {
     session_break brk[SESSION_MAX_BREAKS];
     uint32_t n_brk;
     FILE *out;            /* command output */
+    /* Tensors as the target produced them (read at the end of the layer that wrote them, and
+     * the model inputs at the first layer that reads them): for 'tensor' and 'compare',
+     * since the arena is reused by later layers. At most SESSION_MAX_CAPTURE bytes. */
+    uint8_t **cap;
+    uint32_t n_cap;
+    size_t cap_bytes;
 } session;
+
+#define SESSION_MAX_CAPTURE (64u << 20)
 
 extern const cmd_entry session_commands[];
 
@@ -61,6 +69,11 @@ void session_close(session *ss);
 
 /* One line of the command language. CMD_OK, CMD_ERROR or CMD_QUIT. */
 int session_exec(session *ss, const char *line, FILE *out);
+
+/* A layer's output (output 1) or input `which` for a person (mode 0), as hex (1), or only
+ * its statistics (2). */
+void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t which, int mode,
+                          FILE *out);
 
 /* "paused at layer 3/13 (DEPTHWISE_CONV_2D), 12,345,678 cycles" for a status line. */
 void session_status(const session *ss, char *buf, size_t n);

@@ -276,5 +276,46 @@ expect 3 "schema" "check: another schema is refused" -- \
 expect 2 "baseline" "check: --baseline is required" -- "$BIN" check "$L4"
 expect 3 "" "check: a missing baseline file" -- "$BIN" check "$L4" --baseline "$TMP/none.json" -q
 
+# ---- the REPL's command language: the walkthrough script, checked line by line
+TT=$(dirname "$0")/../tui
+sed -e "s|@FW@|$FW|g; s|@TMP@|$TMP|g" "$TT/walkthrough.tss" >"$TMP/walk.tss"
+sed -e "s|@FW@|$FW|g; s|@TMP@|$TMP|g" "$TT/walkthrough.expected" >"$TMP/walk.expected"
+"$BIN" -x "$TMP/walk.tss" >"$TMP/walk.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || { bad "walkthrough script: exit $rc"; tail -n 5 "$TMP/walk.out"; }
+if [ "$(wc -l <"$TMP/walk.out")" -ne "$(wc -l <"$TMP/walk.expected")" ]; then
+    bad "walkthrough transcript: $(wc -l <"$TMP/walk.out") lines, expected $(wc -l <"$TMP/walk.expected")"
+    diff "$TMP/walk.expected" "$TMP/walk.out" | head -n 20
+else
+    i=0 wrong=0
+    while IFS= read -r pat <&3 && IFS= read -r line <&4; do
+        i=$((i + 1))
+        if ! printf '%s\n' "$line" | grep -Eq -- "^$pat\$"; then
+            bad "walkthrough line $i: '$line' does not match '$pat'"; wrong=1; break
+        fi
+    done 3<"$TMP/walk.expected" 4<"$TMP/walk.out"
+    [ $wrong -eq 0 ] && ok
+fi
+# pausing, stepping and inspecting do not change a single figure: the exported report is the
+# plain run's (apart from host wall time)
+"$BIN" run "$FW/nucleo-l4r5zi/infer.elf" -q --json "$TMP/plain.json" >/dev/null 2>&1
+if [ "$(grep -v wall_s "$TMP/plain.json")" = "$(grep -v wall_s "$TMP/walk.json")" ]; then ok
+else bad "the REPL's exported report differs from run --json"; fi
+# errors: the failing line is named and the script stops (exit 2), or goes on with --keep-going
+printf 'echo one\nfrobnicate\necho three\n' >"$TMP/bad.tss"
+expect 2 "bad.tss:2: 'frobnicate' failed" "script: an unknown command stops it with its line" -- \
+    "$BIN" -x "$TMP/bad.tss"
+if grep -q "three" "$TMP/out"; then bad "script: ran on after the failing line"; else ok; fi
+expect 2 "three" "script: --keep-going runs on" -- "$BIN" -x "$TMP/bad.tss" --keep-going
+printf 'export json "unterminated\n' >"$TMP/quote.tss"
+expect 2 "unbalanced \" quote" "script: unbalanced quotes" -- "$BIN" -x "$TMP/quote.tss" "$L4" -q
+expect 2 "'st' is ambiguous: step status" "script: an ambiguous prefix lists the candidates" -- \
+    sh -c "echo st | '$BIN' repl '$L4' -q"
+expect 0 "all 13 layers identical to the host reference" "repl reads piped stdin" -- \
+    sh -c "printf 'run\ncompare\n' | '$BIN' repl '$L4' -q"
+expect 0 "usage: break layer N" "help for one command" -- sh -c "echo 'help break' | '$BIN' repl '$L4' -q"
+expect 3 "" "repl: a missing firmware" -- "$BIN" repl "$TMP/none.elf"
+expect 3 "cannot open script" "-x: a missing script" -- "$BIN" -x "$TMP/none.tss"
+
 printf '%d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
