@@ -56,7 +56,7 @@ CLI_LIB_OBJ := $(filter-out $(O)/tui/main.o,$(CLI_OBJ))
 TEST_BIN   := $(patsubst %.c,$(O)/%,$(TEST_SRC))
 
 HOST_LIBS  := -lm
-SIM_LIBS   := -lunicorn -lelf -lcapstone -lreadline
+SIM_LIBS   := -lunicorn -lelf -lcapstone -lreadline -lncurses
 
 $(O)/%.o: %.c
 	$(call msg,CC,$<)

@@ -68,6 +68,15 @@ const cli_command cli_commands[] = {
      cli_check},
     {"boards", "boards [--json]", "list the built-in board profiles",
      "  --json              print them as JSON (schema tinysim-boards/1)\n", cli_boards},
+    {"tui", "tui FIRMWARE.elf [run options]",
+     "inspect a firmware layer by layer in a terminal screen",
+     "  run options            as for 'tinysim run' (--board, --model, --input, budgets...)\n"
+     "The screen: status line, layer table (Up/Down/PgUp/PgDn select, Enter on an empty\n"
+     "prompt opens the layer), detail pane (F2: CPU registers and disassembly), command\n"
+     "output and firmware console, and the prompt (the REPL's commands: type 'help').\n"
+     "Ctrl-C pauses a run (and clears the prompt otherwise); 'quit' or Ctrl-D leaves.\n"
+     "Needs a terminal of at least 80x24 (exit 2 without a terminal).\n",
+     cli_tui},
     {"repl", "repl FIRMWARE.elf [run options]",
      "step through a firmware layer by layer at a command prompt",
      "  run options            as for 'tinysim run' (--board, --model, --input, budgets...)\n"

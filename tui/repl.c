@@ -135,15 +135,43 @@ static char *history_path(void)
     return p;
 }
 
-static int interactive(session *ss)
+/* Readline's completion and history for a session (the REPL and the TUI). */
+static char *hist_file;
+void repl_readline_begin(session *ss)
 {
-    char *hist = history_path();
     completing = ss;
     rl_readline_name = "tinysim";
     rl_attempted_completion_function = complete;
     stifle_history(HISTORY_MAX);
-    if (hist)
-        read_history(hist);
+    hist_file = history_path();
+    if (hist_file)
+        read_history(hist_file);
+}
+
+void repl_history_add(const char *line)
+{
+    const char *p = line + strspn(line, " \t");
+    if (!*p)
+        return;
+    HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+    if (!last || strcmp(last->line, p) != 0)
+        add_history(p);
+}
+
+void repl_readline_end(void)
+{
+    if (hist_file) {
+        write_history(hist_file); /* a history that cannot be saved is not worth an error */
+        history_truncate_file(hist_file, HISTORY_MAX);
+    }
+    free(hist_file);
+    hist_file = NULL;
+    completing = NULL;
+}
+
+static int interactive(session *ss)
+{
+    repl_readline_begin(ss);
     printf("tinysim: 'help' lists the commands, 'quit' leaves\n");
     for (;;) {
         char status[256], prompt[300];
@@ -154,24 +182,13 @@ static int interactive(session *ss)
             putchar('\n');
             break;
         }
-        const char *p = line + strspn(line, " \t");
-        if (*p) {
-            HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1)
-                                              : NULL;
-            if (!last || strcmp(last->line, p) != 0)
-                add_history(p);
-        }
-        int r = session_exec(ss, p, stdout);
+        repl_history_add(line);
+        int r = session_exec(ss, line + strspn(line, " \t"), stdout);
         free(line);
         if (r == CMD_QUIT)
             break;
     }
-    if (hist) {
-        write_history(hist); /* a history that cannot be saved is not worth an error */
-        history_truncate_file(hist, HISTORY_MAX);
-    }
-    free(hist);
-    completing = NULL;
+    repl_readline_end();
     return TS_EXIT_OK;
 }
 

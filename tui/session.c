@@ -132,6 +132,13 @@ static void on_probe(void *ud, const sim_probe_event *ev)
     }
 }
 
+static void on_progress(void *ud, const sim_stats *st)
+{
+    session *ss = ud;
+    if (ss->progress)
+        ss->progress(ss->progress_ud, st);
+}
+
 /* ===================================================================== load and run */
 
 static void copy_args(session *ss, int argc, char **argv)
@@ -155,8 +162,8 @@ static int reopen(session *ss)
     run_opts o = ss->o;
     o.cfg.on_probe = on_probe;
     o.cfg.ud = ss;
-    o.cfg.console = o.quiet ? NULL : ss->out ? ss->out : stdout;
-    o.cfg.on_progress = NULL;
+    o.cfg.console = o.quiet ? NULL : ss->console ? ss->console : ss->out ? ss->out : stdout;
+    o.cfg.on_progress = ss->progress ? on_progress : NULL;
     int rc = run_env_open(&ss->v, &o, cmd);
     if (rc != TS_EXIT_OK)
         return rc;
@@ -559,7 +566,7 @@ static void info_layers(session *ss, FILE *out)
     }
 }
 
-static void info_layer(session *ss, uint32_t i, FILE *out)
+void session_print_layer(session *ss, uint32_t i, FILE *out)
 {
     uint32_t n;
     const prof_layer *L = prof_current(ss->v.pf, &n);
@@ -567,6 +574,25 @@ static void info_layer(session *ss, uint32_t i, FILE *out)
     fprintf(out, "layer %u: %s %s, output %s\n", i, y->op, y->name, y->out_shape);
     fprintf(out, "  MACs %llu, weights %u bytes, arena live %u bytes\n",
             (unsigned long long)y->macs, y->weight_bytes, y->arena_bytes);
+    uint32_t img, arena;
+    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
+    if (m && i < m->hdr->n_layers) {
+        const nn_tsm_layer *Ly = nn_layer(m, i);
+        for (uint32_t k = 0; k <= Ly->n_inputs; k++) {
+            uint32_t t = nn_layer_operand(m, i, k);
+            if (t == NN_NO_TENSOR)
+                continue;
+            const nn_tsm_tensor *x = nn_tensor(m, t);
+            char shape[48];
+            mf_shape_str(x, shape, sizeof shape);
+            fprintf(out, "  %-4s %-8s %-14s scale %-10.4g zp %-4d @0x%08x %s\n",
+                    k == Ly->n_inputs ? "out" : k == 0 ? "in" : k == 1 ? "w" : "bias",
+                    x->type == NN_T_INT8 ? "int8" : x->type == NN_T_INT32 ? "int32" : "float32",
+                    shape, (double)x->scale, (int)x->zero_point,
+                    (x->storage == NN_S_CONST ? img : arena) + x->offset,
+                    x->nquant ? "(per-channel)" : "");
+        }
+    }
     if (!y->ran) {
         fprintf(out, "  not run yet in this inference\n");
         return;
@@ -611,7 +637,7 @@ static int c_info(void *ctx, int argc, char **argv, FILE *out)
             return err(out, "no inference has started yet (the layers are known from the first)");
         if (v >= n)
             return err(out, "the model has layers 0..%u", n - 1);
-        info_layer(ss, (uint32_t)v, out);
+        session_print_layer(ss, (uint32_t)v, out);
     } else if (strncmp("break", what, wl) == 0) {
         if (!ss->n_brk)
             fprintf(out, "no breakpoints\n");

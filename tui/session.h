@@ -50,6 +50,10 @@ typedef struct session {
     session_break brk[SESSION_MAX_BREAKS];
     uint32_t n_brk;
     FILE *out;            /* command output */
+    FILE *console;        /* the firmware's console (NULL: out); the TUI gives its own pane */
+    /* called about once a second during a run (NULL: none): the TUI's progress */
+    void (*progress)(void *ud, const sim_stats *st);
+    void *progress_ud;
     /* Tensors as the target produced them (read at the end of the layer that wrote them, and
      * the model inputs at the first layer that reads them): for 'tensor' and 'compare',
      * since the arena is reused by later layers. At most SESSION_MAX_CAPTURE bytes. */
@@ -77,5 +81,14 @@ void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t whic
 
 /* "paused at layer 3/13 (DEPTHWISE_CONV_2D), 12,345,678 cycles" for a status line. */
 void session_status(const session *ss, char *buf, size_t n);
+
+/* tui/repl.c: readline's completion (commands, kinds, ops, symbols) and history file for a
+ * session, shared by the REPL and the TUI. */
+void repl_readline_begin(session *ss);
+void repl_history_add(const char *line);
+void repl_readline_end(void);
+
+/* A layer's details (shapes, quantization, figures, mix, top functions) for a person. */
+void session_print_layer(session *ss, uint32_t layer, FILE *out);
 
 #endif /* TUI_SESSION_H */
