@@ -137,6 +137,7 @@ test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware firmware-O0
 	printf '== tests/cli.sh\n'; tests/cli.sh $(O)/tinysim || fail=1; \
 	printf '== tests/models/demo_reproducible.sh\n'; tests/models/demo_reproducible.sh $(O)/mkdemo || fail=1; \
 	printf '== tests/sim/firmware.sh\n'; tests/sim/firmware.sh $(O)/tinysim build/firmware || fail=1; \
+	printf '== tests/tui/tui.sh\n'; tests/tui/tui.sh $(O)/tinysim build/firmware || fail=1; \
 	if [ $$fail -ne 0 ]; then echo "FAILED ($(O))"; exit 1; fi; echo "all tests passed ($(O))"
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -145,10 +146,15 @@ test-asan:
 		ASAN_OPTIONS=detect_leaks=1 test-run
 
 RUN_BOARD ?= nucleo-l4r5zi
+# In a terminal: the TUI on the default sample; otherwise (CI, a pipe) the plain report.
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(O)/tinysim inspect models/demo/kws_demo.tflite
-	$(Q)$(O)/tinysim run build/firmware/$(RUN_BOARD)/infer.elf
+	$(Q)if [ -t 0 ] && [ -t 1 ]; then \
+		$(O)/tinysim tui build/firmware/$(RUN_BOARD)/infer.elf; \
+	else \
+		$(O)/tinysim inspect models/demo/kws_demo.tflite && \
+		$(O)/tinysim run build/firmware/$(RUN_BOARD)/infer.elf; \
+	fi
 
 # Simulator speed with full profiling against raw Unicorn (issue 4: >= 60%, VWW < 1 s), on
 # the infer sample running the four MLPerf Tiny models when ../shared is there, else the

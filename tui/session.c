@@ -555,7 +555,7 @@ static void info_layers(session *ss, FILE *out)
     for (uint32_t i = 0; i < n; i++) {
         const prof_layer *y = &L[i];
         const char *st = y->ran ? "done"
-                         : ss->in_layer && ss->layer == i ? "running"
+                         : ss->in_layer && ss->layer == i ? "current"
                                                           : "-";
         char cyc[24] = "-";
         if (y->ran)

@@ -314,6 +314,13 @@ expect 2 "'st' is ambiguous: step status" "script: an ambiguous prefix lists the
 expect 0 "all 13 layers identical to the host reference" "repl reads piped stdin" -- \
     sh -c "printf 'run\ncompare\n' | '$BIN' repl '$L4' -q"
 expect 0 "usage: break layer N" "help for one command" -- sh -c "echo 'help break' | '$BIN' repl '$L4' -q"
+# the workshop script in scripts/ runs clean from anywhere (it writes its summary in the cwd)
+WS=$(cd "$(dirname "$0")/../../scripts" && pwd)/workshop.tss
+ABSBIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+ABSL4=$(cd "$(dirname "$L4")" && pwd)/$(basename "$L4")
+expect 0 "are identical to the host reference" "scripts/workshop.tss runs clean" -- \
+    sh -c "cd '$TMP' && '$ABSBIN' -x '$WS' '$ABSL4'"
+[ -s "$TMP/workshop-summary.md" ] && ok || bad "the workshop's markdown summary was not written"
 expect 3 "" "repl: a missing firmware" -- "$BIN" repl "$TMP/none.elf"
 expect 3 "cannot open script" "-x: a missing script" -- "$BIN" -x "$TMP/none.tss"
 

@@ -1,0 +1,96 @@
+#!/bin/sh
+# The TUI driven in a real terminal: tmux runs `tinysim tui` in a detached session, keys are
+# sent with send-keys and the screen is read with capture-pane. Each check waits (up to
+# 15 s) for what the screen should show after the keys.
+#
+# usage: tests/tui/tui.sh TINYSIM [FIRMWARE_DIR]
+set -u
+BIN=$(cd "$(dirname "${1:?usage: tui.sh TINYSIM [FIRMWARE_DIR]}")" && pwd)/$(basename "$1")
+FW=${2:-build/firmware}
+ELF=$FW/nucleo-l4r5zi/infer.elf
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-tui.XXXXXX")
+S=tinysim-test-$$
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+cleanup() { tmux kill-session -t "$S" 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "SKIP: tmux not installed (scripts/install-deps.sh installs it)"
+    exit 0
+fi
+
+screen() { tmux capture-pane -t "$S" -p; }
+# wait_for PATTERN WHAT: until a line of the screen matches (extended regex)
+wait_for() {
+    i=0
+    while [ $i -lt 150 ]; do
+        if screen | grep -Eq -- "$1"; then ok; return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    bad "$2: the screen never showed '$1'"
+    screen | sed 's/^/    | /'
+    return 1
+}
+keys() { tmux send-keys -t "$S" "$@"; }
+
+# no terminal: refused with a suggestion
+"$BIN" tui "$ELF" </dev/null >"$TMP/notty.txt" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "needs a terminal" "$TMP/notty.txt"; then ok
+else bad "tui without a terminal: exit $rc"; cat "$TMP/notty.txt"; fi
+
+tmux new-session -d -s "$S" -x 100 -y 32 \
+    "TINYSIM_HISTORY=$TMP/history TERM=xterm-256color '$BIN' tui '$ELF'; echo \$? >'$TMP/exit'; sleep 60"
+wait_for "ready at reset \| nucleo-l4r5zi \(Cortex-M4F, 120 MHz\)" "status line at start"
+wait_for "^-- layers --" "the layer table's title"
+wait_for "the layers appear when the first inference starts" "an empty table says why"
+
+keys "break layer 4" Enter
+wait_for "^breakpoint 1: layer 4" "break layer 4 in the output pane"
+keys "run" Enter
+wait_for "^ paused at layer 4/13 \(CONV_2D\) \(breakpoint 1" "status line: paused at the breakpoint"
+wait_for "^  4> CONV_2D +1x25x5x64 +512000 +- " "the current layer marked, not run yet"
+wait_for "^  0  CONV_2D +1x25x5x64 +320000 +[0-9]+ " "layer 0 has its cycles"
+wait_for "^-- layer 4 " "the detail pane follows the current layer"
+wait_for "out +int8 +1x25x5x64 +scale" "the detail pane lists the operands"
+
+keys "step" Enter
+wait_for "^ paused after layer 4/13 \(CONV_2D\) \(step\)" "step runs one layer"
+wait_for "cycles [0-9]+ \([0-9.]+ ms, [0-9.]+ uJ\), instructions" "the layer's figures after it ran"
+
+keys Up
+wait_for "^-- layer 3 \(Enter: tensor" "Up selects layer 3"
+keys Enter
+wait_for "^-- layer 3: output tensor" "Enter opens the layer's output tensor"
+wait_for "8000 values: min -128" "the tensor's statistics"
+
+keys F2
+wait_for "^-- CPU \(F2: layer detail\)" "F2 shows the CPU"
+wait_for "^ r0 +[0-9a-f]{8} +r1 " "registers"
+wait_for "^ => 0x[0-9a-f]{8} " "disassembly at the PC"
+keys F2
+
+tmux resize-window -t "$S" -x 60 -y 15 2>/dev/null || tmux resize-pane -t "$S" -x 60 -y 15
+wait_for "terminal too small for tinysim: 60x15, needs at least 80x24" "a terminal too small says so"
+tmux resize-window -t "$S" -x 100 -y 32 2>/dev/null || tmux resize-pane -t "$S" -x 100 -y 32
+wait_for "^-- layers --" "the screen comes back after growing"
+
+keys "compare" Enter
+wait_for "the 5 layers run so far \(of 13\) are identical to the host reference" "compare"
+keys "frobnicate" Enter
+wait_for "^error: unknown command 'frobnicate'" "a wrong command is an error line, not a crash"
+keys "continue" Enter
+wait_for "^ exited with status 0" "continue runs to the end"
+wait_for "^top class: " "the firmware's console in its pane"
+keys "quit" Enter
+i=0
+while [ ! -s "$TMP/exit" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if [ "$(cat "$TMP/exit" 2>/dev/null)" = 0 ]; then ok; else bad "quit: exit status '$(cat "$TMP/exit" 2>/dev/null)'"; fi
+if grep -q "^break layer 4$" "$TMP/history" 2>/dev/null; then ok; else bad "the history file lacks the commands"; fi
+
+printf 'tui: %d passed, %d failed\n' "$pass" "$fail"
+[ "$fail" -eq 0 ]
