@@ -32,7 +32,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all deps test test-run test-asan run cross firmware firmware-O0 demo-models clean bench
+.PHONY: all deps test test-run test-asan run cross firmware firmware-O0 demo-models clean bench fuzz
 .SECONDARY:
 all: $(O)/tinysim cross firmware
 
@@ -171,6 +171,25 @@ bench: $(O)/bench_sim firmware
 	  $(O)/bench_sim build/firmware/$(BENCH_BOARD)/infer.elf $${r%%:*} $${r#*:} 5 || exit 1; done
 	$(Q)r=$(firstword $(BENCH_RUNS)); \
 	  $(O)/bench_sim build/firmware/nucleo-g0b1re/infer.elf $${r%%:*} $${r#*:} 5
+
+# libFuzzer targets (clang): the parser's sources instrumented, the rest linked from the host
+# build. `make fuzz FUZZ_SECONDS=600` for a longer run; crashes land in build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -I. -D_GNU_SOURCE -std=c11
+build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c tui/cmd.c tui/session.c $(O)/libcli.a $(O)/libprof.a \
+		$(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(filter %.a,$^) $(SIM_LIBS) $(HOST_LIBS)
+
+fuzz: build/fuzz/fuzz_cmd
+	$(Q)mkdir -p build/fuzz/cmd_corpus
+	$(Q)cd build/fuzz && { ./fuzz_cmd -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
+		-print_final_stats=1 cmd_corpus ../../tests/fuzz/cmd_corpus >fuzz_cmd.log 2>&1; \
+		rc=$$?; grep -E "^Done|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY" \
+		fuzz_cmd.log; [ $$rc -eq 0 ] || echo "fuzz_cmd failed: build/fuzz/fuzz_cmd.log"; \
+		exit $$rc; }
 
 demo-models: $(O)/mkdemo
 	$(Q)$(O)/mkdemo models/demo
