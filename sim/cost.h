@@ -70,6 +70,15 @@ typedef struct {
         uint8_t base;    /* r0..r12, r14 */
     } align[SIM_MAX_ALIGN_SITES];
     uint32_t n_align;    /* may be < the number of such accesses: at most SIM_MAX_ALIGN_SITES */
+    /* The block's final instruction as a conditional branch (B<cc>, CBZ/CBNZ, or a branch
+     * inside an IT block), on a core that predicts branches (sim_core_timing.mispredict > 0):
+     * the engine keeps a direction predictor for it (sim/sim.c) and charges this many cycles
+     * when the outcome differs from the prediction. 0 when the block does not end in such a
+     * branch or the core's figures already include a fixed taken-branch refill. */
+    uint32_t mispredict;
+    uint32_t predict_taken;    /* the static prediction for that branch before it has an
+                                  outcome history: 1 (taken) for a direct branch to a lower
+                                  address, 0 otherwise */
     uint32_t warn_flags;       /* the SIM_BLK_* flags that made the instruction at warn_addr
                                   worth a warning; 0 when none. Which flags count: FP and
                                   UNDECODED on every core, DSP on M0+ and M3 (the cores without
@@ -126,6 +135,12 @@ typedef struct {
     uint8_t lat_mul;               /* same for multiplies (accumulator operands excepted) */
     uint8_t lat_ld_mul;            /* latency of a load's result into a multiply's operands */
     uint8_t muls_n;                /* 16-bit MULS (flag-setting) */
+    uint8_t mispredict;            /* cycles a mispredicted conditional branch costs on top of
+                                      its predicted cost; 0: no dynamic prediction modelled
+                                      (the taken/not-taken figures include the refill) */
+    uint8_t mispredict_early;      /* the same when the flags the branch tests were set at
+                                      least early_flags cycles before it issues */
+    uint8_t early_flags;
     sim_issue_model issue;
 } sim_core_timing;
 

@@ -182,6 +182,8 @@ static int blk_grow(sim *s)
         while (t[j].size)
             j = (j + 1) & (cap - 1);
         t[j] = *b;
+        if (s->last == b) /* the block hook reads it after filling a new block */
+            s->last = &t[j];
     }
     free(s->blk);
     s->blk = t;
@@ -227,6 +229,61 @@ static uint32_t blk_flags(const sim *s, const sim_blk *b)
     return f;
 }
 
+/*
+ * The direction predictor's slot for the conditional branch that ends at address end (a
+ * block's fallthrough), created on first use with its static prediction; blocks ending with
+ * the same branch (Unicorn translates a block entered by a fall-in and one entered by a jump
+ * into its middle separately) share it, as the hardware's per-branch state is. Returns
+ * slot + 1, 0 when out of memory.
+ */
+static uint32_t bp_slot(sim *s, uint32_t end, int taken)
+{
+    if ((s->bp_n + 1) * 2 > s->bp_keycap) {
+        uint32_t cap = s->bp_keycap ? s->bp_keycap * 2 : 1024;
+        uint32_t *k = calloc(cap, sizeof *k), *v = calloc(cap, sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return 0;
+        }
+        for (uint32_t i = 0; i < s->bp_keycap; i++) {
+            if (!s->bp_key[i])
+                continue;
+            uint32_t j = blk_hash(s->bp_key[i], 0) & (cap - 1);
+            while (k[j])
+                j = (j + 1) & (cap - 1);
+            k[j] = s->bp_key[i];
+            v[j] = s->bp_slot[i];
+        }
+        free(s->bp_key);
+        free(s->bp_slot);
+        s->bp_key = k;
+        s->bp_slot = v;
+        s->bp_keycap = cap;
+    }
+    if (s->bp_n == s->bp_cap) {
+        uint32_t cap = s->bp_cap ? s->bp_cap * 2 : 512;
+        uint8_t *c = realloc(s->bp_ctr, cap), *i0 = realloc(s->bp_init, cap);
+        if (c)
+            s->bp_ctr = c;
+        if (i0)
+            s->bp_init = i0;
+        if (!c || !i0)
+            return 0;
+        s->bp_cap = cap;
+    }
+    uint32_t j = blk_hash(end, 0) & (s->bp_keycap - 1);
+    while (s->bp_key[j]) {
+        if (s->bp_key[j] == end)
+            return s->bp_slot[j] + 1;
+        j = (j + 1) & (s->bp_keycap - 1);
+    }
+    s->bp_key[j] = end;
+    s->bp_slot[j] = s->bp_n;
+    s->bp_init[s->bp_n] = s->bp_ctr[s->bp_n] = taken ? 2 : 1; /* weakly, either way */
+    return ++s->bp_n;
+}
+
 /* Decode a block seen for the first time and insert it. NULL only when out of memory. */
 static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
 {
@@ -246,6 +303,9 @@ static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
     if (sim_read_target(s, addr, code, n) < 0)
         n = 0;
     sim_cost_block(s->coster, code, n, addr, &c);
+    uint32_t bp = c.mispredict ? bp_slot(s, c.fallthrough, (int)c.predict_taken) : 0;
+    if (c.mispredict && !bp)
+        return NULL;
     s->costs[s->n_costs] = c;
 
     uint32_t j = blk_hash(addr, size) & (s->blk_cap - 1);
@@ -259,6 +319,8 @@ static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
     b->insns = c.insns;
     b->fallthrough = c.fallthrough;
     b->delta = c.cycles > c.not_taken_cycles ? c.cycles - c.not_taken_cycles : 0;
+    b->bp = bp;
+    b->mp_pen = c.mispredict;
     b->cost = s->n_costs++;
     b->flags = blk_flags(s, b);
     s->blk_used++;
@@ -539,7 +601,10 @@ static void probe_hit(sim *s, uint32_t addr)
     }
 }
 
-/* Stop before block b runs: give its charge back (it is charged again when the run resumes). */
+/* Stop before block b runs: give its charge back (it is charged again when the run resumes).
+ * What entering it settled about the previous block stays: the not-taken correction and the
+ * outcome of its branch (predictor update, mispredict), which s->last = &s->none keeps from
+ * being settled a second time on resume. */
 static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
 {
     s->cycles -= b->cycles;
@@ -647,9 +712,30 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
 }
 
 /*
- * The hot path: one cache lookup, the not-taken correction for the previous block, the
- * charge, and one comparison that sends rare work (budgets, SysTick, probes, breakpoints,
- * warnings) to the slow path.
+ * The previous block l ended with a conditional branch the core predicts (M7); entering the
+ * next block resolved it (taken: the next block is not l's fallthrough). A 2-bit saturating
+ * counter per branch predicts it; a mispredict costs l->mp_pen, charged to l.
+ */
+static inline void bp_resolve(sim *s, sim_blk *l, int taken)
+{
+    uint8_t *c = &s->bp_ctr[l->bp - 1];
+    uint8_t v = *c;
+    if ((v >> 1) != (uint8_t)taken) {
+        s->cycles += l->mp_pen;
+        l->mp++;
+    }
+    *c = taken ? (v < 3 ? v + 1 : 3) : (v ? v - 1 : 0);
+}
+
+/*
+ * The hot path: one cache lookup, the not-taken correction for the previous block, one test
+ * for a predicted branch (never true on cores without prediction), the charge, and one
+ * comparison that sends rare work (budgets, SysTick, probes, breakpoints, warnings) to the
+ * slow path. The previous block's outcome is settled here, before a stop_before of this
+ * block, and only when s->last is a real block: never across reset, a stop before a block, a
+ * breakpoint inside one or an interrupt taken between blocks (the run loop takes it after a
+ * stop before the next block): all set s->last = &s->none. An SVC ends its block with no
+ * predicted branch; a conditional exception return (BXNE lr) that is taken is a taken branch.
  */
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
@@ -675,11 +761,14 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         sim_stop_now(s, SIM_STOP_NONE);
         return;
     }
-    int seq = addr == s->last->fallthrough;
+    sim_blk *l = s->last;
+    int seq = addr == l->fallthrough;
     if (seq) { /* its conditional branch was not taken */
-        s->cycles -= s->last->delta;
-        s->last->nt++;
+        s->cycles -= l->delta;
+        l->nt++;
     }
+    if (__builtin_expect(l->bp != 0, 0))
+        bp_resolve(s, l, !seq);
     s->cycles += b->cycles;
     s->insns += b->insns;
     b->count++;
@@ -723,6 +812,8 @@ static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         sim_cost_block(s->coster, code, n, a, &c);
         s->cycles -= c.cycles;
         s->insns -= c.insns;
+        b->cut_cycles += c.cycles; /* so that sim_blocks still adds up to the totals */
+        b->cut_insns += c.insns;
         s->last = &s->none;
     }
     sim_stop_now(s, SIM_STOP_BREAK);
@@ -995,6 +1086,10 @@ void sim_free(sim *s)
     }
     free(s->blk);
     free(s->costs);
+    free(s->bp_ctr);
+    free(s->bp_init);
+    free(s->bp_key);
+    free(s->bp_slot);
     free(s);
 }
 
@@ -1036,7 +1131,10 @@ int sim_reset(sim *s, char **cause)
     s->n_align_warned = 0;
     s->after_intr = 0;
     for (uint32_t i = 0; i < s->blk_cap; i++)
-        s->blk[i].count = s->blk[i].nt = 0;
+        s->blk[i].count = s->blk[i].nt = s->blk[i].mp = s->blk[i].cut_cycles =
+            s->blk[i].cut_insns = 0;
+    if (s->bp_n)
+        memcpy(s->bp_ctr, s->bp_init, s->bp_n); /* the predictor forgets every outcome */
     sim_mt_reset(s);
     sim_ppb_reset(s);
     s->vtor = s->boot_addr;
@@ -1386,8 +1484,9 @@ void sim_blocks(const sim *s, void (*fn)(void *ud, const sim_block_info *b), voi
             continue;
         const sim_block_cost *c = &s->costs[b->cost];
         sim_block_info bi = {b->addr,     b->size,  b->count,
-                             b->count * b->cycles - b->nt * b->delta + b->stall,
-                             b->count * b->insns, c->mix, b->stall, b->fbytes};
+                             b->count * b->cycles - b->nt * b->delta + b->mp * b->mp_pen -
+                                 b->cut_cycles + b->stall,
+                             b->count * b->insns - b->cut_insns, c->mix, b->stall, b->fbytes};
         fn(ud, &bi);
     }
 }

@@ -22,6 +22,11 @@ typedef struct {
     uint32_t cost;            /* index into sim.costs (cold details) */
     uint64_t count;           /* executions */
     uint64_t nt;              /* of which ended by falling through a conditional branch */
+    uint32_t bp;              /* its final conditional branch's predictor slot + 1 (sim.bp_ctr);
+                                 0: none, always on cores that charge no mispredicts */
+    uint32_t mp_pen;          /* cycles a mispredict of that branch costs */
+    uint64_t mp;              /* mispredicts of that branch charged to this block */
+    uint64_t cut_cycles, cut_insns; /* given back by breakpoints inside it (on_break) */
     /* memory timing (memtime.c) */
     uint32_t line0, nlines;   /* flash lines its code spans; nlines 0: not in timed flash */
     uint32_t seq_stall;       /* cycles a sequential (prefetched) line miss costs it */
@@ -97,6 +102,12 @@ struct sim {
     uint32_t blk_cap, blk_used;
     sim_block_cost *costs;
     uint32_t n_costs, cap_costs;
+    /* branch direction predictor (M7): one 2-bit counter per conditional branch, shared by
+     * the blocks that end with it; found by the branch's end address when a block is filled */
+    uint8_t *bp_ctr, *bp_init;  /* counters (0..1 predict not taken, 2..3 taken), reset values */
+    uint32_t bp_n, bp_cap;
+    uint32_t *bp_key, *bp_slot; /* open addressing: branch end address (0 empty) -> slot */
+    uint32_t bp_keycap;
 
     /* counters (hot) */
     uint64_t cycles, insns, sleep_cycles;

@@ -373,7 +373,7 @@ static const bench benches[] = {
     {"b", NULL, "b 1f\n1:", 0, 1, {2, 3, 3, 1, 2},
      {"[M0+T] B taken 2", "[M3T] B 1+P, P = 2 (P is 1..3: CHOICES)",
       "[M4T] B 1+P, P = 2 (P is 1..3: CHOICES)",
-      "predicted branch: 1 issue slot (CHOICES; [J7] mispredicts 8 not modelled)",
+      "an unconditional direct branch is always predicted: 1 issue slot",
       "[J33] taken branch 2"}, 0, 0},
     {"mov_b", NULL, "mov r0, r4\nb 1f\n1:", 0, 1, {3, 4, 4, 1, 2},
      {"[M0+T] MOV 1 + B 2", "[M3T] MOV 1 + B 1+P", "[M4T] MOV 1 + B 1+P",
@@ -383,30 +383,35 @@ static const bench benches[] = {
      {"[M0+T] MOVS 1 + B 2", "[M3T] MOVS 1 + B 1+P", "[M4T] MOVS 1 + B 1+P",
       "[J7] the branch pairs (predicted, does not wait for the flags): 1",
       "[J33] after a flag-setting instruction the taken B costs 2: 1 + 2"}, 0, 0},
-    {"beq_taken", NULL, "beq 1f\nnop\n1:", 1, 1, {2, 3, 3, 1, 2},
+    {"beq_taken", NULL, "beq 1f\nnop\n1:", 1, 1, {2, 3, 3, 9, 2},
      {"[M0+T] B<cc> taken 2", "[M3T] B<cc> taken 1+P", "[M4T] B<cc> taken 1+P",
-      "predicted: 1", "[J33] taken branch 2"}, 0, 0},
+      "each unit is a new forward branch, statically predicted not taken: 1 + [J7] "
+      "mispredict 8 (the flags, set before the block, are not 3 cycles old)",
+      "[J33] taken branch 2"}, 0, 0},
     {"bne_not_taken", NULL, "bne 1f\nnop\n1:", 2, 1, {2, 2, 2, 1, 1},
      {"[M0+T] B<cc> not taken 1 + NOP 1", "[M3T] B<cc> not taken 1 + NOP 1",
       "[M4T] B<cc> not taken 1 + NOP 1",
       "[J7] a not-taken branch pairs with the NOP before it: 1",
       "[J33] a not-taken 16-bit B<cc> after a 16-bit instruction costs 0: NOP 1"}, 0, 0},
-    {"mov_beq", NULL, "mov r0, r4\nbeq 1f\nnop\n1:", 2, 1, {3, 4, 4, 1, 2},
+    {"mov_beq", NULL, "mov r0, r4\nbeq 1f\nnop\n1:", 2, 1, {3, 4, 4, 9, 2},
      {"[M0+T] MOV 1 + B<cc> taken 2", "[M3T] MOV 1 + B<cc> taken 1+P",
-      "[M4T] MOV 1 + B<cc> taken 1+P", "[J7] the branch pairs with the MOV: 1",
+      "[M4T] MOV 1 + B<cc> taken 1+P",
+      "[J7] the branch pairs with the MOV: 1, + 8: a new forward branch, predicted not taken",
       "[J33] a taken 16-bit B<cc> after a 16-bit instruction that sets no flags: 1 + 1"},
      0, 0},
-    {"movs_beq", NULL, "movs r0, #0\nbeq 1f\nnop\n1:", 2, 1, {3, 4, 4, 1, 3},
+    {"movs_beq", NULL, "movs r0, #0\nbeq 1f\nnop\n1:", 2, 1, {3, 4, 4, 9, 3},
      {"[M0+T] MOVS 1 + B<cc> taken 2", "[M3T] MOVS 1 + B<cc> taken 1+P",
-      "[M4T] MOVS 1 + B<cc> taken 1+P", "[J7] the branch pairs (predicted): 1",
+      "[M4T] MOVS 1 + B<cc> taken 1+P",
+      "[J7] the branch pairs: 1, + 8: a new forward branch, predicted not taken",
       "[J33] a taken B<cc> right after a flag-setting instruction costs 2: 1 + 2"}, 0, 0},
     {"cmp_bne", NULL, "cmp r0, r0\nbne 1f\n1:", 2, 1, {2, 2, 2, 1, 1},
      {"[M0+T] CMP 1 + B<cc> not taken 1", "[M3T] CMP 1 + B<cc> not taken 1",
       "[M4T] CMP 1 + B<cc> not taken 1", "[J7] the branch pairs with the CMP: 1",
       "[J33] a not-taken 16-bit B<cc> after a 16-bit instruction costs 0, even one that "
       "sets the flags: 1 + 0"}, 0, 0},
-    {"cbz_taken", NULL, "cbz r0, 1f\nnop\n1:", 1, 1, {0, 3, 3, 1, 2},
-     {NULL, "[M3T] CBZ taken 1+P", "[M4T] CBZ taken 1+P", "predicted: 1",
+    {"cbz_taken", NULL, "cbz r0, 1f\nnop\n1:", 1, 1, {0, 3, 3, 9, 2},
+     {NULL, "[M3T] CBZ taken 1+P", "[M4T] CBZ taken 1+P",
+      "CBZ 1 + [J7] mispredict 8: CBZ only branches forward, a new one is predicted not taken",
       "[E] 1+P with P = 1"}, 0, 0},
     {"cbnz_not_taken", NULL, "cbnz r0, 1f\nnop\n1:", 2, 1, {0, 2, 2, 1, 2},
      {NULL, "[M3T] CBNZ not taken 1 + NOP 1", "[M4T] CBNZ not taken 1 + NOP 1",
@@ -497,6 +502,78 @@ static const bench benches[] = {
 };
 
 #define N_BENCH (sizeof benches / sizeof benches[0])
+
+/*
+ * BRANCH PREDICTION (M7). The benches above repeat straight-line code, so each of their
+ * branches runs once: on the M7 a taken conditional branch met for the first time is
+ * mispredicted when it goes forward (static prediction, sim/cost.c "M7 branch prediction").
+ * These cases run one branch many times instead: the same code in an outer loop of R = N and
+ * 2N iterations,
+ *         movs r5, #R
+ *     outer:
+ *         <body>
+ *         subs r5, #1
+ *         bne outer
+ * so cycles(2N) - cycles(N) = N * (one outer iteration in the steady state: every branch
+ * has its history; the outer branch is taken and predicted, its final fall-through is the
+ * same in both variants). The per-core figures are the static block costs (the benches'
+ * rules) plus, on the M7 only, 8 cycles per mispredict (6 when the flags were set at least 3
+ * cycles before the branch) [J7]. r7 counts executions of a marked instruction: checked.
+ */
+typedef struct {
+    const char *name;
+    const char *body;                /* one outer iteration (may use local labels 2: to 9:) */
+    double cyc[SIM_CORE_COUNT];      /* cycles per outer iteration; 0: not built */
+    const char *src[SIM_CORE_COUNT];
+    uint32_t r7_per2;                /* r7 increments per two outer iterations */
+} pcase;
+
+static const pcase pcases[] = {
+    /* Blocks: A = MOVS r4 + the first inner iteration (Unicorn translates the fall-in and
+     * the loop head separately; both end with the same BNE, which has one predictor entry),
+     * B = ADDS, SUBS, BNE (3 times: taken, taken, not taken), C = the outer SUBS, BNE. */
+    {"p_loop4", "movs r4, #4\n2:\nadds r7, #1\nsubs r4, #1\nbne 2b", {19, 23, 23, 17, 18},
+     {"[M0+T] A 1+1+1+2, B 1+1+2 twice, B 1+1+1, C 1+2: 5 + 8 + 3 + 3 (no prediction)",
+      "[M3T] A 1+1+1+(1+P), B 1+1+(1+P) twice, B 1+1+1, C 1+(1+P): 6 + 10 + 3 + 4",
+      "[M4T] as the M3: 6 + 10 + 3 + 4",
+      "A 2 (MOVS+ADDS pair, SUBS+BNE pair), B 2 three times, C 1: 9 as predicted, + one "
+      "mispredict per loop run, [J7] 8 (the SUBS right before the BNE: no early flags): the "
+      "2-bit counter predicts T, T, T and misses the exit; the miss leaves it weakly taken, "
+      "so the next run's first iteration is predicted",
+      "[J33] A 1+1+1+2, B 1+1+2 twice, B 1+1+0, C 1+2: 5 + 8 + 2 + 3 (no prediction)"},
+     8},
+    /* The same with the flags set 3 cycles before the BNE on the M7: the SUBS pairs with the
+     * first ADD.W, three dependent ADD.W follow, the BNE pairs with the last. */
+    {"p_loop4_early",
+     "movs r4, #4\n2:\nsubs r4, #1\nadd.w r7, r7, #1\nadd.w r7, r7, #1\nadd.w r7, r7, #1\n"
+     "add.w r7, r7, #1\nbne 2b",
+     {0, 35, 35, 24, 31},
+     {NULL, "[M3T] A 1+1+4+(1+P), B 1+4+(1+P) twice, B 1+4+1, C 1+(1+P): 9 + 16 + 6 + 4",
+      "[M4T] as the M3: 9 + 16 + 6 + 4",
+      "A 5, B 4 three times, C 1: 18 as predicted, + the exit mispredict with the flags set "
+      "3 cycles before the branch: [J7] 6",
+      "[J33] A 1+1+4+2, B 1+4+2 twice, B 1+4+1, C 1+2: 8 + 14 + 6 + 3"},
+     32},
+    /* A one-trip loop: its BNE never branches. */
+    {"p_loop1", "movs r4, #1\n2:\nadds r7, #1\nsubs r4, #1\nbne 2b", {7, 8, 8, 3, 6},
+     {"[M0+T] A 1+1+1+1, C 1+2", "[M3T] A 1+1+1+1, C 1+(1+P)", "[M4T] A 1+1+1+1, C 1+(1+P)",
+      "A 2 + C 1, no mispredict: the backward BNE, statically predicted taken, misses only "
+      "in the first run (in both variants); from then on the counter predicts not taken",
+      "[J33] A 1+1+1+0 (a not-taken BNE.N pairs), C 1+2"},
+     2},
+    /* A forward BEQ taken in every other iteration (r5 even: TST r5, r6 with r6 = 1):
+     * taken, X = TST, BEQ then C = SUBS, BNE; not taken, X then Y = ADDS, SUBS, BNE. */
+    {"p_alt", "tst r5, r6\nbeq 2f\nadds r7, #1\n2:", {6, 7.5, 7.5, 10.5, 5.5},
+     {"[M0+T] (X 1+2 + C 1+2) and (X 1+1 + Y 1+1+2): 6 on average",
+      "[M3T] (X 1+(1+P) + C 1+(1+P)) and (X 1+1 + Y 1+1+(1+P)): 7.5 on average",
+      "[M4T] as the M3: 7.5 on average",
+      "(X 1 + C 1) and (X 1 + Y 2): 2.5 as predicted, + [J7] 8 per iteration: the counter of "
+      "a new forward branch starts weakly not taken and an alternating branch swings it "
+      "between its two weak states, so every outcome is mispredicted",
+      "[J33] (X 1+2 + C 1+2) and (X 1+0 + Y 1+1+2): 5.5 on average"},
+     1},
+};
+#define N_PCASE (sizeof pcases / sizeof pcases[0])
 
 /* ====================================================================== the firmware */
 
@@ -696,6 +773,26 @@ static char *make_source(sim_core core)
                    x->name, k);
         }
     }
+    for (size_t i = 0; i < N_PCASE; i++) {
+        const pcase *x = &pcases[i];
+        if (x->cyc[core] == 0)
+            continue;
+        for (int k = 1; k <= 2; k++) {
+            sb_add(&b, "    .balign %u\nFUNC calib_%s_%d\n", PAGE, x->name, k);
+            emit_setup(&b, core);
+            sb_add(&b, "    movs r6, #1\n"
+                       "    movs r5, #%d\n"
+                       "    b calib_%s_%d_outer\n"
+                       "LABEL calib_%s_%d_outer\n",
+                   N_REP * k, x->name, k, x->name, k);
+            sb_lines(&b, x->body);
+            sb_add(&b, "    subs r5, #1\n"
+                       "    bne calib_%s_%d_outer\n"
+                       "    CALIB_EXIT\n"
+                       "LABEL calib_%s_%d_end\n",
+                   x->name, k, x->name, k);
+        }
+    }
     /* Block split: eight loads inside one page, and the same eight loads with the page
      * boundary after the fourth. Reached through BX so that the distance does not matter. */
     static const char loads8[] =
@@ -809,7 +906,8 @@ static int verbose(void)
 
 typedef struct {
     sim_core core;
-    const bench *b; /* NULL: the block-split test */
+    const bench *b; /* NULL: the block-split test or a branch prediction case */
+    const pcase *p; /* a branch prediction case */
     char name[64];
 } calib_case;
 
@@ -878,6 +976,143 @@ static void test_split(void **state)
         fail_msg("%s: %llu cycles across the page boundary, %llu inside: expected %llu more",
                  c->name, (unsigned long long)across.cycles, (unsigned long long)in.cycles,
                  (unsigned long long)extra[core]);
+}
+
+/* A branch prediction case (see pcases): cycles per outer iteration in the steady state. */
+static void test_predict(void **state)
+{
+    const calib_case *c = *state;
+    const pcase *x = c->p;
+    sim_core core = c->core;
+    if (!fws[core].elf)
+        skip();
+    result r1, r2;
+    run_pair(core, x->name, &r1, &r2);
+    double per = (double)(r2.cycles - r1.cycles) / N_REP;
+    if (verbose())
+        printf("    %-11s %-15s %5.1f cycles/iteration (%llu - %llu over %d), %s\n",
+               sim_core_id(core), x->name, per, (unsigned long long)r2.cycles,
+               (unsigned long long)r1.cycles, N_REP, x->src[core]);
+    if (r2.regs.r[7] - r1.regs.r[7] != (uint32_t)N_REP / 2 * x->r7_per2)
+        fail_msg("%s: r7 grew by %u over %d more iterations, expected %u per two: the loop "
+                 "did not run as intended",
+                 c->name, r2.regs.r[7] - r1.regs.r[7], N_REP, x->r7_per2);
+    if (per != x->cyc[core])
+        fail_msg("%s: %.2f cycles per outer iteration (%llu over %d), expected %.2f: %s",
+                 c->name, per, (unsigned long long)(r2.cycles - r1.cycles), N_REP,
+                 x->cyc[core], x->src[core]);
+}
+
+typedef struct {
+    uint64_t sum;
+} blocks_sum;
+
+static void add_block(void *ud, const sim_block_info *b)
+{
+    ((blocks_sum *)ud)->sum += b->cycles;
+}
+
+/*
+ * Stopping and resuming must not change the total: a block stopped before is charged again
+ * when it runs, but the outcome of the branch before it (predictor update, mispredict) is
+ * settled once. The loop cases run uninterrupted (twice: again after sim_reset, which must
+ * clear the predictor), then stopped every few cycles by a cycle budget, then at a
+ * breakpoint on the outer loop's head (a block start: stop_before) and one 2 bytes further
+ * (inside the block: on_break; the inner loop's head, or p_alt's BEQ); each time the cycles,
+ * and the per-block cycles summed (sim_blocks), equal the uninterrupted run's. The budget grows 3 cycles at a time: it stops before most blocks. Every core runs
+ * it (the others have no predictor: the same rules hold). Exception: on the M33 a breakpoint
+ * inside p_alt's TST, BEQ.N block splits the pair, and the BEQ.N, priced alone after the
+ * split, no longer falls through for 0 [J33] (a block's first instruction has no neighbour:
+ * see test_split); there only the blocks' sum is checked in that mode.
+ */
+static void test_predict_resume(void **state)
+{
+    static const char *const stems[] = {"p_loop4", "p_loop4_early", "p_alt"};
+    const calib_case *c = *state;
+    sim_core core = c->core;
+    if (!fws[core].elf)
+        skip();
+    const sim_elf *e = fws[core].elf;
+    sim_board board = zero_ws_board(core);
+    for (size_t si = 0; si < sizeof stems / sizeof stems[0]; si++) {
+        const pcase *pc = NULL;
+        for (size_t i = 0; i < N_PCASE; i++)
+            if (strcmp(pcases[i].name, stems[si]) == 0)
+                pc = &pcases[i];
+        assert_non_null(pc);
+        if (pc->cyc[core] == 0)
+            continue; /* not built for this core */
+        char entry[128], outer[128];
+        snprintf(entry, sizeof entry, "calib_%s_2", stems[si]);
+        snprintf(outer, sizeof outer, "calib_%s_2_outer", stems[si]);
+        uint64_t ref = 0;
+        for (int mode = 0; mode < 4; mode++) { /* 0 plain, 1 budget, 2 head, 3 mid-block */
+            sim_config cfg;
+            memset(&cfg, 0, sizeof cfg);
+            cfg.accounting = 1;
+            cfg.timeout_s = 10;
+            cfg.max_insns = 100000;
+            if (mode == 1)
+                cfg.max_cycles = 3;
+            char *cause = NULL;
+            sim *s = sim_new(&board, e, &cfg, &cause);
+            if (!s)
+                fail_msg("sim_new: %s", cause);
+            uint32_t v = sym(e, entry) | 1u;
+            assert_int_equal(sim_write_target(s, 0x08000004u, &v, 4), 0);
+            if (sim_reset(s, &cause) < 0)
+                fail_msg("sim_reset: %s", cause);
+            /* the outer head starts a block; 2 bytes in is inside the block it starts */
+            if (mode >= 2)
+                assert_int_equal(sim_break_add(s, sym(e, outer) + (mode == 3 ? 2 : 0)), 0);
+            sim_stop stop;
+            sim_stats st;
+            int stops = 0;
+            uint64_t budget = cfg.max_cycles;
+            for (;;) {
+                sim_run(s, &stop);
+                sim_stats_get(s, &st);
+                if (stop.reason == SIM_STOP_CYCLES) {
+                    budget += 3;
+                    sim_set_max_cycles(s, budget);
+                } else if (stop.reason != SIM_STOP_BREAK) {
+                    break;
+                }
+                if (++stops > 10000)
+                    fail_msg("%s: more than 10000 stops", entry);
+            }
+            blocks_sum bs = {0};
+            sim_blocks(s, add_block, &bs);
+            if (mode == 0) { /* reset forgets the predictor's history: the same run again */
+                sim_stop again;
+                sim_stats st2;
+                if (sim_reset(s, &cause) < 0)
+                    fail_msg("sim_reset: %s", cause);
+                sim_run(s, &again);
+                sim_stats_get(s, &st2);
+                if (again.reason != SIM_STOP_EXIT || st2.cycles != st.cycles)
+                    fail_msg("%s: %llu cycles after a reset, %llu before", entry,
+                             (unsigned long long)st2.cycles, (unsigned long long)st.cycles);
+            }
+            sim_free(s);
+            if (stop.reason != SIM_STOP_EXIT)
+                fail_msg("%s (mode %d) stopped with %s: %s", entry, mode,
+                         sim_stop_name(stop.reason), stop.message);
+            if (verbose())
+                printf("    %-11s %-15s mode %d: %llu cycles, %d stops\n", sim_core_id(core),
+                       stems[si], mode, (unsigned long long)st.cycles, stops);
+            if (mode > 0 && stops < 8)
+                fail_msg("%s (mode %d): only %d stops", entry, mode, stops);
+            if (mode == 0)
+                ref = st.cycles;
+            else if (st.cycles != ref && !(mode == 3 && core == SIM_CORE_M33))
+                fail_msg("%s: %llu cycles with %d stops (mode %d), %llu without", entry,
+                         (unsigned long long)st.cycles, stops, mode, (unsigned long long)ref);
+            if (bs.sum != st.cycles)
+                fail_msg("%s (mode %d): the blocks' cycles add up to %llu, the total is %llu",
+                         entry, mode, (unsigned long long)bs.sum, (unsigned long long)st.cycles);
+        }
+    }
 }
 
 /* ====================================================================== groups */
@@ -949,8 +1184,8 @@ static const CMFixtureFunction teardowns[SIM_CORE_COUNT] = {teardown_m0p, teardo
 
 int main(void)
 {
-    static calib_case cases[SIM_CORE_COUNT][N_BENCH + 1];
-    static struct CMUnitTest tests[SIM_CORE_COUNT][N_BENCH + 1];
+    static calib_case cases[SIM_CORE_COUNT][N_BENCH + N_PCASE + 2];
+    static struct CMUnitTest tests[SIM_CORE_COUNT][N_BENCH + N_PCASE + 2];
     int fails = 0;
 
     if (getenv("TEST_CALIB_FILTER")) /* debugging: run only the tests matching this pattern */
@@ -967,11 +1202,26 @@ int main(void)
             tests[core][n] = (struct CMUnitTest){c->name, test_bench, NULL, NULL, c};
             n++;
         }
+        for (size_t i = 0; i < N_PCASE; i++) {
+            if (pcases[i].cyc[core] == 0)
+                continue;
+            calib_case *c = &cases[core][n];
+            c->core = (sim_core)core;
+            c->p = &pcases[i];
+            snprintf(c->name, sizeof c->name, "%s %s", sim_core_id(c->core), pcases[i].name);
+            tests[core][n] = (struct CMUnitTest){c->name, test_predict, NULL, NULL, c};
+            n++;
+        }
         calib_case *c = &cases[core][n];
         c->core = (sim_core)core;
         c->b = NULL;
         snprintf(c->name, sizeof c->name, "%s split", sim_core_id(c->core));
         tests[core][n] = (struct CMUnitTest){c->name, test_split, NULL, NULL, c};
+        n++;
+        c = &cases[core][n];
+        c->core = (sim_core)core;
+        snprintf(c->name, sizeof c->name, "%s predict_resume", sim_core_id(c->core));
+        tests[core][n] = (struct CMUnitTest){c->name, test_predict_resume, NULL, NULL, c};
         n++;
         char group[64];
         snprintf(group, sizeof group, "calib %s", sim_core_id((sim_core)core));

@@ -675,6 +675,64 @@ static void test_dsp_fp_div(void **state)
     check_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
+/*
+ * A block's final conditional branch on a core that predicts branches (the M7): its
+ * mispredict penalty, [J7] 8, or 6 when the flags it tests were set at least 3 cycles before
+ * it issues (flags from before the block count as set the cycle before it), and its static
+ * prediction (taken only for a direct branch to a lower address). Every other core: 0.
+ */
+static void test_branch_prediction(void **state)
+{
+    (void)state;
+    static const uint8_t cmp_bne_back[] = {0x88, 0x42, 0xfd, 0xd1}; /* 1: cmp r0, r1; bne 1b */
+    /* subs r2, #1; 4 x add.w r0, r0, #1; bne back: SUBS and the first ADD.W pair in cycle 0,
+     * the dependent ADD.Ws take cycles 1..3, the BNE pairs with the last: 3 cycles later */
+    static const uint8_t subs_4add_bne[] = {0x01, 0x3a, 0x00, 0xf1, 0x01, 0x00, 0x00, 0xf1,
+                                            0x01, 0x00, 0x00, 0xf1, 0x01, 0x00, 0x00, 0xf1,
+                                            0x01, 0x00, 0xf4, 0xd1};
+    static const uint8_t subs_3add_bne[] = {0x01, 0x3a, 0x00, 0xf1, 0x01, 0x00, 0x00, 0xf1,
+                                            0x01, 0x00, 0x00, 0xf1, 0x01, 0x00, 0xf4, 0xd1};
+    static const uint8_t cbz_only[] = {0x00, 0xb1};     /* cbz r0, .+4 */
+    static const uint8_t beq_fwd[] = {0x00, 0xd0};     /* beq .+4 */
+    static const uint8_t it_bxne[] = {0x18, 0xbf, 0x70, 0x47}; /* it ne; bxne lr */
+    /* 3 x add.w r0, r0, #1 (cycles 0..2); bne .+4: flags from before the block */
+    static const uint8_t add3_bne_fwd[] = {0x00, 0xf1, 0x01, 0x00, 0x00, 0xf1, 0x01, 0x00,
+                                           0x00, 0xf1, 0x01, 0x00, 0x00, 0xd1};
+    static const uint8_t add2_bne_back[] = {0x00, 0xf1, 0x01, 0x00, 0x00, 0xf1, 0x01, 0x00,
+                                            0xfa, 0xd1};
+    static const uint8_t b_back[] = {0xfe, 0xe7};      /* 1: b 1b */
+    static const struct {
+        const char *name;
+        const uint8_t *code;
+        uint32_t len, mispredict, taken;
+    } k[] = {
+        {"cmp_bne_back", cmp_bne_back, sizeof cmp_bne_back, 8, 1},
+        {"subs_4add_bne", subs_4add_bne, sizeof subs_4add_bne, 6, 1},
+        {"subs_3add_bne", subs_3add_bne, sizeof subs_3add_bne, 8, 1},
+        {"cbz_only", cbz_only, sizeof cbz_only, 8, 0},
+        {"beq_fwd", beq_fwd, sizeof beq_fwd, 8, 0},
+        {"it_bxne", it_bxne, sizeof it_bxne, 8, 0},
+        {"add3_bne_fwd", add3_bne_fwd, sizeof add3_bne_fwd, 6, 0},
+        {"add2_bne_back", add2_bne_back, sizeof add2_bne_back, 8, 1},
+        {"b_back", b_back, sizeof b_back, 0, 0},
+    };
+    for (int core = 0; core < SIM_CORE_COUNT; core++) {
+        sim_coster *c = coster((sim_core)core);
+        const sim_core_timing *t = sim_cost_timing((sim_core)core);
+        assert_int_equal(t->mispredict, core == SIM_CORE_M7 ? 8 : 0);
+        for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+            sim_block_cost bc;
+            sim_cost_block(c, k[i].code, k[i].len, BASE, &bc);
+            uint32_t mp = core == SIM_CORE_M7 ? k[i].mispredict : 0;
+            uint32_t tk = core == SIM_CORE_M7 ? k[i].taken : 0;
+            if (bc.mispredict != mp || bc.predict_taken != tk)
+                fail_msg("%s on %s: mispredict %u, predict_taken %u, expected %u, %u", k[i].name,
+                         core_names[core], bc.mispredict, bc.predict_taken, mp, tk);
+        }
+        sim_cost_free(c);
+    }
+}
+
 /* warn_addr / warn_insn / warn_flags: the first instruction worth a warning on the core. */
 static void test_warnings(void **state)
 {
@@ -1012,6 +1070,7 @@ int main(void)
         cmocka_unit_test(test_branches),
         cmocka_unit_test(test_it_blocks),
         cmocka_unit_test(test_dsp_fp_div),
+        cmocka_unit_test(test_branch_prediction),
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_undecodable),
         cmocka_unit_test(test_disas_one),
