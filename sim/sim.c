@@ -525,7 +525,7 @@ void sim_schedule(sim *s)
     if (s->pending) /* deliver at the next block (after WFI wakes), else re-check masking
                      * every 64 cycles */
         next = deliverable(s) ? 0 : s->cycles + 64;
-    if (s->interrupted || s->pause_req)
+    if (s->interrupted || s->pause_req || s->stepping)
         next = 0;
     s->next_event = next;
     s->insn_limit = s->cfg.max_insns ? s->cfg.max_insns : UINT64_MAX;
@@ -601,6 +601,19 @@ static void probe_hit(sim *s, uint32_t addr)
     }
 }
 
+/*
+ * A stop requested in the block hook (before block addr runs). With a code hook installed
+ * (breakpoints, stepping, the fault locator), Unicorn 2.0.1 leaves the PC at the last value
+ * it synced, which can be an earlier instruction: resuming there would run code twice. So
+ * the run loop puts the PC back where the block hook stopped (block_stop_pc).
+ */
+static void stop_at_block(sim *s, uint32_t addr, sim_stop_reason r)
+{
+    s->block_stop_pc = addr;
+    s->block_stop = 1;
+    sim_stop_now(s, r);
+}
+
 /* Stop before block b runs: give its charge back (it is charged again when the run resumes).
  * What entering it settled about the previous block stays: the not-taken correction and the
  * outcome of its branch (predictor update, mispredict), which s->last = &s->none keeps from
@@ -611,8 +624,14 @@ static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
     s->insns -= b->insns;
     b->count--;
     s->last = &s->none; /* the block is entered again on resume: no second correction */
-    sim_stop_now(s, r);
+    /* and the memory timing's learning counters count it again then (on_block) */
+    if (s->learning)
+        s->learn_quiet--;
+    else if (!b->obs_n && s->flash)
+        s->unlearned--;
+    stop_at_block(s, b->addr, r);
 }
+
 
 /*
  * Unicorn performs unaligned LDRD/STRD/LDM/STM/VLDR/VSTR that ARMv7-M and v8-M silicon fault
@@ -663,7 +682,7 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
         stop_before(s, b, SIM_STOP_INTERRUPT);
         return;
     }
-    if (s->pause_req) {
+    if (s->pause_req || (s->stepping && s->step_left == 0 && !s->replaying)) {
         s->pause_req = 0;
         stop_before(s, b, SIM_STOP_PAUSE);
         return;
@@ -758,7 +777,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
                                      : !b->obs_n && s->flash && ++s->unlearned > SIM_LEARN_QUIET,
                          0)) {
         s->learn_switch = s->learning ? 2 : 1;
-        sim_stop_now(s, SIM_STOP_NONE);
+        stop_at_block(s, addr, SIM_STOP_NONE);
         return;
     }
     sim_blk *l = s->last;
@@ -790,6 +809,31 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
  * charged whole when it started: give back the part from the breakpoint on, which the run
  * charges again as a block of its own when it resumes there.
  */
+/*
+ * A stop inside block b, before the instruction at a: give back the part from a on, which
+ * the run charges again as a block of its own when it resumes there. The memory timing's
+ * learning counters count that block's start as one more block execution, so b's count is
+ * taken back: the learning schedule stays that of an uninterrupted run.
+ */
+static void cut_block(sim *s, sim_blk *b, uint32_t a)
+{
+    uint8_t code[4096];
+    sim_block_cost c;
+    uint32_t n = b->addr + b->size - a;
+    if (n > sizeof code || sim_read_target(s, a, code, n) < 0)
+        n = 0;
+    sim_cost_block(s->coster, code, n, a, &c);
+    s->cycles -= c.cycles;
+    s->insns -= c.insns;
+    b->cut_cycles += c.cycles; /* so that sim_blocks still adds up to the totals */
+    b->cut_insns += c.insns;
+    s->last = &s->none;
+    if (s->learning)
+        s->learn_quiet--;
+    else if (!b->obs_n && s->flash)
+        s->unlearned--;
+}
+
 static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     sim *s = ud;
@@ -803,20 +847,83 @@ static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         s->skip_break = 0;
         return;
     }
-    if (a - b->addr < b->size) {
-        uint8_t code[4096];
-        sim_block_cost c;
-        uint32_t n = b->addr + b->size - a;
-        if (n > sizeof code || sim_read_target(s, a, code, n) < 0)
-            n = 0;
-        sim_cost_block(s->coster, code, n, a, &c);
-        s->cycles -= c.cycles;
-        s->insns -= c.insns;
-        b->cut_cycles += c.cycles; /* so that sim_blocks still adds up to the totals */
-        b->cut_insns += c.insns;
-        s->last = &s->none;
-    }
+    if (a - b->addr < b->size)
+        cut_block(s, b, a);
     sim_stop_now(s, SIM_STOP_BREAK);
+}
+
+/*
+ * 1 when the instruction at addr is inside an IT block that starts in the block at base:
+ * walking its halfwords, an IT (0xBFxy with a non-zero mask y) covers 4 - ctz(y) following
+ * instructions. A resume inside an IT block would lose the IT state (uc_emu_start sets PC
+ * afresh), so stepping never stops there.
+ */
+static int inside_it(sim *s, uint32_t base, uint32_t addr)
+{
+    uint8_t code[4096];
+    uint32_t len = addr - base, off = 0, left = 0;
+    if (len > sizeof code || sim_read_target(s, base, code, len) < 0)
+        return 0;
+    while (off + 2 <= len) {
+        uint32_t hw = (uint32_t)code[off] | (uint32_t)code[off + 1] << 8;
+        uint32_t size = (hw >> 11) >= 0x1d ? 4 : 2;
+        if (left)
+            left--;
+        else if ((hw & 0xFF00u) == 0xBF00u && (hw & 0xFu))
+            left = 4u - (uint32_t)__builtin_ctz(hw & 0xFu);
+        off += size;
+    }
+    return left > 0;
+}
+
+/* sim_step's hook on every instruction: count them; stop before the one after the last.
+ * A stop at a block's start is the block hook's (slow path, before the block is charged);
+ * one inside a block gives back the rest of the block, as a breakpoint inside one does. */
+static void on_step(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    sim *s = ud;
+    uint32_t a = (uint32_t)address;
+    sim_blk *b = s->last;
+    (void)uc;
+    (void)size;
+    if (s->replaying || s->stopping || !s->stepping)
+        return;
+    if (s->step_left) {
+        s->step_left--;
+        return;
+    }
+    if (a == b->addr)
+        return; /* the block hook stopped before it already */
+    if (a - b->addr < b->size && inside_it(s, b->addr, a))
+        return; /* stop after the IT block instead */
+    if (a - b->addr < b->size)
+        cut_block(s, b, a);
+    snprintf(s->stop.message, sizeof s->stop.message, "stepped");
+    sim_stop_now(s, SIM_STOP_PAUSE);
+}
+
+void sim_step(sim *s, uint64_t n, sim_stop *stop)
+{
+    if (n == 0)
+        n = 1;
+    s->stepping = 1;
+    s->step_left = n;
+    /* every instruction from now on: retranslate with the hook */
+    if (uc_hook_add(s->uc, &s->h_step, UC_HOOK_CODE, (void *)on_step, s, 1, 0) != UC_ERR_OK) {
+        s->stepping = 0;
+        memset(stop, 0, sizeof *stop);
+        stop->reason = SIM_STOP_HANG;
+        snprintf(stop->message, sizeof stop->message, "cannot install the stepping hook");
+        return;
+    }
+    uc_ctl_flush_tlb(s->uc);
+    sim_run(s, stop);
+    if (stop->reason == SIM_STOP_PAUSE && !stop->message[0])
+        snprintf(stop->message, sizeof stop->message, "stepped");
+    s->stepping = 0;
+    uc_hook_del(s->uc, s->h_step);
+    uc_ctl_flush_tlb(s->uc); /* translations without the hook from here on */
+    sim_schedule(s);
 }
 
 /* Install breakpoint i's code hook; Unicorn places code hooks when it translates, so drop
@@ -1228,7 +1335,10 @@ static void run_until_stop(sim *s, double deadline)
         s->stopping = 0;
         s->stop.reason = SIM_STOP_NONE;
         sim_schedule(s);
+        s->block_stop = 0;
         uc_err e = uc_emu_start(s->uc, pc | 1, 0xFFFFFFFEu, timeout_us, 0);
+        if (s->stopping && s->block_stop && e == UC_ERR_OK)
+            sim_set_reg(s, UC_ARM_REG_PC, s->block_stop_pc | 1);
         if (e != UC_ERR_OK && !s->stopping) {
             uc_fault(s, e);
             return;
@@ -1490,3 +1600,4 @@ void sim_blocks(const sim *s, void (*fn)(void *ud, const sim_block_info *b), voi
         fn(ud, &bi);
     }
 }
+

@@ -150,6 +150,15 @@ void sim_interrupt(sim *s);
 /* From a callback (on_probe): stop before the next block with SIM_STOP_PAUSE. The block
  * that raised the probe has run its hook; resuming runs the rest without repeating it. */
 void sim_pause(sim *s);
+/*
+ * Run n instructions (1..), then stop with SIM_STOP_PAUSE before the next one (or earlier
+ * for any other stop reason). A code hook on every instruction is on only for this call.
+ * Stopping inside a block charges the part that ran; on resume the rest is priced as a
+ * block of its own, so a stretch stepped by instructions can differ by a few cycles from the
+ * same stretch run whole (the block-level pairing and pipelining rules see a shorter block).
+ */
+void sim_step(sim *s, uint64_t n, sim_stop *stop);
+
 /* Change the cycle budget (0: none) between runs: the REPL's "set budget". */
 void sim_set_max_cycles(sim *s, uint64_t max_cycles);
 

@@ -119,6 +119,11 @@ struct sim {
     int after_intr;           /* the interrupt hook ran: check Unicorn's timeout (see on_intr) */
     volatile sig_atomic_t interrupted;
     int pause_req;            /* sim_pause: stop before the next block */
+    uint32_t block_stop_pc;   /* stop_at_block: where the run resumes */
+    int block_stop;
+    int stepping;             /* sim_step: instructions still to run before stopping */
+    uint64_t step_left;
+    uc_hook h_step;
 
     /* run state */
     sim_stop stop;            /* set by hooks when they stop the run */

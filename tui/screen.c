@@ -515,8 +515,9 @@ static void on_line(char *line)
         T->quit = 1;
     if (T->follow)
         follow_current();
-    if (strncmp(p, "disas", 5) == 0 || strncmp(p, "info r", 6) == 0)
-        T->cpu = 1;
+    if (strncmp(p, "disas", 5) == 0 || strncmp(p, "info r", 6) == 0 ||
+        strncmp(p, "stepi", 5) == 0 || strncmp(p, "si", 2) == 0)
+        T->cpu = 1; /* instruction-level commands show the CPU pane */
     free(line);
 }
 

@@ -12,7 +12,19 @@
 #include "tui/session.h"
 
 /* What a run waits for, besides breakpoints. */
-enum { W_NONE, W_NEXT, W_STEP, W_FINISH };
+enum { W_NONE, W_NEXT, W_STEP, W_FINISH, W_STEPI };
+
+/* A number (decimal or 0x hex) up to max. */
+static int parse_num(const char *s, uint64_t max, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || end == s || *end || s[0] == '-' || x > max)
+        return -1;
+    *v = x;
+    return 0;
+}
 
 static int err(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int err(FILE *out, const char *fmt, ...)
@@ -242,7 +254,10 @@ static int go(session *ss, int want, FILE *out)
     sigemptyset(&sa.sa_mask);
     running = ss->v.s;
     sigaction(SIGINT, &sa, &old);
-    sim_run(ss->v.s, &ss->st);
+    if (want == W_STEPI)
+        sim_step(ss->v.s, ss->stepi_n, &ss->st);
+    else
+        sim_run(ss->v.s, &ss->st);
     sigaction(SIGINT, &old, NULL);
     running = NULL;
     ss->want = W_NONE;
@@ -263,7 +278,12 @@ static int go(session *ss, int want, FILE *out)
         ss->state = SS_PAUSED;
         snprintf(ss->why, sizeof ss->why, "interrupted");
         break;
-    case SIM_STOP_PAUSE: ss->state = SS_PAUSED; break;
+    case SIM_STOP_PAUSE:
+        ss->state = SS_PAUSED;
+        if (want == W_STEPI && !ss->why[0])
+            snprintf(ss->why, sizeof ss->why, "stepped %llu instruction%s",
+                     (unsigned long long)ss->stepi_n, ss->stepi_n == 1 ? "" : "s");
+        break;
     default:
         ss->state = SS_PAUSED;
         snprintf(ss->why, sizeof ss->why, "%.150s", ss->st.message);
@@ -274,6 +294,15 @@ static int go(session *ss, int want, FILE *out)
     fprintf(out, "%s\n", line);
     if (ss->state == SS_FAULTED || ss->state == SS_EXITED)
         run_env_print_summary(out, &ss->v, &ss->st);
+    if (want == W_STEPI && ss->state == SS_PAUSED) { /* where it is, as a debugger shows */
+        char text[96], where[96];
+        sim_regs r;
+        sim_regs_get(ss->v.s, &r);
+        if (sim_disas(ss->v.s, r.r[15] & ~1u, text, sizeof text)) {
+            sim_describe_addr(ss->v.s, r.r[15] & ~1u, where, sizeof where);
+            fprintf(out, "=> 0x%08x  %-28s %s\n", r.r[15] & ~1u, where, text);
+        }
+    }
     return CMD_OK;
 }
 
@@ -412,6 +441,17 @@ static int c_step(void *ctx, int argc, char **argv, FILE *out)
     return go(ctx, W_STEP, out);
 }
 
+static int c_stepi(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint64_t n = 1;
+    if (argc > 1 && (parse_num(argv[1], 1000000000, &n) < 0 || n == 0))
+        return err(out, "stepi: N is a number of instructions from 1 to 1000000000, not '%s'",
+                   argv[1]);
+    ss->stepi_n = n;
+    return go(ss, W_STEPI, out);
+}
+
 static int c_next(void *ctx, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
@@ -422,18 +462,6 @@ static int c_finish(void *ctx, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
     return go(ctx, W_FINISH, out);
-}
-
-/* A number (decimal or 0x hex) up to max. */
-static int parse_num(const char *s, uint64_t max, uint64_t *v)
-{
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(s, &end, 0);
-    if (errno || end == s || *end || s[0] == '-' || x > max)
-        return -1;
-    *v = x;
-    return 0;
 }
 
 /* An address: a number, or SYMBOL[+OFFSET]. */
@@ -1136,6 +1164,7 @@ const cmd_entry session_commands[] = {
     {"continue", "c", 0, 0, "", "continue to the next breakpoint or the end", c_continue},
     {"reset", NULL, 0, 0, "", "reload the firmware and go back to reset", c_reset},
     {"step", "s", 0, 0, "", "run until the next layer has finished", c_step},
+    {"stepi", "si", 0, 1, "[N]", "run N instructions (1), then show the next one", c_stepi},
     {"next", "n", 0, 0, "", "run to the start of the next layer", c_next},
     {"finish", NULL, 0, 0, "", "run to the end of the current layer", c_finish},
     {"break", "b", 2, 2, "layer N | op NAME | symbol NAME | address ADDR", "set a breakpoint", c_break},

@@ -46,6 +46,7 @@ typedef struct session {
     uint32_t layer;       /* that layer, or the last one that began */
     int layer_done;       /* 1: the pause is right after layer's end probe */
     int want;             /* what the current run waits for (session.c) */
+    uint64_t stepi_n;     /* instructions for stepi */
     char why[160];        /* why it paused ("breakpoint 1: layer 3") */
     session_break brk[SESSION_MAX_BREAKS];
     uint32_t n_brk;

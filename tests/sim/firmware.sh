@@ -301,6 +301,24 @@ fi
 "$BIN" run "$FW/nucleo-l4r5zi/infer.elf" -q --json "$TMP/plain.json" >/dev/null 2>&1
 if [ "$(grep -v wall_s "$TMP/plain.json")" = "$(grep -v wall_s "$TMP/walk.json")" ]; then ok
 else bad "the REPL's exported report differs from run --json"; fi
+# breakpoints and stepping do not change a figure either. A breakpoint that is never hit, one
+# inside a block, and layer stepping give the plain run's cycles exactly (Unicorn 2.0.1 left a
+# stale PC at stops while a code hook existed, and the run then went wrong: regression);
+# stepping by instructions splits blocks, so it may move the total by a few cycles only.
+plain=$(jget "$TMP/plain.json" cycles | head -n 1)
+cyc_of() { sed -n 's/^exited with status 0, \([0-9,]*\) cycles.*/\1/p' "$TMP/out" | tr -d ,; }
+for cmds in "break address ts_default_handler|run" "break address nn_conv2d_s8+8|run|continue|delete|continue" \
+            "break symbol pool|run|continue" "next|next|finish|step|continue"; do
+    printf '%s\n' "$cmds" | tr '|' '\n' >"$TMP/bp.tss"
+    expect 0 "exited with status 0" "repl: $cmds" -- "$BIN" -x "$TMP/bp.tss" "$L4" -q
+    [ "$(cyc_of)" = "$plain" ] && ok || bad "repl: $cmds: $(cyc_of) cycles, the plain run $plain"
+done
+printf 'break layer 2\nrun\nstepi\nsi 1000\nsi 3\ncontinue\n' >"$TMP/si.tss"
+expect 0 "^=> 0x[0-9a-f]* " "stepi shows the next instruction" -- "$BIN" -x "$TMP/si.tss" "$L4" -q
+grep -q "stepped 1000 instructions" "$TMP/out" && ok || bad "stepi 1000: no 'stepped 1000 instructions'"
+c=$(cyc_of)
+if [ -n "$c" ] && [ $((c > plain ? c - plain : plain - c)) -le $((plain / 10000)) ]; then ok
+else bad "stepi: $c cycles against the plain run's $plain (more than 0.01% apart)"; fi
 # errors: the failing line is named and the script stops (exit 2), or goes on with --keep-going
 printf 'echo one\nfrobnicate\necho three\n' >"$TMP/bad.tss"
 expect 2 "bad.tss:2: 'frobnicate' failed" "script: an unknown command stops it with its line" -- \
@@ -309,7 +327,7 @@ if grep -q "three" "$TMP/out"; then bad "script: ran on after the failing line";
 expect 2 "three" "script: --keep-going runs on" -- "$BIN" -x "$TMP/bad.tss" --keep-going
 printf 'export json "unterminated\n' >"$TMP/quote.tss"
 expect 2 "unbalanced \" quote" "script: unbalanced quotes" -- "$BIN" -x "$TMP/quote.tss" "$L4" -q
-expect 2 "'st' is ambiguous: step status" "script: an ambiguous prefix lists the candidates" -- \
+expect 2 "'st' is ambiguous: step stepi status" "script: an ambiguous prefix lists the candidates" -- \
     sh -c "echo st | '$BIN' repl '$L4' -q"
 expect 0 "all 13 layers identical to the host reference" "repl reads piped stdin" -- \
     sh -c "printf 'run\ncompare\n' | '$BIN' repl '$L4' -q"

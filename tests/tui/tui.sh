@@ -73,6 +73,11 @@ wait_for "^-- CPU \(F2: layer detail\)" "F2 shows the CPU"
 wait_for "^ r0 +[0-9a-f]{8} +r1 " "registers"
 wait_for "^ => 0x[0-9a-f]{8} " "disassembly at the PC"
 keys F2
+wait_for "^-- layer 3[ :]" "F2 again: back to the layer"
+keys "si 3" Enter
+wait_for "^ paused after layer 4/13 \(CONV_2D\) \(stepped 3 instructions\)" "stepi 3 in the status line"
+wait_for "^-- CPU \(F2: layer detail\)" "stepi shows the CPU pane"
+keys F2
 
 tmux resize-window -t "$S" -x 60 -y 15 2>/dev/null || tmux resize-pane -t "$S" -x 60 -y 15
 wait_for "terminal too small for tinysim: 60x15, needs at least 80x24" "a terminal too small says so"
