@@ -3,7 +3,8 @@
  * (`tinysim -x SCRIPT [--keep-going] [FIRMWARE.elf [run options]]`) and piped stdin: the same
  * command table (tui/session.c). On a terminal the REPL uses GNU readline: line editing,
  * history kept in ~/.tinysim_history (or $TINYSIM_HISTORY; at most HISTORY_MAX lines), and
- * completion of command names, breakpoint kinds, op names and the ELF's function symbols.
+ * completion of command names, breakpoint kinds, op names, layer numbers (after "break
+ * layer", "info layer" and "tensor") and the ELF's function symbols.
  * Without a terminal it reads commands line by line as a script does.
  */
 #include <errno.h>
@@ -80,6 +81,23 @@ static char *complete_word(const char *text, int state)
     size_t len = strlen(text);
     if (!state)
         idx = phase = 0;
+    /* layer numbers after "break layer", "info layer" and "tensor" */
+    if (phase == 0 && completing && completing->state != SS_NONE &&
+        (strncmp(rl_line_buffer, "b", 1) == 0 || strncmp(rl_line_buffer, "i", 1) == 0 ||
+         strncmp(rl_line_buffer, "te", 2) == 0) &&
+        (strstr(rl_line_buffer, "layer ") || strncmp(rl_line_buffer, "te", 2) == 0) &&
+        strspn(text, "0123456789") == len) {
+        uint32_t n;
+        if (prof_current(completing->v.pf, &n) || prof_layers(completing->v.pf, &n)) {
+            while ((uint32_t)idx < n) {
+                char num[16];
+                snprintf(num, sizeof num, "%d", idx++);
+                if (strncmp(num, text, len) == 0)
+                    return strdup(num);
+            }
+            return NULL;
+        }
+    }
     for (; phase < 3; phase++, idx = 0) {
         if (phase == 0) {
             while (kinds[idx])

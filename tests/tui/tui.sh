@@ -84,6 +84,12 @@ wait_for "terminal too small for tinysim: 60x15, needs at least 80x24" "a termin
 tmux resize-window -t "$S" -x 100 -y 32 2>/dev/null || tmux resize-pane -t "$S" -x 100 -y 32
 wait_for "^-- layers --" "the screen comes back after growing"
 
+keys "disas nn_conv2" Tab
+wait_for "^\(tinysim\) disas nn_conv2d_s8$" "Tab completes a function symbol"
+keys C-u
+keys "tensor 1" Tab Tab
+wait_for "^1  10  11  12$" "Tab lists the layer numbers"
+keys C-u
 keys "compare" Enter
 wait_for "the 5 layers run so far \(of 13\) are identical to the host reference" "compare"
 keys "frobnicate" Enter
@@ -91,11 +97,48 @@ wait_for "^error: unknown command 'frobnicate'" "a wrong command is an error lin
 keys "continue" Enter
 wait_for "^ exited with status 0" "continue runs to the end"
 wait_for "^top class: " "the firmware's console in its pane"
+# a firmware that never ends: progress in the status line, Ctrl-C pauses it, state kept
+keys "load $FW/nucleo-l4r5zi/spin.elf" Enter
+wait_for "^loaded .*spin.elf on nucleo-l4r5zi" "load another firmware"
+keys "run" Enter
+wait_for "^ running: [0-9,]+ cycles" "a long run shows its progress"
+keys C-c
+wait_for "^ paused \(interrupted\), [0-9,]+ cycles" "Ctrl-C pauses the run"
+keys "info regs" Enter
+wait_for "pc is in spin_forever" "the state is kept: where it was spinning"
 keys "quit" Enter
 i=0
 while [ ! -s "$TMP/exit" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 if [ "$(cat "$TMP/exit" 2>/dev/null)" = 0 ]; then ok; else bad "quit: exit status '$(cat "$TMP/exit" 2>/dev/null)'"; fi
 if grep -q "^break layer 4$" "$TMP/history" 2>/dev/null; then ok; else bad "the history file lacks the commands"; fi
+
+# the issue's acceptance run, on the MLPerf Tiny KWS model when ../shared is there: break at
+# layer 4, its detail and output tensor, on to layer 5, and every layer identical to the host
+SHARED=${TINYSIM_SHARED:-../shared}
+if [ -f "$SHARED/models/kws_ref_model.tflite" ]; then
+    tmux kill-session -t "$S" 2>/dev/null
+    rm -f "$TMP/exit"
+    tmux new-session -d -s "$S" -x 100 -y 32 \
+        "TINYSIM_HISTORY=$TMP/history '$BIN' tui '$ELF' --model '$SHARED/models/kws_ref_model.tflite'; echo \$? >'$TMP/exit'; sleep 60"
+    wait_for "ready at reset" "KWS: the TUI opens"
+    keys "break layer 4" Enter "run" Enter
+    wait_for "^ paused at layer 4/13 \(CONV_2D\)" "KWS: paused at layer 4"
+    wait_for "layer 4: CONV_2D functional_1/activation_4/Relu" "KWS: layer 4's detail"
+    keys "step" Enter
+    wait_for "^ paused after layer 4/13" "KWS: layer 4 ran"
+    keys Enter
+    wait_for "^-- layer 4: output tensor" "KWS: layer 4's output tensor"
+    wait_for "8000 values: min -128, max 127" "KWS: its values"
+    keys "next" Enter
+    wait_for "^ paused at layer 5/13 \(DEPTHWISE_CONV_2D\)" "KWS: on to layer 5"
+    keys "continue" Enter
+    wait_for "^ exited with status 0" "KWS: runs to the end"
+    keys "compare" Enter
+    wait_for "^compare: all 13 layers identical to the host reference" "KWS: every layer identical"
+    keys "quit" Enter
+else
+    echo "SKIP: the KWS acceptance run: $SHARED/models not found"
+fi
 
 printf 'tui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
