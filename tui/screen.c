@@ -579,12 +579,20 @@ int cli_tui(int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
-    if (!initscr()) {
+    /* newterm, not initscr: initscr exits the program when TERM names no usable terminal */
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (!scr) {
         sigaction(SIGINT, &old, NULL);
-        cli_error("cannot start the terminal screen (TERM=%s)", getenv("TERM"));
+        cli_error("cannot drive this terminal (TERM=%s): try TERM=xterm, or 'tinysim repl'",
+                  getenv("TERM") ? getenv("TERM") : "(unset)");
         session_close(&t.ss);
+        fclose(t.outf);
+        fclose(t.conf);
+        pane_free(&t.out);
+        pane_free(&t.con);
         return TS_EXIT_USAGE;
     }
+    set_term(scr);
     cbreak();
     noecho();
     nonl();
@@ -660,6 +668,7 @@ int cli_tui(int argc, char **argv)
     rl_callback_handler_remove();
     repl_readline_end();
     endwin();
+    delscreen(scr);
     sigaction(SIGINT, &old, NULL);
     if (devnull)
         fclose(devnull);

@@ -43,6 +43,19 @@ rc=$?
 if [ $rc -eq 2 ] && grep -q "needs a terminal" "$TMP/notty.txt"; then ok
 else bad "tui without a terminal: exit $rc"; cat "$TMP/notty.txt"; fi
 
+# a terminal curses cannot drive: refused with a message (exit 2), not a crash
+tmux new-session -d -s "$S" -x 100 -y 32 "TERM=nosuchterm '$BIN' tui '$ELF'; echo \$? >'$TMP/exit'; sleep 60"
+wait_for "cannot drive this terminal \(TERM=nosuchterm\)" "an unknown TERM is refused"
+i=0
+while [ ! -s "$TMP/exit" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(cat "$TMP/exit" 2>/dev/null)" = 2 ] && ok || bad "unknown TERM: exit '$(cat "$TMP/exit" 2>/dev/null)', expected 2"
+tmux kill-session -t "$S" 2>/dev/null
+rm -f "$TMP/exit"
+# a terminal without colours (vt100): attributes only, the same screen
+tmux new-session -d -s "$S" -x 100 -y 32 "TERM=vt100 '$BIN' tui '$ELF'; sleep 60"
+wait_for "^-- layers --" "a terminal without colours draws the screen"
+tmux kill-session -t "$S" 2>/dev/null
+
 tmux new-session -d -s "$S" -x 100 -y 32 \
     "TINYSIM_HISTORY=$TMP/history TERM=xterm-256color '$BIN' tui '$ELF'; echo \$? >'$TMP/exit'; sleep 60"
 wait_for "ready at reset \| nucleo-l4r5zi \(Cortex-M4F, 120 MHz\)" "status line at start"
