@@ -834,29 +834,11 @@ static void cut_block(sim *s, sim_blk *b, uint32_t a)
         s->unlearned--;
 }
 
-static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
-{
-    sim *s = ud;
-    uint32_t a = (uint32_t)address;
-    sim_blk *b = s->last;
-    (void)uc;
-    (void)size;
-    if (s->replaying || s->stopping || a == b->addr)
-        return;
-    if (s->skip_break == a) {
-        s->skip_break = 0;
-        return;
-    }
-    if (a - b->addr < b->size)
-        cut_block(s, b, a);
-    sim_stop_now(s, SIM_STOP_BREAK);
-}
-
 /*
  * 1 when the instruction at addr is inside an IT block that starts in the block at base:
  * walking its halfwords, an IT (0xBFxy with a non-zero mask y) covers 4 - ctz(y) following
  * instructions. A resume inside an IT block would lose the IT state (uc_emu_start sets PC
- * afresh), so stepping never stops there.
+ * afresh), so stepping never stops there, and a breakpoint there is not taken.
  */
 static int inside_it(sim *s, uint32_t base, uint32_t addr)
 {
@@ -874,6 +856,26 @@ static int inside_it(sim *s, uint32_t base, uint32_t addr)
         off += size;
     }
     return left > 0;
+}
+
+static void on_break(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    sim *s = ud;
+    uint32_t a = (uint32_t)address;
+    sim_blk *b = s->last;
+    (void)uc;
+    (void)size;
+    if (s->replaying || s->stopping || a == b->addr)
+        return;
+    if (s->skip_break == a) {
+        s->skip_break = 0;
+        return;
+    }
+    if (a - b->addr < b->size && inside_it(s, b->addr, a))
+        return; /* not taken inside an IT block: resuming there would lose the IT state */
+    if (a - b->addr < b->size)
+        cut_block(s, b, a);
+    sim_stop_now(s, SIM_STOP_BREAK);
 }
 
 /* sim_step's hook on every instruction: count them; stop before the one after the last.
