@@ -12,6 +12,7 @@
 #define PAINT 0xA5C3A5C3u            /* stack paint pattern */
 #define MAX_IMAGE (64u << 20)        /* largest model image read from the target */
 #define MAX_PAINT (1u << 20)         /* largest stack region painted per layer */
+#define GUARD 4096u                  /* bytes below __stack_limit__ watched for an overflow */
 #define PROF_MAX_PROBES 8            /* functions watched with --probe */
 #define PROF_MAX_DEPTH 64            /* nesting of probed calls measured */
 
@@ -38,6 +39,9 @@ struct prof {
     uint64_t mix_begin[SIM_CLS_COUNT], mix_now[SIM_CLS_COUNT];
     uint64_t l_stall, l_fbytes;
     uint32_t paint_gen;               /* paint() calls so far */
+    /* what lies just below the stack limit at the layer's begin (stack overflow check) */
+    uint32_t guard[GUARD / 4];
+    int guard_ok;
     /* --probe: watched functions, open calls (innermost last), top-level calls as rows */
     prof_probe probes[PROF_MAX_PROBES];
     uint32_t n_probes;
@@ -310,6 +314,28 @@ static void paint(prof *p, uint32_t sp)
         p->paint_lo = lo;
         p->paint_hi = hi;
     }
+    p->guard_ok = p->stack_limit > GUARD &&
+                  sim_read_target(p->s, p->stack_limit - GUARD, p->guard, GUARD) == 0;
+}
+
+/*
+ * Stack overflow: when the layer used the stack down to its limit (the lowest painted word
+ * is gone), the words just below the limit that changed since the layer began are taken as
+ * the stack's: the overflow is from the lowest of them up to the limit (at most GUARD; 0
+ * when nothing below changed). The data there belongs to whatever the linker put below the
+ * stack (here the arena, elsewhere heap or .bss).
+ */
+static uint32_t overflow_bytes(prof *p)
+{
+    uint32_t now[GUARD / 4];
+    if (!p->guard_ok || p->paint_lo != p->stack_limit || p->paint_hi <= p->paint_lo ||
+        sim_read_target(p->s, p->stack_limit, now, 4) < 0 || now[0] == PAINT ||
+        sim_read_target(p->s, p->stack_limit - GUARD, now, GUARD) < 0)
+        return 0;
+    for (uint32_t i = 0; i < GUARD / 4; i++)
+        if (now[i] != p->guard[i])
+            return GUARD - 4 * i;
+    return 0;
 }
 
 /* Deepest stack use since paint(): the lowest word no longer holding the pattern. */
@@ -402,8 +428,10 @@ static void probed_return(prof *p, const sim_probe_event *ev)
     y->insns = ev->insns - p->open[o].insns;
     y->stall_cycles = ev->stall_cycles - p->open[o].stall;
     y->flash_bytes = ev->flash_bytes - p->open[o].fbytes;
-    if (p->open[o].painted && p->open[o].gen == p->paint_gen && p->cur == UINT32_MAX)
+    if (p->open[o].painted && p->open[o].gen == p->paint_gen && p->cur == UINT32_MAX) {
         y->stack_bytes = stack_depth(p, ev->sp);
+        y->stack_overflow = overflow_bytes(p);
+    }
     layer_breakdown(p, y, p->u_fn_begin, p->u_mix_begin);
     y->ran = 1;
     if (y->stack_bytes > pr->stack_bytes)
@@ -496,6 +524,7 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
             y->cycles = ev->cycles - p->l_cycles;
             y->insns = ev->insns - p->l_insns;
             y->stack_bytes = stack_depth(p, ev->sp);
+            y->stack_overflow = overflow_bytes(p);
             y->stall_cycles = ev->stall_cycles - p->l_stall;
             y->flash_bytes = ev->flash_bytes - p->l_fbytes;
             layer_breakdown(p, y, p->fn_begin, p->mix_begin);
@@ -895,4 +924,33 @@ void prof_print_probes(FILE *f, const prof *p, const sim_board *b)
     if (p->lost_open)
         fprintf(f, "(calls nested deeper than %d probed calls were not measured)\n",
                 PROF_MAX_DEPTH);
+}
+
+uint32_t prof_print_overflows(FILE *f, const prof *p)
+{
+    uint32_t n, count = 0;
+    const prof_layer *L = prof_layers(p, &n);
+    for (uint32_t i = 0; L && i < n; i++) {
+        const prof_layer *y = &L[i];
+        if (!y->stack_overflow)
+            continue;
+        uint32_t at = p->stack_limit - y->stack_overflow, off;
+        const sim_symbol *sym = sim_elf_symbol_at(p->elf, at, &off);
+        const char *what = "the data below the stack";
+        for (uint32_t k = 0; k < p->elf->n_alloc; k++) {
+            const sim_section *sc = &p->elf->alloc[k];
+            if (at - sc->addr < sc->size)
+                what = sc->name;
+        }
+        fprintf(f, "tinysim: warning: stack overflow in %s %u (%s): the stack went at least "
+                   "%u bytes below __stack_limit__ (0x%08x), down to 0x%08x in %s%s%s; raise the "
+                   "stack size or lower the %s's stack use\n",
+                y->macs || !prof_last(p) || !prof_last(p)->probed ? "layer" : "call", y->index,
+                y->op, y->stack_overflow,
+                p->stack_limit, at, what, sym && !sym->is_func ? ", over " : "",
+                sym && !sym->is_func ? sym->name : "",
+                prof_last(p) && prof_last(p)->probed ? "function" : "layer");
+        count++;
+    }
+    return count;
 }

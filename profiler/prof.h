@@ -6,8 +6,11 @@
  *
  * Stack depth is measured by stack painting: at each layer's begin probe the free stack
  * below SP (down to __stack_limit__) is filled with a pattern; at its end probe the lowest
- * overwritten word gives the deepest point the layer reached. Figures are for the last
- * inference the firmware ran (layers of earlier inferences are overwritten).
+ * overwritten word gives the deepest point the layer reached. When that is the limit itself,
+ * the 4 KiB below it are compared with their contents at the layer's begin: the lowest word
+ * that changed gives how far the stack overflowed into the data below (stack_overflow).
+ * Figures are for the last inference the firmware ran (layers of earlier inferences are
+ * overwritten).
  */
 #ifndef PROFILER_PROF_H
 #define PROFILER_PROF_H
@@ -31,6 +34,7 @@ typedef struct {
     uint32_t arena_bytes;   /* arena bytes occupied by tensors live during the layer */
     uint64_t cycles, insns; /* between its begin and end probes */
     uint32_t stack_bytes;   /* deepest stack use during the layer, from the stack top; 0 unknown */
+    uint32_t stack_overflow; /* bytes the stack went below __stack_limit__ (0: none seen) */
     int ran;                /* 1 once its end probe was seen in the last inference */
     /* Where the cycles go: executed instructions per class (sim/cost.h), flash wait-state
      * cycles (included in cycles) and data bytes read from flash, and the functions with the
@@ -156,6 +160,8 @@ void prof_print_memory(FILE *f, const prof_memory *m);
 /* The per-layer table (text), the per-layer breakdown (instruction mix, memory traffic, flash
  * wait states, top function), and the layer rows as CSV (with a header line). */
 void prof_print_table(FILE *f, const prof *p, const sim_board *b);
+/* "stack overflow in layer 0 (CONV_2D): ..." warnings to f, one per layer; returns how many. */
+uint32_t prof_print_overflows(FILE *f, const prof *p);
 void prof_print_breakdown(FILE *f, const prof *p);
 void prof_write_csv(FILE *f, const prof *p, const sim_board *b);
 

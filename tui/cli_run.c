@@ -474,6 +474,7 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
             else
                 jw_null(&w, "cycles_per_mac");
             jw_uint(&w, "stack_bytes", y->stack_bytes);
+            jw_uint(&w, "stack_overflow_bytes", y->stack_overflow);
             jw_uint(&w, "arena_bytes", y->arena_bytes);
             jw_num(&w, "share", inf && inf->cycles ? (double)y->cycles / (double)inf->cycles : 0.0);
             jw_uint(&w, "stall_cycles", y->stall_cycles);
@@ -1014,6 +1015,7 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         prof_memory_use(pf, e, &board, &m);
         prof_print_memory(sf, &m);
     }
+    prof_print_overflows(stderr, pf);
     if (x.inferences && prof_problem(pf)[0])
         fprintf(stderr, "tinysim: warning: no per-layer figures: %s\n", prof_problem(pf));
     print_summary(sf, s, &st, board_from);

@@ -292,8 +292,10 @@ static int go(session *ss, int want, FILE *out)
     char line[256];
     session_status(ss, line, sizeof line);
     fprintf(out, "%s\n", line);
-    if (ss->state == SS_FAULTED || ss->state == SS_EXITED)
+    if (ss->state == SS_FAULTED || ss->state == SS_EXITED) {
         run_env_print_summary(out, &ss->v, &ss->st);
+        prof_print_overflows(out, ss->v.pf);
+    }
     if (want == W_STEPI && ss->state == SS_PAUSED) { /* where it is, as a debugger shows */
         char text[96], where[96];
         sim_regs r;

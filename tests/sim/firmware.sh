@@ -165,6 +165,19 @@ expect 3 "needs an arena of 16,000 bytes but .* provides 1,024 bytes on board nu
     "arena shortfall says by how much" -- \
     "$BIN" run "$TMP/small-arena.elf" --model models/demo/kws_demo.tflite --input models/demo/kws_demo_input.bin
 
+# ---- stack overflow: the same firmware with __stack_limit__ moved up to leave 512 bytes of
+# stack (the conv layers need about 960): each layer that overflows is named, with how far
+top=$(${CROSS:-arm-none-eabi-}nm "$d/infer.elf" | awk '$3 == "__stack_top__" {print $1}')
+"$OBJCOPY" --strip-symbol __stack_limit__ \
+    --add-symbol __stack_limit__=$(printf '0x%x' $((0x$top - 512))),global \
+    "$d/infer.elf" "$TMP/small-stack.elf"
+expect 0 "stack overflow in layer 0 (CONV_2D): the stack went at least 4[0-9][0-9] bytes below __stack_limit__" \
+    "stack overflow: the layer and the bytes" -- "$BIN" run "$TMP/small-stack.elf" -q --json "$TMP/small-stack.json"
+[ "$(grep -c '"stack_overflow_bytes": [1-9]' "$TMP/small-stack.json")" -eq 9 ] && ok ||
+    bad "stack overflow: 9 conv layers should report it in the JSON"
+"$BIN" run "$d/infer.elf" -q >"$TMP/nooverflow.txt" 2>&1
+grep -q "stack overflow" "$TMP/nooverflow.txt" && bad "stack overflow reported with the full stack" || ok
+
 # ---- bit-exact with the host, on each of the five cores
 check_exact() { # model input label
     "$BIN" infer "$1" --input "$2" --output "$TMP/host.bin" >/dev/null 2>&1 ||
