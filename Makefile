@@ -32,7 +32,7 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all deps test test-run test-asan run cross firmware firmware-O0 demo-models clean bench fuzz
+.PHONY: all deps test test-run test-asan test-valgrind run cross firmware firmware-O0 demo-models clean bench fuzz
 .SECONDARY:
 all: $(O)/tinysim cross firmware
 
@@ -144,6 +144,10 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 test-asan:
 	$(Q)$(MAKE) --no-print-directory O=build/asan SANFLAGS="$(SAN)" OPT="-O1 -g" \
 		ASAN_OPTIONS=detect_leaks=1 test-run
+
+# The integration paths under valgrind (about a minute; .ci/run runs it after make test).
+test-valgrind: $(O)/tinysim firmware
+	$(Q)tests/valgrind.sh $(O)/tinysim build/firmware
 
 RUN_BOARD ?= nucleo-l4r5zi
 # In a terminal: the TUI on the default sample; otherwise (CI, a pipe) the plain report.
