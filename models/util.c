@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -41,6 +42,12 @@ int mu_read_file(const char *path, uint8_t **data, size_t *len, char **cause)
     if (f == NULL) {
         *cause = mu_asprintf("cannot open %s: %s", path, strerror(errno));
         return -1;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        *cause = mu_asprintf("cannot read %s: %s", path,
+                             S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file");
+        goto err;
     }
     if (fseek(f, 0, SEEK_END) != 0) {
         *cause = mu_asprintf("cannot read %s: not a regular file", path);

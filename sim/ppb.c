@@ -12,6 +12,8 @@
  *   read the same value).
  * - SysTick with CLKSOURCE=0 (external reference) counts at the core clock / 8, as the STM32
  *   parts do (HCLK/8); nRF52 has no external reference, so firmware there uses CLKSOURCE=1.
+ * - CCR is stored and read back; its DIV_0_TRP bit has no effect (a division by zero gives
+ *   0, as with the bit clear) and setting it gives a warning.
  * - Other System Control Space words (NVIC enables/priorities, SHCSR ...) are stored and read
  *   back, without effect. Accesses elsewhere in the PPB read as zero, ignore writes and are
  *   reported once each (up to 8 addresses).
@@ -268,7 +270,15 @@ static void ppb_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t va
                        * counts): accepted, nothing is locked in the simulator */
     case 0xE0001FB0u: break;
     case 0xE000ED10u: s->scr = v; break;
-    case 0xE000ED14u: s->ccr = v; break;
+    case 0xE000ED14u:
+        /* CCR.DIV_0_TRP (bit 4; ARMv7-M and later): the emulator's SDIV/UDIV return 0 for a
+         * zero divisor whatever it says, so a firmware relying on the trap is told once per
+         * setting of the bit. (ARMv6-M has no divide instruction and no such bit.) */
+        if ((v & ~s->ccr & (1u << 4)) && s->board->core != SIM_CORE_M0P)
+            sim_warn(s, "the firmware set CCR.DIV_0_TRP, which the simulator does not model: an "
+                        "SDIV or UDIV by zero returns 0 instead of raising a UsageFault");
+        s->ccr = v;
+        break;
     case 0xE000ED18u: s->shpr[0] = v; break;
     case 0xE000ED1Cu: s->shpr[1] = v; break;
     case 0xE000ED20u: s->shpr[2] = v; break;

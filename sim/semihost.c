@@ -1,8 +1,9 @@
 /*
  * Arm semihosting (BKPT 0xAB; operation in r0, parameter block address in r1, result in r0):
  * console, files under the one directory the user allows, time, heap information and exit.
- * Every pointer and length the firmware passes is checked against target memory; a call the
- * simulator cannot honour stops the run with a message instead of being ignored.
+ * Every pointer and length the firmware passes is checked against target memory (every byte;
+ * a buffer the host fills must be in RAM, as flash is read-only while the firmware runs); a
+ * call the simulator cannot honour stops the run with a message instead of being ignored.
  *
  * Handles 0, 1, 2 are stdin, stdout and stderr from the start; SYS_OPEN of ":tt" returns them
  * by mode (read -> 0, write -> 1, append -> 2). Files get handles 3 and up.
@@ -117,22 +118,79 @@ static void ret(sim *s, uint32_t v)
     sim_set_reg(s, UC_ARM_REG_R0, v);
 }
 
+/*
+ * Why the firmware's buffer [addr, addr+len) cannot be read by the host (write 0), or
+ * written into (write 1): into why, returning -1; 0 when it can. Every byte must be in the
+ * board's memory (regions may be adjacent), and, for a write, in RAM: flash is read-only
+ * while the firmware runs, for the host's writes as for the firmware's stores.
+ */
+static int span_problem(const sim *s, uint32_t addr, uint32_t len, int write, char *why,
+                        size_t n)
+{
+    if (len > SH_MAX_LEN) {
+        if (addr + (len - 1) < addr)
+            snprintf(why, n, "0x%08x + 0x%x bytes wraps past the end of the 4 GiB address space",
+                     addr, len);
+        else
+            snprintf(why, n, "%u bytes is more than the %u MiB the simulator moves in one call",
+                     len, SH_MAX_LEN >> 20);
+        return -1;
+    }
+    if (len && addr + (len - 1) < addr) {
+        snprintf(why, n, "0x%08x + 0x%x bytes wraps past the end of the 4 GiB address space",
+                 addr, len);
+        return -1;
+    }
+    uint32_t a = addr, left = len;
+    while (left) {
+        const sim_mem *m = NULL;
+        uint32_t off = 0;
+        for (uint32_t i = 0; i < s->n_mem && !m; i++) {
+            const sim_mem *c = &s->mem[i];
+            if (a - c->base < c->size)
+                m = c, off = a - c->base;
+            else if (c->has_alias && a - c->alias < c->size)
+                m = c, off = a - c->alias;
+        }
+        if (!m) {
+            if (a == addr)
+                snprintf(why, n, "0x%08x is outside the board's memory", a);
+            else
+                snprintf(why, n, "it runs past the end of memory at 0x%08x", a);
+            return -1;
+        }
+        if (write && m->flash) {
+            snprintf(why, n, "0x%08x is in flash, which is read-only while the firmware runs", a);
+            return -1;
+        }
+        uint32_t k = m->size - off < left ? m->size - off : left;
+        a += k;
+        left -= k;
+    }
+    return 0;
+}
+
 /* Read n words of the parameter block; a bad block stops the run. */
 static int args(sim *s, uint32_t op, uint32_t blk, uint32_t *w, uint32_t n)
 {
-    if (sim_read_target(s, blk, w, n * 4) == 0)
+    char why[160];
+    if (span_problem(s, blk, n * 4, 0, why, sizeof why) == 0 &&
+        sim_read_target(s, blk, w, n * 4) == 0)
         return 0;
     sim_fault(s, SIM_FAULT_SEMIHOST, blk,
               "semihosting %s: parameter block at 0x%08x is outside memory", op_name(op), blk);
     return -1;
 }
 
-static int bad_buffer(sim *s, uint32_t op, uint32_t addr, uint32_t len)
+/* Check the firmware's buffer for a call that reads (write 0) or fills (write 1) it; a bad
+ * one stops the run with the reason. */
+static int check_buffer(sim *s, uint32_t op, uint32_t addr, uint32_t len, int write)
 {
-    sim_fault(s, SIM_FAULT_SEMIHOST, addr,
-              "semihosting %s: buffer 0x%08x, %u bytes, is outside memory or larger than %u "
-              "bytes",
-              op_name(op), addr, len, SH_MAX_LEN);
+    char why[160];
+    if (span_problem(s, addr, len, write, why, sizeof why) == 0)
+        return 0;
+    sim_fault(s, SIM_FAULT_SEMIHOST, addr, "semihosting %s: buffer 0x%08x (%u bytes) refused: %s",
+              op_name(op), addr, len, why);
     return -1;
 }
 
@@ -141,6 +199,17 @@ static int host_fd(sim *s, uint32_t h)
     if (h >= 3 && h - 3 < SIM_MAX_FILES)
         return s->files[h - 3];
     return -1;
+}
+
+/* After a failed openat of comp in dir (O_NOFOLLOW): when comp is a symbolic link, say
+ * that this is why the open of name was refused. */
+static void refuse_symlink(sim *s, int dir, const char *comp, const char *name)
+{
+    struct stat st;
+    if (fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+        sim_warn(s, "semihosting SYS_OPEN of '%s' refused: '%s' is a symbolic link, and links "
+                    "are not followed inside %s (they could lead outside it)",
+                 name, comp, s->cfg.file_root);
 }
 
 /* Open name (relative, no "..", inside file_root) for a semihosting mode 0..11. */
@@ -199,17 +268,21 @@ static uint32_t sh_open(sim *s, const char *name, uint32_t mode)
     while ((slash = strchr(comp, '/')) != NULL) {
         *slash = 0;
         int next = *comp ? openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : dup(dir);
-        close(dir);
         if (next < 0) {
             s->sh_errno = (uint32_t)errno;
+            refuse_symlink(s, dir, comp, name);
+            close(dir);
             return UINT32_MAX;
         }
+        close(dir);
         dir = next;
         comp = slash + 1;
     }
     fd = openat(dir, comp, flags[mode] | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (fd < 0) {
         s->sh_errno = (uint32_t)errno;
+        refuse_symlink(s, dir, comp, name);
+    }
     close(dir);
     if (fd < 0)
         return UINT32_MAX;
@@ -242,10 +315,8 @@ void sim_semihost(sim *s)
     switch (op) {
     case SYS_WRITEC: {
         uint8_t c;
-        if (sim_read_target(s, p, &c, 1) < 0) {
-            bad_buffer(s, op, p, 1);
+        if (check_buffer(s, op, p, 1, 0) < 0 || sim_read_target(s, p, &c, 1) < 0)
             return;
-        }
         sim_console(s, &c, 1);
         return; /* r0 is corrupted per the spec: leave it */
     }
@@ -253,14 +324,27 @@ void sim_semihost(sim *s)
         char buf[256];
         for (uint32_t done = 0;; done += sizeof buf) {
             if (done >= SH_MAX_LEN) {
-                bad_buffer(s, op, p, done);
+                sim_fault(s, SIM_FAULT_SEMIHOST, p,
+                          "semihosting SYS_WRITE0: the string at 0x%08x has no NUL in its first "
+                          "%u MiB",
+                          p, SH_MAX_LEN >> 20);
                 return;
             }
             uint32_t n = 0;
             while (n < sizeof buf && sim_read_target(s, p + done + n, &buf[n], 1) == 0 && buf[n])
                 n++;
             if (n < sizeof buf && sim_read_target(s, p + done + n, &buf[n], 1) < 0) {
-                bad_buffer(s, op, p, done + n + 1);
+                uint32_t end = p + done + n;
+                if (end == p)
+                    sim_fault(s, SIM_FAULT_SEMIHOST, p,
+                              "semihosting SYS_WRITE0: the string at 0x%08x is outside the "
+                              "board's memory",
+                              p);
+                else
+                    sim_fault(s, SIM_FAULT_SEMIHOST, p,
+                              "semihosting SYS_WRITE0: the string at 0x%08x runs past the end of "
+                              "memory at 0x%08x without a terminating NUL",
+                              p, end);
                 return;
             }
             sim_console(s, buf, n);
@@ -269,14 +353,13 @@ void sim_semihost(sim *s)
         }
     }
     case SYS_WRITE: {
-        if (args(s, op, p, w, 3) < 0)
+        if (args(s, op, p, w, 3) < 0 || check_buffer(s, op, w[1], w[2], 0) < 0)
             return;
-        if (w[2] > SH_MAX_LEN)
-            return (void)bad_buffer(s, op, w[1], w[2]);
         uint8_t *buf = malloc(w[2] ? w[2] : 1);
         if (!buf || sim_read_target(s, w[1], buf, w[2]) < 0) {
             free(buf);
-            bad_buffer(s, op, w[1], w[2]);
+            sim_fault(s, SIM_FAULT_SEMIHOST, w[1], "semihosting SYS_WRITE: out of host memory "
+                                                   "for %u bytes", w[2]);
             return;
         }
         if (w[0] == 1 || w[0] == 2) {
@@ -295,19 +378,14 @@ void sim_semihost(sim *s)
         break;
     }
     case SYS_READ: {
-        if (args(s, op, p, w, 3) < 0)
+        /* Check the whole destination (in RAM, every byte) before reading anything. */
+        if (args(s, op, p, w, 3) < 0 || check_buffer(s, op, w[1], w[2], 1) < 0)
             return;
-        if (w[2] > SH_MAX_LEN)
-            return (void)bad_buffer(s, op, w[1], w[2]);
         uint8_t *buf = malloc(w[2] ? w[2] : 1);
-        if (!buf)
-            return (void)bad_buffer(s, op, w[1], w[2]);
-        /* Check the whole destination before reading anything. */
-        uint8_t probe;
-        if (w[2] && (sim_read_target(s, w[1], &probe, 1) < 0 ||
-                     sim_read_target(s, w[1] + w[2] - 1, &probe, 1) < 0)) {
-            free(buf);
-            return (void)bad_buffer(s, op, w[1], w[2]);
+        if (!buf) {
+            sim_fault(s, SIM_FAULT_SEMIHOST, w[1], "semihosting SYS_READ: out of host memory "
+                                                   "for %u bytes", w[2]);
+            return;
         }
         ssize_t n = 0;
         if (w[0] == 0) {
@@ -347,11 +425,19 @@ void sim_semihost(sim *s)
         char name[SH_MAX_NAME + 1];
         if (args(s, op, p, w, 3) < 0)
             return;
-        if (w[2] > SH_MAX_NAME || sim_read_target(s, w[0], name, w[2]) < 0) {
+        if (w[2] > SH_MAX_NAME) {
             sim_fault(s, SIM_FAULT_SEMIHOST, w[0],
-                      "semihosting SYS_OPEN: file name at 0x%08x (%u bytes) is outside memory or "
-                      "longer than %d bytes",
+                      "semihosting SYS_OPEN: file name at 0x%08x is %u bytes long, more than the "
+                      "%d the simulator accepts",
                       w[0], w[2], SH_MAX_NAME);
+            return;
+        }
+        char why[160];
+        if (span_problem(s, w[0], w[2], 0, why, sizeof why) < 0 ||
+            sim_read_target(s, w[0], name, w[2]) < 0) {
+            sim_fault(s, SIM_FAULT_SEMIHOST, w[0],
+                      "semihosting SYS_OPEN: file name at 0x%08x (%u bytes) refused: %s", w[0],
+                      w[2], why);
             return;
         }
         name[w[2]] = 0;
@@ -411,8 +497,8 @@ void sim_semihost(sim *s)
         break;
     case SYS_ELAPSED: {
         uint32_t t[2] = {(uint32_t)s->cycles, (uint32_t)(s->cycles >> 32)};
-        if (sim_write_target(s, p, t, 8) < 0)
-            return (void)bad_buffer(s, op, p, 8);
+        if (check_buffer(s, op, p, 8, 1) < 0 || sim_write_target(s, p, t, 8) < 0)
+            return;
         journal_add(s, op, 0, p, t, 8);
         ret(s, 0);
         return;
@@ -432,8 +518,8 @@ void sim_semihost(sim *s)
             r = UINT32_MAX;
             break;
         }
-        if (sim_write_target(s, w[0], name, n + 1) < 0)
-            return (void)bad_buffer(s, op, w[0], n + 1);
+        if (check_buffer(s, op, w[0], n + 1, 1) < 0 || sim_write_target(s, w[0], name, n + 1) < 0)
+            return;
         journal_add(s, op, 0, w[0], name, n + 1);
         ret(s, 0);
         return;
@@ -450,8 +536,8 @@ void sim_semihost(sim *s)
             const sim_symbol *sym = s->elf ? sim_elf_symbol(s->elf, names[i]) : NULL;
             info[i] = sym ? sym->addr : 0;
         }
-        if (sim_write_target(s, blk, info, 16) < 0)
-            return (void)bad_buffer(s, op, blk, 16);
+        if (check_buffer(s, op, blk, 16, 1) < 0 || sim_write_target(s, blk, info, 16) < 0)
+            return;
         journal_add(s, op, 0, blk, info, 16);
         ret(s, 0);
         return;

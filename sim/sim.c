@@ -997,6 +997,17 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
     case 8: /* exception return */
         exception_return(s);
         return;
+    case 3: /* prefetch abort: the M3/M4/M7/M33 models raise it for the execute-never PPB */
+        s->stop.pc = pc;
+        s->stop.pc_exact = 1;
+        if (pc >= 0xE0000000u)
+            sim_fault(s, SIM_FAULT_FETCH, pc,
+                      "execution at 0x%08x, in the execute-never system region (PPB)", pc);
+        else
+            sim_fault(s, SIM_FAULT_FETCH, pc,
+                      "execution at 0x%08x: prefetch abort (exception 3), the core may not "
+                      "execute there", pc);
+        return;
     case 4:
     case 27:
         sim_fault(s, SIM_FAULT_UNALIGNED, 0,
@@ -1299,6 +1310,13 @@ static void uc_fault(sim *s, uc_err e)
         break;
     case UC_ERR_INSN_INVALID:
         s->stop.pc_exact = 1;
+        if (!(sim_reg(s, UC_ARM_REG_XPSR) & (1u << 24))) { /* EPSR.T */
+            sim_fault(s, SIM_FAULT_UNDEF, 0,
+                      "execution in ARM state at 0x%08x (EPSR.T clear): a BX, BLX, POP or LDR "
+                      "to PC with an even address; a Cortex-M raises an INVSTATE UsageFault",
+                      pc);
+            break;
+        }
         sim_fault(s, SIM_FAULT_UNDEF, 0, "undefined or unsupported instruction for the %s",
                   sim_core_name(s->board->core));
         break;

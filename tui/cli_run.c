@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/nn_model.h"
@@ -192,7 +193,9 @@ static int place_slots(sim *s, const sim_elf *e, const char *model_path, const c
         if (input_len != in->size) {
             char desc[160];
             mf_describe_tensor(&mf.model, nn_model_input(&mf.model, 0), desc, sizeof desc);
-            cli_error("input %s is %zu bytes but the model's %s", input_path, input_len, desc);
+            cli_error("input %s is %zu bytes but the model's %s: it must be exactly %u bytes "
+                      "(raw tensor bytes, no header)",
+                      input_path, input_len, desc, (unsigned)in->size);
             goto out;
         }
         if (sim_write_target(s, ms.lo, mf.image, (uint32_t)mf.size) < 0) {
@@ -614,6 +617,7 @@ static int report_save(FILE *m, char **buf, size_t *len, const char *path)
 typedef struct {
     const char *baseline, *markdown;
     check_opts o;
+    json_value *base; /* the baseline, parsed and validated before the run */
 } check_ctx;
 
 static int run_or_check(int argc, char **argv, check_ctx *chk);
@@ -623,28 +627,52 @@ int cli_run(int argc, char **argv)
     return run_or_check(argc, argv, NULL);
 }
 
-/* Compare the report of this run (JSON text) with the baseline; the exit code of check. */
-static int compare_reports(const check_ctx *chk, const char *report, size_t len, FILE *out)
+/*
+ * Read the baseline into chk->base and check that it is a report check can compare with
+ * (schema, and the fields of the selected metrics: check_compare of the baseline with itself),
+ * before the run, so that a bad baseline is refused at once. TS_EXIT_OK or TS_EXIT_INPUT.
+ */
+static int load_baseline(check_ctx *chk)
 {
-    uint8_t *base_text = NULL;
+    uint8_t *text = NULL;
     char *cause = NULL, err[512];
-    size_t base_len = 0;
+    size_t len = 0;
     int rc = TS_EXIT_INPUT;
-    json_value *base = NULL, *cur = NULL;
-    char *md = NULL;
-    size_t md_len = 0;
-    FILE *mf = NULL;
-    if (mu_read_file(chk->baseline, &base_text, &base_len, &cause) != 0) {
+    if (mu_read_file(chk->baseline, &text, &len, &cause) != 0) {
         cli_error("baseline: %s", cause);
         goto out;
     }
-    base = json_parse((const char *)base_text, base_len, err, sizeof err);
-    if (!base) {
+    chk->base = json_parse((const char *)text, len, err, sizeof err);
+    if (!chk->base) {
         cli_error("baseline %s is not a JSON report: %s (write one with 'tinysim run "
                   "FIRMWARE.elf --json %s')",
                   chk->baseline, err, chk->baseline);
         goto out;
     }
+    if (check_compare(chk->base, chk->base, &chk->o, chk->baseline, NULL, NULL, err,
+                      sizeof err) < 0) {
+        cli_error("cannot compare with %s: %s", chk->baseline, err);
+        json_free(chk->base);
+        chk->base = NULL;
+        goto out;
+    }
+    rc = TS_EXIT_OK;
+out:
+    free(text);
+    free(cause);
+    return rc;
+}
+
+/* Compare the report of this run (JSON text) with the baseline; the exit code of check. */
+static int compare_reports(const check_ctx *chk, const char *report, size_t len, FILE *out)
+{
+    char err[512];
+    int rc = TS_EXIT_INPUT;
+    json_value *cur = NULL;
+    char *md = NULL;
+    size_t md_len = 0;
+    FILE *mf = NULL;
+    const json_value *base = chk->base;
     cur = json_parse(report, len, err, sizeof err);
     if (!cur) {
         cli_error("internal error: this run's report does not parse: %s", err);
@@ -664,17 +692,14 @@ static int compare_reports(const check_ctx *chk, const char *report, size_t len,
     if (chk->markdown && report_save(mf, &md, &md_len, chk->markdown) < 0)
         rc = TS_EXIT_INPUT;
 out:
-    json_free(base);
     json_free(cur);
-    free(base_text);
-    free(cause);
     return rc;
 }
 
 int cli_check(int argc, char **argv)
 {
     const cli_command *cmd = cli_find("check");
-    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT};
+    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT, NULL};
     char err[256];
     /* Take check's own options out; the rest are run's. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -713,6 +738,7 @@ int cli_check(int argc, char **argv)
                                     "'tinysim run FIRMWARE.elf --json BASE.json')");
     }
     rc = run_or_check(n, rest, &chk);
+    json_free(chk.base);
     free(rest);
     return rc;
 }
@@ -865,6 +891,18 @@ int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
     char *cause = NULL;
     int rc = TS_EXIT_INPUT;
     memset(v, 0, sizeof *v);
+    if (cfg.file_root) {
+        /* Checked here, not at the firmware's first SYS_OPEN, where it would only fail. */
+        struct stat st;
+        if (stat(cfg.file_root, &st) != 0) {
+            cli_error("--semihost-dir %s: %s", cfg.file_root, strerror(errno));
+            return TS_EXIT_INPUT;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            cli_error("--semihost-dir %s: not a directory", cfg.file_root);
+            return TS_EXIT_INPUT;
+        }
+    }
     if (sim_elf_open(o->path, &v->e, &cause) != 0) {
         cli_error("%s", cause);
         free(cause);
@@ -969,9 +1007,22 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     int rc = run_opts_parse(argc, argv, cmd, &o);
     if (rc >= 0)
         return rc;
+    if (chk && (rc = load_baseline(chk)) != TS_EXIT_OK)
+        return rc; /* before the run: a bad baseline is refused at once */
     rc = run_env_open(&v, &o, cmd);
     if (rc != TS_EXIT_OK)
         return rc;
+    if (chk) {
+        /* Another board is known before the run (check_compare says it again after). */
+        const char *bb = json_string(json_get(json_get(chk->base, "board"), "name"), NULL);
+        if (bb && strcmp(bb, v.board.name) != 0) {
+            cli_error("cannot compare with %s: baseline ran on %s, this run on %s: compare runs "
+                      "on the same board",
+                      chk->baseline, bb, v.board.name);
+            run_env_close(&v);
+            return TS_EXIT_INPUT;
+        }
+    }
     sim *s = v.s;
     prof *pf = v.pf;
     const sim_elf *e = v.e;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -246,6 +247,12 @@ int cli_script(int argc, char **argv)
     FILE *f = strcmp(script, "-") == 0 ? stdin : fopen(script, "r");
     if (!f) {
         cli_error("cannot open script %s: %s", script, strerror(errno));
+        return TS_EXIT_INPUT;
+    }
+    struct stat st;
+    if (f != stdin && (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode))) {
+        cli_error("cannot open script %s: it is a directory", script);
+        fclose(f);
         return TS_EXIT_INPUT;
     }
     int rc = TS_EXIT_OK;
