@@ -970,7 +970,7 @@ int sim_board_parse(const char *text, size_t len, const char *name, sim_board *o
     if (!seen[K_CLOCK])
         return perr(&p, "no 'clock_mhz = ...' (or clock_hz) line");
     char msg[256];
-    if (check_board_whole(&b, msg, sizeof msg) != 0)
+    if (check_board_whole(&b, msg, sizeof msg) != 0 || check_accel(&b, msg, sizeof msg) != 0)
         return perr(&p, "%s", msg);
     *out = b;
     return 0;

@@ -616,6 +616,34 @@ static void test_validate(void **state)
     free(cause);
 }
 
+/* Found by tests/fuzz/fuzz_board.c (crash-accel): the parser took flash accelerator figures
+ * that sim_board_validate refuses (a width that is not a power of two from 4 to 64, caches
+ * that are not whole lines), so a parsed board did not validate. */
+static void test_profile_accel_validated(void **state)
+{
+    (void)state;
+    static const char crash[] = "name = b\ncore = m0+\nclock_mhz = 4\nregion = f flash 0 4K\n"
+                                "region = r ram 0x1000 4K\nflash_width = 3\n";
+    sim_board b;
+    char *cause;
+    assert_int_equal(parse_text(crash, &b, &cause), -1);
+    assert_string_equal(cause, "boards/x.board: flash_width 3 must be 4, 8, 16, 32 or 64 bytes");
+    free(cause);
+    assert_int_equal(parse_text(HEAD RAM_LINE "flash_width = 8\nicache_bytes = 12\n", &b, &cause),
+                     -1);
+    assert_non_null(strstr(cause, "icache_bytes 12 must be a multiple of flash_width (8)"));
+    free(cause);
+    assert_int_equal(parse_text(HEAD RAM_LINE "dcache_bytes = 6\n", &b, &cause), -1);
+    assert_non_null(strstr(cause, "dcache_bytes 6 must be a multiple of flash_width (4)"));
+    free(cause);
+    /* what the parser accepts validates */
+    assert_int_equal(parse_text(HEAD RAM_LINE "flash_width = 16\nicache_bytes = 1024\n"
+                                "dcache_bytes = 0\nprefetch = 1\n", &b, &cause), 0);
+    assert_int_equal(sim_board_validate(&b, &cause), 0);
+    assert_int_equal(b.flash_width, 16);
+    assert_int_equal(b.icache_bytes, 1024);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -632,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_profile_source_too_long),
         cmocka_unit_test(test_profile_limits),
         cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_profile_accel_validated),
     };
     return cmocka_run_group_tests_name("sim/board", tests, NULL, NULL);
 }
