@@ -14,7 +14,10 @@ pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-cleanup() { tmux kill-session -t "$S" 2>/dev/null; rm -rf "$TMP"; }
+# a server of our own (its own socket), kept alive by an idle session, so that ending the
+# session under test never ends the server between cases
+tm() { tmux -L "$S" "$@"; }
+cleanup() { tm kill-server 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -22,7 +25,7 @@ if ! command -v tmux >/dev/null 2>&1; then
     exit 0
 fi
 
-screen() { tmux capture-pane -t "$S" -p; }
+screen() { tm capture-pane -t "$S" -p; }
 # wait_for PATTERN WHAT: until a line of the screen matches (extended regex)
 wait_for() {
     i=0
@@ -35,7 +38,8 @@ wait_for() {
     screen | sed 's/^/    | /'
     return 1
 }
-keys() { tmux send-keys -t "$S" "$@"; }
+keys() { tm send-keys -t "$S" "$@"; }
+tm new-session -d -s keep "sleep 900"
 
 # no terminal: refused with a suggestion
 "$BIN" tui "$ELF" </dev/null >"$TMP/notty.txt" 2>&1
@@ -44,19 +48,19 @@ if [ $rc -eq 2 ] && grep -q "needs a terminal" "$TMP/notty.txt"; then ok
 else bad "tui without a terminal: exit $rc"; cat "$TMP/notty.txt"; fi
 
 # a terminal curses cannot drive: refused with a message (exit 2), not a crash
-tmux new-session -d -s "$S" -x 100 -y 32 "TERM=nosuchterm '$BIN' tui '$ELF'; echo \$? >'$TMP/exit'; sleep 60"
+tm new-session -d -s "$S" -x 100 -y 32 "TERM=nosuchterm '$BIN' tui '$ELF'; echo \$? >'$TMP/exit'; sleep 60"
 wait_for "cannot drive this terminal \(TERM=nosuchterm\)" "an unknown TERM is refused"
 i=0
 while [ ! -s "$TMP/exit" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ "$(cat "$TMP/exit" 2>/dev/null)" = 2 ] && ok || bad "unknown TERM: exit '$(cat "$TMP/exit" 2>/dev/null)', expected 2"
-tmux kill-session -t "$S" 2>/dev/null
+tm kill-session -t "$S" 2>/dev/null
 rm -f "$TMP/exit"
 # a terminal without colours (vt100): attributes only, the same screen
-tmux new-session -d -s "$S" -x 100 -y 32 "TERM=vt100 '$BIN' tui '$ELF'; sleep 60"
+tm new-session -d -s "$S" -x 100 -y 32 "TERM=vt100 '$BIN' tui '$ELF'; sleep 60"
 wait_for "^-- layers --" "a terminal without colours draws the screen"
-tmux kill-session -t "$S" 2>/dev/null
+tm kill-session -t "$S" 2>/dev/null
 
-tmux new-session -d -s "$S" -x 100 -y 32 \
+tm new-session -d -s "$S" -x 100 -y 32 \
     "TINYSIM_HISTORY=$TMP/history TERM=xterm-256color '$BIN' tui '$ELF'; echo \$? >'$TMP/exit'; sleep 60"
 wait_for "ready at reset \| nucleo-l4r5zi \(Cortex-M4F, 120 MHz\)" "status line at start"
 wait_for "^-- layers --" "the layer table's title"
@@ -92,9 +96,9 @@ wait_for "^ paused after layer 4/13 \(CONV_2D\) \(stepped 3 instructions\)" "ste
 wait_for "^-- CPU \(F2: layer detail\)" "stepi shows the CPU pane"
 keys F2
 
-tmux resize-window -t "$S" -x 60 -y 15 2>/dev/null || tmux resize-pane -t "$S" -x 60 -y 15
+tm resize-window -t "$S" -x 60 -y 15 2>/dev/null || tm resize-pane -t "$S" -x 60 -y 15
 wait_for "terminal too small for tinysim: 60x15, needs at least 80x24" "a terminal too small says so"
-tmux resize-window -t "$S" -x 100 -y 32 2>/dev/null || tmux resize-pane -t "$S" -x 100 -y 32
+tm resize-window -t "$S" -x 100 -y 32 2>/dev/null || tm resize-pane -t "$S" -x 100 -y 32
 wait_for "^-- layers --" "the screen comes back after growing"
 
 keys "disas nn_conv2" Tab
@@ -129,9 +133,9 @@ if grep -q "^break layer 4$" "$TMP/history" 2>/dev/null; then ok; else bad "the 
 # layer 4, its detail and output tensor, on to layer 5, and every layer identical to the host
 SHARED=${TINYSIM_SHARED:-../shared}
 if [ -f "$SHARED/models/kws_ref_model.tflite" ]; then
-    tmux kill-session -t "$S" 2>/dev/null
+    tm kill-session -t "$S" 2>/dev/null
     rm -f "$TMP/exit"
-    tmux new-session -d -s "$S" -x 100 -y 32 \
+    tm new-session -d -s "$S" -x 100 -y 32 \
         "TINYSIM_HISTORY=$TMP/history '$BIN' tui '$ELF' --model '$SHARED/models/kws_ref_model.tflite'; echo \$? >'$TMP/exit'; sleep 60"
     wait_for "ready at reset" "KWS: the TUI opens"
     keys "break layer 4" Enter "run" Enter
