@@ -144,7 +144,8 @@ test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware firmware-O0
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 test-asan:
 	$(Q)$(MAKE) --no-print-directory O=build/asan SANFLAGS="$(SAN)" OPT="-O1 -g" \
-		ASAN_OPTIONS=detect_leaks=1 test-run
+		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+		test-run
 
 # The integration paths under valgrind (about a minute; .ci/run runs it after make test).
 test-valgrind: $(O)/tinysim firmware
