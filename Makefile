@@ -178,24 +178,40 @@ bench: $(O)/bench_sim firmware
 	$(Q)r=$(firstword $(BENCH_RUNS)); \
 	  $(O)/bench_sim build/firmware/nucleo-g0b1re/infer.elf $${r%%:*} $${r#*:} 5
 
-# libFuzzer targets (clang): the parser's sources instrumented, the rest linked from the host
-# build. `make fuzz FUZZ_SECONDS=600` for a longer run; crashes land in build/fuzz/.
+# libFuzzer targets (clang): each target's parser sources instrumented, the rest linked from
+# the host build. `make fuzz` runs every target for FUZZ_SECONDS (60 by default; CI: 20) with
+# seeds from the project's own files (tests/fuzz/seeds.sh) and the committed ones in
+# tests/fuzz/<name>_corpus; crashes land in build/fuzz/ and the logs in build/fuzz/<name>.log.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -I. -D_GNU_SOURCE -std=c11
-build/fuzz/fuzz_cmd: tests/fuzz/fuzz_cmd.c tui/cmd.c tui/session.c $(O)/libcli.a $(O)/libprof.a \
-		$(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
-	$(call msg,FUZZ,$@)
-	@mkdir -p $(dir $@)
-	$(Q)clang $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(filter %.a,$^) $(SIM_LIBS) $(HOST_LIBS)
+FUZZ_NAMES := cmd tflite tsm elf board json
+FUZZ_LIBS := $(O)/libcli.a $(O)/libprof.a $(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
+fuzz_src_cmd := tui/cmd.c tui/session.c
+fuzz_src_tflite := $(filter-out models/mkdemo.c,$(wildcard models/*.c)) $(wildcard core/*.c)
+fuzz_src_tsm := $(wildcard core/*.c)
+fuzz_src_elf := sim/elf.c
+fuzz_src_board := sim/board.c
+fuzz_src_json := tui/json.c tui/check.c
+define fuzz_target
+build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_src_$(1)) $$(FUZZ_LIBS)
+	$$(call msg,FUZZ,$$@)
+	@mkdir -p $$(dir $$@)
+	$$(Q)clang $$(FUZZ_FLAGS) -o $$@ $$(filter %.c,$$^) $$(FUZZ_LIBS) $$(SIM_LIBS) $$(HOST_LIBS)
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_target,$(n))))
 
-fuzz: build/fuzz/fuzz_cmd
-	$(Q)mkdir -p build/fuzz/cmd_corpus
-	$(Q)cd build/fuzz && { ./fuzz_cmd -max_total_time=$(FUZZ_SECONDS) -max_len=512 \
-		-print_final_stats=1 cmd_corpus ../../tests/fuzz/cmd_corpus >fuzz_cmd.log 2>&1; \
-		rc=$$?; grep -E "^Done|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY" \
-		fuzz_cmd.log; [ $$rc -eq 0 ] || echo "fuzz_cmd failed: build/fuzz/fuzz_cmd.log"; \
-		exit $$rc; }
+fuzz: $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES)) $(O)/tinysim firmware
+	$(Q)O=$(O) TINYSIM=$(O)/tinysim tests/fuzz/seeds.sh build/fuzz >/dev/null
+	$(Q)mkdir -p $(patsubst %,build/fuzz/%_corpus,$(FUZZ_NAMES))
+	$(Q)cd build/fuzz && fail=0; for n in $(FUZZ_NAMES); do \
+		./fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+			-print_final_stats=1 $${n}_corpus $$(ls -d ../../tests/fuzz/$${n}_corpus 2>/dev/null) \
+			>fuzz_$$n.log 2>&1; \
+		rc=$$?; printf '%-8s %s\n' $$n "$$(grep -E '^Done' fuzz_$$n.log | tail -n 1)"; \
+		grep -E "ERROR|SUMMARY" fuzz_$$n.log | head -n 3; \
+		[ $$rc -eq 0 ] || { echo "fuzz_$$n failed: build/fuzz/fuzz_$$n.log"; fail=1; }; \
+	done; exit $$fail
 
 demo-models: $(O)/mkdemo
 	$(Q)$(O)/mkdemo models/demo

@@ -230,6 +230,9 @@ static nn_status check_tensor(loader *ld, uint32_t i)
             if (t->dims[d] < 1 || t->dims[d] > NN_MAX_DIM)
                 return fail(ld, NN_E_TENSOR, -1, ti, dim_fields[d], rec + 4 + 4 * d);
             n *= (uint64_t)t->dims[d];
+            /* four dims of NN_MAX_DIM would wrap n to 0 and match a size of 0 */
+            if (n > 0xffffffffu)
+                return fail(ld, NN_E_TENSOR, -1, ti, "size", rec + 24);
         } else if (t->dims[d] != 0) {
             return fail(ld, NN_E_TENSOR, -1, ti, dim_fields[d], rec + 4 + 4 * d);
         }

@@ -112,6 +112,16 @@ static int fail(cv_ctx *c, const char *fmt, ...)
     return -1;
 }
 
+/* A requantization shift within what the kernels (and so the loader) take; beyond it the
+ * tensors' scales are too far apart for int8 arithmetic. */
+static int shift_ok(cv_ctx *c, int32_t shift, int32_t max)
+{
+    if (shift > max)
+        return fail(c, "the scales need a requantization shift of %d, beyond the kernels' %d "
+                       "(input, weights and output scales too far apart)", (int)shift, (int)max);
+    return 0;
+}
+
 static const tfl_tensor *T(cv_ctx *c, int i)
 {
     return &c->m->tensors[i];
@@ -276,6 +286,9 @@ static int channel_multipliers(cv_ctx *c, cv_layer *L, int in, int w, int out, i
     free(scales);
     if (r != 0)
         return fail(c, "cannot compute requantization multipliers (bad scales)");
+    for (int i = 0; i < nq; i++)
+        if (shift_ok(c, L->shift[i], 30))
+            return -1;
     return 0;
 }
 
@@ -445,6 +458,8 @@ static int op_binary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
     if (r != 0)
         return fail(c, "cannot compute parameters (bad scales or unsupported fused activation "
                        "%d)", op->opt.fused_activation);
+    if (nnop == NN_OP_MUL && shift_ok(c, L->p.mul.output_shift, 15))
+        return -1;
     L->op = nnop;
     L->nin = 2;
     L->in[0] = a;
@@ -487,6 +502,8 @@ static int op_activation(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop
     if (r != 0)
         return fail(c, "cannot compute parameters from input scale %g",
                     (double)tscale(T(c, in)));
+    if (nnop == NN_OP_LOGISTIC && shift_ok(c, L->p.logistic.input_left_shift, 31))
+        return -1;
     L->op = nnop;
     L->nin = 1;
     L->in[0] = in;
@@ -532,6 +549,8 @@ static int op_quantize(cv_ctx *c, const tfl_op *op, cv_layer *L, int builtin)
         p->zero_point = tzp(T(c, out));
         if (qp_requantize_params(tscale(T(c, in)), tscale(T(c, out)), &p->multiplier, &p->shift))
             return fail(c, "cannot compute the requantization multiplier");
+        if (shift_ok(c, p->shift, 22))
+            return -1;
         L->op = NN_OP_QUANTIZE;
     }
     if (need_same_elements(c, in, out))
@@ -651,6 +670,8 @@ static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
     if (qp_mean_params(tscale(ti), tzp(ti), tscale(T(c, out)), tzp(T(c, out)), (int32_t)reduced,
                        &L->p.mean))
         return fail(c, "cannot compute the requantization multiplier");
+    if (shift_ok(c, L->p.mean.shift, 31))
+        return -1;
     L->p.mean.axis_mask = mask;
     L->op = NN_OP_MEAN;
     L->nin = 1;
@@ -877,9 +898,11 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
     c->cur = -1;
     for (int i = 0; i < m->noutputs; i++) {
         int k = map_tensor(tsm_of, tm, &nt, m->outputs[i]);
-        if (tm[k].first < 0 && !tm[k].is_const) {
-            fail(c, "model output tensor %d '%s' is not written by any layer", m->outputs[i],
-                 m->tensors[m->outputs[i]].name);
+        /* model inputs and outputs live in the arena (the loader refuses constants there) */
+        if (tm[k].first < 0 || tm[k].is_const) {
+            fail(c, "model output tensor %d '%s' is %s", m->outputs[i],
+                 m->tensors[m->outputs[i]].name,
+                 tm[k].is_const ? "a constant" : "not written by any layer");
             goto done;
         }
         tm[k].last = nl;
@@ -888,6 +911,10 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
         const tfl_tensor *t = &m->tensors[m->inputs[i]];
         if (t->type != TFL_INT8 && t->type != TFL_FLOAT32) {
             bad_type(c, m->inputs[i], "model input", "INT8 (or FLOAT32 before a QUANTIZE)");
+            goto done;
+        }
+        if (t->data != NULL) {
+            fail(c, "model input tensor %d '%s' is a constant", m->inputs[i], t->name);
             goto done;
         }
     }
