@@ -177,8 +177,10 @@ static nn_status check_header(loader *ld, const void *image, uint32_t size)
         return fail(ld, NN_E_HEADER, -1, -1, "total_size", 8);
     if (nn_crc32(0, m->image + 16, h->total_size - 16) != h->crc32)
         return fail(ld, NN_E_CRC, -1, -1, "crc32", 12);
-    if (h->flags != 0 || h->reserved[0] || h->reserved[1] || h->reserved[2])
+    if (h->flags != 0)
         return fail(ld, NN_E_HEADER, -1, -1, "flags", 16);
+    if (h->reserved[0] || h->reserved[1] || h->reserved[2])
+        return fail(ld, NN_E_HEADER, -1, -1, "reserved", 68);
     uint32_t end = h->total_size;
     if (h->n_tensors == 0 || h->n_tensors > NN_MAX_TENSORS)
         return fail(ld, NN_E_HEADER, -1, -1, "n_tensors", 20);
@@ -190,10 +192,18 @@ static nn_status check_header(loader *ld, const void *image, uint32_t size)
     if ((h->layers_off & 3u) ||
         !inside(h->layers_off, h->n_layers * NN_TSM_LAYER_SIZE, NN_TSM_HEADER_SIZE, end))
         return fail(ld, NN_E_HEADER, -1, -1, "layers_off", 32);
-    if ((h->data_off & 3u) || !inside(h->data_off, h->data_size, NN_TSM_HEADER_SIZE, end))
+    /* each offset and size is named on its own: the offset when it is outside the image or
+     * misaligned, the size when the region it starts runs past the end */
+    if ((h->data_off & 3u) || !inside(h->data_off, 0, NN_TSM_HEADER_SIZE, end))
         return fail(ld, NN_E_HEADER, -1, -1, "data_off", 36);
+    if (!inside(h->data_off, h->data_size, NN_TSM_HEADER_SIZE, end))
+        return fail(ld, NN_E_HEADER, -1, -1, "data_size", 40);
+    if (!inside(h->strings_off, 0, NN_TSM_HEADER_SIZE, end))
+        return fail(ld, NN_E_HEADER, -1, -1, "strings_off", 44);
     if (h->strings_size == 0 || !inside(h->strings_off, h->strings_size, NN_TSM_HEADER_SIZE, end) ||
-        m->image[h->strings_off + h->strings_size - 1] != 0 || m->image[h->strings_off] != 0)
+        m->image[h->strings_off + h->strings_size - 1] != 0)
+        return fail(ld, NN_E_HEADER, -1, -1, "strings_size", 48);
+    if (m->image[h->strings_off] != 0) /* offset 0 is the empty string */
         return fail(ld, NN_E_HEADER, -1, -1, "strings_off", 44);
     if (h->n_inputs == 0 || h->n_inputs > NN_MAX_IO)
         return fail(ld, NN_E_HEADER, -1, -1, "n_inputs", 56);
