@@ -59,27 +59,17 @@ static void *xcalloc(size_t n, size_t size)
     return p;
 }
 
-/* xorshift32 (Marsaglia); the state must not be 0. */
-static uint32_t rng_next(uint32_t *s)
-{
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    *s = x;
-    return x;
-}
 
 /* Uniform in [-1, 1), from the top 24 bits: exact in double. */
 static double rng_uniform(uint32_t *s)
 {
-    return (double)(rng_next(s) >> 8) / 8388608.0 - 1.0;
+    return (double)(mu_xorshift32(s) >> 8) / 8388608.0 - 1.0;
 }
 
 /* Uniform in [0, 1). */
 static double rng_unit(uint32_t *s)
 {
-    return (double)(rng_next(s) >> 8) / 16777216.0;
+    return (double)(mu_xorshift32(s) >> 8) / 16777216.0;
 }
 
 /*

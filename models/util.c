@@ -103,3 +103,13 @@ int mu_write_file(const char *path, const void *data, size_t len, char **cause)
     free(tmp);
     return 0;
 }
+
+uint32_t mu_xorshift32(uint32_t *state)
+{
+    uint32_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    *state = x;
+    return x;
+}

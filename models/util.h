@@ -26,4 +26,8 @@ int mu_read_file(const char *path, uint8_t **data, size_t *len, char **cause);
 /* Write len bytes to path (replacing it atomically through path.tmp). 0 or -1 + *cause. */
 int mu_write_file(const char *path, const void *data, size_t len, char **cause);
 
+/* One step of xorshift32 (Marsaglia 13/17/5); returns the new state, which must not be 0.
+ * The demo models' weights and the golden inputs' bytes (top 8 bits) come from it. */
+uint32_t mu_xorshift32(uint32_t *state);
+
 #endif /* MODELS_UTIL_H */

@@ -28,7 +28,7 @@ struct prof {
     uint32_t n_layers;
     prof_inference inf, last;
     int have_last;
-    uint64_t l_cycles, l_insns;       /* at the current layer's begin */
+    sim_probe_event l_begin;          /* the current layer's begin probe */
     uint64_t i_cycles, i_insns;       /* at the inference's begin */
     uint32_t cur;                     /* layer running, or UINT32_MAX */
     uint32_t paint_lo, paint_hi;      /* painted [lo, hi) for the current layer */
@@ -37,7 +37,6 @@ struct prof {
     /* per-layer breakdown: block totals at the layer's begin (see snapshot) */
     uint64_t *fn_begin, *fn_now;      /* self cycles per function symbol (+1: no symbol) */
     uint64_t mix_begin[SIM_CLS_COUNT], mix_now[SIM_CLS_COUNT];
-    uint64_t l_stall, l_fbytes;
     uint32_t paint_gen;               /* paint() calls so far */
     /* what lies just below the stack limit at the layer's begin (stack overflow check) */
     uint32_t guard[GUARD / 4];
@@ -46,9 +45,9 @@ struct prof {
     prof_probe probes[PROF_MAX_PROBES];
     uint32_t n_probes;
     struct {
-        uint32_t probe, sp, gen;
+        uint32_t probe, gen;
         int painted;
-        uint64_t cycles, insns, stall, fbytes;
+        sim_probe_event begin;        /* the call's entry (SP, counters) */
     } open[PROF_MAX_DEPTH];
     uint32_t n_open, lost_open;       /* lost_open: calls beyond PROF_MAX_DEPTH, not measured */
     prof_layer *calls;
@@ -357,6 +356,24 @@ static uint32_t stack_depth(prof *p, uint32_t sp_now)
     return p->stack_top && deepest <= p->stack_top ? p->stack_top - deepest : 0;
 }
 
+/* A row's figures at its end probe: the counters since its begin probe, the stack (when the
+ * paint is its own), and the breakdown against the block totals snapshot at its begin. */
+static void row_end(prof *p, prof_layer *y, const sim_probe_event *begin,
+                    const sim_probe_event *ev, int stack, const uint64_t *fn_begin,
+                    const uint64_t *mix_begin)
+{
+    y->cycles = ev->cycles - begin->cycles;
+    y->insns = ev->insns - begin->insns;
+    y->stall_cycles = ev->stall_cycles - begin->stall_cycles;
+    y->flash_bytes = ev->flash_bytes - begin->flash_bytes;
+    if (stack) {
+        y->stack_bytes = stack_depth(p, ev->sp);
+        y->stack_overflow = overflow_bytes(p);
+    }
+    layer_breakdown(p, y, fn_begin, mix_begin);
+    y->ran = 1;
+}
+
 /* --probe: a watched function was entered. */
 static void probed_call(prof *p, const sim_probe_event *ev)
 {
@@ -371,11 +388,7 @@ static void probed_call(prof *p, const sim_probe_event *ev)
     }
     int row = p->n_open == 0 && p->n_calls < PROF_MAX_CALLS;
     p->open[p->n_open].probe = k;
-    p->open[p->n_open].sp = ev->sp;
-    p->open[p->n_open].cycles = ev->cycles;
-    p->open[p->n_open].insns = ev->insns;
-    p->open[p->n_open].stall = ev->stall_cycles;
-    p->open[p->n_open].fbytes = ev->flash_bytes;
+    p->open[p->n_open].begin = *ev;
     p->open[p->n_open].painted = 0;
     if (row) {
         snapshot(p, p->u_fn_begin, p->u_mix_begin);
@@ -391,23 +404,23 @@ static void probed_call(prof *p, const sim_probe_event *ev)
 /* --probe: a watched call returned (the simulator pairs returns with calls by SP). */
 static void probed_return(prof *p, const sim_probe_event *ev)
 {
-    while (p->n_open && p->open[p->n_open - 1].sp < ev->sp)
+    while (p->n_open && p->open[p->n_open - 1].begin.sp < ev->sp)
         p->n_open--; /* abandoned (longjmp) */
     if (!p->n_open) {
         return;
     }
     uint32_t o = p->n_open - 1;
     prof_probe *pr = &p->probes[p->open[o].probe];
-    if (pr->addr != ev->addr || p->open[o].sp != ev->sp) {
+    if (pr->addr != ev->addr || p->open[o].begin.sp != ev->sp) {
         if (p->lost_open)
             p->lost_open--; /* the return of a call beyond PROF_MAX_DEPTH */
         return;
     }
     p->n_open = o;
-    uint64_t cyc = ev->cycles - p->open[o].cycles;
+    uint64_t cyc = ev->cycles - p->open[o].begin.cycles;
     pr->calls++;
     pr->cycles += cyc;
-    pr->insns += ev->insns - p->open[o].insns;
+    pr->insns += ev->insns - p->open[o].begin.insns;
     if (pr->calls == 1 || cyc < pr->min_cycles)
         pr->min_cycles = cyc;
     if (cyc > pr->max_cycles)
@@ -424,16 +437,9 @@ static void probed_return(prof *p, const sim_probe_event *ev)
     y->index = p->n_calls++;
     snprintf(y->op, sizeof y->op, "%s", pr->name);
     snprintf(y->name, sizeof y->name, "%s", pr->name);
-    y->cycles = cyc;
-    y->insns = ev->insns - p->open[o].insns;
-    y->stall_cycles = ev->stall_cycles - p->open[o].stall;
-    y->flash_bytes = ev->flash_bytes - p->open[o].fbytes;
-    if (p->open[o].painted && p->open[o].gen == p->paint_gen && p->cur == UINT32_MAX) {
-        y->stack_bytes = stack_depth(p, ev->sp);
-        y->stack_overflow = overflow_bytes(p);
-    }
-    layer_breakdown(p, y, p->u_fn_begin, p->u_mix_begin);
-    y->ran = 1;
+    row_end(p, y, &p->open[o].begin, ev,
+            p->open[o].painted && p->open[o].gen == p->paint_gen && p->cur == UINT32_MAX,
+            p->u_fn_begin, p->u_mix_begin);
     if (y->stack_bytes > pr->stack_bytes)
         pr->stack_bytes = y->stack_bytes;
     prof_inference *t = &p->probed;
@@ -509,10 +515,7 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
         if (ev->r0 != p->model_addr || ev->r1 >= p->n_layers)
             return;
         p->cur = ev->r1;
-        p->l_cycles = ev->cycles;
-        p->l_insns = ev->insns;
-        p->l_stall = ev->stall_cycles;
-        p->l_fbytes = ev->flash_bytes;
+        p->l_begin = *ev;
         snapshot(p, p->fn_begin, p->mix_begin);
         paint(p, ev->sp);
         break;
@@ -521,14 +524,7 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
             return;
         {
             prof_layer *y = &p->layers[p->cur];
-            y->cycles = ev->cycles - p->l_cycles;
-            y->insns = ev->insns - p->l_insns;
-            y->stack_bytes = stack_depth(p, ev->sp);
-            y->stack_overflow = overflow_bytes(p);
-            y->stall_cycles = ev->stall_cycles - p->l_stall;
-            y->flash_bytes = ev->flash_bytes - p->l_fbytes;
-            layer_breakdown(p, y, p->fn_begin, p->mix_begin);
-            y->ran = 1;
+            row_end(p, y, &p->l_begin, ev, 1, p->fn_begin, p->mix_begin);
             if (y->stack_bytes > p->inf.stack_bytes)
                 p->inf.stack_bytes = y->stack_bytes;
         }

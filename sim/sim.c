@@ -614,6 +614,17 @@ static void stop_at_block(sim *s, uint32_t addr, sim_stop_reason r)
     sim_stop_now(s, r);
 }
 
+/* Take back the count on_block gave block b in the memory timing's learning schedule
+ * (sim/memtime.c), for a block stopped before or inside: its resumption counts again, and
+ * the schedule stays that of an uninterrupted run. */
+static void learn_uncount(sim *s, const sim_blk *b)
+{
+    if (s->learning)
+        s->learn_quiet--;
+    else if (!b->obs_n && s->flash)
+        s->unlearned--;
+}
+
 /* Stop before block b runs: give its charge back (it is charged again when the run resumes).
  * What entering it settled about the previous block stays: the not-taken correction and the
  * outcome of its branch (predictor update, mispredict), which s->last = &s->none keeps from
@@ -624,11 +635,7 @@ static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
     s->insns -= b->insns;
     b->count--;
     s->last = &s->none; /* the block is entered again on resume: no second correction */
-    /* and the memory timing's learning counters count it again then (on_block) */
-    if (s->learning)
-        s->learn_quiet--;
-    else if (!b->obs_n && s->flash)
-        s->unlearned--;
+    learn_uncount(s, b); /* on_block counts it again then */
     stop_at_block(s, b->addr, r);
 }
 
@@ -828,10 +835,7 @@ static void cut_block(sim *s, sim_blk *b, uint32_t a)
     b->cut_cycles += c.cycles; /* so that sim_blocks still adds up to the totals */
     b->cut_insns += c.insns;
     s->last = &s->none;
-    if (s->learning)
-        s->learn_quiet--;
-    else if (!b->obs_n && s->flash)
-        s->unlearned--;
+    learn_uncount(s, b);
 }
 
 /*

@@ -101,12 +101,8 @@ static int slot_span(const sim_elf *e, const char *name, span *out)
 static void xorshift_fill(uint8_t *p, size_t n, uint32_t seed)
 {
     uint32_t x = seed;
-    for (size_t i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        p[i] = (uint8_t)(x >> 24);
-    }
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)(mu_xorshift32(&x) >> 24);
 }
 
 /*

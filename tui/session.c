@@ -496,9 +496,7 @@ static int parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out)
 static int c_break(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
-    const cmd_entry *me = &session_commands[0];
-    while (strcmp(me->name, "break") != 0)
-        me++;
+    const cmd_entry *me = cmd_lookup(session_commands, "break", NULL, 0);
     if (need_firmware(ss, out))
         return CMD_ERROR;
     if (argc != 3) {

@@ -16,45 +16,7 @@ CC=${CC:-cc}
 CROSS=${CROSS:-arm-none-eabi-}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-bad.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-
-# Every run is bounded twice: --timeout on the firmware runs, and timeout(1) around every
-# command, so a hang in tinysim itself (loading, parsing) is a failure, not a stuck test.
-if command -v timeout >/dev/null 2>&1; then LIMIT="timeout 60"; else LIMIT=; fi
-
-# expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a line of stdout+stderr
-# (grep's basic regular expression). Any sanitizer report or death by a signal fails too.
-expect() {
-    code=$1 pat=$2 what=$3
-    shift 4
-    case $1 in
-    feed) "$@" >"$TMP/out" 2>&1 ;; # bounds its command itself
-    *) $LIMIT "$@" >"$TMP/out" 2>&1 ;;
-    esac
-    rc=$?
-    if grep -q "AddressSanitizer\|LeakSanitizer\|runtime error:" "$TMP/out"; then
-        bad "$what: sanitizer report"; sed 's/^/    /' "$TMP/out" | head -n 20; return
-    fi
-    if [ "$rc" -ne "$code" ]; then
-        bad "$what: exit $rc, expected $code"; sed 's/^/    /' "$TMP/out" | tail -n 15; return
-    fi
-    if [ -n "$pat" ] && ! grep -q -- "$pat" "$TMP/out"; then
-        bad "$what: output lacks '$pat'"; sed 's/^/    /' "$TMP/out" | tail -n 15; return
-    fi
-    ok
-}
-
-# feed LINE COMMAND...: COMMAND with LINE as its standard input (the samples crash and
-# shbad read the case to act out from the console)
-feed() {
-    line=$1
-    shift
-    printf '%s\n' "$line" | $LIMIT "$@"
-}
+. "$HERE/../lib.sh"
 
 # ---- helpers
 if ! $CC -std=c11 -O1 -o "$TMP/patch" "$HERE/patch.c" 2>"$TMP/cc.txt"; then

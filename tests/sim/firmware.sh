@@ -11,26 +11,7 @@ FW=${2:-build/firmware}
 SHARED=${TINYSIM_SHARED:-../shared}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-fw.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-
-# expect CODE PATTERN DESCRIPTION -- COMMAND...: exit code and a line of stdout+stderr
-expect() {
-    code=$1 pat=$2 what=$3
-    shift 4
-    "$@" >"$TMP/out" 2>&1
-    rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "$what: exit $rc, expected $code"; sed 's/^/    /' "$TMP/out" | tail -n 15; return
-    fi
-    if [ -n "$pat" ] && ! grep -q -- "$pat" "$TMP/out"; then
-        bad "$what: output lacks '$pat'"; sed 's/^/    /' "$TMP/out" | tail -n 15; return
-    fi
-    ok
-}
+. "$(dirname "$0")/../lib.sh"
 
 BOARDS="nucleo-l4r5zi nucleo-f746zg nucleo-g0b1re nrf52840-dk nucleo-u575zi nucleo-f207zg"
 # one board per core, for the bit-exactness matrix

@@ -10,10 +10,7 @@ FW=${2:-build/firmware}
 ELF=$FW/nucleo-l4r5zi/infer.elf
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-tui.XXXXXX")
 S=tinysim-test-$$
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+. "$(dirname "$0")/../lib.sh"
 # a server of our own (its own socket), kept alive by an idle session, so that ending the
 # session under test never ends the server between cases
 tm() { tmux -L "$S" "$@"; }
