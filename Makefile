@@ -139,6 +139,8 @@ test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware firmware-O0
 	printf '== tests/sim/firmware.sh\n'; tests/sim/firmware.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/tui/tui.sh\n'; tests/tui/tui.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/bad/run.sh\n'; tests/bad/run.sh $(O)/tinysim build/firmware || fail=1; \
+	for t in tests/trust/*.sh; do [ -f "$$t" ] || continue; printf '== %s\n' "$$t"; \
+		"$$t" $(O)/tinysim build/firmware || fail=1; done; \
 	if [ $$fail -ne 0 ]; then echo "FAILED ($(O))"; exit 1; fi; echo "all tests passed ($(O))"
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -1131,6 +1131,69 @@ static uint32_t list_regs(const cs_arm *a, int first)
     return n;
 }
 
+/*
+ * What an instruction does to SP, for the stack depth the engine tracks without touching
+ * guest memory: 0 when it does not write SP, 1 with *delta the change in bytes (negative:
+ * the stack grows), 2 when it writes SP with a value the code does not give (MOV sp, rN, ADD
+ * sp, rN, LDR sp, MSR msp, SP in an LDM's register list, a conditional SP write).
+ */
+static int sp_effect(const cs_insn *in, const insn_info *ii, int32_t *delta)
+{
+    const cs_arm *a = &in->detail->arm;
+    unsigned id = in->id;
+    int first = 0, mk = multi_kind(id, &first);
+    *delta = 0;
+    if (id == ARM_INS_MSR)
+        return 2; /* MSR msp/psp (other special registers leave SP alone: harmless) */
+    if (!(ii->wr & reg_bits(ARM_REG_SP)))
+        return 0;
+    if (ii->cond)
+        return 2;
+    if (mk != 0) {
+        int fp = id == ARM_INS_VPUSH || id == ARM_INS_VPOP || id == ARM_INS_VLDMIA ||
+                 id == ARM_INS_VLDMDB || id == ARM_INS_VSTMIA || id == ARM_INS_VSTMDB;
+        if (first == 1 && !(a->op_count > 0 && a->operands[0].type == ARM_OP_REG &&
+                            a->operands[0].reg == ARM_REG_SP))
+            return 2; /* SP in the register list of an LDM on another base */
+        for (int i = first; i < a->op_count; i++)
+            if (mk == 1 && a->operands[i].type == ARM_OP_REG && a->operands[i].reg == ARM_REG_SP)
+                return 2;
+        int32_t n = (int32_t)(fp ? fp_words(a, first) : list_regs(a, first)) * 4;
+        int down = id == ARM_INS_PUSH || id == ARM_INS_VPUSH || id == ARM_INS_STMDB ||
+                   id == ARM_INS_LDMDB || id == ARM_INS_STMDA || id == ARM_INS_LDMDA ||
+                   id == ARM_INS_VSTMDB || id == ARM_INS_VLDMDB;
+        *delta = down ? -n : n;
+        return 1;
+    }
+    if ((id == ARM_INS_SUB || id == ARM_INS_ADD || id == ARM_INS_SUBW || id == ARM_INS_ADDW) &&
+        a->op_count >= 2 && a->operands[0].type == ARM_OP_REG &&
+        a->operands[0].reg == ARM_REG_SP) {
+        const cs_arm_op *o = &a->operands[a->op_count - 1];
+        if (o->type != ARM_OP_IMM || (a->op_count == 3 && !(a->operands[1].type == ARM_OP_REG &&
+                                                             a->operands[1].reg == ARM_REG_SP)))
+            return 2;
+        *delta = id == ARM_INS_SUB || id == ARM_INS_SUBW ? -(int32_t)o->imm : (int32_t)o->imm;
+        return 1;
+    }
+    /* a load or store writing back SP as its base: [sp, #d]! or [sp], #d */
+    for (int i = 0; i < a->op_count; i++) {
+        const cs_arm_op *o = &a->operands[i];
+        if (o->type != ARM_OP_MEM || o->mem.base != ARM_REG_SP || !a->writeback)
+            continue;
+        if (a->operands[0].type == ARM_OP_REG && a->operands[0].reg == ARM_REG_SP)
+            return 2; /* loads SP itself */
+        if (i + 1 < a->op_count && a->operands[i + 1].type == ARM_OP_IMM) /* post-indexed */
+            *delta = a->operands[i + 1].subtracted ? -(int32_t)a->operands[i + 1].imm
+                                                   : (int32_t)a->operands[i + 1].imm;
+        else if (i + 1 < a->op_count)
+            return 2; /* register post-index */
+        else
+            *delta = o->mem.disp;
+        return 1;
+    }
+    return 2;
+}
+
 static int has_core_reg_operand(const cs_arm *a)
 {
     for (int i = 0; i < a->op_count; i++)
@@ -1779,6 +1842,7 @@ void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t a
     uint32_t mask = warn_mask(c->core);
     uint32_t off = 0;
     uint64_t written = 0; /* registers written so far in the block */
+    int32_t sp_off = 0;   /* SP relative to its value at block entry (sp_effect) */
     int k = 0;
 
     memset(out, 0, sizeof *out);
@@ -1819,6 +1883,19 @@ void sim_cost_block(sim_coster *c, const uint8_t *code, uint32_t len, uint32_t a
             out->n_align++;
         }
         written |= cur->wr;
+        if (!(out->sp & SIM_SP_DYN)) {
+            int32_t d = 0;
+            int k2 = decoded ? sp_effect(c->insn, cur, &d) : 0;
+            if (k2)
+                out->sp |= SIM_SP_WRITES;
+            if (k2 == 2) {
+                out->sp |= SIM_SP_DYN;
+            } else if (k2 == 1) {
+                sp_off += d;
+                if (sp_off < out->sp_low)
+                    out->sp_low = sp_off;
+            }
+        }
 
         cur->occ = cur->cost;
         cur->occ_nt = cur->nt_cost;

@@ -42,6 +42,14 @@ enum {
                               BL/MRS/MSR/DMB/DSB/ISB, and the 16-bit CBZ, CBNZ, IT */
 };
 
+/* sim_block_cost.sp: how the block changes SP (the stack depth the engine tracks) */
+enum {
+    SIM_SP_WRITES = 1,     /* writes SP: sp_low says how deep it goes */
+    SIM_SP_DYN = 2         /* writes SP with a value not known from the code (MOV sp, rN,
+                              SUB sp, rN, LDR sp, MSR msp, a conditional SP write): SP after
+                              the block is to be read from the registers */
+};
+
 /*
  * The static cost of one block at zero wait states.
  * Invariants: not_taken_cycles <= cycles; sum of mix[] == insns (each entry saturates at
@@ -79,6 +87,11 @@ typedef struct {
     uint32_t predict_taken;    /* the static prediction for that branch before it has an
                                   outcome history: 1 (taken) for a direct branch to a lower
                                   address, 0 otherwise */
+    uint32_t sp;               /* SIM_SP_* */
+    int32_t sp_low;            /* lowest SP reached inside the block, relative to SP at its
+                                  entry (<= 0), from the SP writes whose amount the code
+                                  gives (PUSH, VPUSH, STMDB sp!, SUB sp #imm, STR [sp, #-n]!);
+                                  with SIM_SP_DYN only up to the first unknown write */
     uint32_t warn_flags;       /* the SIM_BLK_* flags that made the instruction at warn_addr
                                   worth a warning; 0 when none. Which flags count: FP and
                                   UNDECODED on every core, DSP on M0+ and M3 (the cores without

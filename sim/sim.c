@@ -140,8 +140,41 @@ static int copy_target(sim *s, uint32_t addr, uint8_t *p, uint32_t len, int to_t
     return 0;
 }
 
+static uint32_t blk_flags(const sim *s, const sim_blk *b);
+
+/*
+ * A host write over code that has run (semihosting SYS_READ into RAM code, a slot written
+ * again): Unicorn's translations of it are dropped (it does not see writes through the
+ * mapped buffers), and decoded flash blocks in the range keep a copy of the bytes they were
+ * priced from, so their next execution notices the change (RAM blocks always have one).
+ */
+static void host_wrote_code(sim *s, uint32_t addr, uint32_t len)
+{
+    uint64_t end = (uint64_t)addr + len;
+    int flash = s->ran_hi[0] > s->ran_lo[0] && addr < s->ran_hi[0] && end > s->ran_lo[0];
+    int ram = s->ran_hi[1] > s->ran_lo[1] && addr < s->ran_hi[1] && end > s->ran_lo[1];
+    if (!flash && !ram)
+        return;
+    uc_ctl_remove_cache(s->uc, addr, end);
+    if (!flash)
+        return;
+    for (uint32_t i = 0; i < s->blk_cap; i++) {
+        sim_blk *b = &s->blk[i];
+        if (!b->size || b->code || b->addr >= end || (uint64_t)b->addr + b->size <= addr)
+            continue;
+        b->code = malloc(b->size);
+        if (b->code && sim_read_target(s, b->addr, b->code, b->size) < 0) {
+            free(b->code);
+            b->code = NULL;
+        }
+        b->flags = blk_flags(s, b);
+    }
+}
+
 int sim_write_target(sim *s, uint32_t addr, const void *data, uint32_t len)
 {
+    if (s->uc && s->blk_used)
+        host_wrote_code(s, addr, len);
     return copy_target(s, addr, (uint8_t *)(uintptr_t)data, len, 1);
 }
 
@@ -226,6 +259,10 @@ static uint32_t blk_flags(const sim *s, const sim_blk *b)
         f |= SIM_HB_FP;
     if (c->n_align && s->n_align_warned < SIM_MAX_ALIGN_WARN)
         f |= SIM_HB_ALIGN;
+    if (c->sp & SIM_SP_WRITES)
+        f |= SIM_HB_SP;
+    if (b->code)
+        f |= SIM_HB_CODE;
     return f;
 }
 
@@ -322,6 +359,20 @@ static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
     b->bp = bp;
     b->mp_pen = c.mispredict;
     b->cost = s->n_costs++;
+    {
+        uint32_t off;
+        const sim_mem *m = mem_at(s, addr, &off);
+        int k = m && m->flash ? 0 : 1;
+        if (k == 1 && n == size) { /* RAM: the code may change under it (SIM_HB_CODE) */
+            b->code = malloc(size);
+            if (b->code)
+                memcpy(b->code, code, size);
+        }
+        if (s->ran_hi[k] <= s->ran_lo[k] || addr < s->ran_lo[k])
+            s->ran_lo[k] = addr;
+        if (addr + size > s->ran_hi[k])
+            s->ran_hi[k] = addr + size;
+    }
     b->flags = blk_flags(s, b);
     s->blk_used++;
     sim_mt_block_new(s, b);
@@ -428,14 +479,30 @@ static int take_exception(sim *s, uint32_t exc, uint32_t return_pc)
                   exc, SIM_MAX_NEST);
         return -1;
     }
-    sp -= 32;
-    if (sim_read_target(s, s->vtor + exc * 4, &vec, 4) < 0 || uc_mem_write(s->uc, sp, frame, 32)) {
-        sim_fault(s, SIM_FAULT_WRITE, sp,
-                  "exception %u: cannot push its frame at SP=0x%08x (stack outside RAM: stack "
-                  "overflow?)",
-                  exc, sp);
+    if (sim_read_target(s, s->vtor + exc * 4, &vec, 4) < 0) {
+        sim_fault(s, SIM_FAULT_READ, s->vtor + exc * 4,
+                  "exception %u: its vector at 0x%08x cannot be read: VTOR (0x%08x) points "
+                  "outside the board's memory",
+                  exc, s->vtor + exc * 4, s->vtor);
         return -1;
     }
+    /* The frame goes below SP into RAM: memory the firmware may write. Flash is read-only to
+     * it (a push there is a fault on silicon, and uc_mem_write would change flash). */
+    uint32_t off;
+    const sim_mem *lo = sp >= 32 ? mem_at(s, sp - 32, &off) : NULL;
+    const sim_mem *hi = sp >= 32 ? mem_at(s, sp - 1, &off) : NULL;
+    if (!lo || !hi || lo->flash || hi->flash) {
+        sim_fault(s, lo && lo->flash ? SIM_FAULT_WRITE_PROT : SIM_FAULT_WRITE, sp - 32,
+                  "exception %u: its frame cannot be pushed at SP=0x%08x: %s", exc, sp - 32,
+                  lo && lo->flash ? "that is flash, read-only to the firmware (SP was set into "
+                                    "flash)"
+                                  : "that is outside RAM (stack overflow, or SP set wrong)");
+        return -1;
+    }
+    sp -= 32;
+    uc_mem_write(s->uc, sp, frame, 32);
+    if (sp < s->sp_low)
+        s->sp_low = sp;
     if (!(vec & 1) || vec < 2) {
         sim_fault(s, SIM_FAULT_EXCEPTION, s->vtor + exc * 4,
                   "exception %u taken but its vector (table at 0x%08x, entry %u) is 0x%08x, not a "
@@ -515,6 +582,13 @@ static int deliverable(sim *s)
     return 1;
 }
 
+/* The hot path's instruction trigger: the budget or the next look at the host clock. */
+static void set_insn_limit(sim *s)
+{
+    s->insn_limit = s->cfg.max_insns && s->cfg.max_insns < s->poll_at ? s->cfg.max_insns
+                                                                       : s->poll_at;
+}
+
 void sim_schedule(sim *s)
 {
     uint64_t next = UINT64_MAX;
@@ -525,10 +599,32 @@ void sim_schedule(sim *s)
     if (s->pending) /* deliver at the next block (after WFI wakes), else re-check masking
                      * every 64 cycles */
         next = deliverable(s) ? 0 : s->cycles + 64;
-    if (s->interrupted || s->pause_req || s->stepping)
+    if (s->interrupted || s->pause_req || s->stepping || s->timed_out || s->sp_check)
         next = 0;
     s->next_event = next;
-    s->insn_limit = s->cfg.max_insns ? s->cfg.max_insns : UINT64_MAX;
+    set_insn_limit(s);
+}
+
+/*
+ * Look at the host clock (slow path, every SIM_POLL_INSNS guest instructions): time out, or
+ * call the progress callback, which may ask for a stop (sim_interrupt). Both act before the
+ * next block through stop_before, which leaves every figure as an uninterrupted run has it.
+ */
+static void poll_host(sim *s)
+{
+    s->poll_at = s->insns + SIM_POLL_INSNS;
+    if (s->replaying && !(s->deadline > 0))
+        return;
+    double now = now_s();
+    if (s->deadline > 0 && now >= s->deadline)
+        s->timed_out = 1;
+    if (s->cfg.on_progress && !s->replaying && !s->timed_out && now >= s->next_progress) {
+        sim_stats x;
+        s->next_progress = now + SIM_PROGRESS_S;
+        sim_stats_get(s, &x);
+        x.wall_s += now - s->run_t0;
+        s->cfg.on_progress(s->cfg.ud, &x);
+    }
 }
 
 /* ===================================================================== hooks */
@@ -674,8 +770,130 @@ static void check_alignment(sim *s, sim_blk *b)
     }
 }
 
+/*
+ * Block b (entered, charged with its old cost) no longer holds the bytes it was priced from:
+ * self-modifying code, or a host write into code. The executions so far keep their totals as
+ * a retired record (sim_blocks reports it, so per-function figures still add up); the block
+ * is priced again from its new bytes, charged that for this execution, and its memory
+ * timing learns again. -1 when the run must stop: too many code changes, or no memory.
+ */
+static int code_changed(sim *s, sim_blk *b, const uint8_t *now)
+{
+    sim_block_cost c;
+    if (++s->code_changes > SIM_MAX_CODE_CHANGES)
+        return -1;
+    if (s->n_retired == s->cap_retired) {
+        uint32_t cap = s->cap_retired ? s->cap_retired * 2 : 64;
+        struct sim_retired *t = realloc(s->retired, cap * sizeof *t);
+        if (!t)
+            return -1;
+        s->retired = t;
+        s->cap_retired = cap;
+    }
+    if (s->n_costs == s->cap_costs) {
+        uint32_t cap = s->cap_costs * 2;
+        sim_block_cost *t = realloc(s->costs, cap * sizeof *t);
+        if (!t)
+            return -1;
+        s->costs = t;
+        s->cap_costs = cap;
+    }
+    sim_cost_block(s->coster, now, b->size, b->addr, &c);
+    uint32_t bp = c.mispredict ? bp_slot(s, c.fallthrough, (int)c.predict_taken) : 0;
+    if (c.mispredict && !bp)
+        return -1;
+    if (b->count > 1) {
+        struct sim_retired *r = &s->retired[s->n_retired++];
+        uint64_t n = b->count - 1; /* this execution is the new code's */
+        r->addr = b->addr;
+        r->size = b->size;
+        r->cost = b->cost;
+        r->count = n;
+        r->cycles = n * b->cycles - b->nt * b->delta + b->mp * b->mp_pen + b->stall;
+        r->insns = n * b->insns;
+        r->stall = b->stall;
+        r->fbytes = b->fbytes;
+    }
+    s->cycles -= b->cycles;
+    s->insns -= b->insns;
+    s->costs[s->n_costs] = c;
+    b->cost = s->n_costs++;
+    b->cycles = c.cycles;
+    b->insns = c.insns;
+    b->fallthrough = c.fallthrough;
+    b->delta = c.cycles > c.not_taken_cycles ? c.cycles - c.not_taken_cycles : 0;
+    b->bp = bp;
+    b->mp_pen = c.mispredict;
+    b->count = 1;
+    b->nt = b->mp = b->stall = b->fbytes = 0;
+    b->d_fp = b->b_fp = b->d_acc = b->b_acc = 0;
+    b->obs_n = b->obs_stall = b->obs_bytes = 0;
+    memcpy(b->code, now, b->size);
+    s->cycles += b->cycles;
+    s->insns += b->insns;
+    b->flags = blk_flags(s, b);
+    sim_mt_block_new(s, b);
+    return 0;
+}
+
+/* SIM_HB_CODE: compare b's bytes with those it was priced from. -1: stop the run. */
+static int check_code(sim *s, sim_blk *b)
+{
+    uint8_t now[4096];
+    if (b->size > sizeof now || sim_read_target(s, b->addr, now, b->size) < 0)
+        return 0;
+    if (memcmp(now, b->code, b->size) == 0)
+        return 0;
+    return code_changed(s, b, now);
+}
+
+/* SIM_HB_SP: the lowest SP block b reaches, from SP at its entry and the SP writes its code
+ * gives; one that sets SP from a register is read again at the next block. */
+static void track_sp(sim *s, const sim_blk *b)
+{
+    const sim_block_cost *c = &s->costs[b->cost];
+    uint32_t sp = sim_reg(s, UC_ARM_REG_SP);
+    uint32_t low = (uint32_t)-c->sp_low > sp ? 0 : sp - (uint32_t)-c->sp_low;
+    if (low < s->sp_low)
+        s->sp_low = low;
+    if (c->sp & SIM_SP_DYN)
+        s->sp_check = 1;
+}
+
 static void slow_path(sim *s, sim_blk *b, uint32_t addr)
 {
+    if (s->sp_check) { /* the previous block set SP from a register */
+        uint32_t sp = sim_reg(s, UC_ARM_REG_SP);
+        s->sp_check = 0;
+        if (sp < s->sp_low)
+            s->sp_low = sp;
+    }
+    if ((b->flags & SIM_HB_CODE) && check_code(s, b) < 0) {
+        char where[48];
+        sim_describe_addr(s, addr, where, sizeof where);
+        snprintf(s->stop.message, sizeof s->stop.message,
+                 "code that had run was changed %u times (last at 0x%08x, %s): tinysim stops "
+                 "self-modifying code there (its emulator's translations would grow unbounded)",
+                 SIM_MAX_CODE_CHANGES, addr, where);
+        stop_before(s, b, SIM_STOP_HANG);
+        return;
+    }
+    if (b->flags & SIM_HB_SP)
+        track_sp(s, b);
+    if (s->insns >= s->poll_at) {
+        poll_host(s);
+        /* only a look at the clock: the rest of the slow path runs when it would have run
+         * without it, so the instants of the looks cannot move a figure */
+        if (!(b->flags & SIM_HB_SLOW) && s->cycles < s->next_event && !s->interrupted &&
+            !s->timed_out && !(s->cfg.max_insns && s->insns >= s->cfg.max_insns)) {
+            set_insn_limit(s); /* next_event as it was: its re-checks stay where they were */
+            return;
+        }
+    }
+    if (s->timed_out) {
+        stop_before(s, b, SIM_STOP_TIMEOUT);
+        return;
+    }
     if ((b->flags & SIM_HB_BREAK) && !s->replaying) {
         for (uint32_t i = 0; i < s->n_breaks; i++) {
             if (s->breaks[i] == addr && s->skip_break != addr) {
@@ -693,14 +911,6 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
         s->pause_req = 0;
         stop_before(s, b, SIM_STOP_PAUSE);
         return;
-    }
-    if (s->after_intr) { /* see on_intr */
-        size_t timed_out = 0;
-        s->after_intr = 0;
-        if (uc_query(s->uc, UC_QUERY_TIMEOUT, &timed_out) == UC_ERR_OK && timed_out) {
-            stop_before(s, b, SIM_STOP_NONE); /* the run loop sees the deadline passed */
-            return;
-        }
     }
     if (s->cfg.max_cycles && s->cycles > s->cfg.max_cycles) {
         stop_before(s, b, SIM_STOP_CYCLES);
@@ -767,8 +977,17 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     sim *s = ud;
     uint32_t addr = (uint32_t)address;
-    sim_blk *b = blk_find(s, addr, size);
     (void)uc;
+    if (__builtin_expect(addr == s->cont_addr, 0)) {
+        /* the rest of a block stopped inside (cut_block): it was charged with the block, given
+         * back at the stop, and is charged back now; the block stays the last one entered */
+        s->cycles += s->cont_cycles;
+        s->insns += s->cont_insns;
+        s->last = s->cont_blk;
+        s->cont_addr = 1;
+        return;
+    }
+    sim_blk *b = blk_find(s, addr, size);
     if (__builtin_expect(b == NULL, 0)) {
         b = blk_fill(s, addr, size);
         if (!b) {
@@ -811,16 +1030,12 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 }
 
 /*
- * A breakpoint's code hook. One at the start of a block was handled by the block hook
- * (slow_path); one inside a block stops here, before its instruction runs. The block was
- * charged whole when it started: give back the part from the breakpoint on, which the run
- * charges again as a block of its own when it resumes there.
- */
-/*
- * A stop inside block b, before the instruction at a: give back the part from a on, which
- * the run charges again as a block of its own when it resumes there. The memory timing's
- * learning counters count that block's start as one more block execution, so b's count is
- * taken back: the learning schedule stays that of an uninterrupted run.
+ * A stop inside block b, before the instruction at a (a breakpoint's or stepping's code
+ * hook). b was charged whole when it started: give back the part from a on, so that the
+ * figures at the stop are those of what ran, and keep it for the resumption, which charges
+ * it back when the rest of b starts (on_block, cont_addr) instead of pricing the rest as a
+ * block of its own. So a block stopped inside, once or many times, costs exactly what it
+ * costs uninterrupted, and the memory timing's learning schedule sees one execution of b.
  */
 static void cut_block(sim *s, sim_blk *b, uint32_t a)
 {
@@ -830,12 +1045,17 @@ static void cut_block(sim *s, sim_blk *b, uint32_t a)
     if (n > sizeof code || sim_read_target(s, a, code, n) < 0)
         n = 0;
     sim_cost_block(s->coster, code, n, a, &c);
+    if (c.cycles > s->cycles)
+        c.cycles = (uint32_t)s->cycles;
+    if (c.insns > s->insns)
+        c.insns = (uint32_t)s->insns;
     s->cycles -= c.cycles;
     s->insns -= c.insns;
-    b->cut_cycles += c.cycles; /* so that sim_blocks still adds up to the totals */
-    b->cut_insns += c.insns;
+    s->cont_addr = a;
+    s->cont_blk = b;
+    s->cont_cycles = c.cycles;
+    s->cont_insns = c.insns;
     s->last = &s->none;
-    learn_uncount(s, b);
 }
 
 /*
@@ -908,6 +1128,22 @@ static void on_step(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     sim_stop_now(s, SIM_STOP_PAUSE);
 }
 
+/*
+ * Drop every translation of target code, so that hooks added or removed since apply to all
+ * of it. Unicorn 2.0.1's uc_ctl_flush_tlb (a whole TB flush) made one stepi cost about 1 GB
+ * of host memory and 3 s; removing the translations of each mapped region costs what the
+ * regions hold.
+ */
+static void drop_translations(sim *s)
+{
+    for (uint32_t i = 0; i < s->n_mem; i++) {
+        const sim_mem *m = &s->mem[i];
+        uc_ctl_remove_cache(s->uc, m->base, (uint64_t)m->base + m->size);
+        if (m->has_alias)
+            uc_ctl_remove_cache(s->uc, m->alias, (uint64_t)m->alias + m->size);
+    }
+}
+
 void sim_step(sim *s, uint64_t n, sim_stop *stop)
 {
     if (n == 0)
@@ -922,13 +1158,13 @@ void sim_step(sim *s, uint64_t n, sim_stop *stop)
         snprintf(stop->message, sizeof stop->message, "cannot install the stepping hook");
         return;
     }
-    uc_ctl_flush_tlb(s->uc);
+    drop_translations(s);
     sim_run(s, stop);
     if (stop->reason == SIM_STOP_PAUSE && !stop->message[0])
         snprintf(stop->message, sizeof stop->message, "stepped");
     s->stepping = 0;
     uc_hook_del(s->uc, s->h_step);
-    uc_ctl_flush_tlb(s->uc); /* translations without the hook from here on */
+    drop_translations(s); /* translations without the hook from here on */
     sim_schedule(s);
 }
 
@@ -972,8 +1208,7 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
     uint32_t pc = sim_reg(s, UC_ARM_REG_PC);
     (void)uc;
     /* The PC writes below (semihosting, exception entry and return) make Unicorn drop a stop
-     * requested meanwhile, its timeout's included: the next block's slow path checks it. */
-    s->after_intr = 1;
+     * requested meanwhile: the next block's slow path checks the stop flags again. */
     s->next_event = 0;
     switch (intno) {
     case 7: { /* BKPT: PC at the instruction */
@@ -1004,9 +1239,19 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
     case 3: /* prefetch abort: the M3/M4/M7/M33 models raise it for the execute-never PPB */
         s->stop.pc = pc;
         s->stop.pc_exact = 1;
-        if (pc >= 0xE0000000u)
+        if (s->last != &s->none)
+            s->stop.from_addr = s->last->addr;
+        if (pc >= 0xE0000000u && pc < 0xE0100000u)
             sim_fault(s, SIM_FAULT_FETCH, pc,
-                      "execution at 0x%08x, in the execute-never system region (PPB)", pc);
+                      "execution at 0x%08x, in the execute-never private peripheral bus (PPB)",
+                      pc);
+        else if (pc >= 0xFFFFFF00u)
+            sim_fault(s, SIM_FAULT_FETCH, pc,
+                      "execution at 0x%08x, an EXC_RETURN value used outside an exception "
+                      "handler (the vendor system region, execute-never)", pc);
+        else if (pc >= 0xE0100000u)
+            sim_fault(s, SIM_FAULT_FETCH, pc,
+                      "execution at 0x%08x, in the execute-never vendor system region", pc);
         else
             sim_fault(s, SIM_FAULT_FETCH, pc,
                       "execution at 0x%08x: prefetch abort (exception 3), the core may not "
@@ -1208,7 +1453,10 @@ void sim_free(sim *s)
         free(s->mem[i].buf);
         free(s->mem[i].initial);
     }
+    for (uint32_t i = 0; s->blk && i < s->blk_cap; i++)
+        free(s->blk[i].code);
     free(s->blk);
+    free(s->retired);
     free(s->costs);
     free(s->bp_ctr);
     free(s->bp_init);
@@ -1253,10 +1501,16 @@ int sim_reset(sim *s, char **cause)
     s->warned_ucalls = 0;
     s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;
     s->n_align_warned = 0;
-    s->after_intr = 0;
+    s->cont_addr = 1;
+    s->cont_blk = NULL;
+    s->n_retired = 0;
+    s->code_changes = 0;
+    s->sp_check = 0;
+    s->sp_low = UINT32_MAX;
+    s->poll_at = SIM_POLL_INSNS;
+    s->timed_out = 0;
     for (uint32_t i = 0; i < s->blk_cap; i++)
-        s->blk[i].count = s->blk[i].nt = s->blk[i].mp = s->blk[i].cut_cycles =
-            s->blk[i].cut_insns = 0;
+        s->blk[i].count = s->blk[i].nt = s->blk[i].mp = 0;
     if (s->bp_n)
         memcpy(s->bp_ctr, s->bp_init, s->bp_n); /* the predictor forgets every outcome */
     sim_mt_reset(s);
@@ -1335,32 +1589,36 @@ static void uc_fault(sim *s, uc_err e)
     }
 }
 
-/* One pass of uc_emu_start until a stop reason. */
-static void run_until_stop(sim *s, double deadline)
+/* The host clock, from the run loop: stops between uc_emu_start calls (WFI sleeps,
+ * exception entries) see the deadline even when few instructions run. */
+static int deadline_passed(sim *s)
 {
+    if (s->deadline > 0 && now_s() >= s->deadline)
+        s->timed_out = 1;
+    return s->timed_out;
+}
+
+/*
+ * One pass of uc_emu_start until a stop reason. Unicorn's own timeout is never used: it
+ * stops the engine at an instant of host time, and a stop there moved figures (runs on a
+ * terminal, with progress, differed from piped runs), and it starts a thread per
+ * uc_emu_start (an exception storm with --timeout ran 70x slower). The block hook looks at
+ * the clock instead, at fixed guest instruction counts (poll_host).
+ */
+static void run_until_stop(sim *s)
+{
+    uint32_t loops = 0;
     for (;;) {
         uint32_t pc = sim_reg(s, UC_ARM_REG_PC);
-        uint64_t timeout_us = 0;
-        double slice = 0, t0 = now_s();
-        if (deadline > 0) {
-            double left = deadline - t0;
-            if (left <= 0) {
-                s->stop.reason = SIM_STOP_TIMEOUT;
-                return;
-            }
-            slice = left;
+        if ((++loops & 1023) == 0 && deadline_passed(s)) {
+            s->stop.reason = SIM_STOP_TIMEOUT;
+            return;
         }
-        /* With a progress callback, run in slices of about a second (a Unicorn timeout stops
-         * between blocks, before the next block's hook: nothing is charged twice). */
-        if (s->cfg.on_progress && !s->replaying && (slice == 0 || slice > SIM_PROGRESS_S))
-            slice = SIM_PROGRESS_S;
-        if (slice > 0)
-            timeout_us = (uint64_t)(slice * 1e6) + 1;
         s->stopping = 0;
         s->stop.reason = SIM_STOP_NONE;
         sim_schedule(s);
         s->block_stop = 0;
-        uc_err e = uc_emu_start(s->uc, pc | 1, 0xFFFFFFFEu, timeout_us, 0);
+        uc_err e = uc_emu_start(s->uc, pc | 1, 0xFFFFFFFEu, 0, 0);
         if (s->stopping && s->block_stop && e == UC_ERR_OK)
             sim_set_reg(s, UC_ARM_REG_PC, s->block_stop_pc | 1);
         if (e != UC_ERR_OK && !s->stopping) {
@@ -1386,17 +1644,10 @@ static void run_until_stop(sim *s, double deadline)
             }
             continue;
         }
-        /* uc_emu_start returned by itself: timeout, or WFI (PC after it). */
-        if (deadline > 0 && now_s() >= deadline) {
+        /* uc_emu_start returned by itself: WFI (PC after it). */
+        if (deadline_passed(s)) {
             s->stop.reason = SIM_STOP_TIMEOUT;
             return;
-        }
-        if (slice > 0 && now_s() - t0 >= slice * 0.98) { /* end of a progress slice */
-            sim_stats x;
-            sim_stats_get(s, &x);
-            x.wall_s += now_s() - s->run_t0;
-            s->cfg.on_progress(s->cfg.ud, &x);
-            continue;
         }
         uint32_t at = sim_reg(s, UC_ARM_REG_PC);
         uint16_t prev = 0;
@@ -1440,7 +1691,7 @@ static void run_until_stop(sim *s, double deadline)
  * that block: the last instruction the hook sees before the fault is the faulting one.
  * Semihosting calls are answered from the journal of the first run (no output, no files).
  */
-static void locate_fault(sim *s, double deadline)
+static void locate_fault(sim *s)
 {
     sim_stop first = s->stop;
     sim_blk *b = s->last;
@@ -1466,7 +1717,7 @@ static void locate_fault(sim *s, double deadline)
         free(cause);
     }
     if (ok) {
-        run_until_stop(s, deadline);
+        run_until_stop(s);
         /* the re-run's block may start earlier (the run resumed inside it at a breakpoint) */
         ok = s->stop.reason == SIM_STOP_FAULT && s->stop.fault == first.fault &&
              b->addr - s->last->addr < s->last->size && s->code_last_pc;
@@ -1488,18 +1739,24 @@ static void locate_fault(sim *s, double deadline)
 void sim_run(sim *s, sim_stop *stop)
 {
     double t0 = now_s();
-    double deadline = s->cfg.timeout_s > 0 ? t0 + s->cfg.timeout_s : 0;
+    s->deadline = s->cfg.timeout_s > 0 ? t0 + s->cfg.timeout_s : 0;
+    s->next_progress = t0 + SIM_PROGRESS_S;
+    s->timed_out = 0;
     s->run_t0 = t0;
     s->interrupted = 0;
     s->pause_req = 0;
     if (s->stop.reason == SIM_STOP_BREAK)
         s->skip_break = sim_reg(s, UC_ARM_REG_PC) & ~1u;
     memset(&s->stop, 0, sizeof s->stop);
-    run_until_stop(s, deadline);
+    run_until_stop(s);
     if (s->stop.reason == SIM_STOP_FAULT && !s->stop.pc_exact) {
         uint32_t access = s->stop.access_addr;
         fill_regs(s, &s->stop.regs);
-        locate_fault(s, deadline > 0 ? deadline + s->cfg.timeout_s : 0);
+        /* the re-run gets as long again as the run had */
+        if (s->deadline > 0)
+            s->deadline = now_s() + s->cfg.timeout_s;
+        s->timed_out = 0;
+        locate_fault(s);
         s->stop.access_addr = access;
     }
     if (s->stop.reason == SIM_STOP_FAULT && s->stop.fault != SIM_FAULT_FETCH &&
@@ -1511,6 +1768,16 @@ void sim_run(sim *s, sim_stop *stop)
         s->stop.pc = s->stop.regs.r[15];
     s->wall_s += now_s() - t0;
     *stop = s->stop;
+}
+
+uint32_t sim_sp_low(const sim *s)
+{
+    return s->sp_low;
+}
+
+void sim_sp_low_set(sim *s, uint32_t sp)
+{
+    s->sp_low = sp;
 }
 
 void sim_set_max_cycles(sim *s, uint64_t max_cycles)
@@ -1617,10 +1884,18 @@ void sim_blocks(const sim *s, void (*fn)(void *ud, const sim_block_info *b), voi
         if (!b->size || !b->count)
             continue;
         const sim_block_cost *c = &s->costs[b->cost];
+        int cut = s->cont_addr != 1 && s->cont_blk == b; /* stopped inside: the rest is to come */
         sim_block_info bi = {b->addr,     b->size,  b->count,
                              b->count * b->cycles - b->nt * b->delta + b->mp * b->mp_pen -
-                                 b->cut_cycles + b->stall,
-                             b->count * b->insns - b->cut_insns, c->mix, b->stall, b->fbytes};
+                                 (cut ? s->cont_cycles : 0) + b->stall,
+                             b->count * b->insns - (cut ? s->cont_insns : 0), c->mix, b->stall,
+                             b->fbytes};
+        fn(ud, &bi);
+    }
+    for (uint32_t i = 0; i < s->n_retired; i++) { /* code that changed: its old versions */
+        const struct sim_retired *r = &s->retired[i];
+        sim_block_info bi = {r->addr,  r->size,  r->count, r->cycles,
+                             r->insns, s->costs[r->cost].mix, r->stall, r->fbytes};
         fn(ud, &bi);
     }
 }

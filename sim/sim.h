@@ -159,6 +159,16 @@ void sim_pause(sim *s);
  */
 void sim_step(sim *s, uint64_t n, sim_stop *stop);
 
+/*
+ * Stack depth without touching guest memory: the engine tracks the lowest value SP reached
+ * (every block that lowers SP, exception entry) since the last sim_sp_low_set. The profiler
+ * brackets a layer or call with sim_sp_low_set(s, sp at its begin) ... sim_sp_low(s); for
+ * nested measurements it sets the outer window back to min(outer low, inner low) itself.
+ * Nothing is ever written to target memory for this.
+ */
+uint32_t sim_sp_low(const sim *s);
+void sim_sp_low_set(sim *s, uint32_t sp);
+
 /* Change the cycle budget (0: none) between runs: the REPL's "set budget". */
 void sim_set_max_cycles(sim *s, uint64_t max_cycles);
 

@@ -26,7 +26,6 @@ typedef struct {
                                  0: none, always on cores that charge no mispredicts */
     uint32_t mp_pen;          /* cycles a mispredict of that branch costs */
     uint64_t mp;              /* mispredicts of that branch charged to this block */
-    uint64_t cut_cycles, cut_insns; /* given back by breakpoints inside it (on_break) */
     /* memory timing (memtime.c) */
     uint32_t line0, nlines;   /* flash lines its code spans; nlines 0: not in timed flash */
     uint32_t seq_stall;       /* cycles a sequential (prefetched) line miss costs it */
@@ -37,6 +36,7 @@ typedef struct {
     uint64_t obs_n, obs_stall, obs_bytes; /* executions observed with the hook, their totals */
     uint32_t obs_on;          /* 1: translated with the read hook on: its reads are observed */
     uint64_t stall, fbytes;   /* since reset: its wait-state cycles, flash bytes it read */
+    uint8_t *code;            /* SIM_HB_CODE: the bytes it was priced from (owned) */
 } sim_blk;
 
 /* A set-associative cache of flash lines (memtime.c): sets x ways tags (line number + 1,
@@ -52,15 +52,23 @@ enum {
     SIM_HB_PROBE = 1,   /* starts at a probe function */
     SIM_HB_BREAK = 2,   /* contains a breakpoint address */
     SIM_HB_FP = 4,      /* uses the FPU while CPACR disables it, no warning given yet */
-    SIM_HB_ALIGN = 8    /* has accesses that fault on silicon when unaligned: check them */
+    SIM_HB_ALIGN = 8,   /* has accesses that fault on silicon when unaligned: check them */
+    SIM_HB_SP = 16,     /* writes SP: the stack's low-water mark (sim_sp_low) */
+    SIM_HB_CODE = 32    /* its code may change under it (RAM, or written by the host since
+                           it was decoded): compared with the bytes it was priced from */
 };
-#define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP | SIM_HB_ALIGN)
+#define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP | SIM_HB_ALIGN | SIM_HB_SP | \
+                     SIM_HB_CODE)
 #ifndef SIM_LEARN_QUIET /* a build with -DSIM_LEARN_QUIET=UINT64_MAX keeps the hook on: the
                            reference the learning scheme is measured against (README) */
 #define SIM_LEARN_QUIET (1u << 14) /* memtime.c: block executions with no new block before
                                       the flash read hook goes off */
 #endif
 #define SIM_MAX_ALIGN_WARN 8 /* distinct unaligned-access sites reported per run */
+/* Code changes (a decoded block whose bytes changed) a run may make before it is stopped:
+ * Unicorn 2.0.1 retranslates on each and grows without bound (a firmware rewriting and
+ * calling RAM code forever crashed inside Unicorn after 75 s at 1.2 GB). */
+#define SIM_MAX_CODE_CHANGES (1u << 16)
 
 typedef struct {
     uint8_t *buf;             /* host buffer (mapped with uc_mem_map_ptr) */
@@ -78,6 +86,10 @@ typedef struct {
 } sim_jent;
 
 #define SIM_PROGRESS_S 1.0 /* seconds between progress callbacks */
+/* Guest instructions between looks at the host clock (progress, --timeout). The look happens
+ * at the same guest instructions in every run, whatever the host, the terminal or the
+ * callbacks, and changes nothing the firmware or the figures can see (slow_path). */
+#define SIM_POLL_INSNS (1u << 20)
 #define SIM_MAX_FILES 16
 #define SIM_MAX_BREAKS 64
 #define SIM_MAX_PROBES 64      /* the core's 4, user probes and their return sites */
@@ -85,6 +97,7 @@ typedef struct {
 #define SIM_MAX_UCALLS 64      /* nesting depth of open user-probed calls tracked */
 #define SIM_MAX_NEST 8
 #define SIM_JOURNAL_MAX (64u << 20) /* bytes of replay data kept; beyond it faults are located to the block */
+#define SIM_JOURNAL_MAX_ENTRIES (1u << 20) /* calls journaled (20 bytes each); beyond: the same */
 
 struct sim {
     uc_engine *uc;
@@ -116,7 +129,16 @@ struct sim {
     sim_blk *last;            /* last block entered; &none before any (its fallthrough, 1,
                                * matches no block, so no not-taken correction applies) */
     sim_blk none;
-    int after_intr;           /* the interrupt hook ran: check Unicorn's timeout (see on_intr) */
+    uint64_t poll_at;         /* insns at which the host clock is looked at next */
+    double deadline;          /* host time at which the run times out, 0: none */
+    double next_progress;     /* host time of the next progress callback */
+    int timed_out;            /* the deadline passed: stop before the next block */
+    /* a stop inside a block (breakpoint, stepi): the rest of it, already charged with the
+     * block and given back at the stop, is charged back when the run resumes at cont_addr
+     * (odd: none), so a stepped or interrupted block costs what it costs uninterrupted */
+    uint32_t cont_addr;
+    sim_blk *cont_blk;
+    uint32_t cont_cycles, cont_insns;
     volatile sig_atomic_t interrupted;
     int pause_req;            /* sim_pause: stop before the next block */
     uint32_t block_stop_pc;   /* stop_at_block: where the run resumes */
@@ -124,6 +146,18 @@ struct sim {
     int stepping;             /* sim_step: instructions still to run before stopping */
     uint64_t step_left;
     uc_hook h_step;
+
+    uint32_t sp_low;          /* lowest SP since sim_sp_low_set (sim_sp_low) */
+    int sp_check;             /* a block set SP from a register: read it at the next block */
+    /* code that changed after it was priced (self-modifying code, host writes): the old
+     * version's totals, kept so that per-function figures still add up (sim_blocks) */
+    struct sim_retired {
+        uint32_t addr, size, cost;  /* cost: its old entry in costs (kept) */
+        uint64_t count, cycles, insns, stall, fbytes;
+    } *retired;
+    uint32_t n_retired, cap_retired;
+    uint32_t ran_lo[2], ran_hi[2]; /* address span of the decoded blocks in flash [0], RAM [1] */
+    uint32_t code_changes;    /* since reset; the run stops at SIM_MAX_CODE_CHANGES */
 
     /* run state */
     sim_stop stop;            /* set by hooks when they stop the run */

@@ -292,7 +292,9 @@ static void print_summary(FILE *f, sim *s, const sim_stop *st, const char *board
         sim_describe_addr(s, st->pc, where, sizeof where);
         insn[0] = 0;
         sim_disas(s, st->pc, insn, sizeof insn);
-        if (st->fault == SIM_FAULT_FETCH) {
+        if (st->fault == SIM_FAULT_FETCH && !st->from_addr) {
+            fprintf(f, "  at          0x%08x\n", st->pc);
+        } else if (st->fault == SIM_FAULT_FETCH) {
             char from[128];
             sim_describe_addr(s, st->from_addr, from, sizeof from);
             fprintf(f, "  branched from the block at 0x%08x (%s)\n", st->from_addr, from);

@@ -1558,6 +1558,263 @@ static void test_arch_accepted(void **state)
     finish(&r);
 }
 
+
+/* ====================================================================== 8. trust (issue 12) */
+
+/* RAM code at 0x20002000 (CODE): version A and B of one function, the same size and layout
+ * (a 100-iteration loop, then r0 = 1 or 2), B's loop body a load (2 cycles on the M4) where
+ * A's is a NOP. CYCCNT deltas around calls go to SCRATCH. */
+static const char TRUST_SRC[] =
+    "    .equ CODE, 0x20002000\n"
+    "    .equ CYCCNT, 0xE0001004\n"
+    /* SP: a push, a SUB sp, then SP from a register 200 bytes lower, back up, exit */
+    "FUNC t_sp\n"
+    "    push {r4-r7, lr}\n"
+    "    sub sp, #64\n"
+    "    mov r0, sp\n"
+    "    subs r0, #200\n"
+    "    mov sp, r0\n"
+    "    b 1f\n"
+    "1:  add sp, #200\n"
+    "    add sp, #64\n"
+    "    pop {r4-r7}\n"
+    "    EXIT_IMM 0\n"
+    /* a stretch of straight-line code with pairing and load-use rules, in a loop */
+    "FUNC t_mix\n"
+    "    movs r4, #50\n"
+    "    ldr r5, =0x20001100\n"
+    "1:  ldr r0, [r5]\n"
+    "    adds r1, r0, #1\n"
+    "    muls r1, r1, r1\n"
+    "    ldr r2, [r5, #4]\n"
+    "    add r3, r2, r1, lsl #2\n"
+    "    str r3, [r5, #8]\n"
+    "    mla r0, r1, r2, r3\n"
+    "    subs r4, #1\n"
+    "    bne 1b\n"
+    "    EXIT_IMM 7\n"
+    /* copy n halfwords from r1 to CODE, barriers, call it: r0 the result, CYCCNT delta in r2 */
+    "FUNC copy_call\n"
+    "    push {r4, r5, lr}\n"
+    "    ldr r3, =CODE\n"
+    "2:  ldrh r4, [r1], #2\n"
+    "    strh r4, [r3], #2\n"
+    "    subs r0, #1\n"
+    "    bne 2b\n"
+    "    dsb\n"
+    "    isb\n"
+    "    ldr r4, =CYCCNT\n"
+    "    ldr r5, [r4]\n"
+    "    ldr r3, =CODE+1\n"
+    "    blx r3\n"
+    "    ldr r2, [r4]\n"
+    "    subs r2, r2, r5\n"
+    "    pop {r4, r5, pc}\n"
+    "    .ltorg\n"
+    "FUNC cyc_on\n"
+    "    ldr r0, =0xE000EDFC\n"
+    "    ldr r1, =0x01000000\n"
+    "    str r1, [r0]\n"
+    "    ldr r0, =0xE0001000\n"
+    "    movs r1, #1\n"
+    "    str r1, [r0]\n"
+    "    bx lr\n"
+    "    .ltorg\n"
+    /* A then B over it: SCRATCH+0 A's result, +4 A's delta, +8 B's result, +12 B's delta */
+    "FUNC t_smc\n"
+    "    bl cyc_on\n"
+    "    ldr r6, =0x20001000\n"
+    "    movs r0, #7\n"
+    "    ldr r1, =code_a\n"
+    "    bl copy_call\n"
+    "    str r0, [r6]\n"
+    "    str r2, [r6, #4]\n"
+    "    movs r0, #7\n"
+    "    ldr r1, =code_b\n"
+    "    bl copy_call\n"
+    "    str r0, [r6, #8]\n"
+    "    str r2, [r6, #12]\n"
+    "    EXIT_IMM 0\n"
+    /* B twice (the caller's flash lines cached as in t_smc): SCRATCH+8, +12 the second */
+    "FUNC t_fresh\n"
+    "    bl cyc_on\n"
+    "    ldr r6, =0x20001000\n"
+    "    movs r0, #7\n"
+    "    ldr r1, =code_b\n"
+    "    bl copy_call\n"
+    "    movs r0, #7\n"
+    "    ldr r1, =code_b\n"
+    "    bl copy_call\n"
+    "    str r0, [r6, #8]\n"
+    "    str r2, [r6, #12]\n"
+    "    EXIT_IMM 0\n"
+    /* A, then SYS_READ of 14 bytes from stdin over it, then call it again: r0s to SCRATCH */
+    "FUNC t_shread\n"
+    "    ldr r6, =0x20001000\n"
+    "    movs r0, #7\n"
+    "    ldr r1, =code_a\n"
+    "    bl copy_call\n"
+    "    str r0, [r6]\n"
+    "    ldr r1, =read_blk\n"
+    "    movs r0, #6\n"
+    "    bkpt 0xab\n"
+    "    str r0, [r6, #4]\n"
+    "    ldr r3, =CODE+1\n"
+    "    blx r3\n"
+    "    str r0, [r6, #8]\n"
+    "    EXIT_IMM 0\n"
+    /* rewrite and call RAM code forever: movs r0, #k with k = 0, 1, 2, ... */
+    "FUNC t_churn\n"
+    "    ldr r3, =CODE\n"
+    "    ldr r1, =0x4770\n"
+    "    strh r1, [r3, #2]\n"
+    "    movs r5, #0\n"
+    "3:  ldr r1, =0x2000\n"
+    "    uxtb r2, r5\n"
+    "    orrs r1, r2\n"
+    "    strh r1, [r3]\n"
+    "    dsb\n"
+    "    isb\n"
+    "    ldr r2, =CODE+1\n"
+    "    blx r2\n"
+    "    adds r5, #1\n"
+    "    b 3b\n"
+    "    .ltorg\n"
+    /* an exception taken with SP in flash */
+    "FUNC t_frame\n"
+    "    ldr r0, =0x08002000\n"
+    "    mov sp, r0\n"
+    "    svc #0\n"
+    "    EXIT_IMM 9\n"
+    /* an exception with VTOR at unmapped memory */
+    "FUNC t_vtor\n"
+    "    ldr r0, =0xE000ED08\n"
+    "    ldr r1, =0x60000000\n"
+    "    str r1, [r0]\n"
+    "    svc #0\n"
+    "    EXIT_IMM 9\n"
+    "FUNC svc_handler\n"
+    "    EXIT_IMM 3\n"
+    "    .balign 4\n"
+    "read_blk: .word 0, CODE, 14\n"
+    "code_a: .hword 0x2164, 0x3901, 0xbf00, 0xd1fc, 0x2001, 0x4770, 0xbf00\n"
+    "code_b: .hword 0x2164, 0x3901, 0x9a00, 0xd1fc, 0x2002, 0x4770, 0xbf00\n";
+
+static int trust_setup(void **state)
+{
+    const build_spec b[] = {{"trust", CPU_M4, "0x08000000", TRUST_SRC},
+                            {"trust7", CPU_M7, "0x08000000", TRUST_SRC}};
+    return group_build(state, b, 2);
+}
+
+/* SP is tracked without writing guest memory: a PUSH, a SUB sp and an SP set from a
+ * register, the lowest 284 bytes below the reset SP. */
+static void test_sp_low(void **state)
+{
+    group *g = need_group(state);
+    run_t r;
+    sim_config c = base_cfg(&r);
+    start(&r, g->elf[0], L4, "t_sp", &c);
+    sim_sp_low_set(r.s, 0x20004000u);
+    go(&r);
+    expect_exit(&r, 0);
+    assert_int_equal(sim_sp_low(r.s), 0x20004000u - 20 - 64 - 200);
+    finish(&r);
+}
+
+/* Stepping through a program one instruction at a time, or stopping inside blocks at a
+ * breakpoint, costs exactly what the uninterrupted run costs (M4 and the M7's pairing). */
+static void test_step_exact(void **state)
+{
+    group *g = need_group(state);
+    const char *boards[2] = {L4, "nucleo-f746zg"};
+    for (int k = 0; k < 2; k++) {
+        run_t r;
+        run_entry(&r, g->elf[k], boards[k], "t_mix");
+        expect_exit(&r, 7);
+        uint64_t cycles = r.st.cycles, insns = r.st.insns;
+        finish(&r);
+        for (uint64_t n = 1; n <= 3; n++) {
+            sim_config c = base_cfg(&r);
+            start(&r, g->elf[k], boards[k], "t_mix", &c);
+            int steps = 0;
+            do {
+                sim_step(r.s, n, &r.stop);
+                steps++;
+            } while (r.stop.reason == SIM_STOP_PAUSE && steps < 100000);
+            sim_stats_get(r.s, &r.st);
+            expect_exit(&r, 7);
+            assert_int_equal(r.st.insns, insns);
+            assert_int_equal(r.st.cycles, cycles);
+            finish(&r);
+        }
+    }
+}
+
+/* Code rewritten in place costs what the new code costs (the cost cache notices), and a
+ * semihosting read into code that ran is executed as the new code. */
+static void test_smc(void **state)
+{
+    group *g = need_group(state);
+    run_t r;
+    run_entry(&r, g->elf[0], L4, "t_fresh");
+    expect_exit(&r, 0);
+    uint32_t fresh = rd32(&r, SCRATCH + 12);
+    assert_int_equal(rd32(&r, SCRATCH + 8), 2);
+    finish(&r);
+    run_entry(&r, g->elf[0], L4, "t_smc");
+    expect_exit(&r, 0);
+    assert_int_equal(rd32(&r, SCRATCH), 1);
+    assert_int_equal(rd32(&r, SCRATCH + 8), 2);
+    uint32_t a = rd32(&r, SCRATCH + 4), b = rd32(&r, SCRATCH + 12);
+    assert_true(b > a + 50); /* 100 loads of 2 cycles where A has 100 NOPs */
+    assert_int_equal(b, fresh);
+    finish(&r);
+
+    static const uint16_t code_b[7] = {0x2164, 0x3901, 0x9a00, 0xd1fc, 0x2002, 0x4770, 0xbf00};
+    sim_config c = base_cfg(&r);
+    c.console_in = fmemopen((void *)(uintptr_t)code_b, sizeof code_b, "r");
+    assert_non_null(c.console_in);
+    start(&r, g->elf[0], L4, "t_shread", &c);
+    go(&r);
+    expect_exit(&r, 0);
+    assert_int_equal(rd32(&r, SCRATCH), 1);
+    assert_int_equal(rd32(&r, SCRATCH + 4), 0); /* SYS_READ: all 14 bytes read */
+    assert_int_equal(rd32(&r, SCRATCH + 8), 2);
+    fclose(c.console_in);
+    finish(&r);
+}
+
+/* Firmware that rewrites code forever is stopped with a message, bounded. */
+static void test_smc_churn(void **state)
+{
+    group *g = need_group(state);
+    run_t r;
+    run_entry(&r, g->elf[0], L4, "t_churn");
+    expect_stop(&r, SIM_STOP_HANG);
+    assert_true(has_ci(r.stop.message, "self-modifying code"));
+    finish(&r);
+}
+
+/* An exception frame pushed with SP in flash is a fault, flash stays as it was; an
+ * unreadable vector table is named as such. */
+static void test_exc_frame_vtor(void **state)
+{
+    group *g = need_group(state);
+    run_t r;
+    run_entry(&r, g->elf[0], L4, "t_frame");
+    expect_fault(&r, SIM_FAULT_WRITE_PROT);
+    assert_true(has_ci(r.stop.message, "frame"));
+    assert_true(has_ci(r.stop.message, "flash"));
+    assert_int_equal(rd32(&r, 0x08002000u - 32), 0xFFFFFFFFu);
+    finish(&r);
+    run_entry(&r, g->elf[0], L4, "t_vtor");
+    expect_fault(&r, SIM_FAULT_READ);
+    assert_true(has_ci(r.stop.message, "VTOR"));
+    assert_false(has_ci(r.stop.message, "overflow"));
+    finish(&r);
+}
+
 /* ====================================================================== main */
 
 int main(void)
@@ -1592,6 +1849,11 @@ int main(void)
         cmocka_unit_test(test_warn_fpu_cpacr),
         cmocka_unit_test(test_warn_dsp_m3),
     };
+    const struct CMUnitTest trust[] = {
+        cmocka_unit_test(test_sp_low),   cmocka_unit_test(test_step_exact),
+        cmocka_unit_test(test_smc),      cmocka_unit_test(test_smc_churn),
+        cmocka_unit_test(test_exc_frame_vtor),
+    };
     const struct CMUnitTest arch[] = {
         cmocka_unit_test(test_arch_refused),
         cmocka_unit_test(test_arch_accepted),
@@ -1606,5 +1868,6 @@ int main(void)
     fails += cmocka_run_group_tests_name("sim ppb", ppb, ppb_setup, group_teardown);
     fails += cmocka_run_group_tests_name("sim warnings", warn, warn_setup, group_teardown);
     fails += cmocka_run_group_tests_name("sim architecture", arch, arch_setup, group_teardown);
+    fails += cmocka_run_group_tests_name("sim trust", trust, trust_setup, group_teardown);
     return fails ? 1 : 0;
 }
