@@ -372,6 +372,17 @@ static int check_region(const sim_board *b, uint32_t i, char *msg, size_t msz)
                  nm, r->base, r->size);
         return -1;
     }
+    uint64_t total = r->size;
+    for (uint32_t j = 0; j < i; j++)
+        total += b->regions[j].size;
+    if (total > SIM_BOARD_MAX_MEMORY) {
+        snprintf(msg, msz,
+                 "region '%s' (%u KiB) brings the board's memory to %llu KiB, more than the "
+                 "%u MiB tinysim simulates (it holds every region twice in host memory); "
+                 "declare the memory the firmware uses",
+                 nm, r->size >> 10, (unsigned long long)(total >> 10), SIM_BOARD_MAX_MEMORY >> 20);
+        return -1;
+    }
     if (r->has_alias) {
         if (r->alias % SIM_PAGE != 0) {
             snprintf(msg, msz, "region '%s' alias 0x%08x is not a multiple of 4 KiB", nm,

@@ -22,6 +22,8 @@
  *         alias = a second address where the same memory appears (STM32 boot alias at 0).
  *         No region or alias may overlap another, or the private peripheral bus
  *         (0xE0000000-0xFFFFFFFF), or run past 4 GiB. At least one flash and one ram region.
+ *         The regions' sizes add up to at most SIM_BOARD_MAX_MEMORY (256 MiB): the simulator
+ *         holds every region twice in host memory (contents, and contents at reset).
  *     vdd_v = 3.3                      optional energy figures, one per line, decimals
  *     run_ua_per_mhz = 110                 (0 or absent: unknown)
  *     run_offset_ua = 0
@@ -43,6 +45,8 @@
 #define SIM_BOARD_MAX_LINE 1024u
 #define SIM_PAGE 4096u                 /* alignment of region bases, sizes and aliases */
 #define SIM_PPB_BASE 0xE0000000u       /* private peripheral bus and vendor system area */
+#define SIM_BOARD_MAX_MEMORY (256u << 20) /* all regions together (aliases not counted): well
+                                             above any MCU with its external memories */
 
 /* "Cortex-M4F"; "?" for a value out of range. */
 const char *sim_core_name(sim_core c);
@@ -85,7 +89,8 @@ int sim_board_resolve(const char *name_or_path, sim_board *out, char **cause);
 /*
  * Check a board's invariants: a name, a clock in range, 1..SIM_MAX_REGIONS regions, each
  * 4 KiB-aligned, non-empty, not wrapping, not overlapping another region or alias or the
- * PPB, at least one flash and one ram region. 0, or -1 with *cause naming the board.
+ * PPB, SIM_BOARD_MAX_MEMORY in all, at least one flash and one ram region. 0, or -1 with
+ * *cause naming the board.
  * The profile loader applies the same checks (with line numbers).
  */
 int sim_board_validate(const sim_board *b, char **cause);

@@ -229,8 +229,67 @@ static int check_header(pstate *st, const uint8_t *f, size_t size)
 
 /* ===================================================================== segments */
 
+/* One memory range a segment occupies: where it runs ([vaddr, +memsz)), or where its file
+ * bytes are loaded ([paddr, +filesz)) when that is elsewhere (.data's image in flash). */
+typedef struct {
+    uint32_t lo, n;   /* [lo, lo + n), n > 0 */
+    uint32_t seg;     /* index into e->segs */
+    int load;         /* 1: the load image, 0: the run range */
+} seg_range;
+
+/* "load address 0x08001f28-0x08001f8b" or "run address 0x20000000-0x20000063 (loaded from
+ * 0x08001f28)" for a range of segment g. */
+static void range_desc(const seg_range *r, const sim_segment *g, char *buf, size_t n)
+{
+    uint32_t hi = r->lo + (r->n - 1);
+    if (r->load)
+        snprintf(buf, n, "its load image at 0x%08x-0x%08x (run address 0x%08x)", r->lo, hi,
+                 g->vaddr);
+    else if (g->vaddr != g->paddr && g->filesz)
+        snprintf(buf, n, "run address 0x%08x-0x%08x (loaded from 0x%08x)", r->lo, hi, g->paddr);
+    else
+        snprintf(buf, n, "%s 0x%08x-0x%08x", g->filesz ? "load and run address" : "run address",
+                 r->lo, hi);
+}
+
+/*
+ * No two PT_LOAD segments may occupy the same bytes of target memory, where they run or where
+ * their file contents are loaded: an overlap means one silently overwrites the other (a
+ * corrupt file, or a linker script with overlapping sections). phdr[i] is segment i's program
+ * header index, for messages.
+ */
+static int check_overlaps(pstate *st, const uint32_t *phdr)
+{
+    const sim_elf *e = st->e;
+    seg_range r[2 * SIM_ELF_MAX_SEGMENTS];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < e->n_segs; i++) {
+        const sim_segment *g = &e->segs[i];
+        if (g->memsz)
+            r[n++] = (seg_range){g->vaddr, g->memsz, i, 0};
+        if (g->filesz && g->paddr != g->vaddr)
+            r[n++] = (seg_range){g->paddr, g->filesz, i, 1};
+    }
+    for (uint32_t a = 0; a < n; a++) {
+        for (uint32_t b = a + 1; b < n; b++) {
+            if (r[a].seg == r[b].seg || (uint64_t)r[a].lo >= (uint64_t)r[b].lo + r[b].n ||
+                (uint64_t)r[b].lo >= (uint64_t)r[a].lo + r[a].n)
+                continue;
+            char da[128], db[128];
+            range_desc(&r[a], &e->segs[r[a].seg], da, sizeof da);
+            range_desc(&r[b], &e->segs[r[b].seg], db, sizeof db);
+            return fail(st, "segments %u and %u overlap: segment %u: %s; segment %u: %s; one "
+                            "would overwrite the other (a corrupt file, or a linker script "
+                            "that places two sections at the same addresses)",
+                        phdr[r[a].seg], phdr[r[b].seg], phdr[r[a].seg], da, phdr[r[b].seg], db);
+        }
+    }
+    return 0;
+}
+
 static int read_segments(pstate *st, Elf *elf, size_t size)
 {
+    uint32_t phdr[SIM_ELF_MAX_SEGMENTS];
     sim_elf *e = st->e;
     size_t phnum;
     int have_data = 0;
@@ -261,6 +320,7 @@ static int read_segments(pstate *st, Elf *elf, size_t size)
                         (unsigned long long)ph.p_memsz);
         if (e->n_segs == SIM_ELF_MAX_SEGMENTS)
             return fail(st, "more than %u loadable segments", SIM_ELF_MAX_SEGMENTS);
+        phdr[e->n_segs] = (uint32_t)i;
         sim_segment *g = &e->segs[e->n_segs++];
         g->paddr = (uint32_t)ph.p_paddr;
         g->vaddr = (uint32_t)ph.p_vaddr;
@@ -273,7 +333,7 @@ static int read_segments(pstate *st, Elf *elf, size_t size)
     if (!have_data)
         return fail(st, "no loadable contents (no PT_LOAD segment with data in the file); "
                         "link the firmware with a linker script that places code in flash");
-    return 0;
+    return check_overlaps(st, phdr);
 }
 
 /* ===================================================================== attributes */
@@ -443,6 +503,12 @@ static int valid_board_name(const char *s, size_t n)
 static int scan_notes(pstate *st, const uint8_t *d, size_t n, const char *secname, int named)
 {
     size_t pos = 0;
+    if (named && n < 12)
+        return fail(st, "section %s is %s: it must hold a note (12-byte header, owner "
+                        "\"tinysim\", the board name); rebuild the firmware with the board note "
+                        "(firmware-samples/common/board_note.S) or remove the section",
+                    secname,
+                    n == 0 ? "empty (0 bytes)" : "malformed (shorter than a note header)");
     while (n - pos >= 12) {
         uint32_t namesz = rd32(d + pos), descsz = rd32(d + pos + 4), type = rd32(d + pos + 8);
         uint64_t name_off = pos + 12;
@@ -701,6 +767,8 @@ static int read_sections(pstate *st, Elf *elf)
         int named_note = strcmp(nm, ".note.tinysim.board") == 0;
         int is_note = sh.sh_type == SHT_NOTE || named_note;
         if ((is_attr && !attrs_done) || (is_note && e->board == NULL)) {
+            if (sh.sh_type == SHT_NOBITS && named_note && scan_notes(st, NULL, 0, nm, 1) != 0)
+                goto out; /* no contents in the file: empty */
             if (sh.sh_type == SHT_NOBITS)
                 continue;
             Elf_Data *d = elf_getdata(scn, NULL);

@@ -15,7 +15,11 @@
  *             = {8, 14, 1, "tinysim", "nucleo-l4r5zi"};
  *     (and KEEP(*(.note.tinysim.board)) in the linker script). A note owned by "tinysim"
  *     of type 1 in any note section is found too; in a section named .note.tinysim.board
- *     the first note is taken whatever its owner and type.
+ *     the first note is taken whatever its owner and type, and an empty or truncated one
+ *     is an error (not a missing note).
+ *
+ * PT_LOAD segments may not overlap, where they run ([p_vaddr, +p_memsz)) or where their file
+ * bytes are loaded when that is elsewhere ([p_paddr, +p_filesz)): such a file is refused.
  */
 #ifndef SIM_ELF_H
 #define SIM_ELF_H

@@ -68,21 +68,48 @@ static const char *op_name(uint32_t op)
 
 /* ------------------------------------------------------------------ journal */
 
-/* Record (or, when replaying, look up) bytes written into target memory by a call. */
+/*
+ * The journal is full (or out of host memory): stop journaling for the rest of this run, and
+ * say once that a fault will now be located to its block only (locate_fault in sim.c skips
+ * the re-run when journal_full is set).
+ */
+static void journal_stop(sim *s, const char *why)
+{
+    s->journal_full = 1;
+    sim_warn(s, "semihosting: the replay journal is full after %u calls (%s): a later memory "
+                "fault is reported at the start of its block, not at the exact instruction",
+             s->n_journal, why);
+}
+
+/*
+ * Record what a call returned and the bytes it wrote into target memory, for a fault-locating
+ * re-run. Bounded: at most SIM_JOURNAL_MAX_ENTRIES calls and SIM_JOURNAL_MAX bytes of data,
+ * whatever the firmware does; beyond either, journaling stops (journal_stop).
+ */
 static void journal_add(sim *s, uint32_t op, uint32_t r0, uint32_t addr, const void *data,
                         uint32_t len)
 {
+    char why[64];
     if (s->replaying || s->journal_full)
         return;
-    if (s->jdata_len + len > SIM_JOURNAL_MAX) {
-        s->journal_full = 1;
+    if (s->n_journal >= SIM_JOURNAL_MAX_ENTRIES) {
+        snprintf(why, sizeof why, "it keeps at most %u calls", SIM_JOURNAL_MAX_ENTRIES);
+        journal_stop(s, why);
+        return;
+    }
+    if (len > SIM_JOURNAL_MAX - s->jdata_len) {
+        snprintf(why, sizeof why, "it keeps at most %u MiB of the data calls return",
+                 SIM_JOURNAL_MAX >> 20);
+        journal_stop(s, why);
         return;
     }
     if (s->n_journal == s->cap_journal) {
         uint32_t cap = s->cap_journal ? s->cap_journal * 2 : 64;
+        if (cap > SIM_JOURNAL_MAX_ENTRIES)
+            cap = SIM_JOURNAL_MAX_ENTRIES;
         sim_jent *t = realloc(s->journal, cap * sizeof *t);
         if (!t) {
-            s->journal_full = 1;
+            journal_stop(s, "out of host memory");
             return;
         }
         s->journal = t;
@@ -91,10 +118,10 @@ static void journal_add(sim *s, uint32_t op, uint32_t r0, uint32_t addr, const v
     if (s->jdata_len + len > s->jdata_cap) {
         uint32_t cap = s->jdata_cap ? s->jdata_cap : 4096;
         while (cap < s->jdata_len + len)
-            cap *= 2;
+            cap *= 2; /* a power of two up to SIM_JOURNAL_MAX, itself one: no overflow */
         uint8_t *t = realloc(s->jdata, cap);
         if (!t) {
-            s->journal_full = 1;
+            journal_stop(s, "out of host memory");
             return;
         }
         s->jdata = t;
@@ -201,18 +228,45 @@ static int host_fd(sim *s, uint32_t h)
     return -1;
 }
 
-/* After a failed openat of comp in dir (O_NOFOLLOW): when comp is a symbolic link, say
- * that this is why the open of name was refused. */
+/* "a FIFO (named pipe)" for a file type other than a regular file. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO (named pipe)"
+         : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+         : S_ISSOCK(m) ? "a socket" : S_ISLNK(m) ? "a symbolic link" : "not a regular file";
+}
+
+/* The open of name was refused because comp (its last component, or a directory on the
+ * way) is not a regular file: say so. */
+static void refuse_kind(sim *s, const char *name, const char *comp, mode_t m)
+{
+    sim_warn(s, "semihosting SYS_OPEN of '%s' refused: '%s' is %s; only regular files inside "
+                "%s are opened (so that an open can never block the run)",
+             name, comp, file_kind(m), s->cfg.file_root);
+}
+
+/* After a failed openat of comp in dir (O_NOFOLLOW, O_NONBLOCK): when comp is a symbolic
+ * link, a FIFO, a socket or a device, say that this is why the open of name was refused. */
 static void refuse_symlink(sim *s, int dir, const char *comp, const char *name)
 {
     struct stat st;
-    if (fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+    if (fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return;
+    if (S_ISLNK(st.st_mode))
         sim_warn(s, "semihosting SYS_OPEN of '%s' refused: '%s' is a symbolic link, and links "
                     "are not followed inside %s (they could lead outside it)",
                  name, comp, s->cfg.file_root);
+    else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        refuse_kind(s, name, comp, st.st_mode);
 }
 
-/* Open name (relative, no "..", inside file_root) for a semihosting mode 0..11. */
+/*
+ * Open name (relative, no "..", inside file_root) for a semihosting mode 0..11. Only regular
+ * files: every component is opened with O_NOFOLLOW and O_NONBLOCK (a FIFO would otherwise
+ * block the open, and the whole run with it, beyond the reach of --timeout), the file is
+ * checked with fstat, and O_NONBLOCK is then cleared. Directories, FIFOs, sockets and
+ * devices are refused with a warning.
+ */
 static uint32_t sh_open(sim *s, const char *name, uint32_t mode)
 {
     static const int flags[12] = {
@@ -267,7 +321,9 @@ static uint32_t sh_open(sim *s, const char *name, uint32_t mode)
     int fd = -1;
     while ((slash = strchr(comp, '/')) != NULL) {
         *slash = 0;
-        int next = *comp ? openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : dup(dir);
+        int next = *comp ? openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK |
+                                                 O_CLOEXEC)
+                         : dup(dir);
         if (next < 0) {
             s->sh_errno = (uint32_t)errno;
             refuse_symlink(s, dir, comp, name);
@@ -278,7 +334,7 @@ static uint32_t sh_open(sim *s, const char *name, uint32_t mode)
         dir = next;
         comp = slash + 1;
     }
-    fd = openat(dir, comp, flags[mode] | O_NOFOLLOW | O_CLOEXEC, 0644);
+    fd = openat(dir, comp, flags[mode] | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
     if (fd < 0) {
         s->sh_errno = (uint32_t)errno;
         refuse_symlink(s, dir, comp, name);
@@ -286,6 +342,24 @@ static uint32_t sh_open(sim *s, const char *name, uint32_t mode)
     close(dir);
     if (fd < 0)
         return UINT32_MAX;
+    struct stat st;
+    int fl;
+    if (fstat(fd, &st) != 0) {
+        s->sh_errno = (uint32_t)errno;
+        close(fd);
+        return UINT32_MAX;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        refuse_kind(s, name, comp, st.st_mode);
+        s->sh_errno = S_ISDIR(st.st_mode) ? EISDIR : EACCES;
+        close(fd);
+        return UINT32_MAX;
+    }
+    if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        s->sh_errno = (uint32_t)errno;
+        close(fd);
+        return UINT32_MAX;
+    }
     s->files[slot] = fd;
     return (uint32_t)slot + 3;
 }

@@ -67,6 +67,10 @@ void sim_fault(sim *s, sim_fault_kind k, uint32_t addr, const char *fmt, ...)
     sim_stop_now(s, SIM_STOP_FAULT);
 }
 
+/* The firmware's console output (semihosting writes, ITM port 0): into cfg.console as stdio
+ * buffers it, never flushed per write (an ITM store is 1 to 4 bytes; a flush each made a
+ * write(2) each). Whoever owns the stream flushes it where output must show: at a stop, before
+ * a message on stderr (tui/cli_util.c), a terminal's line buffering. */
 void sim_console(sim *s, const void *data, size_t len)
 {
     s->console_bytes += len;
@@ -620,7 +624,7 @@ static void poll_host(sim *s)
         s->timed_out = 1;
     if (s->cfg.on_progress && !s->replaying && !s->timed_out && now >= s->next_progress) {
         sim_stats x;
-        s->next_progress = now + SIM_PROGRESS_S;
+        s->next_progress = now + s->progress_s;
         sim_stats_get(s, &x);
         x.wall_s += now - s->run_t0;
         s->cfg.on_progress(s->cfg.ud, &x);
@@ -1366,6 +1370,14 @@ sim *sim_new(const sim_board *board, const sim_elf *elf, const sim_config *cfg, 
     for (int i = 0; i < SIM_MAX_FILES; i++)
         s->files[i] = -1;
     s->none.fallthrough = 1; /* odd: matches no block address */
+    s->progress_s = SIM_PROGRESS_S;
+    {
+        const char *e = getenv("TINYSIM_PROGRESS_S"); /* read once: never in a hook */
+        char *end;
+        double v = e ? strtod(e, &end) : -1;
+        if (e && *e && !*end && v >= 0 && v <= 3600)
+            s->progress_s = v;
+    }
     s->last = &s->none;
 
     if (!sim_core_runs_arch(board->core, elf, &why)) {
@@ -1740,7 +1752,7 @@ void sim_run(sim *s, sim_stop *stop)
 {
     double t0 = now_s();
     s->deadline = s->cfg.timeout_s > 0 ? t0 + s->cfg.timeout_s : 0;
-    s->next_progress = t0 + SIM_PROGRESS_S;
+    s->next_progress = t0 + s->progress_s;
     s->timed_out = 0;
     s->run_t0 = t0;
     s->interrupted = 0;

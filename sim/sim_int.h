@@ -132,6 +132,8 @@ struct sim {
     uint64_t poll_at;         /* insns at which the host clock is looked at next */
     double deadline;          /* host time at which the run times out, 0: none */
     double next_progress;     /* host time of the next progress callback */
+    double progress_s;        /* seconds between them: SIM_PROGRESS_S, or $TINYSIM_PROGRESS_S
+                                 (tests: 0 calls it at every look at the clock) */
     int timed_out;            /* the deadline passed: stop before the next block */
     /* a stop inside a block (breakpoint, stepi): the rest of it, already charged with the
      * block and given back at the stop, is charged back when the run resumes at cont_addr

@@ -502,6 +502,44 @@ static void test_profile_errors(void **state)
     }
 }
 
+/*
+ * The declared memory is bounded: the simulator allocates every region twice, so a 200-byte
+ * profile of 448 MiB regions once took 7.1 GB. 256 MiB in all is accepted, a byte page more
+ * is refused at the region that passes it, by the parser and by sim_board_validate.
+ */
+static void test_profile_memory_limit(void **state)
+{
+    (void)state;
+    sim_board b;
+    char *cause = NULL;
+    static const char huge[] = "name = huge\ncore = m4f\nclock_mhz = 80\n"
+                               "region = f flash 0x00000000 448M\n"
+                               "region = a ram 0x20000000 448M\n"
+                               "region = b ram 0x40000000 448M\n"
+                               "region = c ram 0x60000000 448M\n";
+    assert_true(sizeof huge < 200);
+    assert_int_equal(parse_text(huge, &b, &cause), -1);
+    assert_non_null(strstr(cause, "boards/x.board:4: region 'f' (458752 KiB) brings the board's "
+                                  "memory to 458752 KiB, more than the 256 MiB"));
+    free(cause);
+    static const char full[] = HEAD "region = sram ram 0x20000000 255M\n";
+    if (parse_text(full, &b, &cause) != 0)
+        fail_msg("256 MiB in all refused: %s", cause);
+    assert_int_equal(sim_board_validate(&b, &cause), 0);
+    static const char over[] = HEAD "region = sram ram 0x20000000 255M\n"
+                               "region = ext ram 0x60000000 4K\n";
+    assert_int_equal(parse_text(over, &b, &cause), -1);
+    assert_non_null(strstr(cause, "boards/x.board:6: region 'ext' (4 KiB) brings the board's "
+                                  "memory to 262148 KiB, more than the 256 MiB"));
+    free(cause);
+    /* a board built in code is held to the same bound */
+    assert_int_equal(parse_text(full, &b, &cause), 0);
+    b.regions[1].size += SIM_PAGE;
+    assert_int_equal(sim_board_validate(&b, &cause), -1);
+    assert_non_null(strstr(cause, "more than the 256 MiB"));
+    free(cause);
+}
+
 static void test_profile_source_too_long(void **state)
 {
     (void)state;
@@ -657,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_profile_load_file),
         cmocka_unit_test(test_resolve_errors),
         cmocka_unit_test(test_profile_errors),
+        cmocka_unit_test(test_profile_memory_limit),
         cmocka_unit_test(test_profile_source_too_long),
         cmocka_unit_test(test_profile_limits),
         cmocka_unit_test(test_validate),

@@ -679,7 +679,8 @@ static void test_segment_errors(void **state)
     free(d);
 }
 
-/* 64 PT_LOADs are read, 65 are refused. */
+/* 64 PT_LOADs are read, 65 are refused. The copies of the first PT_LOAD are placed 64 KiB
+ * apart (segments may not overlap). */
 static void test_segment_limit(void **state)
 {
     (void)state;
@@ -688,13 +689,17 @@ static void test_segment_limit(void **state)
     uint8_t *d = fx_bytes(FX_M0P, &n);
     uint8_t load[32];
     memcpy(load, first_load(d), 32);
+    assert_true(g32(load + 20) <= 0x10000);
     for (unsigned count = 64; count <= 65; count++) {
         size_t at = (n + 3) & ~(size_t)3, m = at + count * 32;
         uint8_t *big = calloc(1, m);
         assert_non_null(big);
         memcpy(big, d, n);
-        for (unsigned i = 0; i < count; i++)
+        for (unsigned i = 0; i < count; i++) {
             memcpy(big + at + i * 32, load, 32);
+            p32(big + at + i * 32 + 8, g32(load + 8) + i * 0x10000u);
+            p32(big + at + i * 32 + 12, g32(load + 12) + i * 0x10000u);
+        }
         p32(big + 28, (uint32_t)at);
         p16(big + 44, (uint16_t)count);
         char *cause = NULL;
@@ -711,6 +716,87 @@ static void test_segment_limit(void **state)
         }
         free(big);
     }
+    free(d);
+}
+
+/* Overlapping PT_LOADs are refused, naming both and their ranges: where they are loaded
+ * (the .data image in flash) and where they run (RAM). */
+static void test_segment_overlap(void **state)
+{
+    (void)state;
+    NEED_FIXTURES();
+    size_t n;
+    uint8_t *d = fx_bytes(FX_M4F, &n);
+    uint32_t phoff = g32(d + 28);
+    unsigned phnum = g16(d + 44), code = phnum, data = phnum;
+    for (unsigned i = 0; i < phnum; i++) {
+        const uint8_t *ph = d + phoff + i * 32;
+        if (g32(ph) != PT_LOAD || g32(ph + 16) == 0)
+            continue;
+        if (g32(ph + 8) == g32(ph + 12) && code == phnum)
+            code = i;
+        else if (g32(ph + 8) != g32(ph + 12))
+            data = i;
+    }
+    assert_true(code < phnum && data < phnum);
+    uint8_t *pc = d + phoff + code * 32, *pd = d + phoff + data * 32, save[32];
+    char want[160];
+    memcpy(save, pd, 32);
+
+    /* .data's load image inside the code */
+    p32(pd + 12, g32(pc + 12) + 16);
+    snprintf(want, sizeof want, "segments %u and %u overlap: segment %u: load and run address "
+             "0x%08x-", code, data, code, g32(pc + 12));
+    assert_refused(d, n, want);
+    snprintf(want, sizeof want, "segment %u: its load image at 0x%08x-", data, g32(pc + 12) + 16);
+    assert_refused(d, n, want);
+    memcpy(pd, save, 32);
+    /* .data running inside the code (its run address in flash) */
+    p32(pd + 8, g32(pc + 8) + 4);
+    snprintf(want, sizeof want, "segment %u: run address 0x%08x-", data, g32(pc + 8) + 4);
+    assert_refused(d, n, want);
+    assert_refused(d, n, "(loaded from 0x");
+    memcpy(pd, save, 32);
+    /* the code loaded where .data runs: both ranges named by run address */
+    uint8_t savec[32];
+    memcpy(savec, pc, 32);
+    p32(pc + 8, g32(pd + 8));
+    p32(pc + 12, g32(pd + 8));
+    assert_refused(d, n, "overlap");
+    memcpy(pc, savec, 32);
+
+    char *cause = NULL;
+    sim_elf *e = sim_elf_parse(d, n, "fw.elf", &cause);
+    if (!e)
+        fail_msg("%s", cause);
+    sim_elf_free(e);
+    free(d);
+}
+
+/* An empty or truncated .note.tinysim.board is an error naming the section, not a missing
+ * note. */
+static void test_board_note_empty(void **state)
+{
+    (void)state;
+    NEED_FIXTURES();
+    size_t n;
+    uint8_t *d = fx_bytes(FX_M4F, &n);
+    uint8_t *sh = find_shdr(d, ".note.tinysim.board");
+    assert_non_null(sh);
+    uint32_t size = g32(sh + 20);
+    p32(sh + 20, 0);
+    assert_refused(d, n, "section .note.tinysim.board is empty (0 bytes)");
+    p32(sh + 20, 8);
+    assert_refused(d, n, "section .note.tinysim.board is malformed (shorter than a note header)");
+    p32(sh + 20, size);
+    p32(sh + 4, SHT_NOBITS);
+    assert_refused(d, n, "section .note.tinysim.board is empty (0 bytes)");
+    p32(sh + 4, SHT_NOTE);
+    char *cause = NULL;
+    sim_elf *e = sim_elf_parse(d, n, "fw.elf", &cause);
+    assert_non_null(e);
+    assert_string_equal(e->board, "nucleo-l4r5zi");
+    sim_elf_free(e);
     free(d);
 }
 
@@ -1014,6 +1100,8 @@ int main(void)
         cmocka_unit_test(test_foreign_and_wrong_type),
         cmocka_unit_test(test_segment_errors),
         cmocka_unit_test(test_segment_limit),
+        cmocka_unit_test(test_segment_overlap),
+        cmocka_unit_test(test_board_note_empty),
         cmocka_unit_test(test_section_errors),
         cmocka_unit_test(test_attributes_by_hand),
         cmocka_unit_test(test_symbol_limit),

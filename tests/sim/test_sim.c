@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -1751,6 +1752,24 @@ static void test_step_exact(void **state)
     }
 }
 
+/* One stepi does not cost a gigabyte: Unicorn 2.0.1's whole translation flush did. */
+static void test_step_memory(void **state)
+{
+    group *g = need_group(state);
+    run_t r;
+    struct rusage u0, u1;
+    sim_config c = base_cfg(&r);
+    start(&r, g->elf[0], L4, "t_mix", &c);
+    getrusage(RUSAGE_SELF, &u0);
+    sim_step(r.s, 1, &r.stop);
+    sim_step(r.s, 1, &r.stop);
+    getrusage(RUSAGE_SELF, &u1);
+    expect_stop(&r, SIM_STOP_PAUSE);
+    if (u1.ru_maxrss - u0.ru_maxrss > 200 * 1024)
+        fail_msg("two stepi grew the peak RSS by %ld KiB", u1.ru_maxrss - u0.ru_maxrss);
+    finish(&r);
+}
+
 /* Code rewritten in place costs what the new code costs (the cost cache notices), and a
  * semihosting read into code that ran is executed as the new code. */
 static void test_smc(void **state)
@@ -1850,7 +1869,8 @@ int main(void)
         cmocka_unit_test(test_warn_dsp_m3),
     };
     const struct CMUnitTest trust[] = {
-        cmocka_unit_test(test_sp_low),   cmocka_unit_test(test_step_exact),
+        cmocka_unit_test(test_step_memory), cmocka_unit_test(test_sp_low),
+        cmocka_unit_test(test_step_exact),
         cmocka_unit_test(test_smc),      cmocka_unit_test(test_smc_churn),
         cmocka_unit_test(test_exc_frame_vtor),
     };
