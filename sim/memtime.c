@@ -23,8 +23,10 @@
  *   the one last read (the flash interface's line buffer) looks it up in a data cache of
  *   dcache_bytes; a miss costs ws. Every read is seen by a Unicorn memory hook on the flash
  *   region, which slows every load of the emulator to about half speed (notes). So the hook
- *   is on only while the model learns: from reset until 2^17 block executions pass with no
- *   new block, and again for a while whenever a new block appears. While it is on, reads are
+ *   is on only while the model learns: from reset until SIM_LEARN_QUIET (2^14) block
+ *   executions pass with no new block, and again, before it runs, whenever a block that
+ *   loads and was never observed is about to run (so every block's first executions are
+ *   charged exactly, and a first inference is never cheaper than later ones). While it is on, reads are
  *   charged exactly; while it is off, each block is charged its average stall cycles and
  *   flash bytes per execution over the executions that were observed (16.16 fixed point,
  *   remainders carried per block, so totals do not drift). This assumes a block reads flash
@@ -215,7 +217,6 @@ void sim_mt_reset(sim *s)
     s->d_last = UINT32_MAX;
     s->fetch_stall = s->data_stall = s->flash_bytes = 0;
     s->learn_quiet = 0;
-    s->unlearned = 0;
     s->learn_switch = 0;
     if (s->learning) { /* from an earlier run: outside uc_emu_start, both steps at once */
         hook_off(s);
@@ -291,5 +292,4 @@ void sim_mt_switch(sim *s)
         hook_off(s);
     s->learn_switch = 0;
     s->learn_quiet = s->hook_deleted ? SIM_LEARN_QUIET : 0; /* second step at the next block */
-    s->unlearned = 0;
 }

@@ -265,6 +265,8 @@ static uint32_t blk_flags(const sim *s, const sim_blk *b)
         f |= SIM_HB_ALIGN;
     if (c->sp & SIM_SP_WRITES)
         f |= SIM_HB_SP;
+    if (!c->mix[SIM_CLS_LOAD] && !c->mix[SIM_CLS_LDM] && !c->mix[SIM_CLS_FPMEM])
+        f |= SIM_HB_NOREAD;
     if (b->code)
         f |= SIM_HB_CODE;
     return f;
@@ -719,10 +721,9 @@ static void stop_at_block(sim *s, uint32_t addr, sim_stop_reason r)
  * the schedule stays that of an uninterrupted run. */
 static void learn_uncount(sim *s, const sim_blk *b)
 {
+    (void)b;
     if (s->learning)
         s->learn_quiet--;
-    else if (!b->obs_n && s->flash)
-        s->unlearned--;
 }
 
 /* Stop before block b runs: give its charge back (it is charged again when the run resumes).
@@ -1001,10 +1002,12 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         s->learn_quiet = 0;
     }
     /* Memory timing (sim/memtime.c): the flash read hook goes off when no new block appeared
-     * for a while, and on again when blocks it never observed have run often enough.
+     * for a while, and on again as soon as a block it never observed, one that loads, is
+     * about to run (so that no block's first executions go uncharged: waiting for such
+     * blocks to run 2^14 times made a first inference cheaper than the steady state).
      * Either way, stop before the block runs: the run loop switches between blocks. */
     if (__builtin_expect(s->learning ? ++s->learn_quiet > SIM_LEARN_QUIET
-                                     : !b->obs_n && s->flash && ++s->unlearned > SIM_LEARN_QUIET,
+                                     : !b->obs_n && s->flash && !(b->flags & SIM_HB_NOREAD),
                          0)) {
         s->learn_switch = s->learning ? 2 : 1;
         stop_at_block(s, addr, SIM_STOP_NONE);

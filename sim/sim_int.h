@@ -54,8 +54,10 @@ enum {
     SIM_HB_FP = 4,      /* uses the FPU while CPACR disables it, no warning given yet */
     SIM_HB_ALIGN = 8,   /* has accesses that fault on silicon when unaligned: check them */
     SIM_HB_SP = 16,     /* writes SP: the stack's low-water mark (sim_sp_low) */
-    SIM_HB_CODE = 32    /* its code may change under it (RAM, or written by the host since
+    SIM_HB_CODE = 32,   /* its code may change under it (RAM, or written by the host since
                            it was decoded): compared with the bytes it was priced from */
+    SIM_HB_NOREAD = 64  /* not a slow-path flag: no loads, nothing for the memory timing to
+                           learn about it */
 };
 #define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP | SIM_HB_ALIGN | SIM_HB_SP | \
                      SIM_HB_CODE)
@@ -221,7 +223,6 @@ struct sim {
     int hook_deleted;         /* it is being turned off (memtime.c hook_off) */
     int learn_switch;         /* for the run loop: 1 install the hook, 2 remove it */
     uint64_t learn_quiet;     /* block executions since the last new block, while learning */
-    uint64_t unlearned;       /* executions of never observed blocks, while not learning */
     uc_hook h_flash[2];       /* flash read hooks (the region and its alias) */
     uint64_t fetch_stall, data_stall, flash_bytes;
 

@@ -99,6 +99,22 @@ else
     echo "SKIP: $SHARED/models not found: the MLPerf determinism runs (the demo model ran)"
 fi
 
+# the flash timing's learned averages must not make later inferences dearer than the first
+# (on silicon the first is the slower): TFLM firmware timing its four Invokes with DWT_CYCCNT.
+# Averages charged in whole cycles per block leave a few cycles of jitter (at most 100 here).
+TFLM=$SHARED/firmware/tflm
+if [ -f "$TFLM/kws-nucleo-l4r5zi.elf" ]; then
+    for f in kws-nucleo-l4r5zi vww-nucleo-l4r5zi ic-nucleo-l4r5zi; do
+        expect 0 "^invoke 1: " "$f: runs" -- "$BIN" run "$TFLM/$f.elf" --timeout 300
+        i0=$(sed -n 's/^invoke 0: \([0-9]*\) cycles.*/\1/p' "$TMP/out")
+        i1=$(sed -n 's/^invoke 1: \([0-9]*\) cycles.*/\1/p' "$TMP/out")
+        if [ -n "$i0" ] && [ -n "$i1" ] && [ $((i0 + 100)) -ge "$i1" ]; then ok
+        else bad "$f: invoke 0 took $i0 cycles, invoke 1 $i1: the steady state is dearer"; fi
+    done
+else
+    echo "SKIP: $TFLM not found: first-vs-steady inference check"
+fi
+
 # an exception storm (200,000 PendSV) with --timeout: no thread per emulator call
 expect 0 "storm: 200000 PendSV exceptions" "storm with --timeout" -- \
     "$BIN" run "$L4/storm.elf" --timeout 300
