@@ -1250,8 +1250,7 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
             s->stop.from_addr = s->last->addr;
         if (pc >= 0xE0000000u && pc < 0xE0100000u)
             sim_fault(s, SIM_FAULT_FETCH, pc,
-                      "execution at 0x%08x, in the execute-never private peripheral bus (PPB)",
-                      pc);
+                      "execution at 0x%08x, in the execute-never system region (PPB)", pc);
         else if (pc >= 0xFFFFFF00u)
             sim_fault(s, SIM_FAULT_FETCH, pc,
                       "execution at 0x%08x, an EXC_RETURN value used outside an exception "
