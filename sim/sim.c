@@ -265,6 +265,8 @@ static uint32_t blk_flags(const sim *s, const sim_blk *b)
         f |= SIM_HB_ALIGN;
     if (c->sp & SIM_SP_WRITES)
         f |= SIM_HB_SP;
+    if (c->mix[SIM_CLS_SYS])
+        f |= SIM_HB_SYS;
     if (!c->mix[SIM_CLS_LOAD] && !c->mix[SIM_CLS_LDM] && !c->mix[SIM_CLS_FPMEM])
         f |= SIM_HB_NOREAD;
     if (b->code)
@@ -602,10 +604,14 @@ void sim_schedule(sim *s)
         next = s->cfg.max_cycles;
     if (s->st_next < next)
         next = s->st_next;
-    if (s->pending) /* deliver at the next block (after WFI wakes), else re-check masking
-                     * every 64 cycles */
-        next = deliverable(s) ? 0 : s->cycles + 64;
-    if (s->interrupted || s->pause_req || s->stepping || s->timed_out || s->sp_check)
+    /* A pending exception is delivered at the next block (after WFI wakes) when it can be;
+     * a masked one when what masks it may have changed: after a block with CPS/MSR
+     * (mask_check), after an exception return (on_intr). So the block at which it is taken
+     * depends on the code only, never on how often the slow path happened to run. */
+    if (s->pending && deliverable(s))
+        next = 0;
+    if (s->interrupted || s->pause_req || s->stepping || s->timed_out || s->sp_check ||
+        s->mask_check)
         next = 0;
     s->next_event = next;
     set_insn_limit(s);
@@ -736,6 +742,8 @@ static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
     s->insns -= b->insns;
     b->count--;
     s->last = &s->none; /* the block is entered again on resume: no second correction */
+    /* ... but it is entered as it was now: sequentially (prefetched lines) when it was */
+    s->none.fallthrough = s->cur_seq ? b->addr : 1;
     learn_uncount(s, b); /* on_block counts it again then */
     stop_at_block(s, b->addr, r);
 }
@@ -865,8 +873,9 @@ static void track_sp(sim *s, const sim_blk *b)
         s->sp_check = 1;
 }
 
-static void slow_path(sim *s, sim_blk *b, uint32_t addr)
+static void slow_path(sim *s, sim_blk *b, uint32_t addr, int seq)
 {
+    s->cur_seq = seq; /* for stop_before */
     if (s->sp_check) { /* the previous block set SP from a register */
         uint32_t sp = sim_reg(s, UC_ARM_REG_SP);
         s->sp_check = 0;
@@ -927,6 +936,7 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
     }
     if (s->cycles >= s->st_next)
         sim_systick_update(s);
+    s->mask_check = 0; /* the check a block with CPS/MSR asked for is this one */
     if (s->pending && deliverable(s)) {
         stop_before(s, b, SIM_STOP_NONE); /* the run loop delivers it */
         return;
@@ -947,6 +957,8 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr)
     }
     if (b->flags & SIM_HB_ALIGN)
         check_alignment(s, b);
+    if (b->flags & SIM_HB_SYS)
+        s->mask_check = 1; /* its CPS/MSR may unmask a pending exception */
     if (b->flags & SIM_HB_PROBE)
         probe_hit(s, addr);
     sim_schedule(s);
@@ -1028,7 +1040,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     if (__builtin_expect((b->flags & SIM_HB_SLOW) || s->cycles >= s->next_event ||
                              s->insns >= s->insn_limit,
                          0)) {
-        slow_path(s, b, addr);
+        slow_path(s, b, addr, seq);
         if (s->stopping)
             return; /* stopped before the block: it is charged when it runs */
     }
@@ -1506,6 +1518,7 @@ int sim_reset(sim *s, char **cause)
     }
     s->cycles = s->insns = s->sleep_cycles = 0;
     s->last = &s->none;
+    s->none.fallthrough = 1;
     s->inferences = s->layers = s->exceptions = s->semihost_calls = 0;
     s->console_bytes = 0;
     s->pending = 0;
@@ -1520,6 +1533,7 @@ int sim_reset(sim *s, char **cause)
     s->n_retired = 0;
     s->code_changes = 0;
     s->sp_check = 0;
+    s->mask_check = 0;
     s->sp_low = UINT32_MAX;
     s->poll_at = SIM_POLL_INSNS;
     s->timed_out = 0;

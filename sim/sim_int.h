@@ -56,11 +56,13 @@ enum {
     SIM_HB_SP = 16,     /* writes SP: the stack's low-water mark (sim_sp_low) */
     SIM_HB_CODE = 32,   /* its code may change under it (RAM, or written by the host since
                            it was decoded): compared with the bytes it was priced from */
-    SIM_HB_NOREAD = 64  /* not a slow-path flag: no loads, nothing for the memory timing to
+    SIM_HB_NOREAD = 64, /* not a slow-path flag: no loads, nothing for the memory timing to
                            learn about it */
+    SIM_HB_SYS = 128    /* has system instructions (CPS, MSR may unmask an exception): the
+                           next block checks for a pending one */
 };
 #define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP | SIM_HB_ALIGN | SIM_HB_SP | \
-                     SIM_HB_CODE)
+                     SIM_HB_CODE | SIM_HB_SYS)
 #ifndef SIM_LEARN_QUIET /* a build with -DSIM_LEARN_QUIET=UINT64_MAX keeps the hook on: the
                            reference the learning scheme is measured against (README) */
 #define SIM_LEARN_QUIET (1u << 14) /* memtime.c: block executions with no new block before
@@ -153,6 +155,8 @@ struct sim {
 
     uint32_t sp_low;          /* lowest SP since sim_sp_low_set (sim_sp_low) */
     int sp_check;             /* a block set SP from a register: read it at the next block */
+    int mask_check;           /* a block may have unmasked exceptions: the next block checks */
+    int cur_seq;              /* the slow path's block was entered sequentially */
     /* code that changed after it was priced (self-modifying code, host writes): the old
      * version's totals, kept so that per-function figures still add up (sim_blocks) */
     struct sim_retired {

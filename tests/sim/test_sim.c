@@ -1694,6 +1694,30 @@ static const char TRUST_SRC[] =
     "    str r1, [r0]\n"
     "    svc #0\n"
     "    EXIT_IMM 9\n"
+    /* PendSV pended while PRIMASK masks it, a loop, then CPSIE inside a longer block: the
+     * handler counts in r8; exit with the count */
+    "FUNC t_mask\n"
+    "    movs r0, #0\n"
+    "    mov r8, r0\n"
+    "    cpsid i\n"
+    "    ldr r0, =0xE000ED04\n"
+    "    ldr r1, =0x10000000\n"
+    "    str r1, [r0]\n"
+    "    movs r4, #40\n"
+    "1:  subs r4, #1\n"
+    "    bne 1b\n"
+    "    cpsie i\n"
+    "    adds r5, r4, #3\n"
+    "    adds r6, r5, #4\n"
+    "    movs r4, #10\n"
+    "2:  subs r4, #1\n"
+    "    bne 2b\n"
+    "    EXIT_REG r8\n"
+    "FUNC pendsv_handler\n"
+    "    mov r0, r8\n"
+    "    adds r0, #1\n"
+    "    mov r8, r0\n"
+    "    bx lr\n"
     "FUNC svc_handler\n"
     "    EXIT_IMM 3\n"
     "    .balign 4\n"
@@ -1750,6 +1774,30 @@ static void test_step_exact(void **state)
             finish(&r);
         }
     }
+}
+
+/* A masked pending exception is taken at the same point whether the run is stepped or not
+ * (it used to be re-checked every 64 cycles, and at every block while stepping). */
+static void test_step_masked(void **state)
+{
+    group *g = need_group(state);
+    run_t r;
+    run_entry(&r, g->elf[0], L4, "t_mask");
+    expect_exit(&r, 1);
+    uint64_t cycles = r.st.cycles, insns = r.st.insns;
+    finish(&r);
+    sim_config c = base_cfg(&r);
+    start(&r, g->elf[0], L4, "t_mask", &c);
+    int steps = 0;
+    do {
+        sim_step(r.s, 1, &r.stop);
+        steps++;
+    } while (r.stop.reason == SIM_STOP_PAUSE && steps < 100000);
+    sim_stats_get(r.s, &r.st);
+    expect_exit(&r, 1);
+    assert_int_equal(r.st.insns, insns);
+    assert_int_equal(r.st.cycles, cycles);
+    finish(&r);
 }
 
 /* One stepi does not cost a gigabyte: Unicorn 2.0.1's whole translation flush did. */
@@ -1870,7 +1918,7 @@ int main(void)
     };
     const struct CMUnitTest trust[] = {
         cmocka_unit_test(test_step_memory), cmocka_unit_test(test_sp_low),
-        cmocka_unit_test(test_step_exact),
+        cmocka_unit_test(test_step_exact), cmocka_unit_test(test_step_masked),
         cmocka_unit_test(test_smc),      cmocka_unit_test(test_smc_churn),
         cmocka_unit_test(test_exc_frame_vtor),
     };
