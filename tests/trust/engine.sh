@@ -99,6 +99,22 @@ else
     echo "SKIP: $SHARED/models not found: the MLPerf determinism runs (the demo model ran)"
 fi
 
+# interrupts (SysTick, SVC, PendSV): stepped 37 instructions at a time, or stopping in the
+# SysTick handler, the figures are those of the run left alone
+for b in nucleo-l4r5zi nucleo-g0b1re nucleo-f746zg; do
+    f=$FW/$b/tick.elf
+    expect 0 "" "tick on $b" -- "$BIN" run "$f" -q --json "$TMP/tick-$b.json"
+    n=0; : >"$TMP/tick1.tss"
+    while [ $n -lt 300 ]; do echo "si 37" >>"$TMP/tick1.tss"; n=$((n + 1)); done
+    printf 'continue\nexport json %s\n' "$TMP/tick1-$b.json" >>"$TMP/tick1.tss"
+    printf 'break symbol SysTick_Handler\ncontinue\nsi 3\ncontinue\nsi 3\ndelete\ncontinue\nexport json %s\n' \
+        "$TMP/tick2-$b.json" >"$TMP/tick2.tss"
+    for k in 1 2; do
+        expect 0 "" "tick on $b: script $k" -- "$BIN" -x "$TMP/tick$k.tss" "$f"
+        same "tick on $b: script $k" "$TMP/tick-$b.json" "$TMP/tick$k-$b.json"
+    done
+done
+
 # the flash timing's learned averages must not make later inferences dearer than the first
 # (on silicon the first is the slower): TFLM firmware timing its four Invokes with DWT_CYCCNT.
 # Averages charged in whole cycles per block leave a few cycles of jitter (at most 100 here).
