@@ -330,43 +330,52 @@ static uint32_t bp_slot(sim *s, uint32_t end, int taken)
 }
 
 /* Decode a block seen for the first time and insert it. NULL only when out of memory. */
+/* Append cost c to the cold table and make it block b's, with the fields the hot path reads
+ * (and its branch predictor slot). -1 when out of memory (b unchanged). */
+static int blk_price(sim *s, sim_blk *b, const sim_block_cost *c)
+{
+    if (s->n_costs == s->cap_costs) {
+        uint32_t cap = s->cap_costs ? s->cap_costs * 2 : 1024;
+        sim_block_cost *t = realloc(s->costs, cap * sizeof *t);
+        if (!t)
+            return -1;
+        s->costs = t;
+        s->cap_costs = cap;
+    }
+    uint32_t bp = c->mispredict ? bp_slot(s, c->fallthrough, (int)c->predict_taken) : 0;
+    if (c->mispredict && !bp)
+        return -1;
+    s->costs[s->n_costs] = *c;
+    b->cost = s->n_costs++;
+    b->cycles = c->cycles;
+    b->insns = c->insns;
+    b->fallthrough = c->fallthrough;
+    b->delta = c->cycles > c->not_taken_cycles ? c->cycles - c->not_taken_cycles : 0;
+    b->bp = bp;
+    b->mp_pen = c->mispredict;
+    return 0;
+}
+
 static sim_blk *blk_fill(sim *s, uint32_t addr, uint32_t size)
 {
     uint8_t code[4096];
     sim_block_cost c;
     if ((s->blk_used + 1) * 2 > s->blk_cap && blk_grow(s) < 0)
         return NULL;
-    if (s->n_costs == s->cap_costs) {
-        uint32_t cap = s->cap_costs ? s->cap_costs * 2 : 1024;
-        sim_block_cost *t = realloc(s->costs, cap * sizeof *t);
-        if (!t)
-            return NULL;
-        s->costs = t;
-        s->cap_costs = cap;
-    }
     uint32_t n = size < sizeof code ? size : (uint32_t)sizeof code;
     if (sim_read_target(s, addr, code, n) < 0)
         n = 0;
     sim_cost_block(s->coster, code, n, addr, &c);
-    uint32_t bp = c.mispredict ? bp_slot(s, c.fallthrough, (int)c.predict_taken) : 0;
-    if (c.mispredict && !bp)
-        return NULL;
-    s->costs[s->n_costs] = c;
 
     uint32_t j = blk_hash(addr, size) & (s->blk_cap - 1);
     while (s->blk[j].size)
         j = (j + 1) & (s->blk_cap - 1);
     sim_blk *b = &s->blk[j];
     memset(b, 0, sizeof *b);
+    if (blk_price(s, b, &c) < 0)
+        return NULL; /* b->size is still 0: the slot stays free */
     b->addr = addr;
     b->size = size;
-    b->cycles = c.cycles;
-    b->insns = c.insns;
-    b->fallthrough = c.fallthrough;
-    b->delta = c.cycles > c.not_taken_cycles ? c.cycles - c.not_taken_cycles : 0;
-    b->bp = bp;
-    b->mp_pen = c.mispredict;
-    b->cost = s->n_costs++;
     {
         uint32_t off;
         const sim_mem *m = mem_at(s, addr, &off);
@@ -803,40 +812,24 @@ static int code_changed(sim *s, sim_blk *b, const uint8_t *now)
         s->retired = t;
         s->cap_retired = cap;
     }
-    if (s->n_costs == s->cap_costs) {
-        uint32_t cap = s->cap_costs * 2;
-        sim_block_cost *t = realloc(s->costs, cap * sizeof *t);
-        if (!t)
-            return -1;
-        s->costs = t;
-        s->cap_costs = cap;
-    }
     sim_cost_block(s->coster, now, b->size, b->addr, &c);
-    uint32_t bp = c.mispredict ? bp_slot(s, c.fallthrough, (int)c.predict_taken) : 0;
-    if (c.mispredict && !bp)
+    sim_blk old = *b;
+    if (blk_price(s, b, &c) < 0)
         return -1;
-    if (b->count > 1) {
+    if (old.count > 1) {
         struct sim_retired *r = &s->retired[s->n_retired++];
-        uint64_t n = b->count - 1; /* this execution is the new code's */
-        r->addr = b->addr;
-        r->size = b->size;
-        r->cost = b->cost;
+        uint64_t n = old.count - 1; /* this execution is the new code's */
+        r->addr = old.addr;
+        r->size = old.size;
+        r->cost = old.cost;
         r->count = n;
-        r->cycles = n * b->cycles - b->nt * b->delta + b->mp * b->mp_pen + b->stall;
-        r->insns = n * b->insns;
-        r->stall = b->stall;
-        r->fbytes = b->fbytes;
+        r->cycles = n * old.cycles - old.nt * old.delta + old.mp * old.mp_pen + old.stall;
+        r->insns = n * old.insns;
+        r->stall = old.stall;
+        r->fbytes = old.fbytes;
     }
-    s->cycles -= b->cycles;
-    s->insns -= b->insns;
-    s->costs[s->n_costs] = c;
-    b->cost = s->n_costs++;
-    b->cycles = c.cycles;
-    b->insns = c.insns;
-    b->fallthrough = c.fallthrough;
-    b->delta = c.cycles > c.not_taken_cycles ? c.cycles - c.not_taken_cycles : 0;
-    b->bp = bp;
-    b->mp_pen = c.mispredict;
+    s->cycles -= old.cycles;
+    s->insns -= old.insns;
     b->count = 1;
     b->nt = b->mp = b->stall = b->fbytes = 0;
     b->d_fp = b->b_fp = b->d_acc = b->b_acc = 0;
