@@ -9,7 +9,7 @@
 
 FW_DIR     := firmware-samples
 FW_OUT     := build/firmware
-FW_SAMPLES := hello cyccnt fault tick infer spin probe crash shbad storm
+FW_SAMPLES := hello cyccnt fault tick infer spin probe crash shbad storm hostile
 FW_COMMON  := common/startup common/semihost common/syscalls common/board_note
 
 # The board table: name:core kind:core name:clock Hz:gcc flags (% stands for a space).

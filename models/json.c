@@ -1,10 +1,12 @@
 /*
- * The streaming JSON writer (see json.h).
+ * The streaming JSON writer (see json.h): always valid JSON and valid UTF-8, whatever bytes
+ * the strings it is given hold.
  */
 #include <inttypes.h>
 #include <math.h>
 
 #include "json.h"
+#include "text.h"
 
 void jw_init(jw *w, FILE *f)
 {
@@ -14,22 +16,33 @@ void jw_init(jw *w, FILE *f)
     w->flat[0] = 0;
 }
 
+/*
+ * s as a JSON string. Names come from models and firmware (untrusted bytes), so the output
+ * is always valid JSON in valid UTF-8: control characters and DEL as \u00XX (or \n, \r,
+ * \t), well-formed UTF-8 as it is, and each byte that does not start a well-formed sequence
+ * (0xFF, a stray continuation byte, a cut sequence) as U+FFFD, the replacement character.
+ */
 static void put_escaped(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    for (const char *p = s; *p;) {
+        const unsigned char c = (unsigned char)*p;
+        size_t len = text_utf8_len(p);
+        switch (c) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
         case '\n': fputs("\\n", f); break;
         case '\r': fputs("\\r", f); break;
         case '\t': fputs("\\t", f); break;
         default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
+            if (c < 0x20 || c == 0x7F)
+                fprintf(f, "\\u%04x", c);
+            else if (len == 0)
+                fputs("\\ufffd", f);
             else
-                fputc(*p, f);
+                fwrite(p, 1, len, f);
         }
+        p += len ? len : 1;
     }
     fputc('"', f);
 }

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "convert.h"
+#include "outfile.h"
 #include "qparams.h"
 #include "tflite.h"
 #include "util.h"
@@ -1016,26 +1017,6 @@ static void build_float_io(mk_graph *g, uint8_t **sample, size_t *sample_len)
 
 /* ===================================================================== output */
 
-/* Write len bytes to path through path.tmp and a rename. 0, or -1 with *reason (static). */
-static int write_file(const char *path, const uint8_t *data, size_t len, const char **reason)
-{
-    char *tmp = mu_asprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f != NULL;
-    if (ok) {
-        ok = fwrite(data, 1, len, f) == len;
-        ok = (fclose(f) == 0) && ok;
-        ok = ok && rename(tmp, path) == 0;
-    }
-    if (!ok) {
-        *reason = strerror(errno);
-        if (f != NULL)
-            remove(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : -1;
-}
-
 /*
  * Serialise g's model to dir/base.tflite and the sample to dir/base_input.bin. Before
  * writing, the image is read back and converted, so that a model tinysim would refuse is
@@ -1047,7 +1028,6 @@ static int emit(const mk_graph *g, const char *dir, const char *base, const uint
     char *path = mu_asprintf("%s/%s.tflite", dir, base);
     char *ipath = mu_asprintf("%s/%s_input.bin", dir, base);
     char *cause = NULL;
-    const char *reason = NULL;
     uint8_t *image = NULL;
     size_t len = 0;
     tfl_model back;
@@ -1070,12 +1050,12 @@ static int emit(const mk_graph *g, const char *dir, const char *base, const uint
                 cause);
         goto done;
     }
-    if (write_file(path, image, len, &reason) != 0) {
-        fprintf(stderr, "mkdemo: cannot write %s: %s\n", path, reason);
-        goto done;
-    }
-    if (write_file(ipath, sample, sample_len, &reason) != 0) {
-        fprintf(stderr, "mkdemo: cannot write %s: %s\n", ipath, reason);
+    /* models/outfile.h: each file whole, through a temporary renamed over it */
+    free(cause);
+    cause = NULL;
+    if (mo_write_file(path, image, len, &cause) != 0 ||
+        mo_write_file(ipath, sample, sample_len, &cause) != 0) {
+        fprintf(stderr, "mkdemo: %s\n", cause);
         goto done;
     }
     printf("wrote %s (%zu bytes) and %s (%zu bytes)\n", path, len, ipath, sample_len);

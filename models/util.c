@@ -1,5 +1,5 @@
 /*
- * Host-side utilities: allocated messages and whole-file reads and writes.
+ * Host-side utilities: allocated messages and whole-file reads.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -81,27 +81,6 @@ err:
     free(buf);
     fclose(f);
     return -1;
-}
-
-int mu_write_file(const char *path, const void *data, size_t len, char **cause)
-{
-    char *tmp = mu_asprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (f == NULL) {
-        *cause = mu_asprintf("cannot create %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    int ok = fwrite(data, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        *cause = mu_asprintf("cannot write %s: %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
 }
 
 uint32_t mu_xorshift32(uint32_t *state)

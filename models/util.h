@@ -1,6 +1,7 @@
 /*
  * Small host-side utilities shared by the model tools and the command line: formatted
- * allocated messages and whole-file reads with errors meant for a person.
+ * allocated messages and whole-file reads with errors meant for a person (writes are
+ * models/outfile.h's).
  */
 #ifndef MODELS_UTIL_H
 #define MODELS_UTIL_H
@@ -23,8 +24,7 @@ char *mu_vasprintf(const char *fmt, va_list ap);
  */
 int mu_read_file(const char *path, uint8_t **data, size_t *len, char **cause);
 
-/* Write len bytes to path (replacing it atomically through path.tmp). 0 or -1 + *cause. */
-int mu_write_file(const char *path, const void *data, size_t len, char **cause);
+/* Writing files: models/outfile.h (mo_open ... mo_commit, mo_write_file). */
 
 /* One step of xorshift32 (Marsaglia 13/17/5); returns the new state, which must not be 0.
  * The demo models' weights and the golden inputs' bytes (top 8 bits) come from it. */

@@ -4,13 +4,18 @@
  * begins (so it knows each layer's op, shapes, MACs, weights and arena use without any side
  * channel), and charges cycles, instructions and stack depth to the layer that is running.
  *
- * Stack depth is measured by stack painting: at each layer's begin probe the free stack
- * below SP (down to __stack_limit__) is filled with a pattern; at its end probe the lowest
- * overwritten word gives the deepest point the layer reached. When that is the limit itself,
- * the 4 KiB below it are compared with their contents at the layer's begin: the lowest word
- * that changed gives how far the stack overflowed into the data below (stack_overflow).
- * Figures are for the last inference the firmware ran (layers of earlier inferences are
- * overwritten).
+ * Everything the probes deliver comes from the firmware and is validated before use: the
+ * nn_model pointer and the image it names (read into the host and checked by the core's
+ * loader), the layer index (against the model the inference began with), the pairing of
+ * begins and ends. A probe call that makes no sense (an end without a begin, a layer of
+ * another model, nested begins, a model switch mid-inference, an unreadable model ...) is
+ * not measured and is reported once for the run (prof_problem); it never crashes the host.
+ *
+ * Stack depth needs no write to the target: the engine tracks the lowest SP (sim_sp_low). A
+ * row's stack is __stack_top__ (or the initial SP) minus the lowest SP between its begin and
+ * its end; its overflow is how far that lowest SP went below __stack_limit__.
+ * Figures are for the last inference the firmware completed; the running one fills a row
+ * set of its own.
  */
 #ifndef PROFILER_PROF_H
 #define PROFILER_PROF_H
@@ -34,7 +39,7 @@ typedef struct {
     uint32_t arena_bytes;   /* arena bytes occupied by tensors live during the layer */
     uint64_t cycles, insns; /* between its begin and end probes */
     uint32_t stack_bytes;   /* deepest stack use during the layer, from the stack top; 0 unknown */
-    uint32_t stack_overflow; /* bytes the stack went below __stack_limit__ (0: none seen) */
+    uint32_t stack_overflow; /* bytes the lowest SP went below __stack_limit__ (0: none) */
     int ran;                /* 1 once its end probe was seen in the last inference */
     /* Where the cycles go: executed instructions per class (sim/cost.h), flash wait-state
      * cycles (included in cycles) and data bytes read from flash, and the functions with the
@@ -55,18 +60,20 @@ extern const char *const prof_group_names[PROF_G_COUNT]; /* "alu", "mul_dsp", ..
 void prof_groups(const uint64_t mix[SIM_CLS_COUNT], uint64_t out[PROF_G_COUNT]);
 
 typedef struct {
-    uint64_t cycles, insns; /* between inference begin and end */
-    uint32_t stack_bytes;   /* deepest over its layers */
+    uint64_t cycles, insns; /* between inference begin and end; probed: the calls' sums */
+    uint32_t stack_bytes;   /* deepest during it (probed: over the calls) */
     uint32_t arena_size;    /* the model's planned arena */
     uint32_t model_bytes;   /* the .tsm image */
     char model_name[64];    /* "probe:SYMBOL[,SYMBOL]" when the layers are probed calls */
     int probed;             /* 1: no core inference ran; the "layers" are probed calls */
+    uint32_t calls;         /* probed: the top-level calls cycles and insns add up */
 } prof_inference;
 
 typedef struct prof prof;
 
 /* A profiler for the given firmware's symbols (for the stack limit). Attach it with
- * sim_config.on_probe = prof_on_probe and .ud = the profiler, then prof_attach after sim_new. */
+ * sim_config.on_probe = prof_on_probe and .ud = the profiler, then prof_attach after sim_new
+ * (which reads the initial SP when the ELF has no __stack_top__). */
 prof *prof_new(const sim_elf *elf);
 void prof_attach(prof *p, sim *s);
 void prof_free(prof *p); /* accepts NULL */
@@ -77,11 +84,11 @@ void prof_on_probe(void *ud, const sim_probe_event *ev);
  * inference core. Each call of a watched function, from its entry to its return (sim.h,
  * sim_probe_add), is measured. When the run has no core inference, the top-level probed
  * calls (those not inside another probed call; the first PROF_MAX_CALLS) are the "layers":
- * index = call number, op = the function's name, with cycles, instructions, stack (by
- * painting, as for layers), mix, flash figures and top functions; the "inference" is their
- * sum, named "probe:SYMBOL[,SYMBOL]". With a core inference the layers stay the core's and
- * the probes only give their per-function summary. The stack of a probed call that runs a
- * core layer, or runs inside one, is not measured (0): painting belongs to the layer then.
+ * index = call number, op = the function's name, with cycles, instructions, stack (lowest
+ * SP, as for layers), mix, flash figures and top functions; the "inference" is their sum
+ * (calls says over how many: a total, not a figure per call), named
+ * "probe:SYMBOL[,SYMBOL]". With a core inference the layers stay the core's and the probes
+ * only give their per-function summary. Every call's stack is measured, nested or not.
  * prof_watch returns -1 with a message (unknown symbol, not a function, too many probes).
  */
 #define PROF_MAX_CALLS 1000
@@ -91,7 +98,7 @@ typedef struct {
     uint64_t calls;         /* completed calls (nested ones included) */
     uint64_t cycles, insns; /* inclusive, over all completed calls */
     uint64_t min_cycles, max_cycles;
-    uint32_t stack_bytes;   /* deepest over the calls whose stack was measured */
+    uint32_t stack_bytes;   /* deepest over the calls (0: unknown stack top) */
 } prof_probe;
 int prof_watch(prof *p, const char *symbol, char *err, size_t errsize);
 const prof_probe *prof_probes(const prof *p, uint32_t *n);
@@ -102,22 +109,36 @@ void prof_print_probes(FILE *f, const prof *p, const sim_board *b);
 const prof_layer *prof_layers(const prof *p, uint32_t *n);
 const prof_inference *prof_last(const prof *p);
 /* The layers of the model the running inference uses (its table, with the figures of the
- * layers that ended so far; those not yet run have ran = 0): for stepping. NULL/0 before
- * any inference began. */
+ * layers that ended so far; those not yet run have ran = 0), else the last completed
+ * inference's: for stepping. NULL/0 before any inference began. */
 const prof_layer *prof_current(const prof *p, uint32_t *n);
 
-/* The model the running (or last) inference uses, as read from target memory: its tables
- * (a host copy of the image; arena tensors have no host data) and where its image and its
- * arena are in target memory. NULL before any inference began. */
+/* The model of the running (else the last completed) inference, as read from target memory:
+ * its tables (a host copy of the image, validated; arena tensors have no host data) and where
+ * its image and its arena are in target memory. NULL before any inference began. The arena
+ * address is the firmware's: read arena tensors only when prof_arena_ok says it holds the
+ * planned arena inside the board's RAM. prof_inference_id names that inference (it changes
+ * with every inference that begins; 0: none), so that a caller's copies of its tensors are
+ * known to belong to it. */
 const nn_model *prof_model(const prof *p, uint32_t *image_addr, uint32_t *arena_addr);
+int prof_arena_ok(const prof *p);
+uint64_t prof_inference_id(const prof *p);
 
-/* Where the last inference's first output tensor lives in target memory: 0, or -1 when no
- * inference ran (or its model was unreadable). */
-int prof_output(const prof *p, uint32_t *addr, uint32_t *size);
+/* 1 when the last event given to prof_on_probe was measured (a probe call that made sense). */
+int prof_event_ok(const prof *p);
 
-/* Why no layer figures are available ("" when they are), e.g. an unreadable model in target
- * memory. */
+/* The last completed inference's first output tensor, copied from target memory when it
+ * ended (*data stays valid until the next event): 0, or -1 with *why saying what was wrong
+ * ("" when no inference completed). */
+int prof_output(const prof *p, const uint8_t **data, uint32_t *size, const char **why);
+
+/* The probe calls of the run that made no sense, for one warning ("" when none): the first,
+ * described, and how many more. */
 const char *prof_problem(const prof *p);
+
+/* Model images read from target memory in full and validated so far (a model the firmware
+ * comes back to is not read again): the report's host.model_loads. */
+uint64_t prof_model_loads(const prof *p);
 
 /* Per-function totals over the whole run, from the simulator's block counts and the ELF's
  * function symbols (any firmware, ours or not). Self figures: the cycles and instructions of
@@ -140,19 +161,31 @@ double prof_energy_j(const sim_board *b, uint64_t cycles);
 
 /*
  * Memory use by kind, from the ELF's allocated sections (classified by the board region they
- * are in and by the firmware's symbols: __stack_limit__/__stack_top__, __heap_start__/
- * __heap_end__, tinysim_arena/_end, tinysim_input_slot/_end) and from the run (the model and
- * where it is, the arena the model plans, the peak stack). Bytes; 0 when absent or unknown.
+ * are in, by the firmware's symbols __stack_limit__/__stack_top__, __heap_start__/
+ * __heap_end__, tinysim_arena/_end, tinysim_input_slot/_end, tinysim_model_slot/_end, and
+ * by the section names .stack, .heap, .tinysim_arena, .tinysim_input_slot,
+ * .tinysim_model_slot) and from the run (the model and where it is, the arena the model
+ * plans, the input in the input slot, the peak stack). The sections are reported as they
+ * are; the model slot, the input slot and the arena are reservations, of which only what
+ * the run used counts as used. Bytes; 0 when absent or unknown.
  */
+enum { PROF_MODEL_NONE, PROF_MODEL_SLOT, PROF_MODEL_ROM, PROF_MODEL_RAM };
 typedef struct {
     uint32_t flash_size, ram_size;   /* the board's */
-    uint32_t text, rodata, data;     /* code; read-only data (the model excluded); .data
-                                        (in RAM, and its initial image in flash) */
+    uint32_t text, rodata, data;     /* code; read-only data (a built-in model excluded);
+                                        .data (in RAM, and its initial image in flash) */
     uint32_t model;                  /* the model image the last inference ran */
-    int model_in_slot;               /* 1: placed in the model slot, 0: built into rodata */
-    uint32_t bss, heap, stack, arena, input; /* RAM reservations (sections) */
-    uint32_t stack_peak, arena_used; /* from the run */
-    uint32_t flash_used, ram_used;   /* sums of the above for each memory */
+    int model_in_slot;               /* 1: placed in the model slot */
+    int model_where;                 /* PROF_MODEL_*: slot, built into flash, in RAM */
+    uint32_t model_slot;             /* flash reserved for the model slot */
+    uint32_t bss, heap, stack, arena, input; /* RAM sections (arena, input: reservations) */
+    uint32_t stack_peak, arena_used; /* from the run: deepest stack, the model's planned arena */
+    int arena_in_slot;               /* 1: the model's arena is the arena section's */
+    int arena_elsewhere;             /* 1: it is elsewhere in RAM (in .bss, say) */
+    uint32_t input_used;             /* bytes of the input slot holding an input (header too) */
+    uint32_t flash_used, ram_used;   /* what is used: sections, and of the slots and the arena
+                                        only what the run used */
+    uint32_t flash_reserved, ram_reserved; /* every allocated section in each memory */
 } prof_memory;
 void prof_memory_use(const prof *p, const sim_elf *elf, const sim_board *b, prof_memory *out);
 void prof_print_memory(FILE *f, const prof_memory *m);

@@ -77,7 +77,6 @@ void sim_console(sim *s, const void *data, size_t len)
     if (s->replaying || !s->cfg.console || len == 0)
         return;
     fwrite(data, 1, len, s->cfg.console);
-    fflush(s->cfg.console);
 }
 
 const char *sim_stop_name(sim_stop_reason r)

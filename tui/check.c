@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../models/text.h"
 #include "check.h"
 #include "cli.h"
 
@@ -41,9 +42,10 @@ static int check_fail(char *err, size_t n, const char *fmt, ...)
 }
 
 /*
- * s made fit to show in n bytes: control characters and DEL become '?', a cut falls on a
- * UTF-8 character boundary and ends in "..."; with md, Markdown punctuation is escaped with a
- * backslash. Returns buf.
+ * s made fit to show in n bytes: control characters (C1 included), DEL and bytes that are not
+ * well-formed UTF-8 become '?' (names in reports come from models and firmware), a cut falls
+ * on a UTF-8 character boundary and ends in "..."; with md, Markdown punctuation is escaped
+ * with a backslash. Returns buf.
  */
 static const char *check_show(const char *s, char *buf, size_t n, int md)
 {
@@ -52,15 +54,16 @@ static const char *check_show(const char *s, char *buf, size_t n, int md)
     const size_t len = strlen(s);
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
-        size_t sl = 1; /* bytes of this character in s */
-        if (c >= 0xC0)
-            while (i + sl < len && ((unsigned char)s[i + sl] & 0xC0) == 0x80)
-                sl++;
+        size_t sl = text_utf8_len(s + i); /* bytes of this character in s; 0: not UTF-8 */
+        const int bad = c < 0x20 || c == 0x7F || sl == 0 ||
+                        (c == 0xC2 && (unsigned char)s[i + 1] < 0xA0); /* C1 controls */
+        if (bad)
+            sl = 1;
         const int esc = md && c < 0x80 && c != 0 && strchr(md_special, c) != NULL;
-        const size_t need = c < 0x20 || c == 0x7F ? 1 : sl + (size_t)esc;
+        const size_t need = bad ? 1 : sl + (size_t)esc;
         if (o + need + 4 > n)
             break;
-        if (c < 0x20 || c == 0x7F) {
+        if (bad) {
             buf[o++] = '?';
         } else {
             if (esc)
@@ -218,6 +221,8 @@ typedef struct {
     const char *model;           /* inference.model, or NULL */
     const json_value *layers;    /* the layers array when there is an inference */
     size_t nlayers;
+    int probed;                  /* inference.probed: the layers are probed calls, and the
+                                    inference's figures their sums */
     double total_cycles;         /* totals.cycles: read when there is no inference */
 } check_report;
 
@@ -327,6 +332,7 @@ static int load_report(const json_value *root, const char *who, const char *file
             need(r, root, "", "layers", JSON_ARRAY, &r->layers, err, errsize) < 0)
             return -1;
         r->nlayers = json_len(r->layers);
+        r->probed = json_bool(json_get(v, "probed"));
         for (size_t i = 0; i < r->nlayers; i++) {
             char path[40];
             const char *op;
@@ -399,6 +405,7 @@ typedef struct {
     size_t layer;   /* SIZE_MAX: the whole inference (or run) */
     const char *op; /* the layer's op */
     int m;          /* M_* */
+    size_t calls;   /* probed calls (not 0): the layers are calls, the total their sum */
     double base, now;
     int verdict;
 } check_figure;
@@ -429,6 +436,7 @@ static int figure_at(const check_ctx *k, size_t i, check_figure *f)
         return 0;
     f->m = m;
     f->op = NULL;
+    f->calls = k->b.probed ? k->b.nlayers : 0;
     if (k->b.model == NULL) {
         if (m != M_CYCLES)
             return 0;
@@ -460,15 +468,20 @@ static int figure_at(const check_ctx *k, size_t i, check_figure *f)
     return 1;
 }
 
-/* "layer 4 CONV_2D cycles", "total energy"; md escapes the op for Markdown. */
+/* "layer 4 CONV_2D cycles", "total energy"; for probed calls "call 2 process_frame cycles"
+ * and "sum of 4 calls energy" (a total over the calls, not a figure per call); md escapes the
+ * op for Markdown. */
 static const char *figure_label(const check_figure *f, int md, char *buf, size_t n)
 {
     char op[64];
-    if (f->layer == SIZE_MAX)
+    if (f->layer == SIZE_MAX && f->calls)
+        snprintf(buf, n, "sum of %zu call%s %s", f->calls, f->calls == 1 ? "" : "s",
+                 check_metrics[f->m].word);
+    else if (f->layer == SIZE_MAX)
         snprintf(buf, n, "total %s", check_metrics[f->m].word);
     else
-        snprintf(buf, n, "layer %zu %s %s", f->layer, check_show(f->op, op, sizeof op, md),
-                 check_metrics[f->m].word);
+        snprintf(buf, n, "%s %zu %s %s", f->calls ? "call" : "layer", f->layer,
+                 check_show(f->op, op, sizeof op, md), check_metrics[f->m].word);
     return buf;
 }
 
@@ -532,11 +545,14 @@ static void metric_list(unsigned mask, char *buf, size_t n)
         }
 }
 
-/* The note for runs without an inference, or "" when there is an inference. */
+/* The note for runs without an inference, or for probed calls, or "" for an inference. */
 static void no_inference_note(const check_ctx *k, char *buf, size_t n)
 {
     char un[48];
     buf[0] = 0;
+    if (k->b.model != NULL && k->b.probed)
+        snprintf(buf, n, "the rows are the firmware's %zu top-level probed calls, each compared "
+                 "per call; the \"sum of\" figures are totals over all of them", k->b.nlayers);
     if (k->b.model != NULL)
         return;
     const int nun = unavailable_words(k->mask, un, sizeof un);

@@ -37,6 +37,37 @@ const cli_command *cli_find(const char *name);
 /* 1234567 -> "1,234,567" in buf; returns buf. */
 const char *cli_grouped(uint64_t v, char *buf, size_t len);
 
+/* Output ordering (tui/cli_util.c). The firmware's console over stdout or stderr (`to`; any
+ * other stream is returned as it is): a stream that is not flushed per write and remembers
+ * whether its line is open. cli_stderr_begin, before any message on stderr: flushes the
+ * consoles and stdout, and ends an open console line when it shares a file with stderr, so
+ * that a message never starts mid-line. cli_console_flush flushes the consoles only. */
+#include <stdio.h>
+FILE *cli_console(FILE *to);
+void cli_console_flush(void);
+void cli_stderr_begin(void);
+/* stdout into a file or pipe gets a 64 KiB buffer and remembers the errno of its first failed
+ * write, for the one check at exit (tui/main.c); 0 if none, or stdout is a terminal. */
+void cli_stdout_init(void);
+int cli_stdout_errno(void);
+
+/* Signals (tui/cli_util.c; README "Exit codes"). cli_signals_init (main): SIGPIPE and SIGXFSZ
+ * ignored (write errors instead), SIGINT, SIGTERM and SIGHUP (unless ignored at start)
+ * handled: during a run (cli_signals_run(s) .. cli_signals_run(NULL)) the first stops s at
+ * the next block, and a second SIGINT ends tinysim at once unless cli_signals_second_kills(0)
+ * (the TUI); outside a run they are recorded while cli_signals_catch(1), else they remove the
+ * output temporaries and end tinysim as the signal would. A signal recorded before
+ * cli_signals_run(s) stops s at once. cli_signal_pending: the first signal recorded (0:
+ * none) until cli_signal_clear. */
+struct sim;
+void cli_signals_init(void);
+void cli_signals_catch(int on);
+void cli_signals_second_kills(int on);
+void cli_signals_run(struct sim *s);
+int cli_signal_pending(void);
+void cli_signal_clear(void);
+const char *cli_signal_name(int sig);
+
 /* run's options and the opened firmware, shared by run, check, repl and the TUI
  * (tui/cli_run.c). */
 #include "profiler/prof.h"

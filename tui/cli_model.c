@@ -12,6 +12,8 @@
 #include "../core/nn_model.h"
 #include "../models/json.h"
 #include "../models/modelfile.h"
+#include "../models/text.h"
+#include "../models/outfile.h"
 #include "../models/util.h"
 #include "cli.h"
 
@@ -31,16 +33,21 @@ static int open_model(const char *path, mf_model *mf)
 
 /*
  * A layer name for a table column: TFLite joins the names of fused ops with ';', which makes
- * names of 300 characters; show the first part, cut to `width` with "..." (JSON keeps it all).
+ * names of 300 characters; show the first part, cut to about `width` with "..." (JSON keeps it
+ * all), and made safe for a terminal (models/text.h: the name is the model's). buf holds
+ * TEXT_SAFE_SIZE(width) bytes.
  */
 static const char *short_name(const char *name, char *buf, size_t width)
 {
+    char part[256];
     size_t n = strcspn(name, ";");
+    if (width >= sizeof part)
+        width = sizeof part - 1;
     if (n > width)
-        snprintf(buf, width + 1, "%.*s...", (int)(width - 3), name);
+        snprintf(part, width + 1, "%.*s...", (int)(width - 3), name);
     else
-        snprintf(buf, width + 1, "%.*s", (int)n, name);
-    return buf;
+        snprintf(part, width + 1, "%.*s", (int)n, name);
+    return text_safe(part, buf, TEXT_SAFE_SIZE(width));
 }
 
 /* Per-layer figures for inspect. */
@@ -93,27 +100,39 @@ int cli_convert(int argc, char **argv)
         return cli_usage_error(c, "unexpected argument '%s'", argv[optind + 1]);
     if (out == NULL)
         return cli_usage_error(c, "missing -o MODEL.tsm");
+    /* the output first (models/outfile.h): one that cannot be written fails before the work */
+    char *cause = NULL;
+    mo_file *o = mo_open(out, &cause);
+    if (!o) {
+        cli_error("%s", cause);
+        free(cause);
+        return TS_EXIT_INPUT;
+    }
     mf_model mf;
     int rc = open_model(argv[optind], &mf);
-    if (rc != TS_EXIT_OK)
+    if (rc != TS_EXIT_OK) {
+        mo_abort(o);
         return rc;
+    }
     if (!mf.from_tflite) {
         cli_error("%s is already a compiled .tsm model; nothing to convert", argv[optind]);
         mf_close(&mf);
+        mo_abort(o);
         return TS_EXIT_INPUT;
     }
-    char *cause = NULL;
-    if (mu_write_file(out, mf.image, mf.size, &cause) != 0) {
+    FILE *say = mo_is_stdout(o) ? stderr : stdout; /* -o -: the image is stdout's */
+    mo_write(o, mf.image, mf.size);
+    if (mo_commit(o, &cause) != 0) {
         cli_error("%s", cause);
         free(cause);
         mf_close(&mf);
         return TS_EXIT_INPUT;
     }
     char a[32], b[32], s[32];
-    printf("wrote %s: %u layers, %u tensors, %s bytes; arena %s bytes (%s without planning)\n",
-           out, mf.model.hdr->n_layers, mf.model.hdr->n_tensors, cli_grouped(mf.size, s, sizeof s),
-           cli_grouped(mf.model.hdr->arena_size, a, sizeof a),
-           cli_grouped(mf.arena_unshared, b, sizeof b));
+    fprintf(say, "wrote %s: %u layers, %u tensors, %s bytes; arena %s bytes (%s without planning)\n",
+            out, mf.model.hdr->n_layers, mf.model.hdr->n_tensors, cli_grouped(mf.size, s, sizeof s),
+            cli_grouped(mf.model.hdr->arena_size, a, sizeof a),
+            cli_grouped(mf.arena_unshared, b, sizeof b));
     mf_close(&mf);
     return TS_EXIT_OK;
 }
@@ -195,21 +214,22 @@ static void inspect_json(const mf_model *mf)
 static void inspect_text(const mf_model *mf)
 {
     const nn_model *m = &mf->model;
-    char buf[256], a[32], b[32], c[32], d[32];
+    char buf[256], shown[TEXT_SAFE_SIZE(sizeof buf)], a[32], b[32], c[32], d[32];
     uint64_t macs = 0, weights = 0;
+    /* names are the model's, so they go through text_safe (models/text.h) */
     printf("model %s (%s, '%s')\n", mf->path,
            mf->from_tflite ? ".tflite, converted in memory" : ".tsm",
-           nn_string(m, m->hdr->name));
+           text_safe(nn_string(m, m->hdr->name), shown, sizeof shown));
     for (uint32_t i = 0; i < m->hdr->n_inputs; i++) {
         uint32_t t = nn_model_input(m, i);
         mf_describe_tensor(m, t, buf, sizeof buf);
-        printf("  input %u:  %s scale %g zero point %d\n", i, buf,
+        printf("  input %u:  %s scale %g zero point %d\n", i, text_safe(buf, shown, sizeof shown),
                (double)nn_tensor(m, t)->scale, (int)nn_tensor(m, t)->zero_point);
     }
     for (uint32_t i = 0; i < m->hdr->n_outputs; i++) {
         uint32_t t = nn_model_output(m, i);
         mf_describe_tensor(m, t, buf, sizeof buf);
-        printf("  output %u: %s scale %g zero point %d\n", i, buf,
+        printf("  output %u: %s scale %g zero point %d\n", i, text_safe(buf, shown, sizeof shown),
                (double)nn_tensor(m, t)->scale, (int)nn_tensor(m, t)->zero_point);
     }
     printf("\n%3s  %-18s %-14s %-14s %12s %9s %9s  %s\n", "#", "op", "input", "output", "MACs",
@@ -222,7 +242,7 @@ static void inspect_text(const mf_model *mf)
         mf_shape_str(nn_tensor(m, nn_layer_operand(m, l, L->n_inputs)), out, sizeof out);
         macs += f.macs;
         weights += f.weight_bytes;
-        char nm[64];
+        char nm[TEXT_SAFE_SIZE(48)];
         printf("%3u  %-18s %-14s %-14s %12s %9u %9u  %s\n", l, nn_op_name(L->op), in, out,
                cli_grouped(f.macs, a, sizeof a), f.weight_bytes, f.activation_bytes,
                short_name(nn_string(m, L->name), nm, 48));
@@ -279,7 +299,7 @@ static int dump_layer(const nn_model *m, uint32_t l, const char *dir)
     uint32_t t = nn_layer_operand(m, l, L->n_inputs);
     char *path = mu_asprintf("%s/op_%02u_%s.bin", dir, l, nn_op_name(L->op));
     char *cause = NULL;
-    int rc = mu_write_file(path, nn_tensor_data(m, t), nn_tensor(m, t)->size, &cause);
+    int rc = mo_write_file(path, nn_tensor_data(m, t), nn_tensor(m, t)->size, &cause);
     if (rc != 0) {
         cli_error("%s", cause);
         free(cause);
@@ -326,14 +346,48 @@ int cli_infer(int argc, char **argv)
         return cli_usage_error(c, "missing --input FILE");
     if (nout == 0)
         return cli_usage_error(c, "missing --output FILE");
-
-    mf_model mf;
-    int rc = open_model(argv[optind], &mf);
-    if (rc != TS_EXIT_OK)
-        return rc;
-    nn_model *m = &mf.model;
+    /* The outputs first (models/outfile.h): what cannot be written fails before the work. */
+    mo_file *outs[MAX_FILES] = {0};
+    FILE *say = stdout; /* stderr when an output is stdout's */
     char *cause = NULL;
     char desc[256];
+    mf_model mf = {0};
+    int rc = TS_EXIT_INPUT;
+    for (int i = 0; i < nout; i++) {
+        if (!(outs[i] = mo_open(outputs[i], &cause)))
+            goto fail;
+        for (int j = 0; j < i; j++) {
+            if (mo_is_stdout(outs[i]) && mo_is_stdout(outs[j])) {
+                rc = cli_usage_error(c, "--output %s and --output %s: only one output can go to "
+                                        "standard output; give the others files",
+                                     outputs[j], outputs[i]);
+                goto done;
+            }
+            if (mo_is_regular(outs[i]) && strcmp(outputs[i], outputs[j]) == 0) {
+                rc = cli_usage_error(c, "--output %s twice: give each output its own file",
+                                     outputs[i]);
+                goto done;
+            }
+        }
+        if (mo_is_stdout(outs[i]))
+            say = stderr;
+    }
+    if (dump) {
+        struct stat st;
+        if (mkdir(dump, 0777) != 0 && errno != EEXIST) {
+            cli_error("--dump-layers: cannot create directory %s: %s", dump, strerror(errno));
+            goto done;
+        }
+        if (stat(dump, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            cli_error("--dump-layers: %s is not a directory: give a directory for the layer "
+                      "files", dump);
+            goto done;
+        }
+    }
+    rc = open_model(argv[optind], &mf);
+    if (rc != TS_EXIT_OK)
+        goto done;
+    nn_model *m = &mf.model;
     rc = TS_EXIT_INPUT;
     if ((uint32_t)nin != m->hdr->n_inputs) {
         cli_error("%s has %u inputs; give --input once for each (got %d)", mf.path,
@@ -357,17 +411,15 @@ int cli_infer(int argc, char **argv)
             goto fail;
         if (len != nn_tensor(m, t)->size) {
             mf_describe_tensor(m, t, desc, sizeof desc);
+            char shown[TEXT_SAFE_SIZE(sizeof desc)];
             cli_error("%s is %zu bytes; input %d of %s is %s, so it must be %u bytes",
-                      inputs[i], len, i, mf.path, desc, nn_tensor(m, t)->size);
+                      inputs[i], len, i, mf.path, text_safe(desc, shown, sizeof shown),
+                      nn_tensor(m, t)->size);
             free(data);
             goto done;
         }
         memcpy((void *)(uintptr_t)nn_tensor_data(m, t), data, len);
         free(data);
-    }
-    if (dump && mkdir(dump, 0777) != 0 && errno != EEXIST) {
-        cli_error("cannot create directory %s: %s", dump, strerror(errno));
-        goto done;
     }
     nn_probe_inference_begin(m);
     for (uint32_t l = 0; l < m->hdr->n_layers; l++) {
@@ -384,19 +436,23 @@ int cli_infer(int argc, char **argv)
     for (int i = 0; i < nout; i++) {
         uint32_t t = nn_model_output(m, (uint32_t)i);
         const nn_tsm_tensor *x = nn_tensor(m, t);
-        if (mu_write_file(outputs[i], nn_tensor_data(m, t), x->size, &cause) != 0)
+        mo_file *o = outs[i];
+        outs[i] = NULL;
+        mo_write(o, nn_tensor_data(m, t), x->size);
+        if (mo_commit(o, &cause) != 0)
             goto fail;
         mf_describe_tensor(m, t, desc, sizeof desc);
-        printf("output %d: %s -> %s", i, desc, outputs[i]);
+        char shown[TEXT_SAFE_SIZE(sizeof desc)];
+        fprintf(say, "output %d: %s -> %s", i, text_safe(desc, shown, sizeof shown), outputs[i]);
         if (x->type == NN_T_INT8) {
             const int8_t *v = nn_tensor_data(m, t);
             uint32_t best = 0;
             for (uint32_t k = 1; k < x->size; k++)
                 if (v[k] > v[best])
                     best = k;
-            printf("; argmax %u (value %d)", best, v[best]);
+            fprintf(say, "; argmax %u (value %d)", best, v[best]);
         }
-        printf("\n");
+        fprintf(say, "\n");
     }
     rc = TS_EXIT_OK;
     goto done;
@@ -404,6 +460,8 @@ fail:
     cli_error("%s", cause);
     free(cause);
 done:
+    for (int i = 0; i < nout; i++) /* not written: the files stay as they were */
+        mo_abort(outs[i]);
     mf_close(&mf);
     return rc;
 }

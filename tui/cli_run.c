@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "../core/nn_model.h"
 #include "../models/json.h"
 #include "../models/modelfile.h"
+#include "../models/outfile.h"
 #include "../models/util.h"
 #include "../profiler/prof.h"
 #include "check.h"
@@ -46,18 +46,10 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-static sim *volatile running_sim;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    if (running_sim)
-        sim_interrupt(running_sim);
-}
-
 static void on_warning(void *ud, const char *msg)
 {
     (void)ud;
+    cli_stderr_begin();
     fprintf(stderr, "tinysim: warning: %s\n", msg);
 }
 
@@ -68,11 +60,21 @@ static void on_progress(void *ud, const sim_stats *x)
 {
     char a[32], b[32];
     (void)ud;
+    cli_stderr_begin();
     fprintf(stderr, "\r  running: %s instructions, %s cycles, %u inferences, %.0f s host ",
             cli_grouped(x->insns, a, sizeof a), cli_grouped(x->cycles, b, sizeof b),
             x->inferences, x->wall_s);
     fflush(stderr);
     progress_shown = 1;
+}
+
+/* Without a terminal: no progress line, but what the console printed reaches the file or
+ * pipe about once a second (it is not flushed per write), for logs followed live. */
+static void on_progress_flush(void *ud, const sim_stats *x)
+{
+    (void)ud, (void)x;
+    cli_console_flush();
+    fflush(stdout);
 }
 
 /* ===================================================================== slots */
@@ -224,33 +226,36 @@ out:
 }
 
 /*
- * --output: the output tensor of the last inference, read from target memory at the place
- * the profiler found from the nn_probe_inference_end argument and the model's tables.
+ * --output: the output tensor of the last inference, which the profiler copied from target
+ * memory when the inference ended (found from the nn_probe_inference_end argument and the
+ * model's tables, both validated), into the output opened before the run (committed, or
+ * abandoned when there is none; consumed).
  */
-static int write_output(sim *s, const prof *pf, const char *path)
+static int write_output(sim *s, const prof *pf, mo_file *out)
 {
-    uint32_t addr, size;
+    const uint8_t *data;
+    const char *why;
+    uint32_t size;
     char *cause = NULL;
-    if (prof_output(pf, &addr, &size) != 0) {
-        cli_error("--output: the firmware ran no inference tinysim could follow (no "
-                  "nn_probe_inference_end call with a readable model%s%s), so there is no output "
-                  "tensor to write",
-                  prof_problem(pf)[0] ? ": " : "", prof_problem(pf));
+    (void)s;
+    if (prof_output(pf, &data, &size, &why) != 0) {
+        mo_abort(out);
+        if (why[0])
+            cli_error("--output: the last inference's output tensor cannot be read: %s", why);
+        else
+            cli_error("--output: the firmware completed no inference tinysim could follow (no "
+                      "nn_probe_inference_begin/end pair with a readable model%s%s), so there is "
+                      "no output tensor to write",
+                      prof_problem(pf)[0] ? ": " : "", prof_problem(pf));
         return TS_EXIT_VERDICT;
     }
-    uint8_t *data = malloc(size ? size : 1);
-    if (!data || sim_read_target(s, addr, data, size) < 0) {
-        free(data);
-        cli_error("--output: cannot read the output tensor at 0x%08x (%u bytes)", addr, size);
-        return TS_EXIT_FAULT;
-    }
     int rc = TS_EXIT_OK;
-    if (mu_write_file(path, data, size, &cause) != 0) {
-        cli_error("%s", cause);
+    mo_write(out, data, size);
+    if (mo_commit(out, &cause) != 0) {
+        cli_error("--output: %s", cause);
         rc = TS_EXIT_INPUT;
     }
     free(cause);
-    free(data);
     return rc;
 }
 
@@ -422,6 +427,14 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
         jw_uint(&w, "model", m.model);
         jw_bool(&w, "model_in_slot", m.model_in_slot);
         jw_uint(&w, "data_image", m.data);
+        if (m.model_where == PROF_MODEL_NONE)
+            jw_null(&w, "model_location");
+        else
+            jw_str(&w, "model_location", m.model_where == PROF_MODEL_SLOT ? "slot"
+                                         : m.model_where == PROF_MODEL_RAM ? "ram"
+                                                                           : "rodata");
+        jw_uint(&w, "model_slot", m.model_slot);
+        jw_uint(&w, "reserved", m.flash_reserved);
         jw_end(&w);
         jw_obj(&w, "ram");
         jw_uint(&w, "size", m.ram_size);
@@ -433,7 +446,10 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
         jw_uint(&w, "stack_peak", m.stack_peak);
         jw_uint(&w, "arena", m.arena);
         jw_uint(&w, "arena_used", m.arena_used);
+        jw_bool(&w, "arena_in_section", m.arena_in_slot);
         jw_uint(&w, "input_slot", m.input);
+        jw_uint(&w, "input_used", m.input_used);
+        jw_uint(&w, "reserved", m.ram_reserved);
         jw_end(&w);
         jw_end(&w);
     }
@@ -452,6 +468,17 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
             jw_uint(&w, "stack_bytes", inf->stack_bytes);
             jw_uint(&w, "arena_bytes", inf->arena_size);
             jw_uint(&w, "model_bytes", inf->model_bytes);
+            if (inf->probed && inf->calls) {
+                /* the figures above are totals over the calls; these are per call */
+                double c = (double)inf->calls;
+                jw_uint(&w, "probed_calls", inf->calls);
+                jw_obj(&w, "per_call");
+                jw_num(&w, "cycles", (double)inf->cycles / c);
+                jw_num(&w, "instructions", (double)inf->insns / c);
+                jw_num(&w, "time_s", (double)inf->cycles / bd->clock_hz / c);
+                jw_num(&w, "energy_j", prof_energy_j(bd, inf->cycles) / c);
+                jw_end(&w);
+            }
             jw_end(&w);
         } else {
             jw_null(&w, "inference");
@@ -461,6 +488,7 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
             const prof_layer *y = &L[i];
             jw_obj(&w, NULL);
             jw_uint(&w, "index", y->index);
+            jw_bool(&w, "measured", y->ran);
             jw_str(&w, "op", y->op);
             jw_str(&w, "name", y->name);
             jw_str(&w, "output_shape", y->out_shape);
@@ -539,6 +567,7 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
     jw_obj(&w, "host");
     jw_num(&w, "wall_s", x.wall_s);
     jw_uint(&w, "distinct_blocks", x.distinct_blocks);
+    jw_uint(&w, "model_loads", prof_model_loads(pf));
     jw_end(&w);
     jw_end(&w);
     jw_finish(&w);
@@ -546,31 +575,40 @@ static void write_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, cons
 
 /*
  * Energy per inference and, with --rate, the duty-cycled average power and battery life:
- * P_avg = rate x E_inference + (1 - rate x t_inference) x vdd x I_sleep.
+ * P_avg = rate x E_inference + (1 - rate x t_inference) x vdd x I_sleep. For probed calls
+ * (no core inference) the unit is one top-level call, the mean of them: the profiler's
+ * figures are their sum, which is said as such.
  */
 static void print_energy(FILE *f, const prof *pf, const sim_board *b, double rate, double mah)
 {
     const prof_inference *inf = prof_last(pf);
-    if (!inf)
+    if (!inf || (inf->probed && !inf->calls))
         return;
-    double t = (double)inf->cycles / b->clock_hz, e = prof_energy_j(b, inf->cycles);
+    const double per = inf->probed ? (double)inf->calls : 1.0;
+    const char *unit = inf->probed ? "call" : "inference";
+    double t = (double)inf->cycles / b->clock_hz / per, e = prof_energy_j(b, inf->cycles) / per;
     if (e <= 0) {
         fprintf(f, "energy        board %s has no run-current figure: no energy estimate\n",
                 b->name);
         return;
     }
     double ma = (b->run_ua_per_mhz * b->clock_hz / 1e6 + b->run_offset_ua) / 1e3;
-    fprintf(f, "energy        %.1f uJ per inference (%.3f ms at %.2f V x %.1f mA)\n", e * 1e6,
-            t * 1e3, b->vdd_v, ma);
+    if (inf->probed)
+        fprintf(f, "energy        %.1f uJ per call (the mean of %u top-level probed calls, "
+                   "%.3f ms each at %.2f V x %.1f mA); %.1f uJ for all %u\n",
+                e * 1e6, inf->calls, t * 1e3, b->vdd_v, ma, e * per * 1e6, inf->calls);
+    else
+        fprintf(f, "energy        %.1f uJ per inference (%.3f ms at %.2f V x %.1f mA)\n", e * 1e6,
+                t * 1e3, b->vdd_v, ma);
     if (!(rate > 0))
         return;
     if (rate * t > 1) {
-        fprintf(f, "rate          %.3g inferences/s cannot be sustained: one takes %.3f ms\n", rate,
-                t * 1e3);
+        fprintf(f, "rate          %.3g %ss/s cannot be sustained: one takes %.3f ms\n", rate,
+                unit, t * 1e3);
         return;
     }
     double p_avg = rate * e + (1 - rate * t) * b->vdd_v * b->sleep_ua * 1e-6;
-    fprintf(f, "rate          %.3g inferences/s: %.1f%% busy, %.3f mW average", rate,
+    fprintf(f, "rate          %.3g %ss/s: %.1f%% busy, %.3f mW average", rate, unit,
             rate * t * 100, p_avg * 1e3);
     if (b->sleep_ua <= 0)
         fprintf(f, " (sleep current unknown for %s: counted as 0)", b->name);
@@ -584,8 +622,7 @@ static void print_energy(FILE *f, const prof *pf, const sim_board *b, double rat
 
 /* ===================================================================== run */
 
-/* Reports are written to memory first, then to their file at once (mu_write_file replaces
- * it atomically), so a failed run never leaves half a report. */
+/* A report in memory (check compares this run's JSON report with the baseline). */
 static FILE *report_open(char **buf, size_t *len)
 {
     *buf = NULL;
@@ -593,21 +630,62 @@ static FILE *report_open(char **buf, size_t *len)
     return open_memstream(buf, len);
 }
 
-/* Close m (from report_open; NULL if that failed) and write its contents to path. */
-static int report_save(FILE *m, char **buf, size_t *len, const char *path)
+/*
+ * Every output of a run (--json, --csv, --output, check's --markdown) is opened before the
+ * run (models/outfile.h: the checks, the temporary next to a regular file), written after it
+ * and committed, so that an output that cannot be created fails before any emulation and a
+ * failed write leaves the old file as it was.
+ */
+enum { OUT_JSON, OUT_CSV, OUT_OUTPUT, OUT_MARKDOWN, OUT_N };
+static const char *const out_opt[OUT_N] = {"--json", "--csv", "--output", "--markdown"};
+
+/* Commit an output (NULL: none); 0, or -1 after saying why it could not be written. */
+static int report_commit(mo_file *o, int which)
 {
     char *cause = NULL;
-    int rc = 0;
-    if (!m || fclose(m) != 0) {
-        cli_error("cannot write %s: out of memory", path);
-        rc = -1;
-    } else if (mu_write_file(path, *buf, *len, &cause) != 0) {
-        cli_error("%s", cause);
-        rc = -1;
-    }
+    if (mo_commit(o, &cause) == 0)
+        return 0;
+    cli_error("%s: %s", out_opt[which], cause);
     free(cause);
-    free(*buf);
-    *buf = NULL;
+    return -1;
+}
+
+/*
+ * Open the outputs named in path[] (NULL: not asked for) into out[]. One that cannot be
+ * created is refused naming it (3); two on standard output, or two naming one regular file,
+ * are a usage error (2). On an error nothing stays open. Returns -1 when all are open.
+ */
+static int outputs_open(const cli_command *cmd, const char *const path[OUT_N], mo_file *out[OUT_N])
+{
+    char *cause = NULL;
+    int rc = -1;
+    memset(out, 0, OUT_N * sizeof *out);
+    for (int i = 0; i < OUT_N && rc < 0; i++) {
+        if (path[i] && !(out[i] = mo_open(path[i], &cause))) {
+            cli_error("%s: %s", out_opt[i], cause);
+            free(cause);
+            rc = TS_EXIT_INPUT;
+        }
+    }
+    for (int i = 0; i < OUT_N && rc < 0; i++) {
+        for (int j = 0; j < i && rc < 0 && out[i]; j++) {
+            if (!out[j])
+                continue;
+            if (mo_is_stdout(out[i]) && mo_is_stdout(out[j]))
+                rc = cli_usage_error(cmd, "%s %s and %s %s: only one output can go to standard "
+                                          "output; give the other a file",
+                                     out_opt[j], path[j], out_opt[i], path[i]);
+            else if (mo_is_regular(out[i]) && strcmp(path[i], path[j]) == 0)
+                rc = cli_usage_error(cmd, "%s and %s both name %s: give each output its own "
+                                          "file",
+                                     out_opt[j], out_opt[i], path[i]);
+        }
+    }
+    if (rc >= 0) {
+        for (int i = 0; i < OUT_N; i++)
+            mo_abort(out[i]);
+        memset(out, 0, OUT_N * sizeof *out);
+    }
     return rc;
 }
 
@@ -616,6 +694,7 @@ typedef struct {
     const char *baseline, *markdown;
     check_opts o;
     json_value *base; /* the baseline, parsed and validated before the run */
+    mo_file *md;      /* --markdown, opened before the run */
 } check_ctx;
 
 static int run_or_check(int argc, char **argv, check_ctx *chk);
@@ -661,14 +740,13 @@ out:
     return rc;
 }
 
-/* Compare the report of this run (JSON text) with the baseline; the exit code of check. */
-static int compare_reports(const check_ctx *chk, const char *report, size_t len, FILE *out)
+/* Compare the report of this run (JSON text) with the baseline, writing --markdown into
+ * chk->md and committing it (chk->md is then NULL); the exit code of check. */
+static int compare_reports(check_ctx *chk, const char *report, size_t len, FILE *out)
 {
     char err[512];
     int rc = TS_EXIT_INPUT;
     json_value *cur = NULL;
-    char *md = NULL;
-    size_t md_len = 0;
     FILE *mf = NULL;
     const json_value *base = chk->base;
     cur = json_parse(report, len, err, sizeof err);
@@ -676,19 +754,20 @@ static int compare_reports(const check_ctx *chk, const char *report, size_t len,
         cli_error("internal error: this run's report does not parse: %s", err);
         goto out;
     }
-    if (chk->markdown)
-        mf = report_open(&md, &md_len);
+    if (chk->md)
+        mf = mo_stream(chk->md);
     int v = check_compare(base, cur, &chk->o, chk->baseline, out, mf, err, sizeof err);
     if (v < 0) {
         cli_error("cannot compare with %s: %s", chk->baseline, err);
-        if (mf)
-            fclose(mf);
-        free(md);
         goto out;
     }
     rc = v ? TS_EXIT_VERDICT : TS_EXIT_OK;
-    if (chk->markdown && report_save(mf, &md, &md_len, chk->markdown) < 0)
-        rc = TS_EXIT_INPUT;
+    if (chk->md) {
+        mo_file *md = chk->md;
+        chk->md = NULL;
+        if (report_commit(md, OUT_MARKDOWN) < 0)
+            rc = TS_EXIT_INPUT;
+    }
 out:
     json_free(cur);
     return rc;
@@ -697,7 +776,7 @@ out:
 int cli_check(int argc, char **argv)
 {
     const cli_command *cmd = cli_find("check");
-    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT, NULL};
+    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT, NULL, NULL};
     char err[256];
     /* Take check's own options out; the rest are run's. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -940,14 +1019,17 @@ int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
                                o->path);
     }
 
-    if (!cfg.console && !o->quiet)
-        cfg.console = (o->json && strcmp(o->json, "-") == 0) ? stderr : stdout;
+    if (!cfg.console && !o->quiet) {
+        int dash = (o->json && strcmp(o->json, "-") == 0) || (o->csv && strcmp(o->csv, "-") == 0) ||
+                   (o->output && strcmp(o->output, "-") == 0);
+        cfg.console = cli_console(dash ? stderr : stdout);
+    }
     if (!cfg.console_in)
         cfg.console_in = stdin;
     if (!cfg.on_warning)
         cfg.on_warning = on_warning;
-    if (!cfg.on_progress && isatty(STDERR_FILENO))
-        cfg.on_progress = on_progress;
+    if (!cfg.on_progress)
+        cfg.on_progress = isatty(STDERR_FILENO) ? on_progress : on_progress_flush;
     v->pf = prof_new(v->e);
     if (!v->pf) {
         cli_error("out of memory");
@@ -1005,11 +1087,31 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     int rc = run_opts_parse(argc, argv, cmd, &o);
     if (rc >= 0)
         return rc;
+    /* Every output first (README "Output files"), then the baseline: what cannot be written
+     * or compared is refused before any emulation. From here a signal stops the run. */
+    const char *paths[OUT_N] = {o.json, o.csv, o.output, chk ? chk->markdown : NULL};
+    mo_file *out[OUT_N];
+    int to_stdout = 0;
+    cli_signals_catch(1);
+    rc = outputs_open(cmd, paths, out);
+    if (rc >= 0) {
+        cli_signals_catch(0);
+        cli_signal_clear();
+        return rc;
+    }
+    for (int i = 0; i < OUT_N; i++)
+        to_stdout |= mo_is_stdout(out[i]);
+    if (to_stdout && !o.quiet && !o.cfg.console) /* stdout carries an output */
+        o.cfg.console = cli_console(stderr);
+    if (chk) {
+        chk->md = out[OUT_MARKDOWN];
+        out[OUT_MARKDOWN] = NULL;
+    }
     if (chk && (rc = load_baseline(chk)) != TS_EXIT_OK)
-        return rc; /* before the run: a bad baseline is refused at once */
+        goto abandon; /* before the run: a bad baseline is refused at once */
     rc = run_env_open(&v, &o, cmd);
     if (rc != TS_EXIT_OK)
-        return rc;
+        goto abandon;
     if (chk) {
         /* Another board is known before the run (check_compare says it again after). */
         const char *bb = json_string(json_get(json_get(chk->base, "board"), "name"), NULL);
@@ -1018,38 +1120,37 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
                       "on the same board",
                       chk->baseline, bb, v.board.name);
             run_env_close(&v);
-            return TS_EXIT_INPUT;
+            rc = TS_EXIT_INPUT;
+            goto abandon;
         }
     }
     sim *s = v.s;
     prof *pf = v.pf;
     const sim_elf *e = v.e;
     const sim_board board = v.board;
-    const char *board_from = v.board_from, *json = o.json, *output = o.output, *csv = o.csv;
+    const char *board_from = v.board_from;
     double rate = o.rate, battery_mah = o.battery_mah;
     char *rbuf = NULL; /* a report being written */
     size_t rlen = 0;
     sim_stop st;
-    struct sigaction sa = {0}, old;
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    running_sim = s;
-    sigaction(SIGINT, &sa, &old);
+    cli_signals_run(s); /* SIGINT, SIGTERM, SIGHUP: stop at the next block, write the reports */
     sim_run(s, &st);
-    sigaction(SIGINT, &old, NULL);
-    running_sim = NULL;
+    cli_signals_run(NULL);
+    int sig = cli_signal_pending();
     rc = exit_code(&st);
+    cli_stderr_begin(); /* the console's last output goes before anything printed after it */
     if (progress_shown)
         fputc('\n', stderr);
 
     sim_stats x;
     sim_stats_get(s, &x);
-    if (output && st.reason == SIM_STOP_EXIT) {
-        int orc = write_output(s, pf, output);
+    if (out[OUT_OUTPUT] && st.reason == SIM_STOP_EXIT) {
+        int orc = write_output(s, pf, out[OUT_OUTPUT]);
+        out[OUT_OUTPUT] = NULL;
         if (orc != TS_EXIT_OK && rc == TS_EXIT_OK)
             rc = orc;
     }
-    FILE *sf = (json && strcmp(json, "-") == 0) ? stderr : stdout;
+    FILE *sf = to_stdout ? stderr : stdout;
     prof_print_table(sf, pf, &board);
     prof_print_probes(sf, pf, &board);
     prof_print_breakdown(sf, pf);
@@ -1064,17 +1165,17 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         prof_memory_use(pf, e, &board, &m);
         prof_print_memory(sf, &m);
     }
+    cli_stderr_begin();
     prof_print_overflows(stderr, pf);
-    if (x.inferences && prof_problem(pf)[0])
-        fprintf(stderr, "tinysim: warning: no per-layer figures: %s\n", prof_problem(pf));
+    if (prof_problem(pf)[0])
+        fprintf(stderr, "tinysim: warning: %s\n", prof_problem(pf));
     print_summary(sf, s, &st, board_from);
     print_energy(sf, pf, &board, rate, battery_mah);
-    if (csv) {
-        FILE *m = report_open(&rbuf, &rlen);
-        if (m)
-            prof_write_csv(m, pf, &board);
-        if (report_save(m, &rbuf, &rlen, csv) < 0 && rc == TS_EXIT_OK)
+    if (out[OUT_CSV]) {
+        prof_write_csv(mo_stream(out[OUT_CSV]), pf, &board);
+        if (report_commit(out[OUT_CSV], OUT_CSV) < 0 && rc == TS_EXIT_OK)
             rc = TS_EXIT_INPUT;
+        out[OUT_CSV] = NULL;
     }
     if (chk && rc == TS_EXIT_OK) {
         /* Compare the report this run would write with the baseline. */
@@ -1093,16 +1194,27 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         cli_error("check: the run did not end with exit status 0 (exit code %d): nothing to "
                   "compare", rc);
     }
-    if (json && strcmp(json, "-") == 0) {
-        write_json(stdout, s, pf, &st, board_from, rc);
-    } else if (json) {
-        FILE *m = report_open(&rbuf, &rlen);
-        if (m)
-            write_json(m, s, pf, &st, board_from, rc);
-        if (report_save(m, &rbuf, &rlen, json) < 0 && rc == TS_EXIT_OK)
+    if (out[OUT_JSON]) {
+        write_json(mo_stream(out[OUT_JSON]), s, pf, &st, board_from, rc);
+        if (report_commit(out[OUT_JSON], OUT_JSON) < 0 && rc == TS_EXIT_OK)
             rc = TS_EXIT_INPUT;
+        out[OUT_JSON] = NULL;
     }
+    if (st.reason == SIM_STOP_INTERRUPT && sig)
+        cli_error("stopped by %s before the firmware finished (exit code %d)",
+                  cli_signal_name(sig), TS_EXIT_BUDGET);
     run_env_close(&v);
+abandon:
+    /* what was not written (--output after a run that did not exit, anything after an early
+     * error): the temporaries go, the files stay as they were */
+    for (int i = 0; i < OUT_N; i++)
+        mo_abort(out[i]);
+    if (chk) {
+        mo_abort(chk->md);
+        chk->md = NULL;
+    }
+    cli_signals_catch(0);
+    cli_signal_clear();
     return rc;
 }
 

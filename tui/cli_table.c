@@ -27,8 +27,8 @@ const cli_command cli_commands[] = {
      cli_infer},
     {"run",
      "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL [--input FILE|--input-seed N]]\n"
-     "                   [--max-cycles N] [--timeout SECONDS] [--json FILE|-] [--csv FILE]\n"
-     "                   [--output FILE] [--probe SYMBOL]... [--rate N/s [--battery MAH]]",
+     "                   [--max-cycles N] [--timeout SECONDS] [--json FILE|-] [--csv FILE|-]\n"
+     "                   [--output FILE|-] [--probe SYMBOL]... [--rate N/s [--battery MAH]]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -96,6 +96,7 @@ const cli_command cli_commands[] = {
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
+    cli_stderr_begin(); /* on a line of its own, after what stdout already has */
     va_start(ap, fmt);
     fputs("tinysim: ", stderr);
     vfprintf(stderr, fmt, ap);
@@ -106,6 +107,7 @@ void cli_error(const char *fmt, ...)
 int cli_usage_error(const cli_command *c, const char *fmt, ...)
 {
     va_list ap;
+    cli_stderr_begin();
     va_start(ap, fmt);
     fprintf(stderr, "tinysim %s: ", c->name);
     vfprintf(stderr, fmt, ap);
@@ -114,11 +116,21 @@ int cli_usage_error(const cli_command *c, const char *fmt, ...)
     return TS_EXIT_USAGE;
 }
 
+/* `tinysim help` itself, for `tinysim help help`: main.c dispatches it and lists it after the
+ * table, so it is not in the table (whose entries all have an exec). */
+static const cli_command help_command = {
+    "help", "help [COMMAND]", "show help for a command: tinysim help COMMAND",
+    "  COMMAND             one of the commands 'tinysim help' lists; 'tinysim COMMAND --help'\n"
+    "                      says the same\n",
+    NULL};
+
 const cli_command *cli_find(const char *name)
 {
     for (const cli_command *c = cli_commands; c->name; c++)
         if (strcmp(c->name, name) == 0)
             return c;
+    if (strcmp(name, "help") == 0)
+        return &help_command;
     return NULL;
 }
 

@@ -1,8 +1,12 @@
 /*
- * The command language's words and names (see cmd.h).
+ * The command language's words and names, and the bounded reading of script lines (see
+ * cmd.h).
  */
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tui/cmd.h"
 
@@ -147,4 +151,82 @@ const char *cmd_complete(const cmd_entry *table, const char *prefix, int *state)
             return e->name;
     }
     return NULL;
+}
+
+/* Case-insensitive edit distance (insertions, deletions, substitutions) of a and b, both
+ * shorter than 64 bytes. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t sub =
+                diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
+            row[j] = sub < best ? sub : best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *cmd_closest(const char *word, const char *const *names, size_t n)
+{
+    size_t wl = strlen(word), prefixed = 0, best_d = SIZE_MAX;
+    const char *pre = NULL, *best = NULL;
+    if (wl == 0 || wl >= 64)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(names[i]) >= wl && strncasecmp(names[i], word, wl) == 0)
+            pre = names[i], prefixed++;
+    if (prefixed == 1)
+        return pre;
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(names[i]) >= 64)
+            continue;
+        size_t d = edit_distance(word, names[i]);
+        if (d < best_d)
+            best_d = d, best = names[i];
+    }
+    return best && best_d <= 3 && 2 * best_d < strlen(best) ? best : NULL;
+}
+
+long cmd_read_line(FILE *f, char *buf, size_t *nul_col)
+{
+    size_t n = 0, nul = 0;
+    int c, got = 0;
+    if (nul_col)
+        *nul_col = 0;
+    while ((c = getc(f)) != EOF) {
+        got = 1;
+        if (c == '\n')
+            break;
+        if (c == '\r') {
+            int d = getc(f);
+            if (d == '\n')
+                break;
+            if (d != EOF)
+                ungetc(d, f);
+        }
+        if (n == CMD_MAX_LINE - 1) {
+            buf[n] = 0;
+            if (nul_col)
+                *nul_col = nul;
+            return CMD_LINE_LONG;
+        }
+        if (c == 0 && !nul)
+            nul = n + 1;
+        buf[n++] = (char)c;
+    }
+    buf[n] = 0;
+    if (!got)
+        return CMD_LINE_EOF;
+    if (nul_col)
+        *nul_col = nul;
+    return nul ? CMD_LINE_NUL : (long)n;
 }

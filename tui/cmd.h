@@ -55,4 +55,24 @@ void cmd_print_usage(FILE *f, const cmd_entry *e);
  * readline's completion generator). NULL at the end. */
 const char *cmd_complete(const cmd_entry *table, const char *prefix, int *state);
 
+/*
+ * The name of names[0..n) closest to word, for a "did you mean" (case-insensitive): the only
+ * name word is a prefix of, else the one at the smallest edit distance when that is at most
+ * 3 and less than half the name; NULL when nothing is close. Words past 63 bytes match nothing.
+ */
+const char *cmd_closest(const char *word, const char *const *names, size_t n);
+
+/*
+ * Read one line of a script from f into buf (CMD_MAX_LINE bytes), never more than that:
+ * its length, without the "\n" or "\r\n" that ends it (a last line may have none), or:
+ *   CMD_LINE_EOF   no more lines;
+ *   CMD_LINE_LONG  the line is longer than CMD_MAX_LINE - 1 bytes: it is not read further
+ *                  (the caller stops: the input may be one endless line);
+ *   CMD_LINE_NUL   it holds a NUL byte (a script is text): read to its end, not usable.
+ * *nul_col (may be NULL) is the column of the first NUL byte (1-based), 0 if none, for
+ * CMD_LINE_NUL and CMD_LINE_LONG alike.
+ */
+enum { CMD_LINE_EOF = -1, CMD_LINE_LONG = -2, CMD_LINE_NUL = -3 };
+long cmd_read_line(FILE *f, char *buf, size_t *nul_col);
+
 #endif /* TUI_CMD_H */

@@ -2,12 +2,15 @@
  * The REPL without a screen (`tinysim repl FIRMWARE.elf [run options]`), batch scripts
  * (`tinysim -x SCRIPT [--keep-going] [FIRMWARE.elf [run options]]`) and piped stdin: the same
  * command table (tui/session.c). On a terminal the REPL uses GNU readline: line editing,
- * history kept in ~/.tinysim_history (or $TINYSIM_HISTORY; at most HISTORY_MAX lines), and
+ * history kept in ~/.tinysim_history (or $TINYSIM_HISTORY; at most HISTORY_MAX lines; never
+ * through a symbolic link), and
  * completion of command names, breakpoint kinds, op names, layer numbers (after "break
  * layer", "info layer" and "tensor") and the ELF's function symbols.
  * Without a terminal it reads commands line by line as a script does.
  */
 #include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +30,39 @@
  * Run the lines of f. Each command is echoed after a "(tinysim) " prompt, so the output reads
  * as a transcript. The first failing command stops the script with "NAME:LINE: ..." on
  * stderr and exit code 2, unless keep_going (then the exit code is 2 at the end if any
- * failed). "quit" ends it early.
+ * failed). "quit" ends it early. Lines are read CMD_MAX_LINE bytes at most (cmd_read_line):
+ * a line with a NUL byte fails as a command does; a longer line stops the script even with
+ * keep_going (the input may be one endless line: /dev/zero, a binary file).
  */
 static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    char line[CMD_MAX_LINE];
+    long len;
+    size_t nul;
     unsigned lineno = 0, failed = 0;
     int rc = TS_EXIT_OK;
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    while ((len = cmd_read_line(f, line, &nul)) != CMD_LINE_EOF) {
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = 0;
+        if (len == CMD_LINE_LONG) {
+            fprintf(stderr, "tinysim: %s:%u: line longer than %d bytes%s; the script stops "
+                            "here (a script is text, one command per line)\n",
+                    name, lineno, CMD_MAX_LINE - 1,
+                    nul ? " and with NUL bytes (is it a binary file?)" : "");
+            failed++;
+            rc = TS_EXIT_USAGE;
+            break;
+        }
+        if (len == CMD_LINE_NUL) {
+            failed++;
+            fprintf(stderr, "tinysim: %s:%u: a NUL byte at column %zu: refused (a script is "
+                            "text, one command per line)%s\n",
+                    name, lineno, nul, keep_going ? "; going on (--keep-going)" : "");
+            if (!keep_going) {
+                rc = TS_EXIT_USAGE;
+                break;
+            }
+            continue;
+        }
         const char *p = line + strspn(line, " \t");
         if (*p == 0 || *p == '#')
             continue;
@@ -47,10 +70,22 @@ static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
         fflush(stdout);
         int r = session_exec(ss, p, stdout);
         fflush(stdout);
+        int sig = cli_signal_pending();
+        if (sig) { /* during the command's run (which it stopped) or between commands */
+            cli_error("%s:%u: stopped by %s (exit code %d)", name, lineno, cli_signal_name(sig),
+                      TS_EXIT_BUDGET);
+            rc = TS_EXIT_BUDGET;
+            break;
+        }
+        if (ferror(stdout)) { /* nobody reads the transcript: stop (reported at exit) */
+            rc = TS_EXIT_INPUT;
+            break;
+        }
         if (r == CMD_QUIT)
             break;
         if (r == CMD_ERROR) {
             failed++;
+            cli_stderr_begin();
             fprintf(stderr, "tinysim: %s:%u: '%.80s' failed%s\n", name, lineno, p,
                     keep_going ? "; going on (--keep-going)" : "");
             if (!keep_going) {
@@ -59,8 +94,7 @@ static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
             }
         }
     }
-    free(line);
-    if (failed && keep_going)
+    if (failed && keep_going && rc == TS_EXIT_OK)
         rc = TS_EXIT_USAGE;
     return rc;
 }
@@ -154,17 +188,105 @@ static char *history_path(void)
     return p;
 }
 
-/* Readline's completion and history for a session (the REPL and the TUI). */
+/*
+ * The history file. readline's own read_history/write_history follow a symbolic link and
+ * replace its target with a new 0600 file; tinysim reads and writes the file itself instead:
+ * never through a link (O_NOFOLLOW), only a regular file (O_NONBLOCK, fstat: a FIFO there
+ * cannot block), lines read CMD_MAX_LINE bytes at most, and it never changes a file's mode:
+ * it creates the file (0600, O_EXCL) only when there was none at the start.
+ */
+enum { HIST_OFF, HIST_EXISTING, HIST_NEW };
 static char *hist_file;
+static int hist_state;
+
+/* Open hist_file for reading (O_NOFOLLOW, regular files only) and add its lines to the
+ * history; or say in one line on out why there is no history this session. */
+static void hist_read(FILE *out)
+{
+    const char *why = NULL;
+    struct stat st;
+    int fd = open(hist_file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        hist_state = HIST_NEW;
+        return;
+    }
+    if (fd < 0)
+        why = errno == ELOOP ? "is a symbolic link, which tinysim does not follow there"
+                             : strerror(errno);
+    else if (fstat(fd, &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = "is not a regular file";
+    FILE *f = why ? NULL : fdopen(fd, "r");
+    if (!why && !f)
+        why = strerror(errno);
+    if (why) {
+        if (fd >= 0)
+            close(fd);
+        fprintf(out, "tinysim: warning: history file %s %s: no history is read or saved "
+                     "(set TINYSIM_HISTORY to another path)\n", hist_file, why);
+        fflush(out);
+        hist_state = HIST_OFF;
+        return;
+    }
+    char line[CMD_MAX_LINE];
+    long len;
+    while ((len = cmd_read_line(f, line, NULL)) != CMD_LINE_EOF) {
+        if (len == CMD_LINE_LONG) { /* a regular file: its end is near, skip the rest */
+            int c;
+            while ((c = getc(f)) != EOF && c != '\n')
+                ;
+        }
+        if (len > 0)
+            add_history(line);
+    }
+    fclose(f);
+    hist_state = HIST_EXISTING;
+}
+
+/* Write the history (at most HISTORY_MAX lines) back: into the regular file that was there
+ * (truncated, its mode kept), or into a new 0600 file. Failures are quiet: a history that
+ * cannot be saved is not worth an error at exit. */
+static void hist_write(void)
+{
+    int fd;
+    struct stat st;
+    if (hist_state == HIST_NEW)
+        fd = open(hist_file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    else if (hist_state == HIST_EXISTING)
+        fd = open(hist_file, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    else
+        return;
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || ftruncate(fd, 0) != 0) {
+        close(fd);
+        return;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        return;
+    }
+    HIST_ENTRY **list = history_list();
+    for (int i = 0; list && list[i]; i++)
+        if (!strchr(list[i]->line, '\n'))
+            fprintf(f, "%s\n", list[i]->line);
+    fclose(f);
+}
+
+/* Readline's completion and history for a session (the REPL and the TUI). A warning about
+ * the history file goes to the session's output (the TUI's pane), else stderr. */
 void repl_readline_begin(session *ss)
 {
     completing = ss;
     rl_readline_name = "tinysim";
     rl_attempted_completion_function = complete;
     stifle_history(HISTORY_MAX);
+    hist_state = HIST_OFF;
     hist_file = history_path();
     if (hist_file)
-        read_history(hist_file);
+        hist_read(ss && ss->out ? ss->out : stderr);
 }
 
 void repl_history_add(const char *line)
@@ -179,10 +301,8 @@ void repl_history_add(const char *line)
 
 void repl_readline_end(void)
 {
-    if (hist_file) {
-        write_history(hist_file); /* a history that cannot be saved is not worth an error */
-        history_truncate_file(hist_file, HISTORY_MAX);
-    }
+    if (hist_file)
+        hist_write();
     free(hist_file);
     hist_file = NULL;
     completing = NULL;
@@ -190,6 +310,7 @@ void repl_readline_end(void)
 
 static int interactive(session *ss)
 {
+    int rc = TS_EXIT_OK;
     repl_readline_begin(ss);
     printf("tinysim: 'help' lists the commands, 'quit' leaves\n");
     for (;;) {
@@ -204,11 +325,23 @@ static int interactive(session *ss)
         repl_history_add(line);
         int r = session_exec(ss, line + strspn(line, " \t"), stdout);
         free(line);
+        fflush(stdout);
+        int sig = cli_signal_pending();
+        cli_signal_clear();
+        if (sig == SIGTERM || sig == SIGHUP) { /* SIGINT only paused the run */
+            cli_error("stopped by %s (exit code %d)", cli_signal_name(sig), TS_EXIT_BUDGET);
+            rc = TS_EXIT_BUDGET;
+            break;
+        }
+        if (ferror(stdout)) { /* reported at exit (tui/main.c) */
+            rc = TS_EXIT_INPUT;
+            break;
+        }
         if (r == CMD_QUIT)
             break;
     }
     repl_readline_end();
-    return TS_EXIT_OK;
+    return rc;
 }
 
 /* ===================================================================== entry points */
@@ -219,15 +352,19 @@ int cli_repl(int argc, char **argv)
     session ss = {0};
     if (argc < 2)
         return cli_usage_error(cmd, "which firmware? give FIRMWARE.elf (and run options)");
+    ss.console = cli_console(stdout); /* a message on stderr never lands mid-line */
     int rc = session_load(&ss, argc - 1, argv + 1);
     if (rc != TS_EXIT_OK) {
         session_close(&ss);
         return rc;
     }
-    if (isatty(STDIN_FILENO))
+    if (isatty(STDIN_FILENO)) {
         rc = interactive(&ss);
-    else
+    } else {
+        cli_signals_catch(1); /* a signal ends the script after its command */
         rc = run_lines(&ss, stdin, "<stdin>", 0);
+        cli_signals_catch(0);
+    }
     session_close(&ss);
     return rc;
 }
@@ -256,10 +393,13 @@ int cli_script(int argc, char **argv)
         return TS_EXIT_INPUT;
     }
     int rc = TS_EXIT_OK;
+    ss.console = cli_console(stdout); /* a message on stderr never lands mid-line */
     if (i < argc)
         rc = session_load(&ss, argc - i, argv + i);
+    cli_signals_catch(1); /* a signal ends the script after its command (exit 5) */
     if (rc == TS_EXIT_OK)
         rc = run_lines(&ss, f, script, keep_going);
+    cli_signals_catch(0);
     if (f != stdin)
         fclose(f);
     session_close(&ss);

@@ -114,7 +114,7 @@ typedef struct {
 } tui;
 
 static tui *T;
-static volatile sig_atomic_t got_sigint;
+static volatile sig_atomic_t got_sigint, got_sigterm;
 static int key_for_readline;
 
 enum { C_STATUS = 1, C_CURRENT, C_BAR, C_TITLE, C_ERROR };
@@ -123,6 +123,13 @@ static void on_sigint(int sig)
 {
     (void)sig;
     got_sigint = 1;
+}
+
+/* SIGTERM, SIGHUP at the prompt: leave as 'quit' does (the terminal restored), exit code 5.
+ * During a run they stop it first (tui/cli_util.c) and on_line's caller leaves. */
+static void on_sigterm(int sig)
+{
+    got_sigterm = sig;
 }
 
 static void hl_on(int pair, int fallback)
@@ -575,14 +582,23 @@ int cli_tui(int argc, char **argv)
                     "F2 switches the detail pane to the CPU, 'quit' leaves\n");
     fflush(t.outf);
 
-    struct sigaction sa = {0}, old;
+    struct sigaction sa = {0}, old, st = {0}, old_term, old_hup;
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
+    st.sa_handler = on_sigterm;
+    sigemptyset(&st.sa_mask);
+    got_sigterm = 0;
+    sigaction(SIGTERM, &st, &old_term);
+    sigaction(SIGHUP, &st, &old_hup);
+    cli_signals_second_kills(0); /* a second Ctrl-C during a run must not leave the screen raw */
     /* newterm, not initscr: initscr exits the program when TERM names no usable terminal */
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         sigaction(SIGINT, &old, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        sigaction(SIGHUP, &old_hup, NULL);
+        cli_signals_second_kills(1);
         cli_error("cannot drive this terminal (TERM=%s): try TERM=xterm, or 'tinysim repl'",
                   getenv("TERM") ? getenv("TERM") : "(unset)");
         session_close(&t.ss);
@@ -635,6 +651,12 @@ int cli_tui(int argc, char **argv)
             draw();
         dirty = 0;
         int ch = getch();
+        int sig = cli_signal_pending(); /* one that stopped a command's run */
+        cli_signal_clear();
+        if (sig == SIGTERM || sig == SIGHUP)
+            got_sigterm = sig;
+        if (got_sigterm)
+            break;
         if (got_sigint) { /* at the prompt: clear the line */
             got_sigint = 0;
             rl_replace_line("", 0);
@@ -660,8 +682,8 @@ int cli_tui(int argc, char **argv)
         int k = key_to_readline(ch);
         if (k == '\r')
             k = '\n';
-        if (k < 0)
-            continue;
+        if (k < 0 || (ch == KEY_DC && rl_end == 0))
+            continue; /* Delete on an empty prompt is not Ctrl-D: it must not leave the TUI */
         key_for_readline = k;
         rl_callback_read_char();
     }
@@ -670,6 +692,9 @@ int cli_tui(int argc, char **argv)
     endwin();
     delscreen(scr);
     sigaction(SIGINT, &old, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    cli_signals_second_kills(1);
     if (devnull)
         fclose(devnull);
     if (devnull_in)
@@ -682,5 +707,9 @@ int cli_tui(int argc, char **argv)
     pane_free(&t.out);
     pane_free(&t.con);
     T = NULL;
+    if (got_sigterm) {
+        cli_error("stopped by %s (exit code %d)", cli_signal_name(got_sigterm), TS_EXIT_BUDGET);
+        return TS_EXIT_BUDGET;
+    }
     return TS_EXIT_OK;
 }

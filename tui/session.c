@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "models/modelfile.h"
+#include "models/outfile.h"
+#include "models/text.h"
 #include "tui/session.h"
 
 /* What a run waits for, besides breakpoints. */
@@ -56,10 +58,11 @@ static void cap_clear(session *ss)
     ss->cap_bytes = 0;
 }
 
-/* Copy tensor t from the target's arena, once per inference. */
+/* Copy tensor t from the target's arena, once per inference. The profiler validated the
+ * model's tables (t and its size are in range) and the arena (prof_arena_ok). */
 static void cap_tensor(session *ss, const nn_model *m, uint32_t arena, uint32_t t)
 {
-    if (t == NN_NO_TENSOR || t >= ss->n_cap || ss->cap[t])
+    if (t == NN_NO_TENSOR || t >= ss->n_cap || ss->cap[t] || !prof_arena_ok(ss->v.pf))
         return;
     const nn_tsm_tensor *x = nn_tensor(m, t);
     if (x->storage != NN_S_ARENA || ss->cap_bytes + x->size > SESSION_MAX_CAPTURE)
@@ -75,19 +78,22 @@ static void cap_tensor(session *ss, const nn_model *m, uint32_t arena, uint32_t 
     ss->cap_bytes += x->size;
 }
 
+/* Only probe events the profiler measured (the inference's own model, a layer index it
+ * has), into the captures of that inference. */
 static void capture(session *ss, const sim_probe_event *ev)
 {
     uint32_t img, arena;
     const nn_model *m = prof_model(ss->v.pf, &img, &arena);
-    if (!m)
+    if (!m || !prof_event_ok(ss->v.pf))
         return;
     if (ev->kind == SIM_PROBE_INFERENCE_BEGIN) {
         cap_clear(ss);
         ss->cap = calloc(m->hdr->n_tensors, sizeof *ss->cap);
         ss->n_cap = ss->cap ? m->hdr->n_tensors : 0;
+        ss->cap_id = prof_inference_id(ss->v.pf);
         return;
     }
-    if (ev->r1 >= m->hdr->n_layers)
+    if (ss->cap_id != prof_inference_id(ss->v.pf) || ev->r1 >= m->hdr->n_layers)
         return;
     const nn_tsm_layer *L = nn_layer(m, ev->r1);
     if (ev->kind == SIM_PROBE_LAYER_BEGIN) {
@@ -100,11 +106,15 @@ static void capture(session *ss, const sim_probe_event *ev)
 
 /* ===================================================================== probes */
 
+static void check_breaks(session *ss);
+
 static void on_probe(void *ud, const sim_probe_event *ev)
 {
     session *ss = ud;
     uint32_t n;
     prof_on_probe(ss->v.pf, ev);
+    if (ev->kind == SIM_PROBE_INFERENCE_BEGIN)
+        check_breaks(ss);
     if (ev->kind == SIM_PROBE_INFERENCE_BEGIN || ev->kind == SIM_PROBE_LAYER_BEGIN ||
         ev->kind == SIM_PROBE_LAYER_END)
         capture(ss, ev);
@@ -222,14 +232,6 @@ void session_close(session *ss)
     ss->argc_copy = 0;
 }
 
-static sim *volatile running;
-static void on_sigint(int sig)
-{
-    (void)sig;
-    if (running)
-        sim_interrupt(running);
-}
-
 static int need_firmware(session *ss, FILE *out)
 {
     if (ss->state == SS_NONE)
@@ -249,17 +251,12 @@ static int go(session *ss, int want, FILE *out)
         return err(out, "not inside a layer: 'next' runs to the next layer's start");
     ss->want = want;
     ss->why[0] = 0;
-    struct sigaction sa = {0}, old;
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    running = ss->v.s;
-    sigaction(SIGINT, &sa, &old);
+    cli_signals_run(ss->v.s); /* SIGINT pauses; SIGTERM, SIGHUP too (the caller then ends) */
     if (want == W_STEPI)
         sim_step(ss->v.s, ss->stepi_n, &ss->st);
     else
         sim_run(ss->v.s, &ss->st);
-    sigaction(SIGINT, &old, NULL);
-    running = NULL;
+    cli_signals_run(NULL);
     ss->want = W_NONE;
     switch (ss->st.reason) {
     case SIM_STOP_EXIT: ss->state = SS_EXITED; break;
@@ -352,9 +349,10 @@ static int c_help(void *ctx, int argc, char **argv, FILE *out)
         if (!c)
             return err(out, "%s", e);
         cmd_print_usage(out, c);
-        fprintf(out, "%s%s%s\n", c->help, c->alias ? " (alias: " : "", c->alias ? c->alias : "");
         if (c->alias)
-            fprintf(out, ")\n");
+            fprintf(out, "%s (alias: %s)\n", c->help, c->alias);
+        else
+            fprintf(out, "%s\n", c->help);
         return CMD_OK;
     }
     fprintf(out, "commands (a unique prefix is enough; 'help COMMAND' for one):\n");
@@ -369,13 +367,30 @@ static int c_quit(void *ctx, int argc, char **argv, FILE *out)
     return CMD_QUIT;
 }
 
+/*
+ * Load another firmware. The new one is opened beside the current one, which is closed only
+ * once the new one is ready: a load that fails (no such file, a bad ELF, a refused option)
+ * leaves the session as it was, firmware, run state and breakpoints (as a refused 'board').
+ */
 static int c_load(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
-    (void)out;
+    session old = *ss; /* owns the current firmware, its argument copies and captures */
+    ss->state = SS_NONE;
+    ss->argc_copy = 0;
+    ss->cap = NULL;
+    ss->n_cap = 0;
+    ss->cap_bytes = 0;
     int rc = session_load(ss, argc - 1, argv + 1);
-    if (rc != TS_EXIT_OK)
-        return CMD_ERROR;
+    if (rc != TS_EXIT_OK) {
+        session_close(ss); /* whatever the failed load opened */
+        *ss = old;
+        if (ss->state == SS_NONE)
+            return err(out, "load %s failed: no firmware is loaded", argv[1]);
+        return err(out, "load %s failed; %s stays loaded, with its state and breakpoints",
+                   argv[1], ss->o.path);
+    }
+    session_close(&old);
     fprintf(out, "loaded %s on %s (%s, %u MHz)\n", ss->o.path, ss->v.board.name,
             sim_core_name(ss->v.board.core), (unsigned)(ss->v.board.clock_hz / 1000000));
     return CMD_OK;
@@ -493,6 +508,91 @@ static int parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out)
     return 0;
 }
 
+static const char model_unknown[] =
+    " (the model is not known until an inference begins: it is checked then)";
+
+/* The op names a layer can have: the inference core's. */
+static const char *const *core_ops(size_t *n)
+{
+    static const char *names[NN_OP_COUNT_];
+    static size_t count;
+    if (!count)
+        for (uint32_t op = 1; op < NN_OP_COUNT_; op++)
+            names[count++] = nn_op_name(op);
+    *n = count;
+    return names;
+}
+
+/*
+ * "break op NAME": NAME (any case) must be an op of the inference core, and, once the model
+ * is known (an inference began), an op of one of its layers; otherwise the breakpoint could
+ * never fire. 0 with b filled (and *note set when the model is not known yet), or CMD_ERROR
+ * with the reason (the closest op name, the known ones) printed.
+ */
+static int break_op(session *ss, const char *name, session_break *b, const char **note,
+                    FILE *out)
+{
+    char up[sizeof b->op];
+    size_t nops, i;
+    const char *const *ops = core_ops(&nops);
+    snprintf(up, sizeof up, "%s", name);
+    for (char *p = up; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    for (i = 0; i < nops && (strlen(name) >= sizeof up || strcmp(ops[i], up) != 0); i++)
+        ;
+    if (i == nops) {
+        char list[512];
+        size_t w = 0;
+        for (size_t k = 0; k < nops && w < sizeof list; k++)
+            w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", k ? " " : "", ops[k]);
+        const char *near = cmd_closest(up, ops, nops);
+        return err(out, "break op: no op '%.40s'%s%s%s; the ops are: %s", name,
+                   near ? " (did you mean " : "", near ? near : "", near ? "?)" : "", list);
+    }
+    uint32_t n = 0;
+    const prof_layer *L = prof_current(ss->v.pf, &n);
+    uint32_t k = 0;
+    while (k < n && strcmp(L[k].op, ops[i]) != 0)
+        k++;
+    if (n && k == n)
+        return err(out, "break op: the model has no %s layer, so the breakpoint would never "
+                        "fire ('info layers' lists its layers)", ops[i]);
+    *note = n ? "" : model_unknown;
+    b->kind = SB_OP;
+    snprintf(b->op, sizeof b->op, "%s", ops[i]);
+    return 0;
+}
+
+/* At the start of an inference, when the model becomes known: say which layer and op
+ * breakpoints cannot fire on it. */
+static void check_breaks(session *ss)
+{
+    uint32_t n = 0;
+    const prof_layer *L = prof_current(ss->v.pf, &n);
+    FILE *out = ss->out ? ss->out : stdout;
+    if (!n)
+        return;
+    for (uint32_t i = 0; i < ss->n_brk; i++) {
+        const session_break *b = &ss->brk[i];
+        uint32_t k = 0;
+        if (b->warned)
+            continue;
+        if (b->kind == SB_OP)
+            while (k < n && strcmp(L[k].op, b->op) != 0)
+                k++;
+        if (b->kind == SB_LAYER && b->layer >= n)
+            fprintf(out, "warning: breakpoint %u (%s) never fires: the model has %u layers "
+                         "(0..%u)\n", i + 1, b->text, n, n - 1);
+        else if (b->kind == SB_OP && k == n)
+            fprintf(out, "warning: breakpoint %u (%s) never fires: the model has no %s layer\n",
+                    i + 1, b->text, b->op);
+        else
+            continue;
+        ss->brk[i].warned = 1;
+    }
+}
+
 static int c_break(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
@@ -510,21 +610,22 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
     snprintf(b.text, sizeof b.text, "%s %s", argv[1], argv[2]);
     size_t kl = strlen(argv[1]);
     uint64_t v;
+    const char *note = "";
     if (kl && strncmp(argv[1], "layer", kl) == 0) {
         uint32_t n = 0;
         prof_current(ss->v.pf, &n);
         if (parse_num(argv[2], UINT32_MAX, &v) < 0)
             return err(out, "break layer wants a layer number, not '%s'", argv[2]);
         if (n && v >= n)
-            return err(out, "the model has layers 0..%u", n - 1);
+            return err(out, "the model has %u layers (0..%u): layer %s never runs", n, n - 1,
+                       argv[2]);
+        if (!n)
+            note = model_unknown;
         b.kind = SB_LAYER;
         b.layer = (uint32_t)v;
     } else if (kl && strncmp(argv[1], "op", kl) == 0) {
-        b.kind = SB_OP;
-        snprintf(b.op, sizeof b.op, "%s", argv[2]);
-        for (char *p = b.op; *p; p++)
-            if (*p >= 'a' && *p <= 'z')
-                *p = (char)(*p - 'a' + 'A');
+        if (break_op(ss, argv[2], &b, &note, out) != 0)
+            return CMD_ERROR;
     } else if (kl && (strncmp(argv[1], "symbol", kl) == 0 || strncmp(argv[1], "address", kl) == 0)) {
         int is_sym = argv[1][0] == 's';
         if (is_sym) {
@@ -544,7 +645,7 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
         return CMD_ERROR;
     }
     ss->brk[ss->n_brk++] = b;
-    fprintf(out, "breakpoint %u: %s\n", ss->n_brk, b.text);
+    fprintf(out, "breakpoint %u: %s%s\n", ss->n_brk, b.text, note);
     return CMD_OK;
 }
 
@@ -599,7 +700,9 @@ void session_print_layer(session *ss, uint32_t i, FILE *out)
     uint32_t n;
     const prof_layer *L = prof_current(ss->v.pf, &n);
     const prof_layer *y = &L[i];
-    fprintf(out, "layer %u: %s %s, output %s\n", i, y->op, y->name, y->out_shape);
+    char op[TEXT_SAFE_SIZE(sizeof y->op)], name[TEXT_SAFE_SIZE(sizeof y->name)];
+    fprintf(out, "layer %u: %s %s, output %s\n", i, text_safe(y->op, op, sizeof op),
+            text_safe(y->name, name, sizeof name), y->out_shape);
     fprintf(out, "  MACs %llu, weights %u bytes, arena live %u bytes\n",
             (unsigned long long)y->macs, y->weight_bytes, y->arena_bytes);
     uint32_t img, arena;
@@ -757,12 +860,15 @@ static int c_disas(void *ctx, int argc, char **argv, FILE *out)
 }
 
 /* The bytes of tensor t as the target produced them: a capture, or the model image for a
- * constant. NULL when it was not produced (yet) in this inference. */
+ * constant. NULL when it was not produced (yet) in this inference, or the captures are of
+ * another inference (of another model, maybe) than the one prof_model describes. */
 static const uint8_t *tensor_bytes(session *ss, const nn_model *m, uint32_t t)
 {
     const nn_tsm_tensor *x = nn_tensor(m, t);
     if (x->storage == NN_S_CONST)
         return nn_tensor_data(m, t);
+    if (ss->cap_id != prof_inference_id(ss->v.pf))
+        return NULL;
     return t < ss->n_cap ? ss->cap[t] : NULL;
 }
 
@@ -792,25 +898,34 @@ void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t whic
     const nn_model *m = prof_model(ss->v.pf, &img, &arena);
     const nn_tsm_layer *L = nn_layer(m, layer);
     uint32_t t = nn_layer_operand(m, layer, output ? L->n_inputs : which);
-    char desc[200], shape[48];
+    char desc[200], shown[TEXT_SAFE_SIZE(sizeof desc)], shape[48];
     if (t == NN_NO_TENSOR) {
         fprintf(out, "layer %u has no input %u (an omitted optional operand)\n", layer, which);
         return;
     }
     const nn_tsm_tensor *x = nn_tensor(m, t);
     mf_describe_tensor(m, t, desc, sizeof desc);
+    text_safe(desc, shown, sizeof shown); /* the tensor's name is the model's */
     mf_shape_str(x, shape, sizeof shape);
     if (output)
-        fprintf(out, "layer %u %s output: %s\n", layer, nn_op_name(L->op), desc);
+        fprintf(out, "layer %u %s output: %s\n", layer, nn_op_name(L->op), shown);
     else
-        fprintf(out, "layer %u %s input %u: %s\n", layer, nn_op_name(L->op), which, desc);
+        fprintf(out, "layer %u %s input %u: %s\n", layer, nn_op_name(L->op), which, shown);
     fprintf(out, "  at 0x%08x (%s)\n",
             (x->storage == NN_S_CONST ? img : arena) + x->offset,
-            x->storage == NN_S_CONST ? "model image, flash" : "arena, RAM");
+            x->storage == NN_S_CONST ? "model image" : "arena, RAM");
+    if (x->storage == NN_S_ARENA && !prof_arena_ok(ss->v.pf)) {
+        fprintf(out, "  cannot be read: the nn_model's arena pointer 0x%08x does not hold the "
+                     "model's %u-byte arena in the board's RAM\n", arena, m->hdr->arena_size);
+        return;
+    }
     const uint8_t *b = tensor_bytes(ss, m, t);
     if (!b) {
-        fprintf(out, "  not produced yet in this inference (layer %u has not run)\n",
-                output ? layer : layer - 1);
+        if (output || layer > 0)
+            fprintf(out, "  not produced yet in this inference (layer %u has not run)\n",
+                    output ? layer : layer - 1);
+        else
+            fprintf(out, "  not captured yet in this inference (no layer has run)\n");
         return;
     }
     uint32_t esz = x->type == NN_T_INT8 ? 1 : 4, n = x->size / esz;
@@ -928,6 +1043,10 @@ static int c_compare(void *ctx, int argc, char **argv, FILE *out)
     const nn_model *m = prof_model(ss->v.pf, &img, &arena);
     if (!m)
         return err(out, "no inference has started yet: 'run' or 'next' first");
+    if (!prof_arena_ok(ss->v.pf))
+        return err(out, "the nn_model's arena pointer 0x%08x does not hold the model's %u-byte "
+                   "arena in the board's RAM: its layers' outputs cannot be read", arena,
+                   m->hdr->arena_size);
     uint8_t *host_arena = aligned_alloc(16, (m->hdr->arena_size + 16) & ~15u);
     if (!host_arena)
         return err(out, "out of memory for the host arena");
@@ -1111,9 +1230,16 @@ static int c_export(void *ctx, int argc, char **argv, FILE *out)
         return err(out, "export json|csv|markdown FILE, not '%s'", kind);
     if (k > 0 && !prof_layers(ss->v.pf, &(uint32_t){0}))
         return err(out, "no inference has finished yet: nothing to export as %s", kind);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return err(out, "cannot write %s: %s", path, strerror(errno));
+    /* models/outfile.h: a regular file whole or not at all, devices as streams, no links; "-"
+     * (and /dev/stdout) is the command's output: the REPL's stdout, the TUI's output pane */
+    char *cause = NULL;
+    mo_file *o = mo_open(path, &cause);
+    if (!o) {
+        err(out, "export: %s", cause);
+        free(cause);
+        return CMD_ERROR;
+    }
+    FILE *f = mo_is_stdout(o) ? out : mo_stream(o);
     if (k == 0) {
         run_env_write_json(f, &ss->v, &ss->st);
     } else if (k == 1) {
@@ -1132,8 +1258,15 @@ static int c_export(void *ctx, int argc, char **argv, FILE *out)
                     (double)L[i].cycles * 1e3 / ss->v.board.clock_hz, L[i].stack_bytes,
                     L[i].arena_bytes);
     }
-    if (fclose(f) != 0)
-        return err(out, "cannot write %s: %s", path, strerror(errno));
+    if (f == out) {
+        mo_abort(o); /* nothing of its own to write */
+        return CMD_OK;
+    }
+    if (mo_commit(o, &cause) != 0) {
+        err(out, "export: %s", cause);
+        free(cause);
+        return CMD_ERROR;
+    }
     fprintf(out, "wrote %s\n", path);
     return CMD_OK;
 }

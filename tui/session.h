@@ -24,6 +24,7 @@ typedef struct {
     uint32_t addr;        /* SB_SYMBOL, SB_ADDRESS */
     char text[96];        /* as the user wrote it, for "info break" */
     uint64_t hits;
+    int warned;           /* said once that it cannot fire on the model (session.c) */
 } session_break;
 
 typedef enum {
@@ -61,6 +62,7 @@ typedef struct session {
     uint8_t **cap;
     uint32_t n_cap;
     size_t cap_bytes;
+    uint64_t cap_id;      /* the inference they belong to (prof_inference_id) */
 } session;
 
 #define SESSION_MAX_CAPTURE (64u << 20)

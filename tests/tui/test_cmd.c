@@ -222,6 +222,171 @@ static void test_session_argument_errors(void **state)
     session_close(&ss);
 }
 
+/* A line is broken when it is empty, only punctuation and blanks (the ")" that 'help break'
+ * once printed alone), or its parentheses do not balance. */
+static void check_help_line(const char *what, const char *line, size_t len)
+{
+    int depth = 0, word = 0;
+    for (size_t i = 0; i < len; i++) {
+        depth += line[i] == '(' ? 1 : line[i] == ')' ? -1 : 0;
+        if (depth < 0)
+            break;
+        word |= (line[i] >= 'a' && line[i] <= 'z') || (line[i] >= 'A' && line[i] <= 'Z');
+    }
+    if (!word || depth != 0)
+        fail_msg("%s: broken line '%.*s'", what, (int)len, line);
+}
+
+/* Every command's help ('help NAME', 'help ALIAS') is two whole lines: the usage line and its
+ * description, with the alias in balanced parentheses; the list names every command. */
+static void test_help_renders(void **state)
+{
+    (void)state;
+    session ss = {0};
+    for (const cmd_entry *e = session_commands; e->name; e++) {
+        for (int by_alias = 0; by_alias < 1 + (e->alias != NULL); by_alias++) {
+            char line[64], *text = NULL, want[128];
+            size_t len = 0;
+            FILE *out = open_memstream(&text, &len);
+            snprintf(line, sizeof line, "help %s", by_alias ? e->alias : e->name);
+            assert_int_equal(session_exec(&ss, line, out), CMD_OK);
+            fclose(out);
+            size_t lines = 0;
+            for (const char *p = text; *p; lines++) {
+                const char *nl = strchr(p, '\n');
+                if (!nl)
+                    fail_msg("'%s': output does not end with a newline: %s", line, text);
+                check_help_line(line, p, (size_t)(nl - p));
+                p = nl + 1;
+            }
+            if (lines != 2)
+                fail_msg("'%s': %zu lines, expected 2 (usage, description): %s", line, lines,
+                         text);
+            snprintf(want, sizeof want, "usage: %s", e->name);
+            assert_memory_equal(text, want, strlen(want));
+            if (e->alias) {
+                snprintf(want, sizeof want, " (alias: %s)\n", e->alias);
+                assert_non_null(strstr(text, want));
+            }
+            free(text);
+        }
+        assert_null(strchr(e->help, '\n'));
+        assert_null(strchr(e->usage, '\n'));
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_int_equal(session_exec(&ss, "help", out), CMD_OK);
+    fclose(out);
+    for (const cmd_entry *e = session_commands; e->name; e++) {
+        char want[64];
+        snprintf(want, sizeof want, "\n  %-10s %s\n", e->name, e->help);
+        assert_non_null(strstr(text, want));
+    }
+    free(text);
+    session_close(&ss);
+}
+
+/* The command line's table: 'tinysim help COMMAND' for every command, 'help' included. */
+static void test_cli_help_table(void **state)
+{
+    (void)state;
+    for (const cli_command *c = cli_commands; c->name; c++) {
+        assert_ptr_equal(cli_find(c->name), c);
+        assert_non_null(c->exec);
+        assert_null(strchr(c->help, '\n'));
+        assert_true(c->detail[0] && c->detail[strlen(c->detail) - 1] == '\n');
+        assert_int_equal(strncmp(c->usage, c->name, strlen(c->name)), 0);
+    }
+    const cli_command *h = cli_find("help");
+    assert_non_null(h);
+    assert_string_equal(h->name, "help");
+    assert_string_equal(h->usage, "help [COMMAND]");
+    assert_true(h->detail[0] && h->detail[strlen(h->detail) - 1] == '\n');
+    assert_null(cli_find("nosuch"));
+}
+
+/* ===================================================================== closest names */
+
+static void test_closest(void **state)
+{
+    (void)state;
+    static const char *const ops[] = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED",
+                                      "ADD", "MUL", "SOFTMAX", "MEAN", "MAX_POOL_2D"};
+    size_t n = sizeof ops / sizeof ops[0];
+    assert_string_equal(cmd_closest("conv", ops, n), "CONV_2D");        /* unique prefix */
+    assert_string_equal(cmd_closest("CONV2D", ops, n), "CONV_2D");      /* one deletion */
+    assert_string_equal(cmd_closest("softmx", ops, n), "SOFTMAX");
+    assert_string_equal(cmd_closest("FULLY_CONECTED", ops, n), "FULLY_CONNECTED");
+    assert_string_equal(cmd_closest("ful", ops, n), "FULLY_CONNECTED");
+    assert_null(cmd_closest("NOTANOP", ops, n));
+    assert_null(cmd_closest("M", ops, n)); /* a prefix of three: no unique one, all far */
+    assert_null(cmd_closest("", ops, n));
+    char longw[100];
+    memset(longw, 'A', sizeof longw - 1);
+    longw[sizeof longw - 1] = 0;
+    assert_null(cmd_closest(longw, ops, n));
+}
+
+/* ===================================================================== script lines */
+
+static FILE *mem_in(const char *data, size_t n)
+{
+    FILE *f = fmemopen((void *)data, n, "r");
+    assert_non_null(f);
+    return f;
+}
+
+static void test_read_line(void **state)
+{
+    (void)state;
+    char buf[CMD_MAX_LINE];
+    size_t nul;
+    static const char text[] = "run\r\n\nbreak layer 3\nlast";
+    FILE *f = mem_in(text, sizeof text - 1);
+    assert_int_equal(cmd_read_line(f, buf, &nul), 3);
+    assert_string_equal(buf, "run");
+    assert_int_equal(cmd_read_line(f, buf, &nul), 0);
+    assert_int_equal(cmd_read_line(f, buf, &nul), 13);
+    assert_string_equal(buf, "break layer 3");
+    assert_int_equal(cmd_read_line(f, buf, &nul), 4); /* no newline at the end */
+    assert_string_equal(buf, "last");
+    assert_int_equal(cmd_read_line(f, buf, &nul), CMD_LINE_EOF);
+    fclose(f);
+
+    /* a NUL byte: the line is read to its end and refused, the next one is fine */
+    static const char nulled[] = "echo a\0b\necho c\n";
+    f = mem_in(nulled, sizeof nulled - 1);
+    assert_int_equal(cmd_read_line(f, buf, &nul), CMD_LINE_NUL);
+    assert_int_equal(nul, 7);
+    assert_int_equal(cmd_read_line(f, buf, &nul), 6);
+    assert_string_equal(buf, "echo c");
+    assert_int_equal(nul, 0);
+    fclose(f);
+
+    /* CMD_MAX_LINE - 1 bytes fit (also before "\r\n"); one more does not, and reading
+     * stops there: no more than the buffer is ever read into memory */
+    size_t big = 3 * CMD_MAX_LINE;
+    char *data = malloc(big);
+    assert_non_null(data);
+    memset(data, 'a', big);
+    data[CMD_MAX_LINE - 1] = '\r';
+    data[CMD_MAX_LINE] = '\n';
+    f = mem_in(data, big);
+    assert_int_equal(cmd_read_line(f, buf, &nul), CMD_MAX_LINE - 1);
+    assert_int_equal(strlen(buf), CMD_MAX_LINE - 1);
+    assert_int_equal(cmd_read_line(f, buf, &nul), CMD_LINE_LONG);
+    assert_int_equal(ftell(f), CMD_MAX_LINE + 1 + CMD_MAX_LINE); /* the limit, and one byte */
+    fclose(f);
+    /* /dev/zero's first line: NUL bytes, and too long */
+    memset(data, 0, big);
+    f = mem_in(data, big);
+    assert_int_equal(cmd_read_line(f, buf, &nul), CMD_LINE_LONG);
+    assert_int_equal(nul, 1);
+    fclose(f);
+    free(data);
+}
+
 /* Random lines never crash the parser or the session without a firmware. */
 static void test_random_lines(void **state)
 {
@@ -258,6 +423,10 @@ int main(void)
         cmocka_unit_test(test_exec),
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_session_argument_errors),
+        cmocka_unit_test(test_help_renders),
+        cmocka_unit_test(test_cli_help_table),
+        cmocka_unit_test(test_closest),
+        cmocka_unit_test(test_read_line),
         cmocka_unit_test(test_random_lines),
     };
     return cmocka_run_group_tests_name("tui/cmd", tests, NULL, NULL);

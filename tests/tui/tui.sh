@@ -120,6 +120,11 @@ keys C-c
 wait_for "^ paused \(interrupted\), [0-9,]+ cycles" "Ctrl-C pauses the run"
 keys "info regs" Enter
 wait_for "pc is in spin_forever" "the state is kept: where it was spinning"
+# the Delete key on an empty prompt does nothing (it was Ctrl-D: the TUI ended)
+keys DC
+keys -l "status"
+keys Enter
+wait_for "^\(tinysim\) status$" "Delete on an empty prompt keeps the TUI"
 keys "quit" Enter
 i=0
 while [ ! -s "$TMP/exit" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
