@@ -1747,6 +1747,17 @@ static void test_sp_low(void **state)
     finish(&r);
 }
 
+/* sim_step n instructions at a time until the run stops for another reason. */
+static void step_to_end(run_t *r, uint64_t n)
+{
+    int steps = 0;
+    do {
+        sim_step(r->s, n, &r->stop);
+        steps++;
+    } while (r->stop.reason == SIM_STOP_PAUSE && steps < 100000);
+    sim_stats_get(r->s, &r->st);
+}
+
 /* Stepping through a program one instruction at a time, or stopping inside blocks at a
  * breakpoint, costs exactly what the uninterrupted run costs (M4 and the M7's pairing). */
 static void test_step_exact(void **state)
@@ -1762,12 +1773,7 @@ static void test_step_exact(void **state)
         for (uint64_t n = 1; n <= 3; n++) {
             sim_config c = base_cfg(&r);
             start(&r, g->elf[k], boards[k], "t_mix", &c);
-            int steps = 0;
-            do {
-                sim_step(r.s, n, &r.stop);
-                steps++;
-            } while (r.stop.reason == SIM_STOP_PAUSE && steps < 100000);
-            sim_stats_get(r.s, &r.st);
+            step_to_end(&r, n);
             expect_exit(&r, 7);
             assert_int_equal(r.st.insns, insns);
             assert_int_equal(r.st.cycles, cycles);
@@ -1788,12 +1794,7 @@ static void test_step_masked(void **state)
     finish(&r);
     sim_config c = base_cfg(&r);
     start(&r, g->elf[0], L4, "t_mask", &c);
-    int steps = 0;
-    do {
-        sim_step(r.s, 1, &r.stop);
-        steps++;
-    } while (r.stop.reason == SIM_STOP_PAUSE && steps < 100000);
-    sim_stats_get(r.s, &r.st);
+    step_to_end(&r, 1);
     expect_exit(&r, 1);
     assert_int_equal(r.st.insns, insns);
     assert_int_equal(r.st.cycles, cycles);
