@@ -1687,6 +1687,14 @@ static const char TRUST_SRC[] =
     "    mov sp, r0\n"
     "    svc #0\n"
     "    EXIT_IMM 9\n"
+    /* a branch to an EXC_RETURN value in thread mode, and to the vendor system region */
+    "FUNC t_excret\n"
+    "    ldr r0, =0xFFFFFFF9\n"
+    "    bx r0\n"
+    "FUNC t_vendor\n"
+    "    ldr r0, =0xE0200001\n"
+    "    bx r0\n"
+    "    .ltorg\n"
     /* an exception with VTOR at unmapped memory */
     "FUNC t_vtor\n"
     "    ldr r0, =0xE000ED08\n"
@@ -1875,6 +1883,16 @@ static void test_exc_frame_vtor(void **state)
     assert_true(has_ci(r.stop.message, "frame"));
     assert_true(has_ci(r.stop.message, "flash"));
     assert_int_equal(rd32(&r, 0x08002000u - 32), 0xFFFFFFFFu);
+    finish(&r);
+    /* fetches above the PPB are not called the PPB; the block that branched is named */
+    run_entry(&r, g->elf[0], L4, "t_vendor");
+    expect_stop(&r, SIM_STOP_FAULT);
+    assert_false(has_ci(r.stop.message, "PPB"));
+    assert_true(has_ci(r.stop.message, "vendor"));
+    finish(&r);
+    run_entry(&r, g->elf[0], L4, "t_excret");
+    expect_stop(&r, SIM_STOP_FAULT);
+    assert_false(has_ci(r.stop.message, "PPB"));
     finish(&r);
     run_entry(&r, g->elf[0], L4, "t_vtor");
     expect_fault(&r, SIM_FAULT_READ);

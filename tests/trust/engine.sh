@@ -131,6 +131,10 @@ else
     echo "SKIP: $TFLM not found: first-vs-steady inference check"
 fi
 
+# a prefetch abort names the block that branched there (it said 0x00000000)
+expect 4 "branched from the block at 0x08[0-9a-f]* (crash_ppb" "prefetch abort: where from" -- \
+    feed ppb "$BIN" run "$L4/crash.elf" --timeout 60
+
 # an exception storm (200,000 PendSV) with --timeout: no thread per emulator call
 expect 0 "storm: 200000 PendSV exceptions" "storm with --timeout" -- \
     "$BIN" run "$L4/storm.elf" --timeout 300
