@@ -1,6 +1,7 @@
 /*
- * Internal to sim/: the simulator's state, shared by the engine (sim.c), the private
- * peripheral bus (ppb.c) and semihosting (semihost.c). Nothing outside sim/ includes this.
+ * Internal to sim/: the simulator's state, shared by the engine's files (setup.c, sim.c: the
+ * hot path, run.c, exc.c, blocks.c), the memory timing (memtime.c), the private peripheral
+ * bus (ppb.c) and semihosting (semihost.c). Nothing outside sim/ includes this.
  */
 #ifndef SIM_SIM_INT_H
 #define SIM_SIM_INT_H
@@ -246,6 +247,55 @@ void sim_fault(sim *s, sim_fault_kind k, uint32_t addr, const char *fmt, ...)
 void sim_console(sim *s, const void *data, size_t len);
 void sim_pend(sim *s, uint32_t exc);
 void sim_schedule(sim *s);   /* recompute next_event */
+
+/* run.c: the run loop and run control */
+int sim_break_hook(sim *s, uint32_t i);      /* breakpoint i's code hook: 0 or -1 */
+void sim_on_code(uc_engine *uc, uint64_t address, uint32_t size, void *ud); /* re-run hook */
+
+/* setup.c */
+int sim_engine_open(sim *s, char **cause);   /* a fresh Unicorn for the board, hooks on */
+
+/* sim.c (the engine) */
+extern const int sim_core_regs[16];          /* Unicorn's ids of r0-r12, sp, lr, pc */
+double sim_now_s(void);                      /* the host's monotonic clock, seconds */
+void sim_on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud); /* the hot path */
+
+/* blocks.c: the cost cache (the hot path finds blocks with sim_blk_find, inline here) */
+static inline uint32_t sim_blk_hash(uint32_t addr, uint32_t size)
+{
+    uint32_t h = (addr >> 1) * 2654435761u ^ size * 40503u;
+    return h ^ (h >> 15);
+}
+
+static inline sim_blk *sim_blk_find(sim *s, uint32_t addr, uint32_t size)
+{
+    uint32_t j = sim_blk_hash(addr, size) & (s->blk_cap - 1);
+    for (;;) {
+        sim_blk *b = &s->blk[j];
+        if (b->addr == addr && b->size == size)
+            return b;
+        if (!b->size)
+            return NULL;
+        j = (j + 1) & (s->blk_cap - 1);
+    }
+}
+
+int sim_blk_grow(sim *s);                              /* double the table: 0 or -1 */
+sim_blk *sim_blk_fill(sim *s, uint32_t addr, uint32_t size); /* decode and insert; NULL: OOM */
+void sim_blk_host_wrote(sim *s, uint32_t addr, uint32_t len); /* before a host write */
+/* SIM_HB_CODE: b's bytes against those it was priced from (priced again when they changed).
+ * -1: the run must stop (too many code changes, or no memory). */
+int sim_blk_check_code(sim *s, sim_blk *b);
+
+/* exc.c */
+void sim_set_ipsr(sim *s, uint32_t ipsr); /* IPSR, and APSR rewritten as Unicorn needs */
+int sim_fpu_enabled(const sim *s);        /* the core has an FPU and CPACR enables it */
+/* Enter exception exc (return_pc: where execution resumes): frame, EXC_RETURN, vector.
+ * -1 with the run stopped by a fault when it cannot be taken. */
+int sim_exc_take(sim *s, uint32_t exc, uint32_t return_pc);
+int sim_exc_deliverable(sim *s);          /* a pending exception can be taken now */
+void sim_on_intr(uc_engine *uc, uint32_t intno, void *ud); /* UC_HOOK_INTR */
+sim_mem *sim_mem_at(sim *s, uint32_t addr, uint32_t *off); /* the region holding addr */
 
 /* ppb.c */
 int sim_ppb_map(sim *s, char **cause);
