@@ -80,7 +80,7 @@ typedef struct {
     uint32_t n_align;    /* may be < the number of such accesses: at most SIM_MAX_ALIGN_SITES */
     /* The block's final instruction as a conditional branch (B<cc>, CBZ/CBNZ, or a branch
      * inside an IT block), on a core that predicts branches (sim_core_timing.mispredict > 0):
-     * the engine keeps a direction predictor for it (sim/sim.c) and charges this many cycles
+     * the engine keeps a direction predictor for it (sim/sim.c, sim/blocks.c) and charges this many cycles
      * when the outcome differs from the prediction. 0 when the block does not end in such a
      * branch or the core's figures already include a fixed taken-branch refill. */
     uint32_t mispredict;

@@ -70,7 +70,7 @@ static const char *op_name(uint32_t op)
 
 /*
  * The journal is full (or out of host memory): stop journaling for the rest of this run, and
- * say once that a fault will now be located to its block only (locate_fault in sim.c skips
+ * say once that a fault will now be located to its block only (locate_fault in run.c skips
  * the re-run when journal_full is set).
  */
 static void journal_stop(sim *s, const char *why)

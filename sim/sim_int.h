@@ -236,10 +236,12 @@ struct sim {
     uint32_t code_last_pc;
 };
 
-/* sim.c */
+/* sim.c (the engine's hot path, messages, memory, registers) */
 uint32_t sim_reg(sim *s, int uc_reg_id);
-void sim_blk_reflag(sim *s); /* re-derive block flags after breakpoints, CPACR or warnings change */
 void sim_set_reg(sim *s, int uc_reg_id, uint32_t v);
+extern const int sim_core_regs[16];          /* Unicorn's ids of r0-r12, sp, lr, pc */
+double sim_now_s(void);                      /* the host's monotonic clock, seconds */
+void sim_on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud); /* the hot path */
 void sim_warn(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sim_stop_now(sim *s, sim_stop_reason r);
 void sim_fault(sim *s, sim_fault_kind k, uint32_t addr, const char *fmt, ...)
@@ -255,10 +257,6 @@ void sim_on_code(uc_engine *uc, uint64_t address, uint32_t size, void *ud); /* r
 /* setup.c */
 int sim_engine_open(sim *s, char **cause);   /* a fresh Unicorn for the board, hooks on */
 
-/* sim.c (the engine) */
-extern const int sim_core_regs[16];          /* Unicorn's ids of r0-r12, sp, lr, pc */
-double sim_now_s(void);                      /* the host's monotonic clock, seconds */
-void sim_on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud); /* the hot path */
 
 /* blocks.c: the cost cache (the hot path finds blocks with sim_blk_find, inline here) */
 static inline uint32_t sim_blk_hash(uint32_t addr, uint32_t size)
@@ -286,6 +284,7 @@ void sim_blk_host_wrote(sim *s, uint32_t addr, uint32_t len); /* before a host w
 /* SIM_HB_CODE: b's bytes against those it was priced from (priced again when they changed).
  * -1: the run must stop (too many code changes, or no memory). */
 int sim_blk_check_code(sim *s, sim_blk *b);
+void sim_blk_reflag(sim *s); /* re-derive block flags after breakpoints, CPACR or warnings change */
 
 /* exc.c */
 void sim_set_ipsr(sim *s, uint32_t ipsr); /* IPSR, and APSR rewritten as Unicorn needs */
