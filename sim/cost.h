@@ -2,7 +2,7 @@
  * The static per-basic-block cost model: decodes a run of Thumb instructions once (Capstone)
  * and prices it with a per-core instruction-class table at zero wait states. The engine caches
  * the result by block address and charges it on every execution; memory effects come later.
- * The table, its sources and every adjustment rule are documented at the top of sim/cost.c.
+ * The table, its sources and every adjustment rule are documented at the top of sim/cost_tables.c.
  */
 #ifndef SIM_COST_H
 #define SIM_COST_H
@@ -100,7 +100,7 @@ typedef struct {
                                   quoting warn_insn for a given kind. */
 } sim_block_cost;
 
-/* How a core issues instructions: see the dual-issue rules in sim/cost.c. */
+/* How a core issues instructions: see the dual-issue rules at the top of sim/cost_tables.c. */
 typedef enum {
     SIM_ISSUE_SINGLE, /* M0+, M3, M4: one instruction at a time (plus IT folding on M3/M4) */
     SIM_ISSUE_M7,     /* M7: greedy pairing of adjacent instructions */
@@ -109,7 +109,7 @@ typedef enum {
 
 /*
  * One core's timing parameters (zero wait states). cls[] is the class table; the other
- * fields are the adjustments applied on top of it. sim/cost.c documents the source of
+ * fields are the adjustments applied on top of it. sim/cost_tables.c documents the source of
  * every figure. Fields of instructions a core does not implement hold placeholders so a
  * block always has a cost; the SIM_BLK_* flags say when that happened.
  */

@@ -1,9 +1,9 @@
 /*
  * The memory timing model: flash wait states behind the board's flash accelerator.
  *
- * The core table (sim/cost.c) prices instructions at zero wait states. On a board whose flash
- * has wait states (RM latency tables: 5 on the L4R5 at 120 MHz), a flash access that no
- * buffer or cache serves costs ws more cycles. What the model sees:
+ * The core table (sim/cost_tables.c) prices instructions at zero wait states. On a board
+ * whose flash has wait states (RM latency tables: 5 on the L4R5 at 120 MHz), a flash access
+ * that no buffer or cache serves costs ws more cycles. What the model sees:
  *
  *   Instruction fetch. The flash is read flash_width bytes at a time ("a line"). Every block
  *   of code in flash looks up the lines it spans in an instruction cache of icache_bytes

@@ -1,5 +1,5 @@
 /*
- * Calibration microbenchmarks: they pin the per-core timing table of sim/cost.c through the
+ * Calibration microbenchmarks: they pin the per-core timing table of sim/cost_tables.c through the
  * real engine. Small Thumb programs are assembled at test time with arm-none-eabi-gcc (see
  * tests/sim/asmfw.h), run with sim_new / sim_reset / sim_run on one board per core, and the
  * modelled cycle counts are asserted EXACTLY:
@@ -47,12 +47,13 @@
  * between two schedules from one unit to the next; N is even so both variants contain whole
  * periods.
  *
- * Sources are the tags of sim/cost.c: [M0+T] Cortex-M0+ TRM Table 3.1, [M3T] Cortex-M3 TRM
- * Table 3.1, [M4T] Cortex-M4 TRM Table 3-1 and 3.3.2, [TI] TI SWCU192 (M4 integer and FPU
+ * Sources are the tags of sim/cost_tables.c: [M0+T] Cortex-M0+ TRM Table 3.1, [M3T] Cortex-M3
+ * TRM Table 3.1, [M4T] Cortex-M4 TRM Table 3-1 and 3.3.2, [TI] TI SWCU192 (M4 integer and FPU
  * tables), [LLVM7] ARMScheduleM7.td, [J0]/[J34]/[J7]/[J33] jnk0le "pipeline cycle test"
- * measurements, [E] the estimates cost.c documents, CHOICES = the "choices where sources give a
- * range or disagree" section of sim/cost.c. Arm publishes no cycle tables for the M7 or the
- * M33: those columns assert what cost.c derives from [LLVM7], [J7], [J33] and [E].
+ * measurements, [E] the estimates cost_tables.c documents, CHOICES = the "choices where sources
+ * give a range or disagree" section of sim/cost_tables.c. Arm publishes no cycle tables for the
+ * M7 or the M33: those columns assert what cost_tables.c derives from [LLVM7], [J7], [J33] and
+ * [E].
  *
  * Without arm-none-eabi-gcc every test skips with one message. Debugging:
  * TEST_CALIB_FILTER=pattern runs only the matching tests; TEST_CALIB_VERBOSE=1 prints every
@@ -506,7 +507,7 @@ static const bench benches[] = {
 /*
  * BRANCH PREDICTION (M7). The benches above repeat straight-line code, so each of their
  * branches runs once: on the M7 a taken conditional branch met for the first time is
- * mispredicted when it goes forward (static prediction, sim/cost.c "M7 branch prediction").
+ * mispredicted when it goes forward (static prediction, sim/cost_tables.c "M7 branch prediction").
  * These cases run one branch many times instead: the same code in an outer loop of R = N and
  * 2N iterations,
  *         movs r5, #R

@@ -1,10 +1,10 @@
 /*
- * Tests for sim/cost.c: the per-core class table, the adjustment rules and Capstone
- * decoding, on hand-assembled Thumb sequences. The byte arrays were produced once with
- * arm-none-eabi-as (-mthumb -mcpu=cortex-m33 -mfpu=fpv5-sp-d16) and objcopy; the assembly
- * is the comment above each. Expected figures are per core, in the order
- * { M0+, M3, M4F, M7, M33 }; each follows from the table and the rules at the top of
- * sim/cost.c, so changing a figure or a rule there makes a test here fail.
+ * Tests for the cost model (sim/cost.c, cost_tables.c, decode.c, issue.c): the per-core class
+ * table, the adjustment rules and Capstone decoding, on hand-assembled Thumb sequences. The
+ * byte arrays were produced once with arm-none-eabi-as (-mthumb -mcpu=cortex-m33
+ * -mfpu=fpv5-sp-d16) and objcopy; the assembly is the comment above each. Expected figures are
+ * per core, in the order { M0+, M3, M4F, M7, M33 }; each follows from the table and the rules
+ * at the top of sim/cost_tables.c, so changing a figure or a rule there makes a test here fail.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -476,16 +476,16 @@ static void test_branch_figures_follow_p(void **state)
 }
 
 /*
- * The table printed in the comment at the top of sim/cost.c (what the README points to)
+ * The table printed in the comment at the top of sim/cost_tables.c (what the README points to)
  * must say what the code does. Reads the source relative to the repository root, where
  * `make test` runs the tests.
  */
 static void test_documented_table_matches(void **state)
 {
     (void)state;
-    FILE *f = fopen("sim/cost.c", "r");
+    FILE *f = fopen("sim/cost_tables.c", "r");
     if (f == NULL) {
-        printf("SKIP: sim/cost.c not found (run from the repository root to compare the "
+        printf("SKIP: sim/cost_tables.c not found (run from the repository root to compare the "
                "documented table with the code)\n");
         return;
     }
@@ -515,7 +515,7 @@ static void test_documented_table_matches(void **state)
                 continue; /* a prose line that starts with a class name */
             for (core = 0; core < SIM_CORE_COUNT; core++)
                 if ((uint32_t)v[core] != sim_cost_class_cycles((sim_core)core, (sim_insn_class)k))
-                    fail_msg("sim/cost.c comment: %s on %s says %d, the code has %u",
+                    fail_msg("sim/cost_tables.c comment: %s on %s says %d, the code has %u",
                              sim_class_name((sim_insn_class)k), core_names[core], v[core],
                              sim_cost_class_cycles((sim_core)core, (sim_insn_class)k));
             seen[k] = 1;
@@ -525,7 +525,7 @@ static void test_documented_table_matches(void **state)
     fclose(f);
     for (int k = 0; k < SIM_CLS_COUNT; k++)
         if (!seen[k])
-            fail_msg("sim/cost.c comment: no table row for class %s",
+            fail_msg("sim/cost_tables.c comment: no table row for class %s",
                      sim_class_name((sim_insn_class)k));
 }
 
