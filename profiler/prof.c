@@ -315,11 +315,8 @@ static void nonsense(prof *p, const sim_probe_event *ev, const char *fmt, ...)
  * RAM when ram is set. */
 static int in_memory(const prof *p, uint32_t addr, uint32_t size, int ram)
 {
-    const sim_region *r = sim_board_region_at(sim_get_board(p->s), addr);
-    if (!r || (ram && r->kind != SIM_MEM_RAM))
-        return 0;
-    uint32_t base = addr - r->base < r->size ? r->base : r->alias;
-    return size <= r->size - (addr - base);
+    const sim_region *r = sim_board_range_at(sim_get_board(p->s), addr, size);
+    return r && (!ram || r->kind == SIM_MEM_RAM);
 }
 
 /* Lifetimes of the arena tensors in layer steps: first[t]..last[t] from the layers that use

@@ -285,6 +285,15 @@ const sim_region *sim_board_region_at(const sim_board *b, uint32_t addr)
     return NULL;
 }
 
+const sim_region *sim_board_range_at(const sim_board *b, uint32_t addr, uint32_t len)
+{
+    const sim_region *r = sim_board_region_at(b, addr);
+    if (!r)
+        return NULL;
+    uint32_t base = addr - r->base < r->size ? r->base : r->alias;
+    return len <= r->size - (addr - base) ? r : NULL;
+}
+
 static const sim_region *first_of_kind(const sim_board *b, sim_mem_kind k)
 {
     for (uint32_t i = 0; i < b->n_regions && i < SIM_MAX_REGIONS; i++) {

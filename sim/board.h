@@ -98,6 +98,10 @@ int sim_board_validate(const sim_board *b, char **cause);
 /* The region whose base range or alias range contains addr; NULL if none. */
 const sim_region *sim_board_region_at(const sim_board *b, uint32_t addr);
 
+/* The region that holds all of [addr, addr + len) (in its base or its alias range); NULL if
+ * none does. */
+const sim_region *sim_board_range_at(const sim_board *b, uint32_t addr, uint32_t len);
+
 /* The first flash region; NULL if none (never for a validated board). */
 const sim_region *sim_board_flash(const sim_board *b);
 

@@ -24,11 +24,7 @@ static int uc_model(sim_core c)
 /* Is [addr, addr+len) inside one region (at its base or alias)? */
 static int range_in_board(const sim_board *b, uint32_t addr, uint32_t len)
 {
-    const sim_region *r = sim_board_region_at(b, addr);
-    if (!r)
-        return len == 0;
-    uint32_t base = addr - r->base < r->size ? r->base : r->alias;
-    return len <= r->size - (addr - base);
+    return len == 0 || sim_board_range_at(b, addr, len) != NULL;
 }
 
 /* uc_emu_start does not report the data address of an invalid access: this hook records it.

@@ -296,16 +296,6 @@ static void stop_at_block(sim *s, uint32_t addr, sim_stop_reason r)
     sim_stop_now(s, r);
 }
 
-/* Take back the count on_block gave block b in the memory timing's learning schedule
- * (sim/memtime.c), for a block stopped before or inside: its resumption counts again, and
- * the schedule stays that of an uninterrupted run. */
-static void learn_uncount(sim *s, const sim_blk *b)
-{
-    (void)b;
-    if (s->learning)
-        s->learn_quiet--;
-}
-
 /* Stop before block b runs: give its charge back (it is charged again when the run resumes).
  * What entering it settled about the previous block stays: the not-taken correction and the
  * outcome of its branch (predictor update, mispredict), which s->last = &s->none keeps from
@@ -318,7 +308,8 @@ static void stop_before(sim *s, sim_blk *b, sim_stop_reason r)
     s->last = &s->none; /* the block is entered again on resume: no second correction */
     /* ... but it is entered as it was now: sequentially (prefetched lines) when it was */
     s->none.fallthrough = s->cur_seq ? b->addr : 1;
-    learn_uncount(s, b); /* on_block counts it again then */
+    if (s->learning) /* on_block counted it in the learning schedule: it counts again then */
+        s->learn_quiet--;
     stop_at_block(s, b->addr, r);
 }
 
