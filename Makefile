@@ -43,7 +43,7 @@ SIM_SRC    := $(wildcard sim/*.c)
 PROF_SRC   := $(wildcard profiler/*.c)
 CLI_SRC    := $(wildcard tui/*.c)
 TEST_SRC   := $(wildcard tests/core/test_*.c tests/models/test_*.c tests/sim/test_*.c \
-                tests/tui/test_*.c)
+                tests/profiler/test_*.c tests/tui/test_*.c)
 
 obj = $(patsubst %.c,$(O)/%.o,$(1))
 
@@ -101,6 +101,10 @@ $(O)/tests/models/%: $(O)/tests/models/%.o $(O)/libmodels.a $(O)/libcore.a
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka $(HOST_LIBS)
 
 $(O)/tests/sim/%: $(O)/tests/sim/%.o $(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka $(SIM_LIBS) $(HOST_LIBS)
+
+$(O)/tests/profiler/%: $(O)/tests/profiler/%.o $(O)/libprof.a $(O)/libsim.a $(O)/libmodels.a $(O)/libcore.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka $(SIM_LIBS) $(HOST_LIBS)
 
@@ -194,7 +198,7 @@ fuzz_src_tflite := $(filter-out models/mkdemo.c,$(wildcard models/*.c)) $(wildca
 fuzz_src_tsm := $(wildcard core/*.c)
 fuzz_src_elf := sim/elf.c
 fuzz_src_board := sim/board.c
-fuzz_src_json := tui/json.c tui/check.c
+fuzz_src_json := models/json_parse.c profiler/check.c
 define fuzz_target
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_src_$(1)) $$(FUZZ_LIBS)
 	$$(call msg,FUZZ,$$@)

@@ -7,6 +7,7 @@
 #define MODELS_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Bytes of the well-formed UTF-8 sequence that starts at s (1 for ASCII, 2 to 4 otherwise;
@@ -25,6 +26,9 @@ size_t text_utf8_len(const char *s);
  * s may be NULL (""). Returns buf.
  */
 const char *text_safe(const char *s, char *buf, size_t n);
+
+/* 1234567 -> "1,234,567" in buf (len bytes, always NUL-terminated); returns buf. */
+const char *text_grouped(uint64_t v, char *buf, size_t len);
 
 /* The buffer text_safe needs to show len bytes without cutting: 4 per byte, plus 1. */
 #define TEXT_SAFE_SIZE(len) (4 * (len) + 1)

@@ -1,8 +1,11 @@
 /*
- * The profiler: per-layer accounting from the inference core's probes. It listens to the
- * simulator's probe events, reads the model's tables from target memory when an inference
- * begins (so it knows each layer's op, shapes, MACs, weights and arena use without any side
- * channel), and charges cycles, instructions and stack depth to the layer that is running.
+ * The profiler: what a run means, layer by layer. It listens to the simulator's probe events
+ * (sim_config.on_probe = prof_on_probe) and hands them to its sources of layers
+ * (profiler/layers.h): today tinysim's inference core (profiler/src_core.c), which reads the
+ * model's tables from target memory when an inference begins, so it knows each layer's op,
+ * shapes, MACs, weights and arena use without any side channel. The accounting charges
+ * cycles, instructions, stack depth, flash figures and the instruction mix to the layer that
+ * is running; --probe makes any function's calls rows of their own.
  *
  * Everything the probes deliver comes from the firmware and is validated before use: the
  * nn_model pointer and the image it names (read into the host and checked by the core's
@@ -16,6 +19,12 @@
  * its end; its overflow is how far that lowest SP went below __stack_limit__.
  * Figures are for the last inference the firmware completed; the running one fills a row
  * set of its own.
+ *
+ * Files: prof.c (the accounting and these accessors), layers.h + sources.c (the layer
+ * sources), src_core.c (the core's probes), blocks.c (mix, top functions, per-function
+ * totals from the block counts), memory.c (memory use), tables.c (text, CSV and Markdown
+ * tables), report.c (the JSON report, the summary, energy; report.h), check.c (comparing
+ * reports; check.h).
  */
 #ifndef PROFILER_PROF_H
 #define PROFILER_PROF_H
@@ -191,11 +200,13 @@ void prof_memory_use(const prof *p, const sim_elf *elf, const sim_board *b, prof
 void prof_print_memory(FILE *f, const prof_memory *m);
 
 /* The per-layer table (text), the per-layer breakdown (instruction mix, memory traffic, flash
- * wait states, top function), and the layer rows as CSV (with a header line). */
+ * wait states, top function), and the layer rows as CSV (with a header line) and as a
+ * Markdown table (profiler/tables.c). */
 void prof_print_table(FILE *f, const prof *p, const sim_board *b);
 /* "stack overflow in layer 0 (CONV_2D): ..." warnings to f, one per layer; returns how many. */
 uint32_t prof_print_overflows(FILE *f, const prof *p);
 void prof_print_breakdown(FILE *f, const prof *p);
 void prof_write_csv(FILE *f, const prof *p, const sim_board *b);
+void prof_write_markdown(FILE *f, const prof *p, const sim_board *b);
 
 #endif /* PROFILER_PROF_H */

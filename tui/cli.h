@@ -34,8 +34,6 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const cli_command *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const cli_command *cli_find(const char *name);
-/* 1234567 -> "1,234,567" in buf; returns buf. */
-const char *cli_grouped(uint64_t v, char *buf, size_t len);
 
 /* Output ordering (tui/cli_util.c). The firmware's console over stdout or stderr (`to`; any
  * other stream is returned as it is): a stream that is not flushed per write and remembers

@@ -130,9 +130,9 @@ int cli_convert(int argc, char **argv)
     }
     char a[32], b[32], s[32];
     fprintf(say, "wrote %s: %u layers, %u tensors, %s bytes; arena %s bytes (%s without planning)\n",
-            out, mf.model.hdr->n_layers, mf.model.hdr->n_tensors, cli_grouped(mf.size, s, sizeof s),
-            cli_grouped(mf.model.hdr->arena_size, a, sizeof a),
-            cli_grouped(mf.arena_unshared, b, sizeof b));
+            out, mf.model.hdr->n_layers, mf.model.hdr->n_tensors, text_grouped(mf.size, s, sizeof s),
+            text_grouped(mf.model.hdr->arena_size, a, sizeof a),
+            text_grouped(mf.arena_unshared, b, sizeof b));
     mf_close(&mf);
     return TS_EXIT_OK;
 }
@@ -244,15 +244,15 @@ static void inspect_text(const mf_model *mf)
         weights += f.weight_bytes;
         char nm[TEXT_SAFE_SIZE(48)];
         printf("%3u  %-18s %-14s %-14s %12s %9u %9u  %s\n", l, nn_op_name(L->op), in, out,
-               cli_grouped(f.macs, a, sizeof a), f.weight_bytes, f.activation_bytes,
+               text_grouped(f.macs, a, sizeof a), f.weight_bytes, f.activation_bytes,
                short_name(nn_string(m, L->name), nm, 48));
     }
     printf("\ntotals: %u layers, %s MACs, weights %s bytes, flash (.tsm image) %s bytes, "
            "arena %s bytes",
-           m->hdr->n_layers, cli_grouped(macs, a, sizeof a), cli_grouped(weights, b, sizeof b),
-           cli_grouped(mf->size, c, sizeof c), cli_grouped(m->hdr->arena_size, d, sizeof d));
+           m->hdr->n_layers, text_grouped(macs, a, sizeof a), text_grouped(weights, b, sizeof b),
+           text_grouped(mf->size, c, sizeof c), text_grouped(m->hdr->arena_size, d, sizeof d));
     if (mf->from_tflite)
-        printf(" (%s without planning)", cli_grouped(mf->arena_unshared, a, sizeof a));
+        printf(" (%s without planning)", text_grouped(mf->arena_unshared, a, sizeof a));
     printf("\n");
 }
 

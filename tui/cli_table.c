@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../profiler/report.h"
 #include "cli.h"
 
 const cli_command cli_commands[] = {
@@ -41,7 +42,7 @@ const cli_command cli_commands[] = {
      "  --max-cycles N         stop after N modelled cycles (exit 5); suffixes k, M, G\n"
      "  --max-insns N          stop after N instructions (exit 5)\n"
      "  --timeout SECONDS      stop after this much wall-clock time (exit 5)\n"
-     "  -j, --json FILE|-      write the run report (schema tinysim-report/1); '-' = stdout,\n"
+     "  -j, --json FILE|-      write the run report (schema " PROF_REPORT_SCHEMA "); '-' = stdout,\n"
      "                         the console and summary then go to stderr\n"
      "  -o, --output FILE      write the last inference's output tensor, read from target memory\n"
      "  --csv FILE             write the per-layer table of the last inference as CSV\n"

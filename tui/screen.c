@@ -31,6 +31,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "models/text.h"
 #include "tui/cli.h"
 #include "tui/session.h"
 
@@ -485,7 +486,7 @@ static void on_progress(void *ud, const sim_stats *st)
     for (uint32_t i = 0; L && i < n; i++)
         done += L[i].ran;
     snprintf(line, sizeof line, " running: %s cycles, %u of %u layers done (Ctrl-C pauses)",
-             cli_grouped(st->cycles, c, sizeof c), done, n);
+             text_grouped(st->cycles, c, sizeof c), done, n);
     hl_on(C_STATUS, A_REVERSE);
     mvhline(0, 0, ' ', COLS);
     put(0, 0, COLS, line);

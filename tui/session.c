@@ -324,15 +324,15 @@ void session_status(const session *ss, char *buf, size_t n)
     case SS_READY: snprintf(buf, n, "ready at reset"); return;
     case SS_PAUSED:
         snprintf(buf, n, "paused%s%s%s%s, %s cycles, %.3f ms", pos, ss->why[0] ? " (" : "",
-                 ss->why, ss->why[0] ? ")" : "", cli_grouped(x.cycles, c, sizeof c), ms);
+                 ss->why, ss->why[0] ? ")" : "", text_grouped(x.cycles, c, sizeof c), ms);
         return;
     case SS_EXITED:
         snprintf(buf, n, "exited with status %d, %s cycles, %.3f ms", ss->st.exit_status,
-                 cli_grouped(x.cycles, c, sizeof c), ms);
+                 text_grouped(x.cycles, c, sizeof c), ms);
         return;
     case SS_FAULTED:
         snprintf(buf, n, "%s: %s, %s cycles", ss->st.reason == SIM_STOP_FAULT ? "faulted" : "stopped",
-                 ss->st.message, cli_grouped(x.cycles, c, sizeof c));
+                 ss->st.message, text_grouped(x.cycles, c, sizeof c));
         return;
     default: snprintf(buf, n, "?"); return;
     }
@@ -1245,18 +1245,7 @@ static int c_export(void *ctx, int argc, char **argv, FILE *out)
     } else if (k == 1) {
         prof_write_csv(f, ss->v.pf, &ss->v.board);
     } else {
-        uint32_t n;
-        const prof_layer *L = prof_layers(ss->v.pf, &n);
-        const prof_inference *inf = prof_last(ss->v.pf);
-        fprintf(f, "### %s on %s\n\n| # | op | output | MACs | cycles | ms | stack | arena |\n"
-                   "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |\n",
-                inf->model_name, ss->v.board.name);
-        for (uint32_t i = 0; i < n; i++)
-            fprintf(f, "| %u | %s | %s | %llu | %llu | %.3f | %u | %u |\n", L[i].index, L[i].op,
-                    L[i].out_shape, (unsigned long long)L[i].macs,
-                    (unsigned long long)L[i].cycles,
-                    (double)L[i].cycles * 1e3 / ss->v.board.clock_hz, L[i].stack_bytes,
-                    L[i].arena_bytes);
+        prof_write_markdown(f, ss->v.pf, &ss->v.board);
     }
     if (f == out) {
         mo_abort(o); /* nothing of its own to write */

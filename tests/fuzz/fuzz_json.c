@@ -1,9 +1,9 @@
 /*
  * libFuzzer target for the JSON reader and `tinysim check`'s comparison: any bytes go through
- * json_parse (tui/json.c) from a buffer of exactly their size, not NUL-terminated. A document
+ * json_parse (models/json_parse.c) from a buffer of exactly their size, not NUL-terminated. A document
  * it accepts is walked whole with the accessors (json_type_of, json_len, json_at,
  * json_key_at, json_get, json_string, json_number, json_u64, json_bool), written back out as
- * JSON and parsed again, and given to check_compare (tui/check.c) as both baseline and
+ * JSON and parsed again, and given to check_compare (profiler/check.c) as both baseline and
  * current report. An input holding a 0xFF byte (never part of a document: it is not UTF-8)
  * is also split there into two documents, compared both ways.
  *
@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/check.h"
-#include "tui/json.h"
+#include "models/json.h"
+#include "profiler/check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

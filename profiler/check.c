@@ -8,9 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../models/text.h"
-#include "check.h"
-#include "cli.h"
+#include "models/text.h"
+#include "profiler/check.h"
 
 /* The metrics in CHECK_M_* bit order: the --metric word, the report field, the label. */
 static const struct {
@@ -91,7 +90,7 @@ static const char *fmt_count(double v, int sign, char *buf, size_t n)
         return buf;
     }
     char grp[32];
-    cli_grouped((uint64_t)llround(a), grp, sizeof grp);
+    text_grouped((uint64_t)llround(a), grp, sizeof grp);
     snprintf(buf, n, "%s%s", sg, grp);
     return buf;
 }

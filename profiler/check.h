@@ -1,18 +1,19 @@
 /*
- * `tinysim check`'s verdict: compare a run's report (schema tinysim-report/1, what
+ * `tinysim check`'s verdict: compare a run's report (schema PROF_REPORT_SCHEMA, what
  * `tinysim run --json` writes) with a baseline report, figure by figure, against a tolerance;
  * write the result as text for a terminal and as Markdown for a CI pull-request comment.
  */
-#ifndef TUI_CHECK_H
-#define TUI_CHECK_H
+#ifndef PROFILER_CHECK_H
+#define PROFILER_CHECK_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "json.h"
+#include "models/json.h"
+#include "profiler/report.h"
 
-/* The schema this tinysim writes and reads. */
-#define CHECK_SCHEMA "tinysim-report/1"
+/* The schema this tinysim writes and reads (profiler/report.h). */
+#define CHECK_SCHEMA PROF_REPORT_SCHEMA
 
 /* Metrics, as a mask. Each is compared per layer and for the whole inference. */
 enum {
@@ -53,7 +54,7 @@ int check_parse_tolerance(const char *s, double *pct, char *err, size_t errsize)
  *
  * Returns 0 when no figure regressed beyond the tolerance, 1 when at least one did, and -1
  * when the reports cannot be compared; then err says why and nothing has been written:
- * - either report is not a tinysim-report/1 report (the baseline's "schema" missing or other);
+ * - either report is not a PROF_REPORT_SCHEMA report (the baseline's "schema" missing or other);
  * - a field the comparison needs is missing, of the wrong type, negative or not finite
  *   ("baseline: layers[3].cycles is missing"). Only the fields of the selected metrics are
  *   needed; unknown fields are ignored;
@@ -79,4 +80,4 @@ int check_parse_tolerance(const char *s, double *pct, char *err, size_t errsize)
 int check_compare(const json_value *base, const json_value *cur, const check_opts *o,
                   const char *base_name, FILE *text, FILE *markdown, char *err, size_t errsize);
 
-#endif /* TUI_CHECK_H */
+#endif /* PROFILER_CHECK_H */

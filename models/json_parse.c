@@ -1,6 +1,7 @@
 /*
- * The strict JSON reader of json.h: a recursive-descent parser (one level of recursion per
- * nesting level, at most JSON_MAX_DEPTH) that builds a read-only tree in one arena per document.
+ * The strict JSON reader of models/json.h: a recursive-descent parser (one level of
+ * recursion per nesting level, at most JSON_MAX_DEPTH) that builds a read-only tree in one
+ * arena per document.
  */
 #include <errno.h>
 #include <locale.h>

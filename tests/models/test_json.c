@@ -1,7 +1,8 @@
 /*
- * Tests for tui/json.c: documents of every type, every escape, numbers, every error class
- * with its line/column message, the depth/value/size limits, and robustness: every prefix of a
- * valid document and a deterministic random bit-flip loop must fail cleanly or succeed.
+ * Tests for the JSON reader (models/json_parse.c): documents of every type, every escape,
+ * numbers, every error class with its line/column message, the depth/value/size limits, and
+ * robustness: every prefix of a valid document and a deterministic random bit-flip loop must
+ * fail cleanly or succeed.
  */
 #include <locale.h>
 #include <math.h>
@@ -16,7 +17,7 @@
 #include <cmocka.h>
 
 #include "../testlib.h"
-#include "../../tui/json.h"
+#include "../../models/json.h"
 
 /* ===================================================================== helpers */
 
@@ -878,5 +879,5 @@ int main(void)
         cmocka_unit_test(test_truncation_sweep),
         cmocka_unit_test(test_bitflip_loop),
     };
-    return cmocka_run_group_tests_name("tui/json", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("models/json", tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * Tests for tui/check.c: verdicts (identical, regression, within tolerance, improvement, the
+ * Tests for profiler/check.c: verdicts (identical, regression, within tolerance, improvement, the
  * metric mask, growth from 0), every refusal with its message, runs without an inference,
  * the text and Markdown write-ups, the option parsers, and check_compare() on mutated reports.
  */
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "../testlib.h"
-#include "../../tui/check.h"
+#include "../../profiler/check.h"
 
 /* ===================================================================== reports */
 
@@ -826,5 +826,5 @@ int main(void)
         cmocka_unit_test(test_parse_tolerance),
         cmocka_unit_test(test_mutated_reports),
     };
-    return cmocka_run_group_tests_name("tui/check", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("profiler/check", tests, NULL, NULL);
 }

@@ -1,0 +1,361 @@
+/*
+ * The run report in every form a run gives it: the JSON report (schema PROF_REPORT_SCHEMA,
+ * README "JSON report"), the run summary and the energy estimate that `run` prints. The
+ * tables of layers, probes, functions and memory are profiler/tables.c's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/json.h"
+#include "models/text.h"
+#include "profiler/report.h"
+
+static const char *reg_names[16] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
+                                    "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
+
+#define CYCLE_MODEL                                                                          \
+    "per-core instruction classes + flash wait states behind the board's prefetch and caches"
+
+void prof_report_summary(FILE *f, sim *s, const sim_stop *st, const char *board_from)
+{
+    sim_stats x;
+    char a[32], b[32], where[128], insn[96];
+    const sim_board *bd = sim_get_board(s);
+    const sim_elf *e = sim_get_elf(s);
+    sim_stats_get(s, &x);
+    fprintf(f, "\n--- tinysim run summary ---\n");
+    fprintf(f, "firmware      %s\n", e->path);
+    fprintf(f, "board         %s (%s): %s, %s, %.0f MHz\n", bd->name, board_from, bd->mcu,
+            sim_core_name(bd->core), bd->clock_hz / 1e6);
+    switch (st->reason) {
+    case SIM_STOP_EXIT:
+        fprintf(f, "exit          status %d%s%s\n", st->exit_status, st->message[0] ? ": " : "",
+                st->message);
+        break;
+    case SIM_STOP_FAULT:
+        fprintf(f, "fault         %s\n", st->message);
+        sim_describe_addr(s, st->pc, where, sizeof where);
+        insn[0] = 0;
+        sim_disas(s, st->pc, insn, sizeof insn);
+        if (st->fault == SIM_FAULT_FETCH && !st->from_addr) {
+            fprintf(f, "  at          0x%08x\n", st->pc);
+        } else if (st->fault == SIM_FAULT_FETCH) {
+            char from[128];
+            sim_describe_addr(s, st->from_addr, from, sizeof from);
+            fprintf(f, "  branched from the block at 0x%08x (%s)\n", st->from_addr, from);
+        } else {
+            fprintf(f, "  at          0x%08x %s: %s%s\n", st->pc, where, insn[0] ? insn : "?",
+                    st->pc_exact ? "" : " (start of the faulting block; exact instruction unknown)");
+        }
+        if (st->fault == SIM_FAULT_READ || st->fault == SIM_FAULT_WRITE ||
+            st->fault == SIM_FAULT_WRITE_PROT || st->fault == SIM_FAULT_UNALIGNED)
+            fprintf(f, "  address     0x%08x\n", st->access_addr);
+        fprintf(f, "  registers  ");
+        for (int i = 0; i < 16; i++)
+            fprintf(f, " %s=%08x%s", reg_names[i], st->regs.r[i], i % 6 == 5 ? "\n             " : "");
+        fprintf(f, " xpsr=%08x\n", st->regs.xpsr);
+        break;
+    default:
+        sim_describe_addr(s, st->pc, where, sizeof where);
+        fprintf(f, "stopped       %s at 0x%08x (%s)%s%s\n",
+                st->reason == SIM_STOP_CYCLES   ? "cycle budget reached"
+                : st->reason == SIM_STOP_INSNS  ? "instruction budget reached"
+                : st->reason == SIM_STOP_TIMEOUT ? "wall-clock timeout reached"
+                : st->reason == SIM_STOP_INTERRUPT ? "interrupted by the user"
+                                                   : "cannot continue",
+                st->pc, where, st->message[0] ? ": " : "", st->message);
+        break;
+    }
+    fprintf(f, "instructions  %s\n", text_grouped(x.insns, a, sizeof a));
+    fprintf(f, "cycles        %s", text_grouped(x.cycles, a, sizeof a));
+    if (x.sleep_cycles)
+        fprintf(f, " (%s asleep in WFI)", text_grouped(x.sleep_cycles, b, sizeof b));
+    fprintf(f, "  [%s]\n", CYCLE_MODEL);
+    if (x.fetch_stall_cycles || x.data_stall_cycles || x.flash_bytes)
+        fprintf(f, "flash         %s wait-state cycles (%.1f%%: %s fetching code, %s reading "
+                   "data), %s data bytes read\n",
+                text_grouped(x.fetch_stall_cycles + x.data_stall_cycles, a, sizeof a),
+                x.cycles ? 100.0 * (double)(x.fetch_stall_cycles + x.data_stall_cycles) /
+                               (double)x.cycles
+                         : 0.0,
+                text_grouped(x.fetch_stall_cycles, b, sizeof b),
+                text_grouped(x.data_stall_cycles, where, sizeof where),
+                text_grouped(x.flash_bytes, insn, sizeof insn));
+    fprintf(f, "time          %.3f ms at %.0f MHz\n", (double)x.cycles * 1e3 / bd->clock_hz,
+            bd->clock_hz / 1e6);
+    if (x.inferences || x.layers)
+        fprintf(f, "inferences    %u (%u layers run)\n", x.inferences, x.layers);
+    fprintf(f, "host          %.3f s, %.1f M instructions/s\n", x.wall_s,
+            x.wall_s > 0 ? (double)x.insns / x.wall_s / 1e6 : 0.0);
+}
+
+void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const char *board_from,
+                      int code)
+{
+    jw w;
+    sim_stats x;
+    char where[128];
+    const sim_board *bd = sim_get_board(s);
+    const sim_elf *e = sim_get_elf(s);
+    sim_stats_get(s, &x);
+    jw_init(&w, f);
+    jw_obj(&w, NULL);
+    jw_str(&w, "schema", PROF_REPORT_SCHEMA);
+    jw_obj(&w, "firmware");
+    jw_str(&w, "path", e->path);
+    if (e->board)
+        jw_str(&w, "board_note", e->board);
+    else
+        jw_null(&w, "board_note");
+    jw_str(&w, "arch", sim_arch_name(e->cpu_arch));
+    jw_end(&w);
+    jw_obj(&w, "board");
+    jw_str(&w, "name", bd->name);
+    jw_str(&w, "from", board_from);
+    jw_str(&w, "mcu", bd->mcu);
+    jw_str(&w, "core", sim_core_id(bd->core));
+    jw_uint(&w, "clock_hz", bd->clock_hz);
+    jw_end(&w);
+    jw_obj(&w, "exit");
+    jw_str(&w, "reason", sim_stop_name(st->reason));
+    jw_int(&w, "code", code);
+    if (st->reason == SIM_STOP_EXIT)
+        jw_int(&w, "status", st->exit_status);
+    else
+        jw_null(&w, "status");
+    jw_str(&w, "message", st->message);
+    jw_uint(&w, "pc", st->pc);
+    sim_describe_addr(s, st->pc, where, sizeof where);
+    jw_str(&w, "where", where);
+    if (st->reason == SIM_STOP_FAULT) {
+        jw_obj(&w, "fault");
+        jw_str(&w, "kind", sim_fault_name(st->fault));
+        jw_bool(&w, "pc_exact", st->pc_exact);
+        jw_uint(&w, "access_addr", st->access_addr);
+        jw_obj(&w, "regs");
+        for (int i = 0; i < 16; i++)
+            jw_uint(&w, reg_names[i], st->regs.r[i]);
+        jw_uint(&w, "xpsr", st->regs.xpsr);
+        jw_end(&w);
+        jw_end(&w);
+    }
+    jw_end(&w);
+    jw_obj(&w, "totals");
+    jw_uint(&w, "instructions", x.insns);
+    jw_uint(&w, "cycles", x.cycles);
+    jw_uint(&w, "sleep_cycles", x.sleep_cycles);
+    jw_num(&w, "time_s", (double)x.cycles / bd->clock_hz);
+    jw_uint(&w, "inferences", x.inferences);
+    jw_uint(&w, "layers_run", x.layers);
+    jw_uint(&w, "exceptions", x.exceptions);
+    jw_uint(&w, "semihost_calls", x.semihost_calls);
+    jw_uint(&w, "console_bytes", x.console_bytes);
+    jw_uint(&w, "fetch_stall_cycles", x.fetch_stall_cycles);
+    jw_uint(&w, "data_stall_cycles", x.data_stall_cycles);
+    jw_uint(&w, "flash_bytes_read", x.flash_bytes);
+    jw_str(&w, "cycle_model", CYCLE_MODEL);
+    jw_end(&w);
+    {
+        prof_memory m;
+        prof_memory_use(pf, e, bd, &m);
+        jw_obj(&w, "memory");
+        jw_obj(&w, "flash");
+        jw_uint(&w, "size", m.flash_size);
+        jw_uint(&w, "used", m.flash_used);
+        jw_uint(&w, "text", m.text);
+        jw_uint(&w, "rodata", m.rodata);
+        jw_uint(&w, "model", m.model);
+        jw_bool(&w, "model_in_slot", m.model_in_slot);
+        jw_uint(&w, "data_image", m.data);
+        if (m.model_where == PROF_MODEL_NONE)
+            jw_null(&w, "model_location");
+        else
+            jw_str(&w, "model_location", m.model_where == PROF_MODEL_SLOT ? "slot"
+                                         : m.model_where == PROF_MODEL_RAM ? "ram"
+                                                                           : "rodata");
+        jw_uint(&w, "model_slot", m.model_slot);
+        jw_uint(&w, "reserved", m.flash_reserved);
+        jw_end(&w);
+        jw_obj(&w, "ram");
+        jw_uint(&w, "size", m.ram_size);
+        jw_uint(&w, "used", m.ram_used);
+        jw_uint(&w, "data", m.data);
+        jw_uint(&w, "bss", m.bss);
+        jw_uint(&w, "heap", m.heap);
+        jw_uint(&w, "stack", m.stack);
+        jw_uint(&w, "stack_peak", m.stack_peak);
+        jw_uint(&w, "arena", m.arena);
+        jw_uint(&w, "arena_used", m.arena_used);
+        jw_bool(&w, "arena_in_section", m.arena_in_slot);
+        jw_uint(&w, "input_slot", m.input);
+        jw_uint(&w, "input_used", m.input_used);
+        jw_uint(&w, "reserved", m.ram_reserved);
+        jw_end(&w);
+        jw_end(&w);
+    }
+    {
+        uint32_t n;
+        const prof_layer *L = prof_layers(pf, &n);
+        const prof_inference *inf = prof_last(pf);
+        if (inf) {
+            jw_obj(&w, "inference");
+            jw_str(&w, "model", inf->model_name);
+            jw_bool(&w, "probed", inf->probed);
+            jw_uint(&w, "cycles", inf->cycles);
+            jw_uint(&w, "instructions", inf->insns);
+            jw_num(&w, "time_s", (double)inf->cycles / bd->clock_hz);
+            jw_num(&w, "energy_j", prof_energy_j(bd, inf->cycles));
+            jw_uint(&w, "stack_bytes", inf->stack_bytes);
+            jw_uint(&w, "arena_bytes", inf->arena_size);
+            jw_uint(&w, "model_bytes", inf->model_bytes);
+            if (inf->probed && inf->calls) {
+                /* the figures above are totals over the calls; these are per call */
+                double c = (double)inf->calls;
+                jw_uint(&w, "probed_calls", inf->calls);
+                jw_obj(&w, "per_call");
+                jw_num(&w, "cycles", (double)inf->cycles / c);
+                jw_num(&w, "instructions", (double)inf->insns / c);
+                jw_num(&w, "time_s", (double)inf->cycles / bd->clock_hz / c);
+                jw_num(&w, "energy_j", prof_energy_j(bd, inf->cycles) / c);
+                jw_end(&w);
+            }
+            jw_end(&w);
+        } else {
+            jw_null(&w, "inference");
+        }
+        jw_arr(&w, "layers");
+        for (uint32_t i = 0; L && i < n; i++) {
+            const prof_layer *y = &L[i];
+            jw_obj(&w, NULL);
+            jw_uint(&w, "index", y->index);
+            jw_bool(&w, "measured", y->ran);
+            jw_str(&w, "op", y->op);
+            jw_str(&w, "name", y->name);
+            jw_str(&w, "output_shape", y->out_shape);
+            jw_uint(&w, "macs", y->macs);
+            jw_uint(&w, "weight_bytes", y->weight_bytes);
+            jw_uint(&w, "cycles", y->cycles);
+            jw_uint(&w, "instructions", y->insns);
+            jw_num(&w, "time_s", (double)y->cycles / bd->clock_hz);
+            jw_num(&w, "energy_j", prof_energy_j(bd, y->cycles));
+            if (y->macs)
+                jw_num(&w, "cycles_per_mac", (double)y->cycles / (double)y->macs);
+            else
+                jw_null(&w, "cycles_per_mac");
+            jw_uint(&w, "stack_bytes", y->stack_bytes);
+            jw_uint(&w, "stack_overflow_bytes", y->stack_overflow);
+            jw_uint(&w, "arena_bytes", y->arena_bytes);
+            jw_num(&w, "share", inf && inf->cycles ? (double)y->cycles / (double)inf->cycles : 0.0);
+            jw_uint(&w, "stall_cycles", y->stall_cycles);
+            jw_uint(&w, "flash_bytes_read", y->flash_bytes);
+            jw_uint(&w, "loads", y->mix[SIM_CLS_LOAD]);
+            jw_uint(&w, "stores", y->mix[SIM_CLS_STORE]);
+            {
+                uint64_t g[PROF_G_COUNT];
+                prof_groups(y->mix, g);
+                jw_obj(&w, "mix");
+                for (int k = 0; k < PROF_G_COUNT; k++)
+                    jw_uint(&w, prof_group_names[k], g[k]);
+                jw_end(&w);
+            }
+            jw_arr(&w, "top_functions");
+            for (uint32_t k = 0; k < y->n_top; k++) {
+                jw_obj(&w, NULL);
+                jw_str(&w, "name", y->top[k].name);
+                jw_uint(&w, "cycles", y->top[k].cycles);
+                jw_end(&w);
+            }
+            jw_end(&w);
+            jw_end(&w);
+        }
+        jw_end(&w);
+    }
+    {
+        uint32_t np;
+        const prof_probe *pr = prof_probes(pf, &np);
+        jw_arr(&w, "probes");
+        for (uint32_t i = 0; i < np; i++) {
+            jw_obj(&w, NULL);
+            jw_str(&w, "name", pr[i].name);
+            jw_uint(&w, "addr", pr[i].addr);
+            jw_uint(&w, "calls", pr[i].calls);
+            jw_uint(&w, "cycles", pr[i].cycles);
+            jw_uint(&w, "instructions", pr[i].insns);
+            jw_uint(&w, "min_cycles", pr[i].min_cycles);
+            jw_uint(&w, "max_cycles", pr[i].max_cycles);
+            jw_uint(&w, "stack_bytes", pr[i].stack_bytes);
+            jw_end(&w);
+        }
+        jw_end(&w);
+    }
+    {
+        prof_function *fn = NULL;
+        uint32_t nf = prof_functions(s, e, &fn);
+        jw_arr(&w, "functions");
+        for (uint32_t i = 0; i < nf; i++) {
+            jw_obj(&w, NULL);
+            jw_str(&w, "name", fn[i].name);
+            jw_uint(&w, "addr", fn[i].addr);
+            jw_uint(&w, "cycles", fn[i].cycles);
+            jw_uint(&w, "instructions", fn[i].insns);
+            jw_uint(&w, "entries", fn[i].entries);
+            jw_end(&w);
+        }
+        jw_end(&w);
+        free(fn);
+    }
+    jw_obj(&w, "host");
+    jw_num(&w, "wall_s", x.wall_s);
+    jw_uint(&w, "distinct_blocks", x.distinct_blocks);
+    jw_uint(&w, "model_loads", prof_model_loads(pf));
+    jw_end(&w);
+    jw_end(&w);
+    jw_finish(&w);
+}
+
+/*
+ * Energy per inference and, with --rate, the duty-cycled average power and battery life:
+ * P_avg = rate x E_inference + (1 - rate x t_inference) x vdd x I_sleep. For probed calls
+ * (no core inference) the unit is one top-level call, the mean of them: the profiler's
+ * figures are their sum, which is said as such.
+ */
+void prof_report_energy(FILE *f, const prof *pf, const sim_board *b, double rate, double mah)
+{
+    const prof_inference *inf = prof_last(pf);
+    if (!inf || (inf->probed && !inf->calls))
+        return;
+    const double per = inf->probed ? (double)inf->calls : 1.0;
+    const char *unit = inf->probed ? "call" : "inference";
+    double t = (double)inf->cycles / b->clock_hz / per, e = prof_energy_j(b, inf->cycles) / per;
+    if (e <= 0) {
+        fprintf(f, "energy        board %s has no run-current figure: no energy estimate\n",
+                b->name);
+        return;
+    }
+    double ma = (b->run_ua_per_mhz * b->clock_hz / 1e6 + b->run_offset_ua) / 1e3;
+    if (inf->probed)
+        fprintf(f, "energy        %.1f uJ per call (the mean of %u top-level probed calls, "
+                   "%.3f ms each at %.2f V x %.1f mA); %.1f uJ for all %u\n",
+                e * 1e6, inf->calls, t * 1e3, b->vdd_v, ma, e * per * 1e6, inf->calls);
+    else
+        fprintf(f, "energy        %.1f uJ per inference (%.3f ms at %.2f V x %.1f mA)\n", e * 1e6,
+                t * 1e3, b->vdd_v, ma);
+    if (!(rate > 0))
+        return;
+    if (rate * t > 1) {
+        fprintf(f, "rate          %.3g %ss/s cannot be sustained: one takes %.3f ms\n", rate,
+                unit, t * 1e3);
+        return;
+    }
+    double p_avg = rate * e + (1 - rate * t) * b->vdd_v * b->sleep_ua * 1e-6;
+    fprintf(f, "rate          %.3g %ss/s: %.1f%% busy, %.3f mW average", rate, unit,
+            rate * t * 100, p_avg * 1e3);
+    if (b->sleep_ua <= 0)
+        fprintf(f, " (sleep current unknown for %s: counted as 0)", b->name);
+    fputc('\n', f);
+    if (mah > 0) {
+        double hours = mah / (p_avg / b->vdd_v * 1e3);
+        fprintf(f, "battery       %.0f mAh lasts %.0f h (%.1f days)%s\n", mah, hours, hours / 24,
+                b->sleep_ua <= 0 ? ", an upper bound" : "");
+    }
+}
