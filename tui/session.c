@@ -1,6 +1,7 @@
 /*
  * The interactive commands (see session.h): one table, used by the REPL, batch scripts,
- * piped stdin and the TUI's prompt.
+ * piped stdin and the TUI's prompt. This file holds the session's state, loading, running,
+ * stepping and breakpoints; the commands that look at a run are inspect.c's.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,13 +12,13 @@
 #include "models/modelfile.h"
 #include "models/outfile.h"
 #include "models/text.h"
-#include "tui/session.h"
+#include "tui/session_int.h"
 
 /* What a run waits for, besides breakpoints. */
 enum { W_NONE, W_NEXT, W_STEP, W_FINISH, W_STEPI };
 
 /* A number (decimal or 0x hex) up to max. */
-static int parse_num(const char *s, uint64_t max, uint64_t *v)
+int session_parse_num(const char *s, uint64_t max, uint64_t *v)
 {
     char *end;
     errno = 0;
@@ -28,8 +29,7 @@ static int parse_num(const char *s, uint64_t max, uint64_t *v)
     return 0;
 }
 
-static int err(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int err(FILE *out, const char *fmt, ...)
+int session_err(FILE *out, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -232,23 +232,23 @@ void session_close(session *ss)
     ss->argc_copy = 0;
 }
 
-static int need_firmware(session *ss, FILE *out)
+int session_need_firmware(session *ss, FILE *out)
 {
     if (ss->state == SS_NONE)
-        return err(out, "no firmware loaded: load FIRMWARE.elf [run options]");
+        return session_err(out, "no firmware loaded: load FIRMWARE.elf [run options]");
     return CMD_OK;
 }
 
 /* Run until a breakpoint, the wanted event or the end; then say where it stopped. */
 static int go(session *ss, int want, FILE *out)
 {
-    if (need_firmware(ss, out))
+    if (session_need_firmware(ss, out))
         return CMD_ERROR;
     if (ss->state == SS_EXITED || ss->state == SS_FAULTED)
-        return err(out, "the firmware %s: 'run' starts it again from reset",
+        return session_err(out, "the firmware %s: 'run' starts it again from reset",
                    ss->state == SS_EXITED ? "has exited" : "cannot continue");
     if (want == W_FINISH && !ss->in_layer)
-        return err(out, "not inside a layer: 'next' runs to the next layer's start");
+        return session_err(out, "not inside a layer: 'next' runs to the next layer's start");
     ss->want = want;
     ss->why[0] = 0;
     cli_signals_run(ss->v.s); /* SIGINT pauses; SIGTERM, SIGHUP too (the caller then ends) */
@@ -331,8 +331,9 @@ void session_status(const session *ss, char *buf, size_t n)
                  text_grouped(x.cycles, c, sizeof c), ms);
         return;
     case SS_FAULTED:
-        snprintf(buf, n, "%s: %s, %s cycles", ss->st.reason == SIM_STOP_FAULT ? "faulted" : "stopped",
-                 ss->st.message, text_grouped(x.cycles, c, sizeof c));
+        snprintf(buf, n, "%s: %s, %s cycles",
+                 ss->st.reason == SIM_STOP_FAULT ? "faulted" : "stopped", ss->st.message,
+                 text_grouped(x.cycles, c, sizeof c));
         return;
     default: snprintf(buf, n, "?"); return;
     }
@@ -347,7 +348,7 @@ static int c_help(void *ctx, int argc, char **argv, FILE *out)
     if (argc > 1) {
         const cmd_entry *c = cmd_lookup(session_commands, argv[1], e, sizeof e);
         if (!c)
-            return err(out, "%s", e);
+            return session_err(out, "%s", e);
         cmd_print_usage(out, c);
         if (c->alias)
             fprintf(out, "%s (alias: %s)\n", c->help, c->alias);
@@ -386,8 +387,8 @@ static int c_load(void *ctx, int argc, char **argv, FILE *out)
         session_close(ss); /* whatever the failed load opened */
         *ss = old;
         if (ss->state == SS_NONE)
-            return err(out, "load %s failed: no firmware is loaded", argv[1]);
-        return err(out, "load %s failed; %s stays loaded, with its state and breakpoints",
+            return session_err(out, "load %s failed: no firmware is loaded", argv[1]);
+        return session_err(out, "load %s failed; %s stays loaded, with its state and breakpoints",
                    argv[1], ss->o.path);
     }
     session_close(&old);
@@ -400,18 +401,18 @@ static int c_board(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
     (void)argc;
-    if (need_firmware(ss, out))
+    if (session_need_firmware(ss, out))
         return CMD_ERROR;
     char *keep = strdup(argv[1]);
     if (!keep)
-        return err(out, "out of memory");
+        return session_err(out, "out of memory");
     const char *old = ss->o.board_arg;
     ss->o.board_arg = keep;
     if (reopen(ss) != TS_EXIT_OK) {
         ss->o.board_arg = old;
         free(keep);
         reopen(ss);
-        return err(out, "board %s refused; staying on the previous board", argv[1]);
+        return session_err(out, "board %s refused; staying on the previous board", argv[1]);
     }
     /* the string lives as long as the session: remember it with the argument copies */
     if (ss->argc_copy < (int)(sizeof ss->argv_copy / sizeof ss->argv_copy[0]) - 1) {
@@ -427,10 +428,10 @@ static int c_run(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
     (void)argc, (void)argv;
-    if (need_firmware(ss, out))
+    if (session_need_firmware(ss, out))
         return CMD_ERROR;
     if (ss->state != SS_READY && reopen(ss) != TS_EXIT_OK)
-        return err(out, "cannot reload %s", ss->o.path);
+        return session_err(out, "cannot reload %s", ss->o.path);
     return go(ss, W_NONE, out);
 }
 
@@ -444,10 +445,10 @@ static int c_reset(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
     (void)argc, (void)argv;
-    if (need_firmware(ss, out))
+    if (session_need_firmware(ss, out))
         return CMD_ERROR;
     if (reopen(ss) != TS_EXIT_OK)
-        return err(out, "cannot reload %s", ss->o.path);
+        return session_err(out, "cannot reload %s", ss->o.path);
     fprintf(out, "reset: %s reloaded, breakpoints kept\n", ss->o.path);
     return CMD_OK;
 }
@@ -462,8 +463,9 @@ static int c_stepi(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
     uint64_t n = 1;
-    if (argc > 1 && (parse_num(argv[1], 1000000000, &n) < 0 || n == 0))
-        return err(out, "stepi: N is a number of instructions from 1 to 1000000000, not '%s'",
+    if (argc > 1 && (session_parse_num(argv[1], 1000000000, &n) < 0 || n == 0))
+        return session_err(out, "stepi: N is a number of instructions from 1 to 1000000000, not "
+                                "'%s'",
                    argv[1]);
     ss->stepi_n = n;
     return go(ss, W_STEPI, out);
@@ -482,10 +484,10 @@ static int c_finish(void *ctx, int argc, char **argv, FILE *out)
 }
 
 /* An address: a number, or SYMBOL[+OFFSET]. */
-static int parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out)
+int session_parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out)
 {
     uint64_t v;
-    if (parse_num(s, UINT32_MAX, &v) == 0) {
+    if (session_parse_num(s, UINT32_MAX, &v) == 0) {
         *addr = (uint32_t)v;
         return 0;
     }
@@ -493,15 +495,15 @@ static int parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out)
     const char *plus = strchr(s, '+');
     size_t len = plus ? (size_t)(plus - s) : strlen(s);
     uint64_t off = 0;
-    if (len >= sizeof name || (plus && parse_num(plus + 1, 1u << 30, &off) < 0)) {
-        err(out, "'%s' is neither an address nor SYMBOL[+OFFSET]", s);
+    if (len >= sizeof name || (plus && session_parse_num(plus + 1, 1u << 30, &off) < 0)) {
+        session_err(out, "'%s' is neither an address nor SYMBOL[+OFFSET]", s);
         return -1;
     }
     memcpy(name, s, len);
     name[len] = 0;
     const sim_symbol *sym = sim_elf_symbol(ss->v.e, name);
     if (!sym) {
-        err(out, "no symbol '%s' in %s", name, ss->o.path);
+        session_err(out, "no symbol '%s' in %s", name, ss->o.path);
         return -1;
     }
     *addr = (sym->addr & (sym->is_func ? ~1u : ~0u)) + (uint32_t)off;
@@ -547,7 +549,7 @@ static int break_op(session *ss, const char *name, session_break *b, const char 
         for (size_t k = 0; k < nops && w < sizeof list; k++)
             w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", k ? " " : "", ops[k]);
         const char *near = cmd_closest(up, ops, nops);
-        return err(out, "break op: no op '%.40s'%s%s%s; the ops are: %s", name,
+        return session_err(out, "break op: no op '%.40s'%s%s%s; the ops are: %s", name,
                    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "", list);
     }
     uint32_t n = 0;
@@ -556,8 +558,8 @@ static int break_op(session *ss, const char *name, session_break *b, const char 
     while (k < n && strcmp(L[k].op, ops[i]) != 0)
         k++;
     if (n && k == n)
-        return err(out, "break op: the model has no %s layer, so the breakpoint would never "
-                        "fire ('info layers' lists its layers)", ops[i]);
+        return session_err(out, "break op: the model has no %s layer, so the breakpoint would "
+                                "never fire ('info layers' lists its layers)", ops[i]);
     *note = n ? "" : model_unknown;
     b->kind = SB_OP;
     snprintf(b->op, sizeof b->op, "%s", ops[i]);
@@ -597,15 +599,15 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
     const cmd_entry *me = cmd_lookup(session_commands, "break", NULL, 0);
-    if (need_firmware(ss, out))
+    if (session_need_firmware(ss, out))
         return CMD_ERROR;
     if (argc != 3) {
-        err(out, "break needs a kind and a value");
+        session_err(out, "break needs a kind and a value");
         cmd_print_usage(out, me);
         return CMD_ERROR;
     }
     if (ss->n_brk == SESSION_MAX_BREAKS)
-        return err(out, "at most %d breakpoints: 'delete' some", SESSION_MAX_BREAKS);
+        return session_err(out, "at most %d breakpoints: 'delete' some", SESSION_MAX_BREAKS);
     session_break b = {0};
     snprintf(b.text, sizeof b.text, "%s %s", argv[1], argv[2]);
     size_t kl = strlen(argv[1]);
@@ -614,10 +616,11 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
     if (kl && strncmp(argv[1], "layer", kl) == 0) {
         uint32_t n = 0;
         prof_current(ss->v.pf, &n);
-        if (parse_num(argv[2], UINT32_MAX, &v) < 0)
-            return err(out, "break layer wants a layer number, not '%s'", argv[2]);
+        if (session_parse_num(argv[2], UINT32_MAX, &v) < 0)
+            return session_err(out, "break layer wants a layer number, not '%s'", argv[2]);
         if (n && v >= n)
-            return err(out, "the model has %u layers (0..%u): layer %s never runs", n, n - 1,
+            return session_err(out, "the model has %u layers (0..%u): layer %s never "
+                                    "runs", n, n - 1,
                        argv[2]);
         if (!n)
             note = model_unknown;
@@ -631,16 +634,16 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
         if (is_sym) {
             const sim_symbol *sym = sim_elf_symbol(ss->v.e, argv[2]);
             if (!sym || !sym->is_func)
-                return err(out, "no function '%s' in %s", argv[2], ss->o.path);
+                return session_err(out, "no function '%s' in %s", argv[2], ss->o.path);
             b.addr = sym->addr & ~1u;
-        } else if (parse_addr(ss, argv[2], &b.addr, out) < 0) {
+        } else if (session_parse_addr(ss, argv[2], &b.addr, out) < 0) {
             return CMD_ERROR;
         }
         b.kind = is_sym ? SB_SYMBOL : SB_ADDRESS;
         if (sim_break_add(ss->v.s, b.addr) < 0)
-            return err(out, "the simulator's breakpoint table is full");
+            return session_err(out, "the simulator's breakpoint table is full");
     } else {
-        err(out, "break what? '%s' is not layer, op, symbol or address", argv[1]);
+        session_err(out, "break what? '%s' is not layer, op, symbol or address", argv[1]);
         cmd_print_usage(out, me);
         return CMD_ERROR;
     }
@@ -656,8 +659,8 @@ static int c_delete(void *ctx, int argc, char **argv, FILE *out)
     if (argc == 1) {
         ss->n_brk = 0;
     } else {
-        if (parse_num(argv[1], SESSION_MAX_BREAKS, &v) < 0 || v == 0 || v > ss->n_brk)
-            return err(out, "no breakpoint '%s' ('info break' lists them)", argv[1]);
+        if (session_parse_num(argv[1], SESSION_MAX_BREAKS, &v) < 0 || v == 0 || v > ss->n_brk)
+            return session_err(out, "no breakpoint '%s' ('info break' lists them)", argv[1]);
         memmove(&ss->brk[v - 1], &ss->brk[v], (ss->n_brk - v) * sizeof ss->brk[0]);
         ss->n_brk--;
     }
@@ -671,511 +674,11 @@ static int c_delete(void *ctx, int argc, char **argv, FILE *out)
     return CMD_OK;
 }
 
-static void info_layers(session *ss, FILE *out)
-{
-    uint32_t n;
-    const prof_layer *L = prof_current(ss->v.pf, &n);
-    if (!L) {
-        fprintf(out, "no inference has started yet (the layers are known from the first one)\n");
-        return;
-    }
-    fprintf(out, "%3s  %-18s %-14s %10s %12s %6s  %s\n", "#", "op", "output", "MACs", "cycles",
-            "stack", "state");
-    for (uint32_t i = 0; i < n; i++) {
-        const prof_layer *y = &L[i];
-        const char *st = y->ran ? "done"
-                         : ss->in_layer && ss->layer == i ? "current"
-                                                          : "-";
-        char cyc[24] = "-";
-        if (y->ran)
-            snprintf(cyc, sizeof cyc, "%llu", (unsigned long long)y->cycles);
-        fprintf(out, "%3u%s %-18s %-14s %10llu %12s %6u  %s\n", i,
-                (ss->in_layer || ss->layer_done) && ss->layer == i ? ">" : " ", y->op,
-                y->out_shape, (unsigned long long)y->macs, cyc, y->stack_bytes, st);
-    }
-}
-
-void session_print_layer(session *ss, uint32_t i, FILE *out)
-{
-    uint32_t n;
-    const prof_layer *L = prof_current(ss->v.pf, &n);
-    const prof_layer *y = &L[i];
-    char op[TEXT_SAFE_SIZE(sizeof y->op)], name[TEXT_SAFE_SIZE(sizeof y->name)];
-    fprintf(out, "layer %u: %s %s, output %s\n", i, text_safe(y->op, op, sizeof op),
-            text_safe(y->name, name, sizeof name), y->out_shape);
-    fprintf(out, "  MACs %llu, weights %u bytes, arena live %u bytes\n",
-            (unsigned long long)y->macs, y->weight_bytes, y->arena_bytes);
-    uint32_t img, arena;
-    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
-    if (m && i < m->hdr->n_layers) {
-        const nn_tsm_layer *Ly = nn_layer(m, i);
-        for (uint32_t k = 0; k <= Ly->n_inputs; k++) {
-            uint32_t t = nn_layer_operand(m, i, k);
-            if (t == NN_NO_TENSOR)
-                continue;
-            const nn_tsm_tensor *x = nn_tensor(m, t);
-            char shape[48];
-            mf_shape_str(x, shape, sizeof shape);
-            fprintf(out, "  %-4s %-8s %-14s scale %-10.4g zp %-4d @0x%08x %s\n",
-                    k == Ly->n_inputs ? "out" : k == 0 ? "in" : k == 1 ? "w" : "bias",
-                    x->type == NN_T_INT8 ? "int8" : x->type == NN_T_INT32 ? "int32" : "float32",
-                    shape, (double)x->scale, (int)x->zero_point,
-                    (x->storage == NN_S_CONST ? img : arena) + x->offset,
-                    x->nquant ? "(per-channel)" : "");
-        }
-    }
-    if (!y->ran) {
-        fprintf(out, "  not run yet in this inference\n");
-        return;
-    }
-    double ms = (double)y->cycles * 1e3 / ss->v.board.clock_hz;
-    fprintf(out, "  cycles %llu (%.3f ms, %.1f uJ), instructions %llu, stack %u bytes\n",
-            (unsigned long long)y->cycles, ms, prof_energy_j(&ss->v.board, y->cycles) * 1e6,
-            (unsigned long long)y->insns, y->stack_bytes);
-    if (y->macs)
-        fprintf(out, "  %.2f cycles per MAC\n", (double)y->cycles / (double)y->macs);
-    uint64_t g[PROF_G_COUNT], tot = 0;
-    prof_groups(y->mix, g);
-    for (int k = 0; k < PROF_G_COUNT; k++)
-        tot += g[k];
-    fprintf(out, "  mix:");
-    for (int k = 0; k < PROF_G_COUNT; k++)
-        fprintf(out, " %s %.0f%%", prof_group_names[k], tot ? 100.0 * g[k] / tot : 0.0);
-    fprintf(out, "\n  flash: %llu wait-state cycles, %llu data bytes read\n",
-            (unsigned long long)y->stall_cycles, (unsigned long long)y->flash_bytes);
-    for (uint32_t k = 0; k < y->n_top; k++)
-        fprintf(out, "  top %u: %s %llu cycles (%.0f%%)\n", k + 1, y->top[k].name,
-                (unsigned long long)y->top[k].cycles,
-                y->cycles ? 100.0 * y->top[k].cycles / y->cycles : 0.0);
-}
-
-static int c_info(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    const char *what = argv[1];
-    size_t wl = strlen(what);
-    if (need_firmware(ss, out))
-        return CMD_ERROR;
-    if (wl && strncmp("layers", what, wl) == 0 && argc == 2) {
-        info_layers(ss, out);
-    } else if (wl && strncmp("layer", what, wl) == 0) {
-        uint32_t n;
-        uint64_t v;
-        prof_current(ss->v.pf, &n);
-        if (argc != 3 || parse_num(argv[2], UINT32_MAX, &v) < 0)
-            return err(out, "info layer wants a layer number: info layer N");
-        if (!n)
-            return err(out, "no inference has started yet (the layers are known from the first)");
-        if (v >= n)
-            return err(out, "the model has layers 0..%u", n - 1);
-        session_print_layer(ss, (uint32_t)v, out);
-    } else if (strncmp("break", what, wl) == 0) {
-        if (!ss->n_brk)
-            fprintf(out, "no breakpoints\n");
-        for (uint32_t i = 0; i < ss->n_brk; i++)
-            fprintf(out, "%u: %s (hit %llu time%s)\n", i + 1, ss->brk[i].text,
-                    (unsigned long long)ss->brk[i].hits, ss->brk[i].hits == 1 ? "" : "s");
-    } else if (strncmp("regs", what, wl) == 0) {
-        static const char *names[16] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",
-                                        "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
-        sim_regs r;
-        char where[96];
-        sim_regs_get(ss->v.s, &r);
-        for (int i = 0; i < 16; i++)
-            fprintf(out, "%-4s 0x%08x%s", names[i], r.r[i], i % 4 == 3 ? "\n" : "   ");
-        sim_describe_addr(ss->v.s, r.r[15], where, sizeof where);
-        fprintf(out, "xpsr 0x%08x   pc is in %s\n", r.xpsr, where);
-    } else if (strncmp("memory", what, wl) == 0) {
-        prof_memory m;
-        prof_memory_use(ss->v.pf, ss->v.e, &ss->v.board, &m);
-        prof_print_memory(out, &m);
-    } else if (strncmp("board", what, wl) == 0) {
-        const sim_board *b = &ss->v.board;
-        fprintf(out, "%s: %s, %s at %.3f MHz (from %s)\n", b->name, b->mcu,
-                sim_core_name(b->core), b->clock_hz / 1e6, ss->v.board_from);
-        for (uint32_t i = 0; i < b->n_regions; i++)
-            fprintf(out, "  %-8s %-5s 0x%08x %8u KiB, %u wait states\n", b->regions[i].name,
-                    b->regions[i].kind == SIM_MEM_FLASH ? "flash" : "ram", b->regions[i].base,
-                    b->regions[i].size / 1024, b->regions[i].wait_states);
-        if (b->run_ua_per_mhz > 0)
-            fprintf(out, "  run current %.1f uA/MHz + %.1f uA at %.2f V\n", b->run_ua_per_mhz,
-                    b->run_offset_ua, b->vdd_v);
-    } else {
-        return err(out, "info what? layers, layer N, break, regs, memory or board (not '%s')",
-                   what);
-    }
-    return CMD_OK;
-}
-
-static int c_x(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    uint32_t addr;
-    uint64_t count = 64;
-    if (need_firmware(ss, out) || parse_addr(ss, argv[1], &addr, out) < 0)
-        return CMD_ERROR;
-    if (argc > 2 && (parse_num(argv[2], 4096, &count) < 0 || count == 0))
-        return err(out, "x: COUNT is a number of bytes from 1 to 4096, not '%s'", argv[2]);
-    uint8_t buf[4096];
-    if (sim_read_target(ss->v.s, addr, buf, (uint32_t)count) < 0)
-        return err(out, "0x%08x..0x%08x is not all in the board's memory", addr,
-                   addr + (uint32_t)count - 1);
-    for (uint64_t i = 0; i < count; i += 16) {
-        fprintf(out, "%08x:", addr + (uint32_t)i);
-        for (uint64_t j = i; j < i + 16 && j < count; j++)
-            fprintf(out, " %02x", buf[j]);
-        fputc('\n', out);
-    }
-    return CMD_OK;
-}
-
-static int c_disas(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    uint32_t addr;
-    uint64_t count = 10;
-    if (need_firmware(ss, out))
-        return CMD_ERROR;
-    if (argc > 1) {
-        if (parse_addr(ss, argv[1], &addr, out) < 0)
-            return CMD_ERROR;
-    } else {
-        sim_regs r;
-        sim_regs_get(ss->v.s, &r);
-        addr = r.r[15];
-    }
-    if (argc > 2 && (parse_num(argv[2], 1000, &count) < 0 || count == 0))
-        return err(out, "disas: COUNT is from 1 to 1000, not '%s'", argv[2]);
-    addr &= ~1u;
-    for (uint64_t i = 0; i < count; i++) {
-        char text[96], where[96];
-        uint32_t size = sim_disas(ss->v.s, addr, text, sizeof text);
-        if (!size)
-            return i ? CMD_OK : err(out, "0x%08x is not in the board's memory", addr);
-        sim_describe_addr(ss->v.s, addr, where, sizeof where);
-        fprintf(out, "0x%08x  %-28s %s\n", addr, where, text);
-        addr += size;
-    }
-    return CMD_OK;
-}
-
-/* The bytes of tensor t as the target produced them: a capture, or the model image for a
- * constant. NULL when it was not produced (yet) in this inference, or the captures are of
- * another inference (of another model, maybe) than the one prof_model describes. */
-static const uint8_t *tensor_bytes(session *ss, const nn_model *m, uint32_t t)
-{
-    const nn_tsm_tensor *x = nn_tensor(m, t);
-    if (x->storage == NN_S_CONST)
-        return nn_tensor_data(m, t);
-    if (ss->cap_id != prof_inference_id(ss->v.pf))
-        return NULL;
-    return t < ss->n_cap ? ss->cap[t] : NULL;
-}
-
-static double tval(const nn_tsm_tensor *x, const uint8_t *b, uint32_t i)
-{
-    switch (x->type) {
-    case NN_T_INT8: return (int8_t)b[i];
-    case NN_T_INT32: {
-        int32_t v;
-        memcpy(&v, b + 4 * i, 4);
-        return v;
-    }
-    default: {
-        float v;
-        memcpy(&v, b + 4 * i, 4);
-        return v;
-    }
-    }
-}
-
-/* A tensor for a person: description, statistics, values, and for a 2-D map (NHWC with H
- * and W > 1) a character heat map of channel 0. mode: 0 all, 1 --hex, 2 --stats. */
-void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t which, int mode,
-                          FILE *out)
-{
-    uint32_t img, arena;
-    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
-    const nn_tsm_layer *L = nn_layer(m, layer);
-    uint32_t t = nn_layer_operand(m, layer, output ? L->n_inputs : which);
-    char desc[200], shown[TEXT_SAFE_SIZE(sizeof desc)], shape[48];
-    if (t == NN_NO_TENSOR) {
-        fprintf(out, "layer %u has no input %u (an omitted optional operand)\n", layer, which);
-        return;
-    }
-    const nn_tsm_tensor *x = nn_tensor(m, t);
-    mf_describe_tensor(m, t, desc, sizeof desc);
-    text_safe(desc, shown, sizeof shown); /* the tensor's name is the model's */
-    mf_shape_str(x, shape, sizeof shape);
-    if (output)
-        fprintf(out, "layer %u %s output: %s\n", layer, nn_op_name(L->op), shown);
-    else
-        fprintf(out, "layer %u %s input %u: %s\n", layer, nn_op_name(L->op), which, shown);
-    fprintf(out, "  at 0x%08x (%s)\n",
-            (x->storage == NN_S_CONST ? img : arena) + x->offset,
-            x->storage == NN_S_CONST ? "model image" : "arena, RAM");
-    if (x->storage == NN_S_ARENA && !prof_arena_ok(ss->v.pf)) {
-        fprintf(out, "  cannot be read: the nn_model's arena pointer 0x%08x does not hold the "
-                     "model's %u-byte arena in the board's RAM\n", arena, m->hdr->arena_size);
-        return;
-    }
-    const uint8_t *b = tensor_bytes(ss, m, t);
-    if (!b) {
-        if (output || layer > 0)
-            fprintf(out, "  not produced yet in this inference (layer %u has not run)\n",
-                    output ? layer : layer - 1);
-        else
-            fprintf(out, "  not captured yet in this inference (no layer has run)\n");
-        return;
-    }
-    uint32_t esz = x->type == NN_T_INT8 ? 1 : 4, n = x->size / esz;
-    if (mode == 1) {
-        for (uint32_t i = 0; i < x->size; i += 16) {
-            fprintf(out, "  %06x:", i);
-            for (uint32_t j = i; j < i + 16 && j < x->size; j++)
-                fprintf(out, " %02x", b[j]);
-            fputc('\n', out);
-        }
-        return;
-    }
-    double lo = 0, hi = 0, sum = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        double v = tval(x, b, i);
-        if (i == 0 || v < lo)
-            lo = v;
-        if (i == 0 || v > hi)
-            hi = v;
-        sum += v;
-    }
-    double mean = n ? sum / n : 0;
-    fprintf(out, "  %u values: min %g, max %g, mean %.3f", n, lo, hi, mean);
-    if (x->type == NN_T_INT8 && x->scale > 0)
-        fprintf(out, " (real: min %.4g, max %.4g, mean %.4g)", x->scale * (lo - x->zero_point),
-                x->scale * (hi - x->zero_point), x->scale * (mean - x->zero_point));
-    fputc('\n', out);
-    if (mode == 2)
-        return;
-    uint32_t show = n < 64 ? n : 64;
-    for (uint32_t i = 0; i < show; i += 16) {
-        fprintf(out, "  [%4u]", i);
-        for (uint32_t j = i; j < i + 16 && j < show; j++)
-            fprintf(out, x->type == NN_T_FLOAT32 ? " %7.3f" : " %4g", tval(x, b, j));
-        fputc('\n', out);
-    }
-    if (show < n)
-        fprintf(out, "  ... %u more ('tensor %u %s --hex' shows all the bytes)\n", n - show,
-                layer, output ? "out" : "in");
-    if (x->ndims == 4 && x->dims[1] > 1 && x->dims[2] > 1) {
-        static const char ramp[] = " .:-=+*#%@";
-        int32_t H = x->dims[1], W = x->dims[2], C = x->dims[3];
-        double clo = 0, chi = 0;
-        for (int32_t i = 0; i < H * W; i++) {
-            double v = tval(x, b, (uint32_t)(i * C));
-            if (i == 0 || v < clo)
-                clo = v;
-            if (i == 0 || v > chi)
-                chi = v;
-        }
-        fprintf(out, "  channel 0 of %d (%dx%d), ' ' = %g .. '@' = %g:\n", C, H, W, clo, chi);
-        for (int32_t y = 0; y < H && y < 32; y++) {
-            fputs("  |", out);
-            for (int32_t xw = 0; xw < W && xw < 64; xw++) {
-                double v = tval(x, b, (uint32_t)((y * W + xw) * C));
-                int k = chi > clo ? (int)((v - clo) / (chi - clo) * 9 + 0.5) : 0;
-                fputc(ramp[k], out);
-            }
-            fputs("|\n", out);
-        }
-    }
-}
-
-static int c_tensor(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    uint64_t v;
-    uint32_t img, arena, n;
-    int output = 1, mode = 0;
-    uint32_t which = 0;
-    if (need_firmware(ss, out))
-        return CMD_ERROR;
-    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
-    if (!m)
-        return err(out, "no inference has started yet: 'run' or 'next' first");
-    n = m->hdr->n_layers;
-    if (parse_num(argv[1], UINT32_MAX, &v) < 0 || v >= n)
-        return err(out, "tensor wants a layer number from 0 to %u, not '%s'", n - 1, argv[1]);
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "out") == 0)
-            output = 1;
-        else if (strcmp(argv[i], "in") == 0)
-            output = 0;
-        else if (strncmp(argv[i], "in", 2) == 0 && argv[i][2] >= '0' && argv[i][2] <= '9' &&
-                 !argv[i][3])
-            output = 0, which = (uint32_t)(argv[i][2] - '0');
-        else if (strcmp(argv[i], "--hex") == 0)
-            mode = 1;
-        else if (strcmp(argv[i], "--stats") == 0)
-            mode = 2;
-        else
-            return err(out, "tensor N [in|in1|out] [--hex|--stats], not '%s'", argv[i]);
-    }
-    if (!output && which >= nn_layer(m, (uint32_t)v)->n_inputs)
-        return err(out, "layer %u has %u inputs (in, in1, ...)", (unsigned)v,
-                   nn_layer(m, (uint32_t)v)->n_inputs);
-    session_print_tensor(ss, (uint32_t)v, output, which, mode, out);
-    return CMD_OK;
-}
-
-/*
- * Each finished layer's output as the target produced it against the host's reference run
- * of the same model image on the same input (the core compiled for the host): the first
- * layer that differs, where and by how much.
- */
-static int c_compare(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    uint32_t img, arena;
-    nn_model hm;
-    nn_error e;
-    (void)argc, (void)argv;
-    if (need_firmware(ss, out))
-        return CMD_ERROR;
-    const nn_model *m = prof_model(ss->v.pf, &img, &arena);
-    if (!m)
-        return err(out, "no inference has started yet: 'run' or 'next' first");
-    if (!prof_arena_ok(ss->v.pf))
-        return err(out, "the nn_model's arena pointer 0x%08x does not hold the model's %u-byte "
-                   "arena in the board's RAM: its layers' outputs cannot be read", arena,
-                   m->hdr->arena_size);
-    uint8_t *host_arena = aligned_alloc(16, (m->hdr->arena_size + 16) & ~15u);
-    if (!host_arena)
-        return err(out, "out of memory for the host arena");
-    if (nn_model_load(&hm, m->hdr, m->hdr->total_size, host_arena, m->hdr->arena_size, &e) !=
-        NN_OK) {
-        free(host_arena);
-        return err(out, "the model image does not load on the host");
-    }
-    uint32_t n = m->hdr->n_layers, done = 0, inputs_missing = 0;
-    for (uint32_t i = 0; i < m->hdr->n_inputs; i++) {
-        uint32_t t = nn_model_input(m, i);
-        const uint8_t *b = tensor_bytes(ss, m, t);
-        if (!b)
-            inputs_missing = 1;
-        else if (nn_tensor(m, t)->storage == NN_S_ARENA)
-            memcpy((uint8_t *)(uintptr_t)nn_tensor_data(&hm, t), b, nn_tensor(m, t)->size);
-    }
-    if (inputs_missing) {
-        free(host_arena);
-        return err(out, "the model's input was not captured: no layer has run yet");
-    }
-    int rc = CMD_OK;
-    for (uint32_t l = 0; l < n; l++) {
-        const nn_tsm_layer *L = nn_layer(m, l);
-        uint32_t t = nn_layer_operand(m, l, L->n_inputs);
-        const uint8_t *tb = tensor_bytes(ss, m, t);
-        if (!tb)
-            break; /* not run yet on the target */
-        nn_status st = nn_run_layer(&hm, l);
-        if (st != NN_OK) {
-            rc = err(out, "layer %u %s fails on the host: %s", l, nn_op_name(L->op),
-                     nn_strerror(st));
-            break;
-        }
-        const nn_tsm_tensor *x = nn_tensor(m, t);
-        const uint8_t *hb = nn_tensor_data(&hm, t);
-        if (memcmp(tb, hb, x->size) != 0) {
-            uint32_t esz = x->type == NN_T_INT8 ? 1 : 4, first = UINT32_MAX, diff = 0;
-            for (uint32_t i = 0; i < x->size / esz; i++)
-                if (memcmp(tb + i * esz, hb + i * esz, esz) != 0) {
-                    diff++;
-                    if (first == UINT32_MAX)
-                        first = i;
-                }
-            char shape[48];
-            mf_shape_str(x, shape, sizeof shape);
-            fprintf(out, "compare: layer %u %s differs from the host reference: %u of %u values "
-                         "(output %s); first at index %u: target %g, host %g\n",
-                    l, nn_op_name(L->op), diff, x->size / esz, shape, first, tval(x, tb, first),
-                    tval(x, hb, first));
-            fprintf(out, "  layers 0..%d are identical\n", (int)l - 1);
-            free(host_arena);
-            return CMD_OK;
-        }
-        done++;
-    }
-    free(host_arena);
-    if (rc == CMD_OK && done == n)
-        fprintf(out, "compare: all %u layers identical to the host reference\n", n);
-    else if (rc == CMD_OK)
-        fprintf(out, "compare: the %u layers run so far (of %u) are identical to the host "
-                     "reference\n", done, n);
-    return rc;
-}
-
-static int c_profile(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    uint32_t n;
-    (void)argc, (void)argv;
-    if (need_firmware(ss, out))
-        return CMD_ERROR;
-    if (prof_layers(ss->v.pf, &n)) {
-        prof_print_table(out, ss->v.pf, &ss->v.board);
-        prof_print_breakdown(out, ss->v.pf);
-    } else {
-        fprintf(out, "no inference has finished yet; the layers so far:\n");
-        info_layers(ss, out);
-    }
-    return CMD_OK;
-}
-
-static int c_functions(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    uint64_t top = 10;
-    if (need_firmware(ss, out))
-        return CMD_ERROR;
-    if (argc > 1 && (parse_num(argv[1], 100000, &top) < 0 || top == 0))
-        return err(out, "functions: N is how many to show, not '%s'", argv[1]);
-    prof_function *fn = NULL;
-    sim_stats x;
-    sim_stats_get(ss->v.s, &x);
-    uint32_t nf = prof_functions(ss->v.s, ss->v.e, &fn);
-    prof_print_functions(out, fn, nf, x.cycles, (uint32_t)top);
-    free(fn);
-    return CMD_OK;
-}
-
-static int c_energy(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    double rate = 0, mah = 0;
-    if (need_firmware(ss, out))
-        return CMD_ERROR;
-    for (int i = 1; i < argc; i++) {
-        if (i + 1 < argc && strcmp(argv[i], "--rate") == 0) {
-            if ((rate = run_parse_rate(argv[++i])) < 0)
-                return err(out, "--rate wants inferences per second or hour (10/s, 60/h)");
-        } else if (i + 1 < argc && strcmp(argv[i], "--battery") == 0) {
-            if ((mah = run_parse_mah(argv[++i])) < 0)
-                return err(out, "--battery wants a capacity in mAh (1000)");
-        } else {
-            return err(out, "energy [--rate N/s] [--battery MAH], not '%s'", argv[i]);
-        }
-    }
-    if (mah > 0 && !(rate > 0))
-        return err(out, "--battery needs --rate (how often the model runs)");
-    if (!prof_last(ss->v.pf))
-        return err(out, "no inference has finished yet: 'continue' or 'run' first");
-    run_env_print_energy(out, &ss->v, rate, mah);
-    return CMD_OK;
-}
-
 static int c_set(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
     (void)argc;
-    if (need_firmware(ss, out))
+    if (session_need_firmware(ss, out))
         return CMD_ERROR;
     if (strcmp(argv[1], "clock") == 0) {
         char *end;
@@ -1186,7 +689,8 @@ static int c_set(void *ctx, int argc, char **argv, FILE *out)
                      : strcmp(end, "Hz") == 0 || *end == 0              ? 1
                                                                         : 0;
         if (errno || !mul || !(v * mul >= 1e3) || v * mul > 2e9)
-            return err(out, "set clock wants a frequency (48MHz, 32768Hz), not '%s'", argv[2]);
+            return session_err(out, "set clock wants a frequency (48MHz, 32768Hz), not "
+                                    "'%s'", argv[2]);
         ss->v.board.clock_hz = (uint32_t)(v * mul + 0.5);
         fprintf(out, "clock %.3f MHz: times and energies use it; cycles and the flash wait states "
                      "stay the board profile's\n",
@@ -1202,7 +706,8 @@ static int c_set(void *ctx, int argc, char **argv, FILE *out)
                                      : strcmp(end, "G") == 0   ? 1e9
                                                                : 0;
             if (errno || !mul || !(d * mul >= 1) || d * mul > 1e18)
-                return err(out, "set budget wants a cycle count (50M) or off, not '%s'", argv[2]);
+                return session_err(out, "set budget wants a cycle count (50M) or off, not "
+                                        "'%s'", argv[2]);
             v = (uint64_t)(d * mul);
         }
         ss->o.cfg.max_cycles = v;
@@ -1212,51 +717,8 @@ static int c_set(void *ctx, int argc, char **argv, FILE *out)
         else
             fprintf(out, "no cycle budget\n");
     } else {
-        return err(out, "set what? clock FREQ or budget CYCLES|off");
+        return session_err(out, "set what? clock FREQ or budget CYCLES|off");
     }
-    return CMD_OK;
-}
-
-static int c_export(void *ctx, int argc, char **argv, FILE *out)
-{
-    session *ss = ctx;
-    (void)argc;
-    if (need_firmware(ss, out))
-        return CMD_ERROR;
-    const char *kind = argv[1], *path = argv[2];
-    int k = strcmp(kind, "json") == 0 ? 0 : strcmp(kind, "csv") == 0 ? 1
-                                          : strcmp(kind, "markdown") == 0 ? 2 : -1;
-    if (k < 0)
-        return err(out, "export json|csv|markdown FILE, not '%s'", kind);
-    if (k > 0 && !prof_layers(ss->v.pf, &(uint32_t){0}))
-        return err(out, "no inference has finished yet: nothing to export as %s", kind);
-    /* models/outfile.h: a regular file whole or not at all, devices as streams, no links; "-"
-     * (and /dev/stdout) is the command's output: the REPL's stdout, the TUI's output pane */
-    char *cause = NULL;
-    mo_file *o = mo_open(path, &cause);
-    if (!o) {
-        err(out, "export: %s", cause);
-        free(cause);
-        return CMD_ERROR;
-    }
-    FILE *f = mo_is_stdout(o) ? out : mo_stream(o);
-    if (k == 0) {
-        run_env_write_json(f, &ss->v, &ss->st);
-    } else if (k == 1) {
-        prof_write_csv(f, ss->v.pf, &ss->v.board);
-    } else {
-        prof_write_markdown(f, ss->v.pf, &ss->v.board);
-    }
-    if (f == out) {
-        mo_abort(o); /* nothing of its own to write */
-        return CMD_OK;
-    }
-    if (mo_commit(o, &cause) != 0) {
-        err(out, "export: %s", cause);
-        free(cause);
-        return CMD_ERROR;
-    }
-    fprintf(out, "wrote %s\n", path);
     return CMD_OK;
 }
 
@@ -1291,16 +753,16 @@ const cmd_entry session_commands[] = {
     {"finish", NULL, 0, 0, "", "run to the end of the current layer", c_finish},
     {"break", "b", 2, 2, "layer N | op NAME | symbol NAME | address ADDR", "set a breakpoint", c_break},
     {"delete", "d", 0, 1, "[N]", "delete breakpoint N, or all of them", c_delete},
-    {"info", "i", 1, 2, "layers | layer N | break | regs | memory | board", "show state", c_info},
-    {"x", NULL, 1, 2, "ADDR|SYMBOL[+OFF] [COUNT]", "dump target memory (bytes, default 64)", c_x},
-    {"disas", NULL, 0, 2, "[ADDR|SYMBOL] [COUNT]", "disassemble (default: 10 at the PC)", c_disas},
-    {"tensor", NULL, 1, 3, "N [in|in1|out] [--hex|--stats]", "a layer's input or output tensor", c_tensor},
-    {"compare", NULL, 0, 0, "", "each finished layer's output against the host reference", c_compare},
-    {"profile", NULL, 0, 0, "", "the per-layer table of the last inference", c_profile},
-    {"functions", NULL, 0, 1, "[N]", "the N functions with the most self cycles (10)", c_functions},
-    {"energy", NULL, 0, 4, "[--rate N/s] [--battery MAH]", "energy per inference, power, battery life", c_energy},
+    {"info", "i", 1, 2, "layers | layer N | break | regs | memory | board", "show state", inspect_info},
+    {"x", NULL, 1, 2, "ADDR|SYMBOL[+OFF] [COUNT]", "dump target memory (bytes, default 64)", inspect_x},
+    {"disas", NULL, 0, 2, "[ADDR|SYMBOL] [COUNT]", "disassemble (default: 10 at the PC)", inspect_disas},
+    {"tensor", NULL, 1, 3, "N [in|in1|out] [--hex|--stats]", "a layer's input or output tensor", inspect_tensor},
+    {"compare", NULL, 0, 0, "", "each finished layer's output against the host reference", inspect_compare},
+    {"profile", NULL, 0, 0, "", "the per-layer table of the last inference", inspect_profile},
+    {"functions", NULL, 0, 1, "[N]", "the N functions with the most self cycles (10)", inspect_functions},
+    {"energy", NULL, 0, 4, "[--rate N/s] [--battery MAH]", "energy per inference, power, battery life", inspect_energy},
     {"set", NULL, 2, 2, "clock FREQ | budget CYCLES|off", "change the clock or the cycle budget", c_set},
-    {"export", NULL, 2, 2, "json|csv|markdown FILE", "write the report, the layer table or a summary", c_export},
+    {"export", NULL, 2, 2, "json|csv|markdown FILE", "write the report, the layer table or a summary", inspect_export},
     {"status", NULL, 0, 0, "", "where the firmware is", c_status},
     {"echo", NULL, 0, -1, "TEXT...", "print a line (for scripts)", c_echo},
     {"quit", "q", 0, 0, "", "leave", c_quit},

@@ -1,0 +1,35 @@
+/*
+ * What the two halves of the interactive commands share: session.c (state, loading,
+ * running and stepping, breakpoints, the command table) and inspect.c (the commands that
+ * look at a paused or finished run: info, x, disas, tensor, compare, profile, functions,
+ * energy, export).
+ */
+#ifndef TUI_SESSION_INT_H
+#define TUI_SESSION_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tui/session.h"
+
+/* "error: ..." on out; returns CMD_ERROR. */
+int session_err(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A number (decimal or 0x hex) up to max: 0, or -1. */
+int session_parse_num(const char *s, uint64_t max, uint64_t *v);
+/* CMD_ERROR (said) when no firmware is loaded, else CMD_OK. */
+int session_need_firmware(session *ss, FILE *out);
+/* ADDR or SYMBOL[+OFFSET] into *addr: 0, or -1 (said). */
+int session_parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out);
+
+/* inspect.c: the commands (cmd.h's handler signature). */
+int inspect_info(void *ctx, int argc, char **argv, FILE *out);
+int inspect_x(void *ctx, int argc, char **argv, FILE *out);
+int inspect_disas(void *ctx, int argc, char **argv, FILE *out);
+int inspect_tensor(void *ctx, int argc, char **argv, FILE *out);
+int inspect_compare(void *ctx, int argc, char **argv, FILE *out);
+int inspect_profile(void *ctx, int argc, char **argv, FILE *out);
+int inspect_functions(void *ctx, int argc, char **argv, FILE *out);
+int inspect_energy(void *ctx, int argc, char **argv, FILE *out);
+int inspect_export(void *ctx, int argc, char **argv, FILE *out);
+
+#endif /* TUI_SESSION_INT_H */
