@@ -196,8 +196,8 @@ FUZZ_LIBS := $(O)/libcli.a $(O)/libprof.a $(O)/libsim.a $(O)/libmodels.a $(O)/li
 fuzz_src_cmd := tui/cmd.c tui/session.c
 fuzz_src_tflite := $(filter-out models/mkdemo.c,$(wildcard models/*.c)) $(wildcard core/*.c)
 fuzz_src_tsm := $(wildcard core/*.c)
-fuzz_src_elf := sim/elf.c
-fuzz_src_board := sim/board.c
+fuzz_src_elf := sim/elf.c sim/elf_tables.c
+fuzz_src_board := sim/board.c sim/board_file.c
 fuzz_src_json := models/json_parse.c profiler/check.c
 define fuzz_target
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_src_$(1)) $$(FUZZ_LIBS)

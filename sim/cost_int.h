@@ -1,7 +1,7 @@
 /*
- * Inside the cost model: what sim/cost_tables.c, sim/decode.c, sim/issue.c and sim/cost.c
- * share (the coster, one decoded instruction as the pricing rules see it, the M7
- * scoreboard's state) and the calls between them. Not for use outside these files.
+ * Inside the cost model: what sim/cost_tables.c, sim/decode.c, sim/classify.c, sim/issue.c
+ * and sim/cost.c share (the coster, one decoded instruction as the pricing rules see it,
+ * the M7 scoreboard's state) and the calls between them. Not for use outside these files.
  */
 #ifndef SIM_COST_INT_H
 #define SIM_COST_INT_H
@@ -94,8 +94,13 @@ void cyc_decode_start(sim_coster *c);
 int cyc_decode(sim_coster *c, const uint8_t *code, uint32_t len, uint64_t addr, insn_info *ii);
 void cyc_describe(const sim_coster *c, int decoded, const uint8_t *code, uint32_t size,
                   char *buf, size_t bufsize);
-int cyc_sp_effect(const sim_coster *c, const insn_info *ii, int32_t *delta);
 int cyc_predict_taken(const sim_coster *c, const insn_info *cur);
+
+/* ------------------------------------------------------------------ sim/classify.c */
+
+void cyc_classify(const sim_coster *c, const cs_insn *in, insn_info *ii);
+void cyc_classify_undecoded(const sim_coster *c, uint32_t addr, uint32_t size, insn_info *ii);
+int cyc_sp_effect(const sim_coster *c, const insn_info *ii, int32_t *delta);
 int cyc_is_xta(unsigned id);
 
 /* ------------------------------------------------------------------ sim/issue.c */
