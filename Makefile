@@ -56,7 +56,7 @@ CLI_LIB_OBJ := $(filter-out $(O)/tui/main.o,$(CLI_OBJ))
 TEST_BIN   := $(patsubst %.c,$(O)/%,$(TEST_SRC))
 
 HOST_LIBS  := -lm
-SIM_LIBS   := -lunicorn -lelf -lcapstone -lreadline -lncurses
+SIM_LIBS   := -lunicorn -lelf -lcapstone -liberty -lreadline -lncurses
 
 $(O)/%.o: %.c
 	$(call msg,CC,$<)
@@ -141,6 +141,8 @@ test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware firmware-O0
 	printf '== tests/cli.sh\n'; tests/cli.sh $(O)/tinysim || fail=1; \
 	printf '== tests/models/demo_reproducible.sh\n'; tests/models/demo_reproducible.sh $(O)/mkdemo || fail=1; \
 	printf '== tests/sim/firmware.sh\n'; tests/sim/firmware.sh $(O)/tinysim build/firmware || fail=1; \
+	printf '== tests/sim/cxx.sh\n'; tests/sim/cxx.sh $(O)/tinysim build/firmware || fail=1; \
+	printf '== tests/sim/tflm.sh\n'; tests/sim/tflm.sh $(O)/tinysim || fail=1; \
 	printf '== tests/tui/tui.sh\n'; tests/tui/tui.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/bad/run.sh\n'; tests/bad/run.sh $(O)/tinysim build/firmware || fail=1; \
 	for t in tests/trust/*.sh; do [ -f "$$t" ] || continue; printf '== %s\n' "$$t"; \

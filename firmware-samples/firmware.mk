@@ -9,7 +9,7 @@
 
 FW_DIR     := firmware-samples
 FW_OUT     := build/firmware
-FW_SAMPLES := hello cyccnt fault tick infer spin probe crash shbad storm hostile
+FW_SAMPLES := hello cyccnt fault tick infer spin probe crash shbad storm hostile cxx
 FW_COMMON  := common/startup common/semihost common/syscalls common/board_note
 
 # The board table: name:core kind:core name:clock Hz:gcc flags (% stands for a space).
@@ -36,6 +36,11 @@ FW_INPUT   := models/demo/kws_demo_input.bin
 FW_OPT      ?= -O2
 FW_CFLAGS   := $(CSTD) $(FW_OPT) -g -mthumb -ffunction-sections -fdata-sections -fno-common \
                -fno-strict-aliasing $(WARN) -Wdouble-promotion -Werror
+# C++ (the cxx sample, common/cxxrt.cc): no exceptions, no RTTI, no thread-safe statics
+# (bare metal, one thread); new and delete are common/cxxrt.cc's.
+FW_CXXFLAGS := -std=c++17 $(FW_OPT) -g -mthumb -ffunction-sections -fdata-sections \
+               -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-strict-aliasing \
+               -Wall -Wextra -Wshadow -Wundef -Wpointer-arith -Wcast-align -Werror
 FW_ASFLAGS  := -g -mthumb
 FW_CPPFLAGS := -I. -I$(FW_DIR) -D_DEFAULT_SOURCE
 FW_LDFLAGS  := -mthumb --specs=nano.specs -nostartfiles -Wl,--gc-sections -Wl,--fatal-warnings \
@@ -68,6 +73,12 @@ $(FW_OUT)/$(1)/obj/%.o: $(FW_DIR)/%.c $(FW_DIR)/firmware.mk
 	$$(Q)$$(CROSS)gcc $$(fw_$(1)_cpu) $$(FW_CFLAGS) $$(FW_CPPFLAGS) $$(fw_$(1)_defs) \
 		-MMD -MP -c $$< -o $$@
 
+$(FW_OUT)/$(1)/obj/%.o: $(FW_DIR)/%.cc $(FW_DIR)/firmware.mk
+	$$(call msg,CXX,$(1)/$$<)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CROSS)g++ $$(fw_$(1)_cpu) $$(FW_CXXFLAGS) $$(FW_CPPFLAGS) $$(fw_$(1)_defs) \
+		-MMD -MP -c $$< -o $$@
+
 $(FW_OUT)/$(1)/obj/%.o: $(FW_DIR)/%.S $(FW_DIR)/firmware.mk
 	$$(call msg,AS,$(1)/$$<)
 	@mkdir -p $$(dir $$@)
@@ -89,9 +100,10 @@ $(FW_OUT)/$(1)/%.elf: $(FW_OUT)/$(1)/obj/%.o $$(fw_$(1)_common) $(FW_OUT)/$(1)/o
 		-Wl,-Map=$$(@:.elf=.map) -o $$@ $$(filter %.o,$$^) $$(filter %.a,$$^)
 
 $(FW_OUT)/$(1)/infer.elf: $(FW_OUT)/$(1)/obj/infer_model.o
+$(FW_OUT)/$(1)/cxx.elf: $(FW_OUT)/$(1)/obj/cxx_ops.o $(FW_OUT)/$(1)/obj/common/cxxrt.o
 
 firmware: $$(fw_$(1)_elfs)
 -include $$(fw_$(1)_core:.o=.d) $$(fw_$(1)_common:.o=.d) \
-         $$(patsubst %,$(FW_OUT)/$(1)/obj/%.d,$$(FW_SAMPLES) infer_model)
+         $$(patsubst %,$(FW_OUT)/$(1)/obj/%.d,$$(FW_SAMPLES) infer_model cxx_ops common/cxxrt)
 endef
 $(foreach b,$(FW_BOARDS),$(eval $(call fw_board,$(word 1,$(subst :, ,$(b))),$(word 2,$(subst :, ,$(b))),$(word 3,$(subst :, ,$(b))),$(word 4,$(subst :, ,$(b))),$(word 5,$(subst :, ,$(b))))))

@@ -112,7 +112,8 @@ void prof_breakdown(prof *p, prof_layer *y, const uint64_t *fn_begin, const uint
             j--;
         }
         y->top[j].cycles = c;
-        y->top[j].name = i < p->elf->n_syms ? p->elf->syms[i].name : "(no symbol)";
+        y->top[j].name = i < p->elf->n_syms ? p->elf->syms[i].display : "(no symbol)";
+        y->top[j].symbol = i < p->elf->n_syms ? p->elf->syms[i].name : "(no symbol)";
     }
 }
 
@@ -130,7 +131,7 @@ static void fn_add(void *ud, const sim_block_info *b)
     fn_acc *a = ud;
     uint32_t off = 0;
     const sim_symbol *sym = sim_elf_symbol_at(a->elf, b->addr, &off);
-    const char *name = sym ? sym->name : "(no symbol)";
+    const char *name = sym ? sym->display : "(no symbol)";
     uint32_t faddr = sym ? sym->addr : 0;
     uint32_t i;
     for (i = 0; i < a->n; i++) /* functions are few; blocks per function many */
@@ -147,7 +148,8 @@ static void fn_add(void *ud, const sim_block_info *b)
             a->fn = t;
             a->cap = cap;
         }
-        a->fn[a->n] = (prof_function){name, faddr, 0, 0, 0};
+        a->fn[a->n] = (prof_function){name, sym ? sym->name : name, sym ? sym->file : NULL, faddr,
+                                      0, 0, 0};
         a->n++;
     }
     a->fn[i].cycles += b->cycles;

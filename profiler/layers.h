@@ -5,9 +5,9 @@
  * A source turns what it sees of the firmware (the simulator's probe events: calls of the
  * inference core's nn_probe_* functions, entries and returns of functions it watches) into
  * these events. The first source is tinysim's own core (profiler/src_core.c): the
- * nn_probe_* calls, with the model read from target memory. A second one (TFLM's
- * interpreter, say) is a file beside it, listed in profiler/sources.c; the accounting does
- * not change.
+ * nn_probe_* calls, with the model read from target memory; the second is TensorFlow Lite
+ * Micro's interpreter (profiler/src_tflm.c), from the calls of functions it watches. Each is
+ * a file listed in profiler/sources.c; the accounting does not change.
  *
  * What the accounting does with the events: the cycles, instructions, stack depth (lowest
  * SP, sim_sp_low), flash figures, instruction mix and top functions between each layer's
@@ -69,8 +69,14 @@ int prof_table_busy(const prof *p, const prof_table *t);
 prof_table *prof_running(const prof *p);
 prof_table *prof_completed(const prof *p);
 
-/* What a source reads the target through. */
+/* What a source reads the target through, and the firmware's ELF (its symbols). */
 sim *prof_sim(const prof *p);
+const sim_elf *prof_elf(const prof *p);
+
+/* Rows for t from a .tsm model's tables (allocates t's rows and makes them ready): each
+ * layer's op, name, output shape, MACs and weight bytes as `tinysim inspect` gives them, and
+ * the arena bytes of the tensors live during it. 0, or -1 when out of host memory. */
+int prof_rows_from_model(prof_table *t, const nn_model *m);
 
 /*
  * The events. ev is the simulator's probe event at that moment (its counters and SP).
@@ -95,7 +101,9 @@ void prof_ev_nonsense(prof *p, const sim_probe_event *ev, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
- * A source. new() makes its state for a profiler (NULL: out of host memory); on_probe()
+ * A source. new() makes its state for a profiler (NULL: out of host memory); attach()
+ * (NULL: none) is called once the simulator exists, to watch functions (sim_watch_add);
+ * on_probe()
  * gets every probe event the simulator delivers, in the order of profiler/sources.c, and
  * returns 1 when the event was its own (no later source sees it); describe() writes the
  * event as the firmware made it, for messages ("nn_probe_layer_end(0x00000000, 7)");
@@ -104,6 +112,7 @@ void prof_ev_nonsense(prof *p, const sim_probe_event *ev, const char *fmt, ...)
 struct prof_source {
     const char *name;
     void *(*new)(prof *p);
+    void (*attach)(void *self, prof *p);
     int (*on_probe)(void *self, prof *p, const sim_probe_event *ev);
     const char *(*describe)(const sim_probe_event *ev, char *buf, size_t n);
     void (*release)(void *self);
@@ -116,5 +125,6 @@ void *prof_source_state(const prof *p, const prof_source *src);
 
 /* The sources there are. */
 extern const prof_source prof_source_core; /* tinysim's core: nn_probe_* (src_core.c) */
+extern const prof_source prof_source_tflm; /* TFLM's interpreter (src_tflm.c) */
 
 #endif /* PROFILER_LAYERS_H */

@@ -4,6 +4,7 @@
  * problems; the accessors the reports read. Stack depth needs no write to the target: the
  * engine tracks the lowest SP (sim_sp_low).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,9 @@ void prof_attach(prof *p, sim *s)
     const sim_region *fl = sim_board_flash(sim_get_board(s));
     uint32_t sp0;
     p->s = s;
+    for (unsigned i = 0; i < prof_n_sources; i++)
+        if (prof_sources[i]->attach)
+            prof_sources[i]->attach(p->src[i], p);
     if (!p->stack_top && fl && sim_read_target(s, fl->base, &sp0, sizeof sp0) == 0 &&
         sp0 > p->stack_limit)
         p->stack_top = sp0;
@@ -76,6 +80,11 @@ void *prof_source_state(const prof *p, const prof_source *src)
 sim *prof_sim(const prof *p)
 {
     return p->s;
+}
+
+const sim_elf *prof_elf(const prof *p)
+{
+    return p->elf;
 }
 
 /* ===================================================================== nonsense */
@@ -383,7 +392,7 @@ static void probed_return(prof *p, const sim_probe_event *ev)
     prof_layer *y = &p->calls[p->n_calls];
     memset(y, 0, sizeof *y);
     y->index = p->n_calls++;
-    snprintf(y->op, sizeof y->op, "%s", pr->name);
+    y->op = pr->name;
     snprintf(y->name, sizeof y->name, "%s", pr->name);
     row_end(p, y, &p->open[o].begin, ev, low, p->u_fn_begin, p->u_mix_begin);
     prof_inference *t = &p->probed;
@@ -395,26 +404,81 @@ static void probed_return(prof *p, const sim_probe_event *ev)
         t->stack_bytes = y->stack_bytes;
 }
 
+/* "0x0800a1c4" (hex digits only, the whole word) into *addr: 1, else 0. */
+static int hex_addr(const char *s, uint32_t *addr)
+{
+    char *end;
+    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !s[2] || s[2] == '-' || s[2] == '+')
+        return 0;
+    errno = 0;
+    unsigned long v = strtoul(s + 2, &end, 16);
+    if (errno || *end || v > UINT32_MAX)
+        return 0;
+    *addr = (uint32_t)v;
+    return 1;
+}
+
+/* The function --probe WHAT names (a name as sim_elf_functions_named takes it, or the address
+ * a function starts at); NULL with the reason in err, listing the candidates of a name that
+ * means several functions or the names that look like it. */
+static const sim_symbol *probe_target(const prof *p, const char *what, char *err, size_t errsize)
+{
+    enum { SHOW = 8 };
+    const sim_elf *e = p->elf;
+    const sim_symbol *cand[SHOW];
+    char shown[TEXT_SAFE_SIZE(160)], file[TEXT_SAFE_SIZE(64)];
+    uint32_t addr, off = 0;
+    if (hex_addr(what, &addr)) {
+        const sim_symbol *sym = sim_elf_symbol_at(e, addr & ~1u, &off);
+        if (sym && off == 0)
+            return sym;
+        if (sym)
+            snprintf(err, errsize, "--probe %s: that address is %s+0x%x, not where a function "
+                     "starts (that one starts at 0x%08x)", what,
+                     text_safe(sym->display, shown, sizeof shown), off, sym->addr);
+        else
+            snprintf(err, errsize, "--probe %s: no function of %s is there", what, e->path);
+        return NULL;
+    }
+    uint32_t n = sim_elf_functions_named(e, what, cand, SHOW);
+    if (n == 1)
+        return cand[0];
+    int w;
+    if (n > 1) {
+        w = snprintf(err, errsize, "--probe %s: %u functions have that name; give one by its "
+                     "full name or its address:", what, n);
+        for (uint32_t i = 0; i < n && i < SHOW && w > 0 && (size_t)w < errsize; i++)
+            w += snprintf(err + w, errsize - (size_t)w, "%s 0x%08x %s (%u bytes%s%s)",
+                          i ? ";" : "", cand[i]->addr,
+                          text_safe(cand[i]->display, shown, sizeof shown), cand[i]->size,
+                          cand[i]->file ? ", " : "",
+                          cand[i]->file ? text_safe(cand[i]->file, file, sizeof file) : "");
+        if (n > SHOW && w > 0 && (size_t)w < errsize)
+            snprintf(err + w, errsize - (size_t)w, "; and %u more", n - SHOW);
+        return NULL;
+    }
+    const sim_symbol *sym = sim_elf_symbol(e, what);
+    if (sym) {
+        snprintf(err, errsize, "--probe %s: the symbol at 0x%08x is not a function", what,
+                 sym->addr);
+        return NULL;
+    }
+    size_t k = 0, len = strlen(what);
+    w = snprintf(err, errsize, "--probe %s: no such symbol in %s", what, e->path);
+    for (uint32_t i = 0; i < e->n_syms && k < 5 && w > 0 && (size_t)w < errsize; i++) {
+        const char *nm = e->syms[i].display;
+        if (len >= 3 && strstr(nm, what) && strcmp(nm, what) != 0)
+            w += snprintf(err + w, errsize - (size_t)w, "%s%s", k++ ? ", " : "; did you mean ",
+                          text_safe(nm, shown, sizeof shown));
+    }
+    return NULL;
+}
+
 int prof_watch(prof *p, const char *symbol, char *err, size_t errsize)
 {
-    const sim_symbol *sym = sim_elf_symbol(p->elf, symbol);
-    if (!sym) {
-        size_t n = 0, len = strlen(symbol);
-        int w = snprintf(err, errsize, "--probe %s: no such symbol in %s", symbol, p->elf->path);
-        for (uint32_t i = 0; i < p->elf->n_syms && n < 5 && w > 0 && (size_t)w < errsize; i++) {
-            const char *nm = p->elf->syms[i].name;
-            char shown[TEXT_SAFE_SIZE(64)];
-            if (len >= 3 && strstr(nm, symbol) && strcmp(nm, symbol) != 0)
-                w += snprintf(err + w, errsize - (size_t)w, "%s%s", n++ ? ", " : "; did you mean ",
-                              text_safe(nm, shown, sizeof shown));
-        }
+    const sim_symbol *sym = probe_target(p, symbol, err, errsize);
+    if (!sym)
         return -1;
-    }
-    if (!sym->is_func) {
-        snprintf(err, errsize, "--probe %s: the symbol at 0x%08x is not a function", symbol,
-                 sym->addr);
-        return -1;
-    }
     for (uint32_t k = 0; k < p->n_probes; k++)
         if (p->probes[k].addr == (sym->addr & ~1u))
             return 0;
@@ -425,11 +489,12 @@ int prof_watch(prof *p, const char *symbol, char *err, size_t errsize)
     }
     prof_probe *pr = &p->probes[p->n_probes++];
     memset(pr, 0, sizeof *pr);
-    pr->name = sym->name;
+    pr->name = sym->display;
+    pr->symbol = sym->name;
     pr->addr = sym->addr & ~1u;
     size_t used = strlen(p->probed.model_name);
     snprintf(p->probed.model_name + used, sizeof p->probed.model_name - used, "%s%s",
-             used ? "," : "probe:", sym->name);
+             used ? "," : "probe:", sym->display);
     return 0;
 }
 

@@ -40,7 +40,7 @@
 
 typedef struct {
     uint32_t index;
-    char op[24];            /* "CONV_2D" */
+    const char *op;         /* "CONV_2D" (static); a probed call: its function as shown */
     char name[96];          /* the layer's name in the model (fused names cut at ';') */
     char out_shape[32];     /* "1x25x5x64" */
     uint64_t macs;
@@ -56,7 +56,9 @@ typedef struct {
     uint64_t mix[SIM_CLS_COUNT];
     uint64_t stall_cycles, flash_bytes;
     struct {
-        const char *name;   /* the ELF's symbol name ("(no symbol)" outside functions) */
+        const char *name;   /* the function as shown (demangled; "(no symbol)" outside
+                               functions) */
+        const char *symbol; /* the ELF's name for it (mangled, for C++) */
         uint64_t cycles;
     } top[PROF_TOP_FUNCS];
     uint32_t n_top;
@@ -102,7 +104,8 @@ void prof_on_probe(void *ud, const sim_probe_event *ev);
  */
 #define PROF_MAX_CALLS 1000
 typedef struct {
-    const char *name;       /* the ELF's symbol */
+    const char *name;       /* the function as shown (demangled: sim_symbol.display) */
+    const char *symbol;     /* the ELF's symbol name (mangled, for C++) */
     uint32_t addr;
     uint64_t calls;         /* completed calls (nested ones included) */
     uint64_t cycles, insns; /* inclusive, over all completed calls */
@@ -141,6 +144,11 @@ int prof_event_ok(const prof *p);
  * ("" when no inference completed). */
 int prof_output(const prof *p, const uint8_t **data, uint32_t *size, const char **why);
 
+/* 1 when the firmware is TensorFlow Lite Micro as the profiler recognises it (its Invoke
+ * calls are inferences, its operators layers: profiler/src_tflm.c); else 0 with *why_not
+ * saying what was missing ("" for firmware without TFLM's interpreter). */
+int prof_tflm_found(const prof *p, const char **why_not);
+
 /* The probe calls of the run that made no sense, for one warning ("" when none): the first,
  * described, and how many more. */
 const char *prof_problem(const prof *p);
@@ -154,7 +162,9 @@ uint64_t prof_model_loads(const prof *p);
  * blocks inside the function. entries: executions of the block at the function's first
  * address (calls, plus any loop that branches back to the very first instruction). */
 typedef struct {
-    const char *name;  /* the ELF's symbol name; "(no symbol)" for code outside functions */
+    const char *name;  /* the function as shown (demangled); "(no symbol)" outside functions */
+    const char *symbol; /* the ELF's name for it (mangled, for C++) */
+    const char *file;   /* a local function's source file (STT_FILE), else NULL */
     uint32_t addr;
     uint64_t cycles, insns, entries;
 } prof_function;

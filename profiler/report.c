@@ -262,6 +262,7 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
             for (uint32_t k = 0; k < y->n_top; k++) {
                 jw_obj(&w, NULL);
                 jw_str(&w, "name", y->top[k].name);
+                jw_str(&w, "symbol", y->top[k].symbol);
                 jw_uint(&w, "cycles", y->top[k].cycles);
                 jw_end(&w);
             }
@@ -277,6 +278,7 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
         for (uint32_t i = 0; i < np; i++) {
             jw_obj(&w, NULL);
             jw_str(&w, "name", pr[i].name);
+            jw_str(&w, "symbol", pr[i].symbol);
             jw_uint(&w, "addr", pr[i].addr);
             jw_uint(&w, "calls", pr[i].calls);
             jw_uint(&w, "cycles", pr[i].cycles);
@@ -295,6 +297,11 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
         for (uint32_t i = 0; i < nf; i++) {
             jw_obj(&w, NULL);
             jw_str(&w, "name", fn[i].name);
+            jw_str(&w, "symbol", fn[i].symbol);
+            if (fn[i].file)
+                jw_str(&w, "file", fn[i].file);
+            else
+                jw_null(&w, "file");
             jw_uint(&w, "addr", fn[i].addr);
             jw_uint(&w, "cycles", fn[i].cycles);
             jw_uint(&w, "instructions", fn[i].insns);

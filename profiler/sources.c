@@ -5,5 +5,5 @@
  */
 #include "profiler/layers.h"
 
-const prof_source *const prof_sources[] = {&prof_source_core};
+const prof_source *const prof_sources[] = {&prof_source_core, &prof_source_tflm};
 const unsigned prof_n_sources = sizeof prof_sources / sizeof prof_sources[0];

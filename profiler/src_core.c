@@ -176,18 +176,17 @@ static int arena_figures(const nn_model *m, prof_layer *rows)
     return 0;
 }
 
-/* The layer rows of a loaded model: what its tables say about each layer. */
-static int build_rows(core_model *c)
+/* The layer rows of a loaded model: what its tables say about each layer (layers.h). */
+int prof_rows_from_model(prof_table *tab, const nn_model *m)
 {
-    const nn_model *m = &c->m;
-    if (prof_table_alloc(&c->t, m->hdr->n_layers) < 0)
+    if (prof_table_alloc(tab, m->hdr->n_layers) < 0)
         return -1;
-    prof_layer *rows = c->t.rows[0];
-    for (uint32_t l = 0; l < c->t.n_layers; l++) {
+    prof_layer *rows = tab->rows[0];
+    for (uint32_t l = 0; l < tab->n_layers; l++) {
         prof_layer *y = &rows[l];
         const nn_tsm_layer *L = nn_layer(m, l);
         y->index = l;
-        snprintf(y->op, sizeof y->op, "%s", nn_op_name(L->op));
+        y->op = nn_op_name(L->op);
         const char *nm = nn_string(m, L->name);
         snprintf(y->name, sizeof y->name, "%.*s", (int)strcspn(nm, ";"), nm);
         uint32_t out = nn_layer_operand(m, l, L->n_inputs);
@@ -202,7 +201,7 @@ static int build_rows(core_model *c)
     }
     if (arena_figures(m, rows) < 0)
         return -1;
-    prof_table_ready(&c->t);
+    prof_table_ready(tab);
     return 0;
 }
 
@@ -310,7 +309,7 @@ static core_model *load_model(prof_core *k, prof *p, const sim_probe_event *ev)
     c->t.image_addr = mw[0];
     c->t.arena_addr = mw[5];
     c->t.arena_ok = in_memory(p, mw[5], m.hdr->arena_size, 1);
-    if (build_rows(c) < 0) {
+    if (prof_rows_from_model(&c->t, &c->m) < 0) {
         cache_drop(k, c);
         prof_ev_nonsense(p, ev, "out of host memory for the layer rows of a model of %u layers",
                  m.hdr->n_layers);
@@ -475,8 +474,8 @@ static int core_on_probe(void *self, prof *p, const sim_probe_event *ev)
     }
 }
 
-const prof_source prof_source_core = {"tinysim core probes", core_new, core_on_probe, call_str,
-                                      core_release};
+const prof_source prof_source_core = {"tinysim core probes", core_new, NULL, core_on_probe,
+                                      call_str, core_release};
 
 /* ===================================================================== prof.h */
 

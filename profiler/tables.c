@@ -10,7 +10,24 @@
 #include "models/text.h"
 #include "profiler/prof_int.h"
 
+/* Characters of a name (an op, a C++ function) a table shows before it cuts it with "...". */
+#define SHOW_NAME 256
+
 /* ===================================================================== layers */
+
+/* The width of the op column: the widest op of the rows as shown, at least min, so that no
+ * name is cut (the column of C++ function names of probed calls grows to fit them). */
+static int op_width(const prof_layer *L, uint32_t n, int min)
+{
+    char op[TEXT_SAFE_SIZE(SHOW_NAME)];
+    size_t w = (size_t)min;
+    for (uint32_t i = 0; L && i < n; i++) {
+        size_t k = strlen(text_safe(L[i].op, op, sizeof op));
+        if (k > w)
+            w = k;
+    }
+    return (int)w;
+}
 
 static void bar(char *buf, double share, int width)
 {
@@ -38,7 +55,8 @@ void prof_print_table(FILE *f, const prof *p, const sim_board *b)
                 n == PROF_MAX_CALLS ? ", the first ones" : "");
     else
         fprintf(f, "\n--- layers (last inference of %s: %u layers) ---\n", model, n);
-    fprintf(f, "%3s  %-17s %-14s %10s %12s %9s %9s %7s %6s %7s  %s\n", "#",
+    const int ow = op_width(L, n, 17);
+    fprintf(f, "%3s  %-*s %-14s %10s %12s %9s %9s %7s %6s %7s  %s\n", "#", ow,
             inf->probed ? "function" : "op", "output",
             "MACs", "cycles", "ms", energy ? "uJ" : "uJ(n/a)", "cyc/MAC", "stack", "arena",
             "share");
@@ -46,13 +64,13 @@ void prof_print_table(FILE *f, const prof *p, const sim_board *b)
     uint32_t not_run = 0;
     for (uint32_t i = 0; i < n; i++) {
         const prof_layer *y = &L[i];
-        char sh[24], cpm[16], uj[16], op[TEXT_SAFE_SIZE(sizeof y->op)];
+        char sh[24], cpm[16], uj[16], op[TEXT_SAFE_SIZE(SHOW_NAME)];
         double share = inf->cycles ? (double)y->cycles / (double)inf->cycles : 0;
         text_safe(y->op, op, sizeof op);
         macs += y->macs;
         if (!y->ran) {
             not_run++;
-            fprintf(f, "%3u  %-17s %-14s %10llu %12s %9s %9s %7s %6s %7u  %s\n", y->index, op,
+            fprintf(f, "%3u  %-*s %-14s %10llu %12s %9s %9s %7s %6s %7u  %s\n", y->index, ow, op,
                     y->out_shape, (unsigned long long)y->macs, "-", "-", "-", "-", "-",
                     y->arena_bytes, "(not measured)");
             continue;
@@ -66,8 +84,8 @@ void prof_print_table(FILE *f, const prof *p, const sim_board *b)
             snprintf(uj, sizeof uj, "%.1f", prof_energy_j(b, y->cycles) * 1e6);
         else
             snprintf(uj, sizeof uj, "-");
-        fprintf(f, "%3u  %-17s %-14s %10llu %12llu %9.3f %9s %7s %6u %7u  %s %4.1f%%\n", y->index,
-                op, y->out_shape, (unsigned long long)y->macs, (unsigned long long)y->cycles,
+        fprintf(f, "%3u  %-*s %-14s %10llu %12llu %9.3f %9s %7s %6u %7u  %s %4.1f%%\n", y->index,
+                ow, op, y->out_shape, (unsigned long long)y->macs, (unsigned long long)y->cycles,
                 (double)y->cycles * 1e3 / b->clock_hz, uj, cpm, y->stack_bytes, y->arena_bytes,
                 sh, share * 100);
     }
@@ -162,23 +180,24 @@ void prof_print_breakdown(FILE *f, const prof *p)
         return;
     fprintf(f, "\n--- where each layer's cycles go (instruction mix, memory, flash wait states, "
                "top function) ---\n");
-    fprintf(f, "%3s  %-17s %5s %7s %6s %6s %5s %10s %10s %10s %7s  %s\n", "#", "op", "alu",
+    const int ow = op_width(L, n, 17);
+    fprintf(f, "%3s  %-*s %5s %7s %6s %6s %5s %10s %10s %10s %7s  %s\n", "#", ow, "op", "alu",
             "mul/dsp", "ld/st", "branch", "fp", "loads", "stores", "flash rd", "ws cyc",
             "top function (share of the layer)");
     for (uint32_t i = 0; i < n; i++) {
         const prof_layer *y = &L[i];
         uint64_t g[PROF_G_COUNT];
-        char c[PROF_G_COUNT][8], ws[16], top[128] = "-";
+        char c[PROF_G_COUNT][8], ws[16], top[TEXT_SAFE_SIZE(SHOW_NAME) + 16] = "-";
         prof_groups(y->mix, g);
         for (int k = 0; k < PROF_G_COUNT; k++)
             pct(c[k], sizeof c[k], g[k], y->insns);
         pct(ws, sizeof ws, y->stall_cycles, y->cycles);
-        char fn[TEXT_SAFE_SIZE(64)], op[TEXT_SAFE_SIZE(sizeof y->op)];
+        char fn[TEXT_SAFE_SIZE(SHOW_NAME)], op[TEXT_SAFE_SIZE(SHOW_NAME)];
         if (y->n_top)
             snprintf(top, sizeof top, "%s (%.0f%%)", text_safe(y->top[0].name, fn, sizeof fn),
                      y->cycles ? 100.0 * (double)y->top[0].cycles / (double)y->cycles : 0.0);
-        fprintf(f, "%3u  %-17s %5s %7s %6s %6s %5s %10llu %10llu %10llu %7s  %s\n", y->index,
-                text_safe(y->op, op, sizeof op), c[PROF_G_ALU], c[PROF_G_MUL], c[PROF_G_MEM],
+        fprintf(f, "%3u  %-*s %5s %7s %6s %6s %5s %10llu %10llu %10llu %7s  %s\n", y->index,
+                ow, text_safe(y->op, op, sizeof op), c[PROF_G_ALU], c[PROF_G_MUL], c[PROF_G_MEM],
                 c[PROF_G_BRANCH],
                 c[PROF_G_FP], (unsigned long long)y->mix[SIM_CLS_LOAD],
                 (unsigned long long)y->mix[SIM_CLS_STORE], (unsigned long long)y->flash_bytes,
@@ -196,19 +215,23 @@ void prof_print_probes(FILE *f, const prof *p, const sim_board *b)
     if (!p->n_probes)
         return;
     fprintf(f, "\n--- probed functions (--probe: each call from entry to return, inclusive) ---\n");
-    fprintf(f, "%-24s %8s %14s %12s %12s %12s %10s %6s\n", "function", "calls", "cycles",
+    char nm[TEXT_SAFE_SIZE(SHOW_NAME)];
+    size_t nw = 24;
+    for (uint32_t k = 0; k < p->n_probes; k++)
+        if (strlen(text_safe(p->probes[k].name, nm, sizeof nm)) > nw)
+            nw = strlen(nm);
+    fprintf(f, "%-*s %8s %14s %12s %12s %12s %10s %6s\n", (int)nw, "function", "calls", "cycles",
             "mean", "min", "max", "mean ms", "stack");
     for (uint32_t k = 0; k < p->n_probes; k++) {
         const prof_probe *q = &p->probes[k];
-        char nm[TEXT_SAFE_SIZE(128)];
         text_safe(q->name, nm, sizeof nm);
         if (!q->calls) {
-            fprintf(f, "%-24s %8s  (never returned: not called, or still running at the end)\n",
-                    nm, "0");
+            fprintf(f, "%-*s %8s  (never returned: not called, or still running at the end)\n",
+                    (int)nw, nm, "0");
             continue;
         }
         double mean = (double)q->cycles / (double)q->calls;
-        fprintf(f, "%-24s %8llu %14llu %12.0f %12llu %12llu %10.3f %6u\n", nm,
+        fprintf(f, "%-*s %8llu %14llu %12.0f %12llu %12llu %10.3f %6u\n", (int)nw, nm,
                 (unsigned long long)q->calls, (unsigned long long)q->cycles, mean,
                 (unsigned long long)q->min_cycles, (unsigned long long)q->max_cycles,
                 mean * 1e3 / b->clock_hz, q->stack_bytes);
@@ -234,8 +257,8 @@ uint32_t prof_print_overflows(FILE *f, const prof *p)
         uint32_t at = p->stack_limit - y->stack_overflow, off = 0;
         const sim_symbol *sym = sim_elf_symbol_at(p->elf, at, &off);
         const sim_section *in = NULL;
-        char what[TEXT_SAFE_SIZE(64) + 32], over[TEXT_SAFE_SIZE(64) + 32] = "";
-        char op[TEXT_SAFE_SIZE(sizeof y->op)];
+        char what[TEXT_SAFE_SIZE(64) + 32], over[TEXT_SAFE_SIZE(SHOW_NAME) + 32] = "";
+        char op[TEXT_SAFE_SIZE(SHOW_NAME)];
         for (uint32_t k = 0; k < p->elf->n_alloc; k++) {
             const sim_section *sc = &p->elf->alloc[k];
             if (at - sc->addr < sc->size)
@@ -248,8 +271,8 @@ uint32_t prof_print_overflows(FILE *f, const prof *p)
             snprintf(what, sizeof what, "no section of the ELF");
         }
         if (sym && !sym->is_func && (sym->size == 0 || off < sym->size)) {
-            char nm[TEXT_SAFE_SIZE(64)];
-            text_safe(sym->name, nm, sizeof nm);
+            char nm[TEXT_SAFE_SIZE(SHOW_NAME)];
+            text_safe(sym->display, nm, sizeof nm);
             if (off)
                 snprintf(over, sizeof over, ", over %s+0x%x", nm, off);
             else
@@ -275,10 +298,17 @@ void prof_print_functions(FILE *f, const prof_function *fn, uint32_t n, uint64_t
     fprintf(f, "%12s %6s %12s %10s  %s\n", "cycles", "share", "instructions", "entries",
             "function");
     for (uint32_t i = 0; i < n && i < top; i++) {
-        char nm[TEXT_SAFE_SIZE(256)];
-        fprintf(f, "%12llu %5.1f%% %12llu %10llu  %s\n", (unsigned long long)fn[i].cycles,
+        char nm[TEXT_SAFE_SIZE(SHOW_NAME)], where[TEXT_SAFE_SIZE(64) + 16] = "";
+        int twin = 0; /* another function shown with the same name: say which this is */
+        for (uint32_t k = 0; k < n && k < top && !twin; k++)
+            twin = k != i && strcmp(fn[k].name, fn[i].name) == 0;
+        if (twin && fn[i].file)
+            snprintf(where, sizeof where, " (%s)", text_safe(fn[i].file, nm, sizeof nm));
+        else if (twin)
+            snprintf(where, sizeof where, " (at 0x%08x)", fn[i].addr);
+        fprintf(f, "%12llu %5.1f%% %12llu %10llu  %s%s\n", (unsigned long long)fn[i].cycles,
                 total_cycles ? 100.0 * (double)fn[i].cycles / (double)total_cycles : 0.0,
                 (unsigned long long)fn[i].insns, (unsigned long long)fn[i].entries,
-                text_safe(fn[i].name, nm, sizeof nm));
+                text_safe(fn[i].name, nm, sizeof nm), where);
     }
 }

@@ -428,6 +428,71 @@ void sim_elf_free(sim_elf *e)
 
 /* ===================================================================== lookups */
 
+/* The end of a demangled name's qualified part: the '(' of its parameter list at nesting
+ * level 0 (templates and "(anonymous namespace)" are inside it), else its end. */
+static size_t unparam_len(const char *d)
+{
+    int angle = 0;
+    for (size_t i = 0; d[i]; i++) {
+        if (d[i] == '<')
+            angle++;
+        else if (d[i] == '>' && angle)
+            angle--;
+        else if (d[i] == '(' && !angle && strncmp(d + i, "(anonymous namespace)", 21) != 0)
+            return i;
+        else if (d[i] == '(' && !angle)
+            i += 20;
+    }
+    return strlen(d);
+}
+
+/* Does symbol y match name by kind k (sim_elf_functions_named's 1..4)? */
+static int named(const sim_symbol *y, const char *name, size_t len, int k)
+{
+    if (k == 1)
+        return strcmp(y->name, name) == 0;
+    if (k == 2)
+        return y->display != y->name && strcmp(y->display, name) == 0;
+    size_t n = unparam_len(y->display);
+    if (k == 3)
+        return y->display != y->name && n == len && strncmp(y->display, name, len) == 0;
+    size_t start = 0; /* after the last "::" outside template arguments and parentheses */
+    int depth = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        char c = y->display[i];
+        depth += c == '<' || c == '(' ? 1 : c == '>' || c == ')' ? -1 : 0;
+        if (!depth && c == ':' && y->display[i + 1] == ':')
+            start = i + 2;
+    }
+    return n - start == len && strncmp(y->display + start, name, len) == 0;
+}
+
+uint32_t sim_elf_functions_named(const sim_elf *e, const char *name, const sim_symbol **out,
+                                 uint32_t max)
+{
+    size_t len = name ? strlen(name) : 0;
+    if (e == NULL || len == 0)
+        return 0;
+    for (int k = 1; k <= 4; k++) {
+        uint32_t n = 0;
+        const sim_symbol *prev = NULL;
+        for (uint32_t i = 0; i < e->n_syms; i++) {
+            const sim_symbol *y = &e->syms[i];
+            if (!y->is_func || !named(y, name, len, k))
+                continue;
+            if (prev && prev->addr == y->addr && strcmp(prev->name, y->name) == 0)
+                continue; /* one function listed twice (a symbol and its copy) */
+            prev = y;
+            if (out && n < max)
+                out[n] = y;
+            n++;
+        }
+        if (n)
+            return n;
+    }
+    return 0;
+}
+
 const sim_symbol *sim_elf_symbol(const sim_elf *e, const char *name)
 {
     if (e == NULL || name == NULL || e->by_name_ == NULL)

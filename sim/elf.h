@@ -49,9 +49,16 @@ typedef struct {
  * (absolute ones included). Locals NOTYPE (the $t/$d mapping symbols), SECTION and FILE
  * symbols are left out. addr: functions have the Thumb bit cleared; other symbols are as
  * written. bind: STB_LOCAL 0, STB_GLOBAL 1, STB_WEAK 2.
+ *
+ * name is the ELF's (a C++ name mangled: "_ZN6tflite16MicroInterpreter6InvokeEv"); display
+ * is what to show: the demangled name ("tflite::MicroInterpreter::Invoke()", libiberty's
+ * demangler) or name itself. file: for a local symbol, the source file its STT_FILE symbol
+ * names ("conv.cc"), else NULL. Both are the firmware's bytes: show them through text_safe.
  */
 typedef struct {
     char *name;
+    char *display;
+    char *file;
     uint32_t addr;
     uint32_t size;
     uint8_t is_func;
@@ -117,6 +124,21 @@ void sim_elf_free(sim_elf *e); /* accepts NULL */
 /* A symbol by exact name; where several have it, the GLOBAL one, else WEAK, else the LOCAL
  * with the lowest address. NULL if none. */
 const sim_symbol *sim_elf_symbol(const sim_elf *e, const char *name);
+
+/*
+ * The functions a name a person typed may mean, into out (at most max; out may be NULL with
+ * max 0); returns how many there are (may be more than max). Tried in this order, the first
+ * kind that matches anything giving the answer:
+ *   1. the ELF's name, exactly ("_ZN6tflite16MicroInterpreter6InvokeEv", "main");
+ *   2. the demangled name, exactly ("tflite::MicroInterpreter::Invoke()");
+ *   3. the demangled name without its parameter list ("tflite::MicroInterpreter::Invoke");
+ *   4. the last component of that ("Invoke", "Eval").
+ * Only functions (is_func); several with one name (static functions of different files, a
+ * C++ name in several anonymous namespaces, overloads) all count: the caller refuses a name
+ * that means more than one, listing them (address, file). In address order.
+ */
+uint32_t sim_elf_functions_named(const sim_elf *e, const char *name, const sim_symbol **out,
+                                 uint32_t max);
 
 /*
  * The function containing addr (Thumb bit ignored), with *offset = addr - its start (offset

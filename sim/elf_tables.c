@@ -6,6 +6,7 @@
  * rest from the section headers.
  */
 #include <gelf.h>
+#include <libiberty/demangle.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,10 +286,39 @@ static int cmp_section(const void *a, const void *b)
     return x->size < y->size ? -1 : x->size > y->size;
 }
 
+/* How a symbol's strings wait in the pool (offsets: the pool moves while it grows). */
+typedef struct {
+    size_t name, display, file; /* display, file: NO_STRING when none */
+} sym_strings;
+#define NO_STRING SIZE_MAX
+
+/*
+ * The demangled form of a C++ (Itanium ABI) name into the pool: its offset, NO_STRING when
+ * nm is not a mangled name (or libiberty cannot demangle it, or the result is longer than
+ * SIM_ELF_MAX_NAME), or -1 (as a long) when the pool is full.
+ */
+static long demangled(pstate *st, const char *nm, size_t *off)
+{
+    *off = NO_STRING;
+    if (nm[0] != '_' || nm[1] != 'Z')
+        return 0;
+    char *d = cplus_demangle(nm, DMGL_PARAMS | DMGL_ANSI);
+    size_t len = d ? strlen(d) : 0;
+    long o = 0;
+    if (len && len <= SIM_ELF_MAX_NAME && strcmp(d, nm) != 0) {
+        o = elf_pool_add(st, d, len);
+        if (o >= 0)
+            *off = (size_t)o;
+    }
+    free(d);
+    return o < 0 ? -1 : 0;
+}
+
 /* Read the symbols of a SYMTAB (or DYNSYM) section into e->syms; names go to the pool as
- * offsets (stored in name_off) until the pool stops moving. */
+ * offsets (stored in strs) until the pool stops moving. A local symbol's file is the STT_FILE
+ * symbol before it (the ELF's order: each file's FILE symbol, then its locals). */
 static int read_symbols(pstate *st, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, size_t shnum,
-                        size_t **name_off)
+                        sym_strings **strs)
 {
     sim_elf *e = st->e;
     if (sh->sh_entsize != 0 && sh->sh_entsize != ELF32_SYM_SIZE)
@@ -305,15 +335,25 @@ static int read_symbols(pstate *st, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
         return elf_fail(st, "the symbol table has %zu entries, more than the %u tinysim reads", n,
                     SIM_ELF_MAX_SYMBOLS);
     e->syms = calloc(n ? n : 1, sizeof *e->syms);
-    *name_off = calloc(n ? n : 1, sizeof **name_off);
-    if (e->syms == NULL || *name_off == NULL)
+    *strs = calloc(n ? n : 1, sizeof **strs);
+    if (e->syms == NULL || *strs == NULL)
         return elf_fail(st, "out of memory");
+    size_t file = NO_STRING;
     for (size_t i = 1; i < n; i++) {
         GElf_Sym s;
         if (gelf_getsym(data, (int)i, &s) == NULL)
             return elf_fail_libelf(st, "cannot read a symbol");
         int type = GELF_ST_TYPE(s.st_info), bind = GELF_ST_BIND(s.st_info);
         int func = type == STT_FUNC || type == STT_ARM_TFUNC_;
+        if (type == STT_FILE) {
+            const char *fn = s.st_name ? elf_strptr(elf, sh->sh_link, s.st_name) : NULL;
+            size_t len = fn ? strnlen(fn, SIM_ELF_MAX_NAME + 1) : 0;
+            long off = len && len <= SIM_ELF_MAX_NAME ? elf_pool_add(st, fn, len) : 0;
+            if (off < 0)
+                return elf_fail(st, "symbol names take more than %u MiB", MAX_POOL >> 20);
+            file = len && len <= SIM_ELF_MAX_NAME ? (size_t)off : NO_STRING;
+            continue;
+        }
         if (s.st_shndx == SHN_UNDEF || s.st_name == 0)
             continue;
         if (!func && type != STT_OBJECT &&
@@ -328,10 +368,12 @@ static int read_symbols(pstate *st, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
         if (len == 0 || len > SIM_ELF_MAX_NAME)
             continue;
         long off = elf_pool_add(st, nm, len);
-        if (off < 0)
+        sym_strings *ss = &(*strs)[e->n_syms];
+        if (off < 0 || demangled(st, nm, &ss->display) < 0)
             return elf_fail(st, "symbol names take more than %u MiB", MAX_POOL >> 20);
-        sim_symbol *y = &e->syms[e->n_syms];
-        (*name_off)[e->n_syms++] = (size_t)off;
+        ss->name = (size_t)off;
+        ss->file = bind == STB_LOCAL ? file : NO_STRING;
+        sim_symbol *y = &e->syms[e->n_syms++];
         y->addr = func ? (uint32_t)s.st_value & ~1u : (uint32_t)s.st_value;
         y->size = (uint32_t)s.st_size;
         y->is_func = (uint8_t)func;
@@ -381,7 +423,8 @@ int elf_read_sections(pstate *st, Elf *elf)
     GElf_Shdr symtab_sh, dynsym_sh;
     memset(&symtab_sh, 0, sizeof symtab_sh);
     memset(&dynsym_sh, 0, sizeof dynsym_sh);
-    size_t *exec_off = NULL, *sym_off = NULL, *alloc_off = NULL;
+    size_t *exec_off = NULL, *alloc_off = NULL;
+    sym_strings *sym_off = NULL;
     int attrs_done = 0, rc = -1;
 
     if (elf_getshdrnum(elf, &shnum) != 0)
@@ -486,8 +529,12 @@ int elf_read_sections(pstate *st, Elf *elf)
         e->exec[i].name = st->pool + exec_off[i];
     for (uint32_t i = 0; i < e->n_alloc; i++)
         e->alloc[i].name = st->pool + alloc_off[i];
-    for (uint32_t i = 0; i < e->n_syms; i++)
-        e->syms[i].name = st->pool + sym_off[i];
+    for (uint32_t i = 0; i < e->n_syms; i++) {
+        sim_symbol *y = &e->syms[i];
+        y->name = st->pool + sym_off[i].name;
+        y->display = sym_off[i].display == NO_STRING ? y->name : st->pool + sym_off[i].display;
+        y->file = sym_off[i].file == NO_STRING ? NULL : st->pool + sym_off[i].file;
+    }
     e->pool_ = st->pool;
     st->pool = NULL;
     qsort(e->exec, e->n_exec, sizeof *e->exec, cmp_section);

@@ -89,9 +89,9 @@ void sim_describe_addr(const sim *s, uint32_t addr, char *buf, size_t size)
     uint32_t off = 0;
     const sim_symbol *sym = s->elf ? sim_elf_symbol_at(s->elf, addr & ~1u, &off) : NULL;
     if (sym && off)
-        snprintf(buf, size, "%s+0x%x", sym->name, off);
+        snprintf(buf, size, "%s+0x%x", sym->display, off);
     else if (sym)
-        snprintf(buf, size, "%s", sym->name);
+        snprintf(buf, size, "%s", sym->display);
     else
         snprintf(buf, size, "0x%08x", addr);
 }
@@ -263,9 +263,9 @@ static void probe_hit(sim *s, uint32_t addr)
             if (s->n_ucalls == SIM_MAX_UCALLS || user_return_site(s, ret) < 0) {
                 if (!s->warned_ucalls) {
                     s->warned_ucalls = 1;
-                    sim_warn(s, "--probe: more than %u nested probed calls or %u return "
+                    sim_warn(s, "watched functions: more than %u nested calls or %u return "
                                 "sites; further calls are not measured",
-                             SIM_MAX_UCALLS, SIM_MAX_PROBES - 4 - SIM_MAX_USER_PROBES);
+                             SIM_MAX_UCALLS, SIM_RETURN_SITES_KEPT);
                 }
                 continue;
             }
@@ -547,20 +547,32 @@ void sim_sp_low_set(sim *s, uint32_t sp)
     s->sp_low = sp;
 }
 
-int sim_probe_add(sim *s, uint32_t addr)
+/* A watched function (SIM_PROBE_USER at addr), counted against the user's limit or not. */
+static int watch_add(sim *s, uint32_t addr, int user)
 {
     addr &= ~1u;
     for (uint32_t i = 0; i < s->n_probes; i++)
         if (s->probes[i].addr == addr && s->probes[i].kind == SIM_PROBE_USER)
             return 0;
-    if (s->n_user_probes == SIM_MAX_USER_PROBES || s->n_probes == SIM_MAX_PROBES)
+    if ((user && s->n_user_probes == SIM_MAX_USER_PROBES) ||
+        s->n_probes + SIM_RETURN_SITES_KEPT >= SIM_MAX_PROBES)
         return -1;
     s->probes[s->n_probes].addr = addr;
     s->probes[s->n_probes].kind = SIM_PROBE_USER;
     s->n_probes++;
-    s->n_user_probes++;
+    s->n_user_probes += user != 0;
     sim_blk_reflag(s);
     return 0;
+}
+
+int sim_probe_add(sim *s, uint32_t addr)
+{
+    return watch_add(s, addr, 1);
+}
+
+int sim_watch_add(sim *s, uint32_t addr)
+{
+    return watch_add(s, addr, 0);
 }
 
 void sim_stats_get(const sim *s, sim_stats *o)

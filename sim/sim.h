@@ -182,6 +182,10 @@ int sim_break_add(sim *s, uint32_t addr);
  * (Thumb bit ignored). -1 when SIM_MAX_USER_PROBES are set. Kept across sim_reset.
  */
 int sim_probe_add(sim *s, uint32_t addr);
+/* The same watch for a profiler's own use (the functions of a runtime it recognises, such as
+ * TFLM's interpreter and kernels): not counted against SIM_MAX_USER_PROBES; -1 when about 250
+ * functions are watched. Events for a function watched both ways are delivered once. */
+int sim_watch_add(sim *s, uint32_t addr);
 void sim_break_clear(sim *s);
 
 void sim_stats_get(const sim *s, sim_stats *out);

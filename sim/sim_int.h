@@ -97,7 +97,8 @@ typedef struct {
 #define SIM_POLL_INSNS (1u << 20)
 #define SIM_MAX_FILES 16
 #define SIM_MAX_BREAKS 64
-#define SIM_MAX_PROBES 64      /* the core's 4, user probes and their return sites */
+#define SIM_MAX_PROBES 320     /* the core's 4, watched functions and their return sites */
+#define SIM_RETURN_SITES_KEPT 64 /* of them, kept free of watches for return sites */
 #define SIM_MAX_USER_PROBES 8
 #define SIM_MAX_UCALLS 64      /* nesting depth of open user-probed calls tracked */
 #define SIM_MAX_NEST 8

@@ -697,7 +697,7 @@ int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
     }
     prof_attach(v->pf, v->s);
     for (int i = 0; i < o->n_probes; i++) {
-        char err[512];
+        char err[2048];
         if (prof_watch(v->pf, o->probes[i], err, sizeof err) < 0) {
             cli_error("%s", err);
             rc = TS_EXIT_USAGE;

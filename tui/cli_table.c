@@ -29,7 +29,7 @@ const cli_command cli_commands[] = {
     {"run",
      "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL [--input FILE|--input-seed N]]\n"
      "                   [--max-cycles N] [--timeout SECONDS] [--json FILE|-] [--csv FILE|-]\n"
-     "                   [--output FILE|-] [--probe SYMBOL]... [--rate N/s [--battery MAH]]",
+     "                   [--output FILE|-] [--probe FUNCTION]... [--rate N/s [--battery MAH]]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -37,7 +37,9 @@ const cli_command cli_commands[] = {
      "  -i, --input FILE       raw input tensor bytes placed into the firmware's input slot\n"
      "  --input-seed N         without --input: the input is xorshift32 bytes from seed N\n"
      "                         (default 1, the same bytes as the golden input_seed1 files)\n"
-     "  --probe SYMBOL         measure each call of this function, entry to return (up to 8);\n"
+     "  --probe FUNCTION       measure each call of this function, entry to return (up to 8):\n"
+     "                         a name as tables show it ('ns::f(int)', or 'ns::f' when unique),\n"
+     "                         its ELF symbol (mangled), or its address (0x0800a1c4);\n"
      "                         without a core inference the calls are the table's rows\n"
      "  --max-cycles N         stop after N modelled cycles (exit 5); suffixes k, M, G\n"
      "  --max-insns N          stop after N instructions (exit 5)\n"

@@ -22,8 +22,13 @@ static void info_layers(session *ss, FILE *out)
         fprintf(out, "no inference has started yet (the layers are known from the first one)\n");
         return;
     }
-    fprintf(out, "%3s  %-18s %-14s %10s %12s %6s  %s\n", "#", "op", "output", "MACs", "cycles",
-            "stack", "state");
+    char op[TEXT_SAFE_SIZE(256)];
+    int ow = 18;
+    for (uint32_t i = 0; i < n; i++)
+        if ((int)strlen(text_safe(L[i].op, op, sizeof op)) > ow)
+            ow = (int)strlen(op);
+    fprintf(out, "%3s  %-*s %-14s %10s %12s %6s  %s\n", "#", ow, "op", "output", "MACs",
+            "cycles", "stack", "state");
     for (uint32_t i = 0; i < n; i++) {
         const prof_layer *y = &L[i];
         const char *st = y->ran ? "done"
@@ -32,8 +37,9 @@ static void info_layers(session *ss, FILE *out)
         char cyc[24] = "-";
         if (y->ran)
             snprintf(cyc, sizeof cyc, "%llu", (unsigned long long)y->cycles);
-        fprintf(out, "%3u%s %-18s %-14s %10llu %12s %6u  %s\n", i,
-                (ss->in_layer || ss->layer_done) && ss->layer == i ? ">" : " ", y->op,
+        fprintf(out, "%3u%s %-*s %-14s %10llu %12s %6u  %s\n", i,
+                (ss->in_layer || ss->layer_done) && ss->layer == i ? ">" : " ", ow,
+                text_safe(y->op, op, sizeof op),
                 y->out_shape, (unsigned long long)y->macs, cyc, y->stack_bytes, st);
     }
 }
@@ -43,7 +49,7 @@ void session_print_layer(session *ss, uint32_t i, FILE *out)
     uint32_t n;
     const prof_layer *L = prof_current(ss->v.pf, &n);
     const prof_layer *y = &L[i];
-    char op[TEXT_SAFE_SIZE(sizeof y->op)], name[TEXT_SAFE_SIZE(sizeof y->name)];
+    char op[TEXT_SAFE_SIZE(256)], name[TEXT_SAFE_SIZE(sizeof y->name)];
     fprintf(out, "layer %u: %s %s, output %s\n", i, text_safe(y->op, op, sizeof op),
             text_safe(y->name, name, sizeof name), y->out_shape);
     fprintf(out, "  MACs %llu, weights %u bytes, arena live %u bytes\n",

@@ -247,13 +247,15 @@ static void draw_table(int y0, int rows)
             bar[bw] = 0;
             snprintf(bar + bw, sizeof bar - (size_t)bw, " %4.1f%%", share * 100);
         }
+        char op[TEXT_SAFE_SIZE(24)];
+        text_safe(y->op, op, sizeof op); /* the firmware's bytes, for a terminal */
         if (narrow)
             snprintf(line, sizeof line, "%3d%c %-18.18s %-12.12s %9llu %11s %8s  %s", i,
-                     i == cur ? '>' : ' ', y->op, y->out_shape, (unsigned long long)y->macs,
+                     i == cur ? '>' : ' ', op, y->out_shape, (unsigned long long)y->macs,
                      cyc, ms, bar);
         else
             snprintf(line, sizeof line, "%3d%c %-18.18s %-12.12s %9llu %11s %8s %8s %7s  %s", i,
-                     i == cur ? '>' : ' ', y->op, y->out_shape, (unsigned long long)y->macs,
+                     i == cur ? '>' : ' ', op, y->out_shape, (unsigned long long)y->macs,
                      cyc, ms, uj, cpm, bar);
         int attr = i == T->sel ? A_REVERSE : 0;
         if (i == cur)

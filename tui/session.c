@@ -484,6 +484,29 @@ static int c_finish(void *ctx, int argc, char **argv, FILE *out)
 }
 
 /* An address: a number, or SYMBOL[+OFFSET]. */
+/*
+ * The function a name means (sim_elf_functions_named: the ELF's name, the demangled one, with
+ * or without parameters, or its last component). NULL when none does (nothing said) or when
+ * it means several (said, with each one's address).
+ */
+static const sim_symbol *function_named(session *ss, const char *name, FILE *out)
+{
+    const sim_symbol *c[6];
+    char shown[TEXT_SAFE_SIZE(200)], file[TEXT_SAFE_SIZE(64)];
+    uint32_t n = sim_elf_functions_named(ss->v.e, name, c, 6);
+    if (n <= 1)
+        return n ? c[0] : NULL;
+    fprintf(out, "error: %u functions are called '%s'; name one by its full name or address:\n",
+            n, text_safe(name, shown, sizeof shown));
+    for (uint32_t i = 0; i < n && i < 6; i++)
+        fprintf(out, "  0x%08x  %s%s%s%s\n", c[i]->addr,
+                text_safe(c[i]->display, shown, sizeof shown), c[i]->file ? " (" : "",
+                c[i]->file ? text_safe(c[i]->file, file, sizeof file) : "", c[i]->file ? ")" : "");
+    if (n > 6)
+        fprintf(out, "  and %u more\n", n - 6);
+    return NULL;
+}
+
 int session_parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out)
 {
     uint64_t v;
@@ -502,6 +525,12 @@ int session_parse_addr(session *ss, const char *s, uint32_t *addr, FILE *out)
     memcpy(name, s, len);
     name[len] = 0;
     const sim_symbol *sym = sim_elf_symbol(ss->v.e, name);
+    if (!sym && sim_elf_functions_named(ss->v.e, name, NULL, 0) > 1) {
+        function_named(ss, name, out);
+        return -1;
+    }
+    if (!sym)
+        sym = function_named(ss, name, out);
     if (!sym) {
         session_err(out, "no symbol '%s' in %s", name, ss->o.path);
         return -1;
@@ -632,8 +661,10 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
     } else if (kl && (strncmp(argv[1], "symbol", kl) == 0 || strncmp(argv[1], "address", kl) == 0)) {
         int is_sym = argv[1][0] == 's';
         if (is_sym) {
-            const sim_symbol *sym = sim_elf_symbol(ss->v.e, argv[2]);
-            if (!sym || !sym->is_func)
+            const sim_symbol *sym = function_named(ss, argv[2], out);
+            if (!sym && sim_elf_functions_named(ss->v.e, argv[2], NULL, 0) > 1)
+                return CMD_ERROR;
+            if (!sym)
                 return session_err(out, "no function '%s' in %s", argv[2], ss->o.path);
             b.addr = sym->addr & ~1u;
         } else if (session_parse_addr(ss, argv[2], &b.addr, out) < 0) {

@@ -21,6 +21,10 @@ typedef struct {
 extern ts_handler __preinit_array_start[], __preinit_array_end[];
 extern ts_handler __init_array_start[], __init_array_end[];
 
+/* C++: the handle static objects' destructors register under (__aeabi_atexit); crtbegin.o,
+ * which -nostartfiles leaves out, would define it. One module: its own address. */
+void *__dso_handle = &__dso_handle;
+
 /* ------------------------------------------------------------------ default handlers */
 
 void Reset_Handler(void);

@@ -74,11 +74,22 @@ check_drives() {
         tm send-keys -t "$S" -l "continue"
         tm send-keys -t "$S" Enter C-c
         sleep 0.3
-        for k in "continue" "export json $d/tui.json"; do
-            tm send-keys -t "$S" -l "$k"
-            tm send-keys -t "$S" Enter
-            sleep 0.3
+        # continue until the status line says the firmware exited: on a slow or loaded host
+        # the Ctrl-C may land after a fixed wait would have ended (seen under ASan), so
+        # whenever the screen shows a pause, continue again (at most every 2 s)
+        n=0 last=-20
+        while [ $n -lt 1200 ]; do
+            scr=$(tm capture-pane -t "$S" -p)
+            printf '%s\n' "$scr" | grep -q "exited with status" && break
+            if [ $((n - last)) -ge 20 ] && { [ $last -lt 0 ] || printf '%s\n' "$scr" | grep -q "paused"; }; then
+                tm send-keys -t "$S" -l "continue"
+                tm send-keys -t "$S" Enter
+                last=$n
+            fi
+            sleep 0.1; n=$((n + 1))
         done
+        tm send-keys -t "$S" -l "export json $d/tui.json"
+        tm send-keys -t "$S" Enter
         n=0
         while [ ! -s "$d/tui.json" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
         sleep 0.3

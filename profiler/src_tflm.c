@@ -1,0 +1,513 @@
+/*
+ * The second source of layers (profiler/layers.h): TensorFlow Lite Micro's interpreter, in
+ * the firmware people ship, unmodified. Recognised from the ELF's symbols (C++ names,
+ * demangled); nothing is asked of the firmware and no option is needed.
+ *
+ * - An inference is a call of tflite::MicroInterpreter::Invoke(), from its entry to its return.
+ * - A layer is a call of an operator's invoke function made by the interpreter's loop over
+ *   the operators: the loop is tflite::MicroInterpreterGraph::InvokeSubgraph(int) (TFLM from
+ *   2023), tflite::MicroGraph::InvokeSubgraph(int) (2021-2023) or, in older TFLM, Invoke
+ *   itself. TFLM's invoke functions are C++ functions taking (TfLiteContext*, TfLiteNode*):
+ *   every such function (but the Prepare ones) is watched, and a call of one counts when
+ *   its return address is inside the loop function and no layer is open (an IF or WHILE
+ *   operator's subgraph runs inside its own layer). The k-th such call of an Invoke is
+ *   operator k of subgraph 0: TFLM runs them in order. The TfLiteNode pointers the calls
+ *   receive must step through one array with a constant stride (TFLM's
+ *   NodeAndRegistration array); a call that breaks the sequence means a kernel was not
+ *   recognised, and the inference is dropped with a warning rather than mislabelled.
+ * - The model is the .tflite the interpreter runs, read from target memory: the Model*
+ *   the constructor MicroInterpreter(const Model*, const MicroOpResolver&, uint8_t* arena,
+ *   size_t arena_size, ...) is given (else the interpreter's first word, TFLM's model_),
+ *   whose FlatBuffer starts at most 4 KiB before it (root offset, then "TFL3"). Its size is
+ *   the ELF symbol's there (g_model), else the rest of its memory region. It is decoded with
+ *   tinysim's reader and converted as `tinysim inspect` converts it, so the layers have the
+ *   same ops, names, shapes, MACs and weights; a model the converter refuses keeps the ops,
+ *   names and shapes, without MACs. The arena is the constructor's (address and size).
+ *
+ * Everything read from the target is validated: the pointers against the board's memory,
+ * the model by the reader (every offset bounds-checked), the node pointers' sequence, the
+ * pairing of returns with calls (the simulator pairs them by SP and return address).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/nn_model.h"
+#include "models/convert.h"
+#include "models/tflite.h"
+#include "profiler/layers.h"
+
+#define MAX_TFLITE (16u << 20)   /* largest .tflite read from the target */
+#define ROOT_BACK 4096u          /* how far before the Model* its buffer may start */
+#define N_MODELS 4               /* models kept */
+#define N_INTERP 8               /* interpreters remembered from their constructors */
+#define LOAD_FREE (64ull << 20)  /* model bytes read with no budget, then per instruction: */
+#define LOAD_PER_INSN 16u
+#define MAX_STRIDE 1024u         /* largest plausible NodeAndRegistration */
+#define NONE UINT32_MAX
+
+typedef struct {
+    uint32_t buf, len;           /* the FlatBuffer in target memory; buf 0: a free entry */
+    uint8_t head[64];            /* its first bytes as read: still the same model? */
+    uint8_t *bytes;              /* host copy (tensor data of tm points into it) */
+    tfl_model tm;
+    uint8_t *image;              /* the converted .tsm image, when the converter took it */
+    nn_model m;
+    int converted;
+    char name[64];
+    prof_table t;
+    uint64_t used;
+} tflm_model;
+
+typedef struct {
+    int on;                      /* TFLM recognised and watched */
+    uint32_t invoke;             /* MicroInterpreter::Invoke() */
+    uint32_t loop_lo, loop_hi;   /* the function that calls each operator's invoke */
+    uint32_t *kernels, n_kernels; /* watched invoke functions, sorted */
+    uint32_t ctors[4], n_ctors;  /* constructors taking (model, resolver, arena, size) */
+    struct { uint32_t self, model, arena, arena_size; } interp[N_INTERP];
+    uint32_t n_interp, next_interp;
+    uint32_t arena_sym, arena_sym_size; /* a symbol named ...tensor_arena, when there is one */
+    tflm_model models[N_MODELS];
+    uint64_t stamp, loaded_bytes, loads;
+    /* the running Invoke (run NULL: none) and its open operator call */
+    tflm_model *run;
+    uint32_t invoke_sp, next_op, node0, stride;
+    uint32_t op_fn, op_sp;       /* the open call (op_fn 0: none) */
+    const char *why_not;         /* recognition: why not, for `info` */
+} prof_tflm;
+
+static int is_kernel(const prof_tflm *k, uint32_t addr)
+{
+    uint32_t lo = 0, hi = k->n_kernels;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (k->kernels[mid] == addr)
+            return 1;
+        if (k->kernels[mid] < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && memcmp(s + n - m, tail, m) == 0;
+}
+
+/* The one function of that demangled name (NULL: none, or several). */
+static const sim_symbol *function(const sim_elf *e, const char *name)
+{
+    const sim_symbol *c[2];
+    return sim_elf_functions_named(e, name, c, 2) == 1 ? c[0] : NULL;
+}
+
+/* A sized data object that starts at addr (NULL: none). */
+static const sim_symbol *object_at(const sim_elf *e, uint32_t addr)
+{
+    uint32_t lo = 0, hi = e->n_syms;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (e->syms[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < e->n_syms && e->syms[lo].addr == addr; lo++)
+        if (!e->syms[lo].is_func && e->syms[lo].size)
+            return &e->syms[lo];
+    return NULL;
+}
+
+static const char *call_str(const sim_probe_event *ev, char *buf, size_t n)
+{
+    snprintf(buf, n, "the TFLM call at 0x%08x (r0 0x%08x, r1 0x%08x)", ev->addr, ev->r0, ev->r1);
+    return buf;
+}
+
+/* ===================================================================== recognition */
+
+static void *tflm_new(prof *p)
+{
+    (void)p;
+    return calloc(1, sizeof(prof_tflm));
+}
+
+/* TFLM's symbols, and the watches on them. Without Invoke this is not TFLM firmware and
+ * nothing is watched. */
+static void tflm_attach(void *self, prof *p)
+{
+    prof_tflm *k = self;
+    const sim_elf *e = prof_elf(p);
+    sim *s = prof_sim(p);
+    const sim_symbol *inv = function(e, "tflite::MicroInterpreter::Invoke()");
+    if (!inv)
+        return;
+    static const char *const loops[] = {"tflite::MicroInterpreterGraph::InvokeSubgraph(int)",
+                                        "tflite::MicroGraph::InvokeSubgraph(int)"};
+    const sim_symbol *loop = NULL;
+    for (size_t i = 0; i < sizeof loops / sizeof loops[0] && !loop; i++)
+        loop = function(e, loops[i]);
+    if (!loop)
+        loop = inv;
+    k->invoke = inv->addr;
+    k->loop_lo = loop->addr;
+    k->loop_hi = loop->addr + (loop->size ? loop->size : 1);
+    k->kernels = malloc(((size_t)e->n_syms + 1) * sizeof *k->kernels);
+    if (!k->kernels) {
+        k->why_not = "out of host memory";
+        return;
+    }
+    for (uint32_t i = 0; i < e->n_syms; i++) {
+        const sim_symbol *y = &e->syms[i];
+        if (!y->is_func || y->addr == loop->addr)
+            continue;
+        if (ends_with(y->display, "(TfLiteContext*, TfLiteNode*)") &&
+            !strstr(y->display, "Prepare"))
+            k->kernels[k->n_kernels++] = y->addr;
+        else if (strncmp(y->display, "tflite::MicroInterpreter::MicroInterpreter(tflite::Model "
+                         "const*, tflite::MicroOpResolver const&, unsigned char*, unsigned int",
+                         103) == 0 && k->n_ctors < 4) {
+            uint32_t j = 0;
+            while (j < k->n_ctors && k->ctors[j] != y->addr)
+                j++;
+            if (j == k->n_ctors)
+                k->ctors[k->n_ctors++] = y->addr;
+        }
+    }
+    for (uint32_t i = 0; i < e->n_syms; i++) { /* the arena, when the firmware names it so */
+        const sim_symbol *y = &e->syms[i];
+        if (!y->is_func && y->size && ends_with(y->display, "tensor_arena")) {
+            k->arena_sym = y->addr;
+            k->arena_sym_size = y->size;
+        }
+    }
+    if (!k->n_kernels) {
+        k->why_not = "no operator invoke functions ((TfLiteContext*, TfLiteNode*)) among the symbols";
+        return;
+    }
+    qsort(k->kernels, k->n_kernels, sizeof *k->kernels, by_addr);
+    int fail = sim_watch_add(s, k->invoke) < 0;
+    for (uint32_t i = 0; i < k->n_ctors && !fail; i++)
+        fail = sim_watch_add(s, k->ctors[i]) < 0;
+    for (uint32_t i = 0; i < k->n_kernels && !fail; i++)
+        fail = sim_watch_add(s, k->kernels[i]) < 0;
+    if (fail) {
+        k->why_not = "too many operator functions to watch";
+        return;
+    }
+    k->on = 1;
+}
+
+/* ===================================================================== the model */
+
+static void model_drop(tflm_model *c)
+{
+    prof_table_release(&c->t);
+    tfl_free(&c->tm);
+    free(c->bytes);
+    free(c->image);
+    memset(c, 0, sizeof *c);
+}
+
+static int in_memory(const prof *p, uint32_t addr, uint32_t size, int ram)
+{
+    const sim_region *r = sim_board_range_at(sim_get_board(prof_sim(p)), addr, size);
+    return r && (!ram || r->kind == SIM_MEM_RAM);
+}
+
+/* Where the FlatBuffer whose root table is at model starts: a 4-aligned address at most
+ * ROOT_BACK bytes before it holding the root offset back to it and then "TFL3". */
+static uint32_t buffer_of(const prof *p, uint32_t model)
+{
+    sim *s = prof_sim(p);
+    for (uint32_t back = 8; back <= ROOT_BACK && back <= model; back += 4) {
+        uint32_t w[2], b = model - back;
+        if ((b & 3u) || sim_read_target(s, b, w, sizeof w) < 0)
+            continue;
+        if (w[0] == back && memcmp(&w[1], "TFL3", 4) == 0)
+            return b;
+    }
+    return 0;
+}
+
+/* The rows of a model the converter refused: what the .tflite itself says. */
+static int tfl_rows(tflm_model *c)
+{
+    const tfl_model *m = &c->tm;
+    if (prof_table_alloc(&c->t, (uint32_t)m->nops) < 0)
+        return -1;
+    for (int i = 0; i < m->nops; i++) {
+        prof_layer *y = &c->t.rows[0][i];
+        const tfl_op *o = &m->ops[i];
+        y->index = (uint32_t)i;
+        y->op = tfl_op_name(o->builtin);
+        if (o->noutputs > 0 && o->outputs[0] >= 0 && o->outputs[0] < m->ntensors) {
+            const tfl_tensor *x = &m->tensors[o->outputs[0]];
+            size_t w = 0;
+            snprintf(y->name, sizeof y->name, "%.*s", (int)strcspn(x->name, ";"), x->name);
+            for (int d = 0; d < x->ndims && w < sizeof y->out_shape; d++) {
+                int n = snprintf(y->out_shape + w, sizeof y->out_shape - w, "%s%d", d ? "x" : "",
+                                 (int)x->dims[d]);
+                w += n > 0 ? (size_t)n : 0;
+            }
+        }
+        for (int j = 0; j < o->ninputs; j++)
+            if (o->inputs[j] >= 0 && o->inputs[j] < m->ntensors)
+                y->weight_bytes += (uint32_t)m->tensors[o->inputs[j]].data_size;
+    }
+    prof_table_ready(&c->t);
+    return 0;
+}
+
+/* The model whose root table is at model, from the cache or read from target memory; NULL
+ * with the reason recorded. */
+static tflm_model *load_model(prof_tflm *k, prof *p, const sim_probe_event *ev, uint32_t model)
+{
+    sim *s = prof_sim(p);
+    const sim_elf *e = prof_elf(p);
+    uint32_t buf = buffer_of(p, model);
+    if (!buf) {
+        prof_ev_nonsense(p, ev, "the interpreter's model (0x%08x) is not a TensorFlow Lite "
+                         "FlatBuffer in target memory (no \"TFL3\" identifier before it)", model);
+        return NULL;
+    }
+    uint8_t head[64] = {0};
+    uint32_t len = 0;
+    const sim_symbol *y = object_at(e, buf);
+    if (y && y->size >= 16)
+        len = y->size;
+    const sim_region *r = sim_board_range_at(sim_get_board(s), buf, 8);
+    if (!r)
+        return NULL; /* not after buffer_of, which read it */
+    uint32_t room = r->base + r->size - buf;
+    if (!len || len > room)
+        len = room;
+    if (len > MAX_TFLITE)
+        len = MAX_TFLITE;
+    sim_read_target(s, buf, head, len < sizeof head ? len : sizeof head);
+    tflm_model *free_c = NULL, *lru = NULL;
+    for (int i = 0; i < N_MODELS; i++) {
+        tflm_model *c = &k->models[i];
+        if (c->buf == buf && c->len == len && memcmp(c->head, head, sizeof head) == 0) {
+            c->used = ++k->stamp;
+            return c;
+        }
+        if (!c->buf && !free_c)
+            free_c = c;
+        else if (c->buf && !prof_table_busy(p, &c->t) && (!lru || c->used < lru->used))
+            lru = c;
+    }
+    if (k->loaded_bytes + len > LOAD_FREE + LOAD_PER_INSN * ev->insns) {
+        prof_ev_nonsense(p, ev, "the firmware has had tinysim read %llu bytes of models; the "
+                         "model at 0x%08x is not read", (unsigned long long)k->loaded_bytes, buf);
+        return NULL;
+    }
+    tflm_model *c = free_c ? free_c : lru;
+    if (!c)
+        return NULL;
+    if (c->buf)
+        model_drop(c);
+    k->loaded_bytes += len;
+    k->loads++;
+    char *why = NULL;
+    c->bytes = malloc(len);
+    if (!c->bytes || sim_read_target(s, buf, c->bytes, len) < 0) {
+        prof_ev_nonsense(p, ev, "cannot read the model at 0x%08x (%u bytes)", buf, len);
+        model_drop(c);
+        return NULL;
+    }
+    if (tfl_read(c->bytes, len, &c->tm, &why) != 0) {
+        prof_ev_nonsense(p, ev, "the model at 0x%08x is not a valid .tflite: %s", buf,
+                         why ? why : "?");
+        free(why);
+        model_drop(c);
+        return NULL;
+    }
+    if (y)
+        snprintf(c->name, sizeof c->name, "%s", y->display);
+    else
+        snprintf(c->name, sizeof c->name, "tflite@0x%08x", buf);
+    cv_result cr = {0};
+    nn_error err;
+    if (cv_convert(&c->tm, c->name, &cr, &why) == 0) {
+        c->image = cr.image;
+        c->converted = nn_model_load(&c->m, c->image, cr.size, NULL, 0, &err) == NN_OK &&
+                       c->m.hdr->n_layers == (uint32_t)c->tm.nops;
+    }
+    free(why);
+    c->buf = buf;
+    c->len = len;
+    memcpy(c->head, head, sizeof head);
+    c->used = ++k->stamp;
+    c->t.src = &prof_source_tflm;
+    c->t.owner = c;
+    c->t.name = c->name;
+    snprintf(c->t.what, sizeof c->t.what, "TFLM model '%s' (.tflite at 0x%08x)", c->name, buf);
+    c->t.model_bytes = len;
+    c->t.image_addr = buf;
+    if ((c->converted ? prof_rows_from_model(&c->t, &c->m) : tfl_rows(c)) < 0) {
+        prof_ev_nonsense(p, ev, "out of host memory for the layer rows of %s", c->t.what);
+        model_drop(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ===================================================================== events */
+
+static void invoke_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
+{
+    uint32_t model = 0, arena = 0, arena_size = 0;
+    for (uint32_t i = 0; i < k->n_interp; i++)
+        if (k->interp[i].self == ev->r0) {
+            model = k->interp[i].model;
+            arena = k->interp[i].arena;
+            arena_size = k->interp[i].arena_size;
+        }
+    if (!model && sim_read_target(prof_sim(p), ev->r0, &model, sizeof model) < 0)
+        model = 0;
+    if (!arena && k->arena_sym) {
+        arena = k->arena_sym;
+        arena_size = k->arena_sym_size;
+    }
+    if (k->run)
+        prof_ev_nonsense(p, ev, "an Invoke began inside another one");
+    k->run = NULL;
+    tflm_model *c = model ? load_model(k, p, ev, model) : NULL;
+    if (!c) {
+        if (!model)
+            prof_ev_nonsense(p, ev, "the interpreter at 0x%08x has no model tinysim can find",
+                             ev->r0);
+        prof_ev_interrupt(p, ev);
+        return;
+    }
+    c->t.arena_addr = arena;
+    c->t.arena_size = arena_size;
+    c->t.arena_ok = arena && in_memory(p, arena, arena_size, 1);
+    prof_ev_inference_begin(p, ev, &c->t);
+    k->run = c;
+    k->invoke_sp = ev->sp;
+    k->next_op = 0;
+    k->op_fn = 0;
+}
+
+static void op_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
+{
+    sim_regs r;
+    sim_regs_get(prof_sim(p), &r);
+    uint32_t lr = r.r[14] & ~1u;
+    if (!k->run || k->op_fn || lr < k->loop_lo || lr >= k->loop_hi)
+        return; /* not the interpreter's loop calling an operator (nested, or Prepare's) */
+    uint32_t op = k->next_op++;
+    if (op >= k->run->t.n_layers) {
+        prof_ev_nonsense(p, ev, "operator call %u of an Invoke of %s, which has %u operators",
+                         op, k->run->t.what, k->run->t.n_layers);
+        prof_ev_abandon(p);
+        k->run = NULL;
+        return;
+    }
+    if (op == 0) {
+        k->node0 = ev->r1;
+    } else if (op == 1) {
+        k->stride = ev->r1 - k->node0;
+        if (ev->r1 <= k->node0 || k->stride > MAX_STRIDE)
+            goto out_of_sequence;
+    } else if (ev->r1 != k->node0 + op * k->stride) {
+        goto out_of_sequence;
+    }
+    k->op_fn = ev->addr;
+    k->op_sp = ev->sp;
+    prof_ev_layer_begin(p, ev, op);
+    return;
+out_of_sequence:
+    prof_ev_nonsense(p, ev, "operator call %u of an Invoke got node 0x%08x, out of the sequence "
+                     "of TfLiteNode pointers (0x%08x, stride %u): an operator's invoke function "
+                     "was not recognised; this Invoke is not measured", op, ev->r1, k->node0,
+                     k->stride);
+    prof_ev_abandon(p);
+    k->run = NULL;
+}
+
+static int tflm_on_probe(void *self, prof *p, const sim_probe_event *ev)
+{
+    prof_tflm *k = self;
+    if (!k->on)
+        return 0;
+    if (ev->kind == SIM_PROBE_USER) {
+        if (ev->addr == k->invoke) {
+            invoke_begin(k, p, ev);
+        } else if (is_kernel(k, ev->addr)) {
+            op_begin(k, p, ev);
+        } else {
+            for (uint32_t i = 0; i < k->n_ctors; i++) {
+                if (ev->addr != k->ctors[i])
+                    continue;
+                uint32_t size = 0, j = k->n_interp;
+                sim_regs r;
+                sim_regs_get(prof_sim(p), &r);
+                if (sim_read_target(prof_sim(p), ev->sp, &size, sizeof size) < 0)
+                    size = 0;
+                for (uint32_t n = 0; n < k->n_interp; n++)
+                    if (k->interp[n].self == ev->r0)
+                        j = n;
+                if (j == k->n_interp) {
+                    if (k->n_interp < N_INTERP)
+                        k->n_interp++;
+                    else
+                        j = k->next_interp++ % N_INTERP;
+                }
+                k->interp[j].self = ev->r0;
+                k->interp[j].model = ev->r1;
+                k->interp[j].arena = r.r[3];
+                k->interp[j].arena_size = size;
+            }
+        }
+    } else if (ev->kind == SIM_PROBE_USER_RETURN) {
+        if (k->run && k->op_fn && ev->addr == k->op_fn && ev->sp == k->op_sp) {
+            prof_ev_layer_end(p, ev, k->next_op - 1);
+            k->op_fn = 0;
+        } else if (k->run && ev->addr == k->invoke && ev->sp == k->invoke_sp) {
+            if (k->next_op == 0 && k->run->t.n_layers) {
+                prof_ev_nonsense(p, ev, "an Invoke of %s returned without a call of an operator "
+                                 "tinysim recognised; it is not measured", k->run->t.what);
+                prof_ev_abandon(p);
+            } else {
+                prof_ev_inference_end(p, ev);
+            }
+            k->run = NULL;
+        }
+    }
+    return 0; /* --probe may watch the same functions */
+}
+
+static void tflm_release(void *self)
+{
+    prof_tflm *k = self;
+    if (!k)
+        return;
+    for (int i = 0; i < N_MODELS; i++)
+        model_drop(&k->models[i]);
+    free(k->kernels);
+    free(k);
+}
+
+const prof_source prof_source_tflm = {"TensorFlow Lite Micro", tflm_new, tflm_attach,
+                                      tflm_on_probe, call_str, tflm_release};
+
+/* ===================================================================== prof.h */
+
+int prof_tflm_found(const prof *p, const char **why_not)
+{
+    const prof_tflm *k = prof_source_state(p, &prof_source_tflm);
+    *why_not = k && k->why_not ? k->why_not : "";
+    return k && k->on;
+}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# TensorFlow Lite Micro firmware, unmodified (../shared/firmware/tflm: TFLM + CMSIS-NN for the
+# MLPerf Tiny models on several boards, each printing its own per-operator DWT cycles for its
+# last Invoke). For every ELF: tinysim finds the layers by itself (no option), one per
+# operator, named as TFLM's ops, and each layer's cycles are within 1% (or 1,000 cycles: the
+# firmware's figure includes its profiler's begin/end calls) of the firmware's own figure;
+# each layer's op, output shape, MACs and weight bytes are those `tinysim inspect` gives for
+# the same .tflite; KWS has 13 layers whose MACs sum to 2,656,768.
+# Skips with a message when ../shared is absent.
+#
+# usage: tests/sim/tflm.sh TINYSIM
+set -u
+BIN=${1:?usage: tflm.sh TINYSIM}
+SHARED=${TINYSIM_SHARED:-../shared}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-tflm.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/../lib.sh"
+
+D=$SHARED/firmware/tflm
+if ! ls "$D"/*.elf >/dev/null 2>&1; then
+    echo "SKIP: $D not found: no TFLM firmware to test (the shared data is not checked out)"
+    echo "tflm: 0 passed, 0 failed"
+    exit 0
+fi
+
+model_of() {
+    case $(basename "$1") in
+    kws-*) echo "$SHARED/models/kws_ref_model.tflite" ;;
+    vww-*) echo "$SHARED/models/vww_96_int8.tflite" ;;
+    ic-*) echo "$SHARED/models/pretrainedResnet_quant.tflite" ;;
+    ad-*) echo "$SHARED/models/ad01_int8.tflite" ;;
+    esac
+}
+
+# layer rows of a run's CSV as "index op output macs weights cycles" (the quoted name out)
+csv_rows() { sed 1d "$1" | sed 's/"[^"]*"/N/' | awk -F, '{ print $1, $2, $4, $5, $6, $7 }'; }
+
+for e in "$D"/*.elf; do
+    n=$(basename "$e" .elf)
+    if ! $LIMIT "$BIN" run "$e" --csv "$TMP/$n.csv" >"$TMP/$n.out" 2>&1; then
+        bad "$n: run failed"; tail -n 5 "$TMP/$n.out" | sed 's/^/    /'; continue
+    fi
+    # the firmware's own per-operator figures: "  op  3 DEPTHWISE_CONV_2D  750745 cycles ..."
+    grep -E '^  op +[0-9]+ [A-Z0-9_]+ +[0-9]+ cycles' "$TMP/$n.out" |
+        awk '{ print $2, $3, $4 }' >"$TMP/$n.dwt"
+    csv_rows "$TMP/$n.csv" >"$TMP/$n.rows"
+    nd=$(wc -l <"$TMP/$n.dwt") nr=$(wc -l <"$TMP/$n.rows")
+    if [ "$nd" -eq 0 ] || [ "$nd" -ne "$nr" ]; then
+        bad "$n: $nr layers found, the firmware printed $nd operators"; continue
+    fi
+    ok
+    res=$(paste -d' ' "$TMP/$n.dwt" "$TMP/$n.rows" | awk '
+        { d = $9 - $3; if (d < 0) d = -d; lim = $3 / 100; if (lim < 1000) lim = 1000
+          if ($1 != $4 || $2 != $5) { print "op " $1 " is " $2 " in the firmware, " $5 " here"; exit }
+          if (d > lim) { print "op " $1 " (" $2 "): " $9 " cycles, the firmware " $3; exit }
+          if (d > max) max = d; sum += $3 }
+        END { if (NR) printf "max %d cycles off, layers %d, cycles %d\n", max, NR, sum }')
+    case $res in
+    max*) ok; echo "  $n: $res" ;;
+    *) bad "$n: $res" ;;
+    esac
+    # the layers as inspect gives them for the model the firmware embeds
+    m=$(model_of "$e")
+    if [ -n "$m" ] && [ -f "$m" ]; then
+        "$BIN" inspect "$m" | grep -E '^ +[0-9]+  [A-Z]' |
+            awk '{ gsub(",", "", $5); print $1, $2, $4, $5, $6 }' >"$TMP/$n.insp"
+        awk '{ print $1, $2, $3, $4, $5 }' "$TMP/$n.rows" | cmp -s - "$TMP/$n.insp" && ok ||
+            bad "$n: the layers' op, output shape, MACs and weights are not inspect's for $(basename "$m")"
+    fi
+done
+
+# KWS on the L4R5: 13 layers named as TFLM's ops, MACs 2,656,768, in the text table too
+K=$D/kws-nucleo-l4r5zi.elf
+if [ -f "$K" ]; then
+    [ "$(wc -l <"$TMP/kws-nucleo-l4r5zi.rows")" -eq 13 ] && ok || bad "KWS: not 13 layers"
+    macs=$(awk '{ s += $4 } END { print s }' "$TMP/kws-nucleo-l4r5zi.rows")
+    [ "$macs" = 2656768 ] && ok || bad "KWS: MACs sum to $macs, not 2656768"
+    expect 0 "^--- layers (last inference of g_model: 13 layers) ---" "KWS: the layer table" -- \
+        "$BIN" run "$K" -q
+    grep -q "^  4  CONV_2D .*1x25x5x64 .*512000" "$TMP/out" && ok || bad "KWS: layer 4 row"
+    grep -q "total: 2656768 MACs" "$TMP/out" && ok || bad "KWS: total MACs"
+fi
+
+echo "tflm: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
