@@ -19,6 +19,7 @@ prof *prof_new(const sim_elf *elf)
         return NULL;
     p->elf = elf;
     p->cur = NONE;
+    p->keep = UINT64_MAX;
     p->fn_begin = calloc((size_t)elf->n_syms + 1, sizeof *p->fn_begin);
     p->fn_now = calloc((size_t)elf->n_syms + 1, sizeof *p->fn_now);
     p->u_fn_begin = calloc((size_t)elf->n_syms + 1, sizeof *p->u_fn_begin);
@@ -66,6 +67,7 @@ void prof_free(prof *p)
     free(p->fn_now);
     free(p->u_fn_begin);
     free(p->calls);
+    free(p->hist);
     free(p);
 }
 
@@ -260,6 +262,7 @@ void prof_ev_inference_begin(prof *p, const sim_probe_event *ev, prof_table *t)
     p->inf.model_bytes = t->model_bytes;
     snprintf(p->inf.model_name, sizeof p->inf.model_name, "%s", t->name);
     p->event_ok = 1;
+    p->ev_kind = PROF_EV_INFERENCE_BEGIN;
 }
 
 /* A layer of the running inference's table; 0 with the reason recorded if not. */
@@ -289,6 +292,8 @@ void prof_ev_layer_begin(prof *p, const sim_probe_event *ev, uint32_t layer)
     p->l_low = ev->sp;
     prof_snapshot(p, p->fn_begin, p->mix_begin);
     p->event_ok = 1;
+    p->ev_kind = PROF_EV_LAYER_BEGIN;
+    p->ev_layer = layer;
 }
 
 void prof_ev_layer_end(prof *p, const sim_probe_event *ev, uint32_t layer)
@@ -310,6 +315,8 @@ void prof_ev_layer_end(prof *p, const sim_probe_event *ev, uint32_t layer)
             p->mix_begin);
     p->cur = NONE;
     p->event_ok = 1;
+    p->ev_kind = PROF_EV_LAYER_END;
+    p->ev_layer = layer;
 }
 
 void prof_ev_inference_end(prof *p, const sim_probe_event *ev)
@@ -325,12 +332,61 @@ void prof_ev_inference_end(prof *p, const sim_probe_event *ev)
     p->inf.cycles = ev->cycles - p->i_begin.cycles;
     p->inf.insns = ev->insns - p->i_begin.insns;
     p->inf.stack_bytes = stack_depth(p, p->i_low < ev->sp ? p->i_low : ev->sp);
-    p->last = p->inf;
-    p->li = p->ci;
-    p->lslot = p->cslot;
-    p->l_id = p->i_id;
+    if (!p->hist)
+        p->hist = calloc(PROF_MAX_HISTORY, sizeof *p->hist);
+    if (p->hist && p->n_hist < PROF_MAX_HISTORY)
+        p->hist[p->n_hist++] = (prof_total){p->inf.cycles, p->inf.insns};
+    uint64_t ordinal = p->n_done++;
+    /* --inference N: inferences after the kept one are totalled only; their rows were the
+     * other row set (or another model's table), so the kept one's stay as they were */
+    if (p->keep == UINT64_MAX || !p->kept) {
+        p->kept = ordinal == p->keep;
+        p->last = p->inf;
+        p->li = p->ci;
+        p->lslot = p->cslot;
+        p->l_id = p->i_id;
+        p->last_ordinal = ordinal;
+    }
     p->ci = NULL;
     p->event_ok = 1;
+    p->ev_kind = PROF_EV_INFERENCE_END;
+}
+
+const prof_total *prof_history(const prof *p, uint32_t *n, uint64_t *count)
+{
+    *n = p->n_hist;
+    *count = p->n_done;
+    return p->hist;
+}
+
+uint64_t prof_history_count(const prof *p)
+{
+    return p->n_done;
+}
+
+const char *prof_runtime(const prof *p)
+{
+    if (!p->li)
+        return p->n_calls ? "probe" : NULL;
+    return p->li->src == &prof_source_tflm ? "tflm" : "tinysim";
+}
+
+void prof_keep_inference(prof *p, uint64_t ordinal)
+{
+    p->keep = ordinal;
+}
+
+int64_t prof_reported(const prof *p)
+{
+    if (!p->li || (p->keep != UINT64_MAX && !p->kept))
+        return -1;
+    return (int64_t)p->last_ordinal;
+}
+
+int prof_event(const prof *p, uint32_t *layer)
+{
+    *layer = p->ev_layer;
+    return p->event_ok ? p->ev_kind : PROF_EV_NONE;
 }
 
 /* ===================================================================== --probe */
@@ -519,6 +575,7 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
         return;
     sp_fold(p, ev->sp);
     p->event_ok = 0;
+    p->ev_kind = PROF_EV_NONE;
     for (unsigned i = 0; i < prof_n_sources; i++) {
         p->esrc = prof_sources[i];
         int mine = prof_sources[i]->on_probe(p->src[i], p, ev);

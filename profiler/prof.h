@@ -138,6 +138,29 @@ uint64_t prof_inference_id(const prof *p);
 
 /* 1 when the last event given to prof_on_probe was measured (a probe call that made sense). */
 int prof_event_ok(const prof *p);
+/* What that measured event was, whichever source raised it (PROF_EV_NONE when it was not
+ * measured or not a layer event), with the layer's index for layer events: what the REPL's
+ * layer breakpoints and stepping listen to. */
+enum { PROF_EV_NONE, PROF_EV_INFERENCE_BEGIN, PROF_EV_LAYER_BEGIN, PROF_EV_LAYER_END,
+       PROF_EV_INFERENCE_END };
+int prof_event(const prof *p, uint32_t *layer);
+
+/* Every completed inference's totals, in order (the first PROF_MAX_HISTORY; *count says how
+ * many completed): first against steady state. */
+#define PROF_MAX_HISTORY 10000
+typedef struct {
+    uint64_t cycles, insns;
+} prof_total;
+const prof_total *prof_history(const prof *p, uint32_t *n, uint64_t *count);
+uint64_t prof_history_count(const prof *p);
+/* Whose layers the last completed inference has: "tinysim" (the core's probes), "tflm"
+ * (TFLM's interpreter), "probe" (--probe calls); NULL when there are none. */
+const char *prof_runtime(const prof *p);
+/* Report inference `ordinal` (0 = the first to complete) instead of the last: later ones
+ * are only totalled. Set before the run. prof_reported says which one the report holds
+ * (its ordinal; -1 when none completed, or the one asked for never did). */
+void prof_keep_inference(prof *p, uint64_t ordinal);
+int64_t prof_reported(const prof *p);
 
 /* The last completed inference's first output tensor, copied from target memory when it
  * ended (*data stays valid until the next event): 0, or -1 with *why saying what was wrong

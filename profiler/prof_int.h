@@ -39,6 +39,16 @@ struct prof {
     prof_inference last;
     uint64_t l_id;
     int event_ok;                     /* the last probe event was measured */
+    int ev_kind;                      /* ... and what it was (PROF_EV_*) */
+    uint32_t ev_layer;
+    /* completed inferences: how many, each one's totals (the first PROF_MAX_HISTORY), and
+     * which one the report keeps (keep: NONE = the last; done_keep: that one completed) */
+    uint64_t n_done;
+    prof_total *hist;
+    uint32_t n_hist;
+    uint64_t keep;
+    int kept;
+    uint64_t last_ordinal;
     /* events that made no sense: the first, described, and how many */
     char problem[384];
     size_t problem_len;

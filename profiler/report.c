@@ -208,6 +208,26 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
             jw_uint(&w, "stack_bytes", inf->stack_bytes);
             jw_uint(&w, "arena_bytes", inf->arena_size);
             jw_uint(&w, "model_bytes", inf->model_bytes);
+            jw_str(&w, "runtime", prof_runtime(pf));
+            if (!inf->probed) {
+                uint32_t nh;
+                uint64_t count;
+                const prof_total *h = prof_history(pf, &nh, &count);
+                if (prof_reported(pf) >= 0)
+                    jw_uint(&w, "ordinal", (uint64_t)prof_reported(pf));
+                else
+                    jw_null(&w, "ordinal");
+                jw_uint(&w, "completed", count);
+                jw_arr(&w, "each");
+                for (uint32_t i = 0; h && i < nh; i++) {
+                    jw_obj(&w, NULL);
+                    jw_uint(&w, "cycles", h[i].cycles);
+                    jw_uint(&w, "instructions", h[i].insns);
+                    jw_num(&w, "time_s", (double)h[i].cycles / bd->clock_hz);
+                    jw_end(&w);
+                }
+                jw_end(&w);
+            }
             if (inf->probed && inf->calls) {
                 /* the figures above are totals over the calls; these are per call */
                 double c = (double)inf->calls;

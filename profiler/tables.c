@@ -37,6 +37,34 @@ static void bar(char *buf, double share, int width)
     buf[width] = 0;
 }
 
+/* Each completed inference's cycles, when there were several (first against steady state):
+ * all of them up to 8, else the first, the least, the most and the last. */
+static void print_history(FILE *f, const prof *p)
+{
+    uint32_t n;
+    uint64_t count, lo = UINT64_MAX, hi = 0;
+    const prof_total *h = prof_history(p, &n, &count);
+    char a[32];
+    if (count < 2 || !h || !n)
+        return;
+    fprintf(f, "inferences: %llu completed; cycles of each:", (unsigned long long)count);
+    if (count <= 8) {
+        for (uint32_t i = 0; i < n; i++)
+            fprintf(f, " %u: %s", i, text_grouped(h[i].cycles, a, sizeof a));
+        fputc('\n', f);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        lo = h[i].cycles < lo ? h[i].cycles : lo;
+        hi = h[i].cycles > hi ? h[i].cycles : hi;
+    }
+    fprintf(f, " first %s,", text_grouped(h[0].cycles, a, sizeof a));
+    fprintf(f, " least %s,", text_grouped(lo, a, sizeof a));
+    fprintf(f, " most %s,", text_grouped(hi, a, sizeof a));
+    fprintf(f, " %s %s%s\n", n == count ? "last" : "last recorded",
+            text_grouped(h[n - 1].cycles, a, sizeof a), n == count ? "" : " (the first 10,000)");
+}
+
 /* The layer table; rows the inference did not measure (a layer that did not run, or whose
  * probes made no sense) show "-". For probed calls the total is labelled as the sum over the
  * calls, with the mean per call beside it. */
@@ -53,6 +81,9 @@ void prof_print_table(FILE *f, const prof *p, const sim_board *b)
     if (inf->probed)
         fprintf(f, "\n--- probed calls (%s: %u top-level calls%s) ---\n", model, n,
                 n == PROF_MAX_CALLS ? ", the first ones" : "");
+    else if (prof_reported(p) >= 0 && prof_history_count(p) != (uint64_t)prof_reported(p) + 1)
+        fprintf(f, "\n--- layers (inference %lld of %llu, as --inference asked, of %s: %u layers) ---\n",
+                (long long)prof_reported(p), (unsigned long long)prof_history_count(p), model, n);
     else
         fprintf(f, "\n--- layers (last inference of %s: %u layers) ---\n", model, n);
     const int ow = op_width(L, n, 17);
@@ -109,6 +140,7 @@ void prof_print_table(FILE *f, const prof *p, const sim_board *b)
         fprintf(f, "; peak stack %u bytes, arena %u bytes, model %u bytes\n", inf->stack_bytes,
                 inf->arena_size, inf->model_bytes);
     }
+    print_history(f, p);
     if (not_run)
         fprintf(f, "(%u of the %u layers were not measured in this inference: they did not run, "
                    "or their probe calls made no sense)\n", not_run, n);

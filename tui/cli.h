@@ -78,6 +78,7 @@ typedef struct {
     int quiet;
     const char *probes[8];
     int n_probes;
+    int64_t inference; /* --inference N: the inference the report keeps; -1: the last */
     sim_config cfg;   /* budgets, semihost dir; callbacks left NULL get run's defaults */
 } run_opts;
 typedef struct {

@@ -508,13 +508,14 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         {"semihost-dir", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
         {"csv", required_argument, NULL, 'C'},      {"rate", required_argument, NULL, 'R'},
         {"battery", required_argument, NULL, 'B'}, {"input-seed", required_argument, NULL, 'S'},
-        {"probe", required_argument, NULL, 'P'},
+        {"probe", required_argument, NULL, 'P'},  {"inference", required_argument, NULL, 'I'},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
     const char *csv = NULL;
     double rate = 0, battery_mah = 0;
     uint32_t seed = 1;
     int seed_given = 0;
+    int64_t inference = -1;
     const char *probes[8];
     int n_probes = 0;
     sim_config cfg = {0};
@@ -538,6 +539,14 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
                                        (int)(sizeof probes / sizeof probes[0]));
             probes[n_probes++] = optarg;
             break;
+        case 'I': {
+            uint64_t v;
+            if (parse_u64(optarg, &v) < 0 || v > 1000000000u)
+                return cli_usage_error(cmd, "--inference wants the number of an inference, 0 for "
+                                            "the first to complete, not '%s'", optarg);
+            inference = (int64_t)v;
+            break;
+        }
         case 'S': {
             uint64_t v;
             if (parse_u64(optarg, &v) < 0 || v == 0 || v > UINT32_MAX)
@@ -601,6 +610,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     o->seed = seed;
     o->quiet = quiet;
     o->n_probes = n_probes;
+    o->inference = inference;
     memcpy(o->probes, probes, sizeof probes);
     o->cfg = cfg;
     return -1;
@@ -696,6 +706,8 @@ int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
         goto out;
     }
     prof_attach(v->pf, v->s);
+    if (o->inference >= 0)
+        prof_keep_inference(v->pf, (uint64_t)o->inference);
     for (int i = 0; i < o->n_probes; i++) {
         char err[2048];
         if (prof_watch(v->pf, o->probes[i], err, sizeof err) < 0) {
@@ -802,6 +814,14 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
             rc = orc;
     }
     FILE *sf = to_stdout ? stderr : stdout;
+    if (o.inference >= 0 && prof_reported(pf) < 0) {
+        cli_error("--inference %lld: the firmware completed %llu inference%s (numbered from 0); "
+                  "the figures below are the last one's",
+                  (long long)o.inference, (unsigned long long)prof_history_count(pf),
+                  prof_history_count(pf) == 1 ? "" : "s");
+        if (rc == TS_EXIT_OK)
+            rc = TS_EXIT_USAGE;
+    }
     prof_print_table(sf, pf, &board);
     prof_print_probes(sf, pf, &board);
     prof_print_breakdown(sf, pf);

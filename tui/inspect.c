@@ -14,6 +14,19 @@
 #include "models/text.h"
 #include "tui/session_int.h"
 
+/* Why tensor and compare have no model to read: none began yet, or the layers are not the
+ * core's (TFLM firmware: its tensors are TFLM's, which these commands do not read yet). */
+static int no_core_model(const session *ss, FILE *out, const char *cmd)
+{
+    uint32_t n;
+    if (prof_current(ss->v.pf, &n) || prof_layers(ss->v.pf, &n))
+        return session_err(out, "'%s' reads the tensors of tinysim's inference core; these "
+                           "layers are %s, whose tensors it does not read yet", cmd,
+                           prof_tflm_found(ss->v.pf, &(const char *){NULL})
+                               ? "TensorFlow Lite Micro's" : "probed calls");
+    return session_err(out, "no inference has started yet: 'run' or 'next' first");
+}
+
 static void info_layers(session *ss, FILE *out)
 {
     uint32_t n;
@@ -351,7 +364,7 @@ int inspect_tensor(void *ctx, int argc, char **argv, FILE *out)
         return CMD_ERROR;
     const nn_model *m = prof_model(ss->v.pf, &img, &arena);
     if (!m)
-        return session_err(out, "no inference has started yet: 'run' or 'next' first");
+        return no_core_model(ss, out, "tensor");
     n = m->hdr->n_layers;
     if (session_parse_num(argv[1], UINT32_MAX, &v) < 0 || v >= n)
         return session_err(out, "tensor wants a layer number from 0 to %u, not "
@@ -394,7 +407,7 @@ int inspect_compare(void *ctx, int argc, char **argv, FILE *out)
         return CMD_ERROR;
     const nn_model *m = prof_model(ss->v.pf, &img, &arena);
     if (!m)
-        return session_err(out, "no inference has started yet: 'run' or 'next' first");
+        return no_core_model(ss, out, "compare");
     if (!prof_arena_ok(ss->v.pf))
         return session_err(out, "the nn_model's arena pointer 0x%08x does not hold the "
                                 "model's %u-byte arena in the board's RAM: its layers' "

@@ -80,27 +80,28 @@ static void cap_tensor(session *ss, const nn_model *m, uint32_t arena, uint32_t 
 
 /* Only probe events the profiler measured (the inference's own model, a layer index it
  * has), into the captures of that inference. */
-static void capture(session *ss, const sim_probe_event *ev)
+static void capture(session *ss, const sim_probe_event *ev, int kind, uint32_t layer)
 {
     uint32_t img, arena;
     const nn_model *m = prof_model(ss->v.pf, &img, &arena);
-    if (!m || !prof_event_ok(ss->v.pf))
+    (void)ev;
+    if (!m)
         return;
-    if (ev->kind == SIM_PROBE_INFERENCE_BEGIN) {
+    if (kind == PROF_EV_INFERENCE_BEGIN) {
         cap_clear(ss);
         ss->cap = calloc(m->hdr->n_tensors, sizeof *ss->cap);
         ss->n_cap = ss->cap ? m->hdr->n_tensors : 0;
         ss->cap_id = prof_inference_id(ss->v.pf);
         return;
     }
-    if (ss->cap_id != prof_inference_id(ss->v.pf) || ev->r1 >= m->hdr->n_layers)
+    if (ss->cap_id != prof_inference_id(ss->v.pf) || layer >= m->hdr->n_layers)
         return;
-    const nn_tsm_layer *L = nn_layer(m, ev->r1);
-    if (ev->kind == SIM_PROBE_LAYER_BEGIN) {
+    const nn_tsm_layer *L = nn_layer(m, layer);
+    if (kind == PROF_EV_LAYER_BEGIN) {
         for (uint32_t i = 0; i < L->n_inputs; i++)
-            cap_tensor(ss, m, arena, nn_layer_operand(m, ev->r1, i));
+            cap_tensor(ss, m, arena, nn_layer_operand(m, layer, i));
     } else {
-        cap_tensor(ss, m, arena, nn_layer_operand(m, ev->r1, L->n_inputs));
+        cap_tensor(ss, m, arena, nn_layer_operand(m, layer, L->n_inputs));
     }
 }
 
@@ -108,25 +109,28 @@ static void capture(session *ss, const sim_probe_event *ev)
 
 static void check_breaks(session *ss);
 
+/* Layer stepping and layer breakpoints listen to the profiler's layer events (prof_event),
+ * whichever source raised them: tinysim's core or TFLM's interpreter. */
 static void on_probe(void *ud, const sim_probe_event *ev)
 {
     session *ss = ud;
-    uint32_t n;
+    uint32_t n, layer;
     prof_on_probe(ss->v.pf, ev);
-    if (ev->kind == SIM_PROBE_INFERENCE_BEGIN)
+    int kind = prof_event(ss->v.pf, &layer);
+    if (kind == PROF_EV_INFERENCE_BEGIN)
         check_breaks(ss);
-    if (ev->kind == SIM_PROBE_INFERENCE_BEGIN || ev->kind == SIM_PROBE_LAYER_BEGIN ||
-        ev->kind == SIM_PROBE_LAYER_END)
-        capture(ss, ev);
-    switch (ev->kind) {
-    case SIM_PROBE_LAYER_BEGIN: {
+    if (kind == PROF_EV_INFERENCE_BEGIN || kind == PROF_EV_LAYER_BEGIN ||
+        kind == PROF_EV_LAYER_END)
+        capture(ss, ev, kind, layer);
+    switch (kind) {
+    case PROF_EV_LAYER_BEGIN: {
         ss->in_layer = 1;
-        ss->layer = ev->r1;
+        ss->layer = layer;
         ss->layer_done = 0;
-        const char *op = layer_op(ss, ev->r1, &n);
+        const char *op = layer_op(ss, layer, &n);
         for (uint32_t i = 0; i < ss->n_brk; i++) {
             session_break *b = &ss->brk[i];
-            if ((b->kind == SB_LAYER && b->layer == ev->r1) ||
+            if ((b->kind == SB_LAYER && b->layer == layer) ||
                 (b->kind == SB_OP && strcmp(b->op, op) == 0)) {
                 b->hits++;
                 snprintf(ss->why, sizeof ss->why, "breakpoint %u (%s)", i + 1, b->text);
@@ -140,9 +144,9 @@ static void on_probe(void *ud, const sim_probe_event *ev)
         }
         break;
     }
-    case SIM_PROBE_LAYER_END:
+    case PROF_EV_LAYER_END:
         ss->in_layer = 0;
-        ss->layer = ev->r1;
+        ss->layer = layer;
         ss->layer_done = 1;
         if (ss->want == W_STEP || ss->want == W_FINISH) {
             snprintf(ss->why, sizeof ss->why, "%s", ss->want == W_STEP ? "step" : "finish");

@@ -81,5 +81,26 @@ if [ -f "$K" ]; then
     grep -q "total: 2656768 MACs" "$TMP/out" && ok || bad "KWS: total MACs"
 fi
 
+# check against a TFLM baseline: unchanged passes; a planted regression (the baseline's layer 4
+# 10% faster than this firmware) is caught, naming the layer; --inference and each Invoke's total
+if [ -f "$K" ]; then
+    "$BIN" run "$K" -q --json "$TMP/base.json" >/dev/null 2>&1
+    grep -q '"runtime": "tflm"' "$TMP/base.json" && grep -q '"completed": 4' "$TMP/base.json" &&
+        ok || bad "KWS report: runtime tflm and 4 completed Invokes"
+    expect 0 "check: OK: identical to the baseline" "check: a TFLM baseline, unchanged" -- \
+        "$BIN" check "$K" --baseline "$TMP/base.json" -q
+    awk '/"index": 4,/ { l4 = 1 } l4 && /"cycles":/ { n = $2 + 0; sub(/[0-9]+/, int(n * 0.9)); l4 = 0 } { print }' \
+        "$TMP/base.json" >"$TMP/planted.json"
+    expect 1 "CONV_2D" "check: a planted regression in layer 4 of a TFLM baseline" -- \
+        "$BIN" check "$K" --baseline "$TMP/planted.json" -q
+    grep -q "^  layer 4 CONV_2D cycles .*REGRESSION$" "$TMP/out" && ok || bad "check: the regression row names layer 4"
+    expect 0 "^--- layers (inference 0 of 4, as --inference asked, of g_model: 13 layers) ---" \
+        "--inference 0" -- "$BIN" run "$K" -q --inference 0
+    grep -q "^inferences: 4 completed; cycles of each: 0: " "$TMP/out" && ok ||
+        bad "each Invoke's total is printed"
+    expect 2 "--inference 9: the firmware completed 4 inferences" "--inference past the last" -- \
+        "$BIN" run "$K" -q --inference 9
+fi
+
 echo "tflm: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

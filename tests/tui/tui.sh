@@ -159,5 +159,29 @@ else
     echo "SKIP: the KWS acceptance run: $SHARED/models not found"
 fi
 
+# TFLM firmware (../shared/firmware/tflm), unmodified: the layer table is TFLM's operators;
+# break at layer 4, its detail, next to layer 5, a breakpoint on an op, run to the end
+T=$SHARED/firmware/tflm/kws-nucleo-l4r5zi.elf
+if [ -f "$T" ]; then
+    tm kill-session -t "$S" 2>/dev/null
+    tm new-session -d -s "$S" -x 100 -y 32 \
+        "TINYSIM_HISTORY=$TMP/history '$BIN' tui '$T'; sleep 60"
+    wait_for "ready at reset" "TFLM: the TUI opens"
+    keys "break layer 4" Enter "run" Enter
+    wait_for "^ paused at layer 4/13 \(CONV_2D\) \(breakpoint 1" "TFLM: paused at layer 4"
+    wait_for "^  3  DEPTHWISE_CONV_2D +1x25x5x64 +72000 +[0-9]+ " "TFLM: layer 3 has its cycles"
+    wait_for "^-- layer 4 " "TFLM: the detail pane shows layer 4"
+    keys "next" Enter
+    wait_for "^ paused at layer 5/13 \(DEPTHWISE_CONV_2D\) \(next layer\)" "TFLM: next to layer 5"
+    wait_for "^  4  CONV_2D +1x25x5x64 +512000 +1324965 " "TFLM: layer 4's cycles"
+    keys -l "delete"; keys Enter "break op SOFTMAX" Enter "continue" Enter
+    wait_for "^ paused at layer 12/13 \(SOFTMAX\) \(breakpoint 1 \(op SOFTMAX" "TFLM: break op SOFTMAX"
+    keys -l "delete"; keys Enter "continue" Enter
+    wait_for "^ exited with status 0" "TFLM: runs to the end"
+    keys "quit" Enter
+else
+    echo "SKIP: the TFLM run: $T not found"
+fi
+
 printf 'tui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
