@@ -47,7 +47,8 @@ typedef struct {
                                bytes: shown through text_safe) */
     char what[160];         /* for messages: "model 'kws' (nn_model 0x20000010)" */
     uint32_t n_layers;
-    uint32_t arena_size;    /* the arena the model plans (bytes) */
+    uint32_t arena_size;    /* the arena the model plans, or the runtime says it uses (bytes) */
+    uint32_t arena_given;   /* the arena the runtime was given (TFLM); 0: the planned one */
     uint32_t model_bytes;   /* the model image's size */
     uint32_t image_addr;    /* where the image is in target memory */
     uint32_t arena_addr;    /* where its arena is, when arena_ok */

@@ -5,6 +5,7 @@
  * engine tracks the lowest SP (sim_sp_low).
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +260,7 @@ void prof_ev_inference_begin(prof *p, const sim_probe_event *ev, prof_table *t)
     p->i_id = ++p->next_id;
     memset(&p->inf, 0, sizeof p->inf);
     p->inf.arena_size = t->arena_size;
+    p->inf.arena_given = t->arena_given;
     p->inf.model_bytes = t->model_bytes;
     snprintf(p->inf.model_name, sizeof p->inf.model_name, "%s", t->name);
     p->event_ok = 1;
@@ -538,11 +540,12 @@ int prof_watch(prof *p, const char *symbol, char *err, size_t errsize)
     for (uint32_t k = 0; k < p->n_probes; k++)
         if (p->probes[k].addr == (sym->addr & ~1u))
             return 0;
-    if (p->n_probes == PROF_MAX_PROBES || !p->s || sim_probe_add(p->s, sym->addr) < 0) {
+    if (p->n_user_probes == PROF_MAX_PROBES || !p->s || sim_probe_add(p->s, sym->addr) < 0) {
         snprintf(err, errsize, "--probe %s: at most %d functions can be probed", symbol,
                  PROF_MAX_PROBES);
         return -1;
     }
+    p->n_user_probes++;
     prof_probe *pr = &p->probes[p->n_probes++];
     memset(pr, 0, sizeof *pr);
     pr->name = sym->display;
@@ -551,6 +554,50 @@ int prof_watch(prof *p, const char *symbol, char *err, size_t errsize)
     size_t used = strlen(p->probed.model_name);
     snprintf(p->probed.model_name + used, sizeof p->probed.model_name - used, "%s%s",
              used ? "," : "probe:", sym->display);
+    return 0;
+}
+
+int prof_watch_calls(prof *p, const char *glob, char *err, size_t errsize)
+{
+    const sim_elf *e = p->elf;
+    uint32_t found = 0;
+    char shown[TEXT_SAFE_SIZE(64)];
+    for (uint32_t i = 0; i < e->n_syms; i++) {
+        const sim_symbol *y = &e->syms[i];
+        if (!y->is_func || (fnmatch(glob, y->display, 0) != 0 && fnmatch(glob, y->name, 0) != 0))
+            continue;
+        if (i > 0 && e->syms[i - 1].addr == y->addr && e->syms[i - 1].is_func)
+            continue; /* an alias of the function before */
+        found++;
+        uint32_t k = 0;
+        while (k < p->n_probes && p->probes[k].addr != (y->addr & ~1u))
+            k++;
+        if (k < p->n_probes)
+            continue;
+        if (p->n_probes == PROF_MAX_PROBES + PROF_MAX_LAYER_FUNCS || !p->s ||
+            sim_watch_add(p->s, y->addr) < 0) {
+            snprintf(err, errsize, "--layer-calls %s: more than %d functions match; give a "
+                     "narrower pattern", text_safe(glob, shown, sizeof shown),
+                     PROF_MAX_LAYER_FUNCS);
+            return -1;
+        }
+        prof_probe *pr = &p->probes[p->n_probes++];
+        memset(pr, 0, sizeof *pr);
+        pr->name = y->display;
+        pr->symbol = y->name;
+        pr->addr = y->addr & ~1u;
+        pr->by_glob = 1;
+    }
+    if (!found) {
+        snprintf(err, errsize, "--layer-calls %s: no function of %s matches (the pattern is a "
+                 "shell glob on names as tables show them, such as 'arm_*_s8' or "
+                 "'tvmgen_default_fused_*')", text_safe(glob, shown, sizeof shown), e->path);
+        return -1;
+    }
+    p->calls_are_layers = 1;
+    size_t used = strlen(p->probed.model_name);
+    snprintf(p->probed.model_name + used, sizeof p->probed.model_name - used, "%s%s",
+             used ? "," : "calls:", glob);
     return 0;
 }
 
@@ -597,7 +644,7 @@ int prof_event_ok(const prof *p)
 
 const prof_layer *prof_layers(const prof *p, uint32_t *n)
 {
-    if (!p->li) {
+    if (!p->li || p->calls_are_layers) {
         *n = p->n_calls;
         return p->n_calls ? p->calls : NULL;
     }
@@ -626,7 +673,7 @@ uint64_t prof_inference_id(const prof *p)
 
 const prof_inference *prof_last(const prof *p)
 {
-    if (!p->li)
+    if (!p->li || p->calls_are_layers)
         return p->n_calls ? &p->probed : NULL;
     return &p->last;
 }

@@ -1,9 +1,11 @@
 /*
  * The profiler: what a run means, layer by layer. It listens to the simulator's probe events
  * (sim_config.on_probe = prof_on_probe) and hands them to its sources of layers
- * (profiler/layers.h): today tinysim's inference core (profiler/src_core.c), which reads the
+ * (profiler/layers.h): tinysim's inference core (profiler/src_core.c), which reads the
  * model's tables from target memory when an inference begins, so it knows each layer's op,
- * shapes, MACs, weights and arena use without any side channel. The accounting charges
+ * shapes, MACs, weights and arena use without any side channel; and TensorFlow Lite Micro's
+ * interpreter (profiler/src_tflm.c), recognised from the symbols, whose .tflite is read from
+ * target memory the same way. The accounting charges
  * cycles, instructions, stack depth, flash figures and the instruction mix to the layer that
  * is running; --probe makes any function's calls rows of their own.
  *
@@ -21,9 +23,9 @@
  * set of its own.
  *
  * Files: prof.c (the accounting and these accessors), layers.h + sources.c (the layer
- * sources), src_core.c (the core's probes), blocks.c (mix, top functions, per-function
- * totals from the block counts), memory.c (memory use), tables.c (text, CSV and Markdown
- * tables), report.c (the JSON report, the summary, energy; report.h), check.c (comparing
+ * sources), src_core.c (the core's probes), src_tflm.c (TFLM's interpreter), blocks.c (mix,
+ * top functions, per-function totals from the block counts), memory.c (memory use), tables.c
+ * (text, CSV and Markdown tables), report.c (the JSON report, the summary, energy; report.h), check.c (comparing
  * reports; check.h).
  */
 #ifndef PROFILER_PROF_H
@@ -73,7 +75,8 @@ void prof_groups(const uint64_t mix[SIM_CLS_COUNT], uint64_t out[PROF_G_COUNT]);
 typedef struct {
     uint64_t cycles, insns; /* between inference begin and end; probed: the calls' sums */
     uint32_t stack_bytes;   /* deepest during it (probed: over the calls) */
-    uint32_t arena_size;    /* the model's planned arena */
+    uint32_t arena_size;    /* the model's planned arena (TFLM: the bytes TFLM used of it) */
+    uint32_t arena_given;   /* TFLM: the arena the interpreter was given; 0 otherwise */
     uint32_t model_bytes;   /* the .tsm image */
     char model_name[64];    /* "probe:SYMBOL[,SYMBOL]" when the layers are probed calls */
     int probed;             /* 1: no core inference ran; the "layers" are probed calls */
@@ -111,8 +114,20 @@ typedef struct {
     uint64_t cycles, insns; /* inclusive, over all completed calls */
     uint64_t min_cycles, max_cycles;
     uint32_t stack_bytes;   /* deepest over the calls (0: unknown stack top) */
+    int by_glob;            /* watched for --layer-calls (listed only when called) */
 } prof_probe;
 int prof_watch(prof *p, const char *symbol, char *err, size_t errsize);
+/*
+ * --layer-calls GLOB: every function whose name as shown (demangled) or ELF symbol matches
+ * the glob (fnmatch) is watched as --probe watches one, and the top-level calls of them are
+ * the layers, whatever else the firmware runs (the core's or TFLM's layers then only give
+ * the functions' figures): for runtimes tinysim does not know (microTVM's
+ * tvmgen_default_fused_*, X-CUBE-AI's forward_*, NNoM, hand-written CMSIS-NN arm_*_s8).
+ * Up to PROF_MAX_LAYER_FUNCS functions over all globs; -1 with a message when none matches
+ * or too many do.
+ */
+#define PROF_MAX_LAYER_FUNCS 256
+int prof_watch_calls(prof *p, const char *glob, char *err, size_t errsize);
 const prof_probe *prof_probes(const prof *p, uint32_t *n);
 void prof_print_probes(FILE *f, const prof *p, const sim_board *b);
 

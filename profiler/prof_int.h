@@ -58,8 +58,9 @@ struct prof {
     uint64_t mix_begin[SIM_CLS_COUNT], mix_now[SIM_CLS_COUNT];
     uint32_t *bs, bs_cap, bs_n;       /* block address -> symbol index (blocks.c) */
     /* --probe: watched functions, open calls (innermost last), top-level calls as rows */
-    prof_probe probes[PROF_MAX_PROBES];
-    uint32_t n_probes;
+    prof_probe probes[PROF_MAX_PROBES + PROF_MAX_LAYER_FUNCS];
+    uint32_t n_probes, n_user_probes;
+    int calls_are_layers;             /* --layer-calls: the calls are the layers, always */
     struct {
         uint32_t probe, low;          /* low: the lowest SP seen during the call so far */
         sim_probe_event begin;        /* the call's entry (SP, counters) */

@@ -207,6 +207,8 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
             jw_num(&w, "energy_j", prof_energy_j(bd, inf->cycles));
             jw_uint(&w, "stack_bytes", inf->stack_bytes);
             jw_uint(&w, "arena_bytes", inf->arena_size);
+            if (inf->arena_given)
+                jw_uint(&w, "arena_given", inf->arena_given);
             jw_uint(&w, "model_bytes", inf->model_bytes);
             jw_str(&w, "runtime", prof_runtime(pf));
             if (!inf->probed) {
@@ -296,6 +298,8 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
         const prof_probe *pr = prof_probes(pf, &np);
         jw_arr(&w, "probes");
         for (uint32_t i = 0; i < np; i++) {
+            if (pr[i].by_glob && !pr[i].calls)
+                continue; /* --layer-calls: only the functions that ran */
             jw_obj(&w, NULL);
             jw_str(&w, "name", pr[i].name);
             jw_str(&w, "symbol", pr[i].symbol);

@@ -362,6 +362,33 @@ static tflm_model *load_model(prof_tflm *k, prof *p, const sim_probe_event *ev, 
     return c;
 }
 
+/*
+ * The bytes of the arena TFLM uses, from its own bookkeeping: the arena's allocator
+ * (SingleArenaBufferAllocator; SimpleMemoryAllocator before 2022) is the first thing TFLM
+ * places in the arena, at its top, and holds buffer_head_, buffer_tail_, head_, tail_ and
+ * temp_ in a row. Five such words in the arena's last 256 bytes, each consistent with the
+ * others and with the arena the interpreter was given, give what TFLM's arena_used_bytes()
+ * says: the non-persistent head (max(head_, temp_) - buffer_head_) plus the persistent tail
+ * (buffer_tail_ - tail_). 0 when no such words are there (another allocator, a foreign
+ * layout): the report then has no used figure.
+ */
+static uint32_t arena_used(const prof *p, uint32_t arena, uint32_t size)
+{
+    uint32_t w[64 + 4], n = 64, at = arena + size - 256;
+    if (size < 512 || sim_read_target(prof_sim(p), at, w, 256) < 0)
+        return 0;
+    for (uint32_t i = 0; i + 4 < n; i++) {
+        uint32_t bh = w[i], bt = w[i + 1], head = w[i + 2], tail = w[i + 3], temp = w[i + 4];
+        if (bh < arena || bh >= arena + 16 || bt > arena + size || bt + 16 <= arena + size)
+            continue;
+        if (head < bh || tail < head || tail > bt || temp < bh || temp > tail)
+            continue;
+        uint32_t top = head > temp ? head : temp;
+        return (top - bh) + (bt - tail);
+    }
+    return 0;
+}
+
 /* ===================================================================== events */
 
 static void invoke_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
@@ -391,8 +418,9 @@ static void invoke_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
         return;
     }
     c->t.arena_addr = arena;
-    c->t.arena_size = arena_size;
     c->t.arena_ok = arena && in_memory(p, arena, arena_size, 1);
+    c->t.arena_given = c->t.arena_ok ? arena_size : 0;
+    c->t.arena_size = c->t.arena_ok ? arena_used(p, arena, arena_size) : 0;
     prof_ev_inference_begin(p, ev, &c->t);
     k->run = c;
     k->invoke_sp = ev->sp;

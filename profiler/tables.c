@@ -137,8 +137,10 @@ void prof_print_table(FILE *f, const prof *p, const sim_board *b)
             fprintf(f, ", %.1f uJ", prof_energy_j(b, inf->cycles) * 1e6 / inf->calls);
         fprintf(f, "; peak stack %u bytes\n", inf->stack_bytes);
     } else {
-        fprintf(f, "; peak stack %u bytes, arena %u bytes, model %u bytes\n", inf->stack_bytes,
-                inf->arena_size, inf->model_bytes);
+        fprintf(f, "; peak stack %u bytes, arena %u bytes", inf->stack_bytes, inf->arena_size);
+        if (inf->arena_given)
+            fprintf(f, " (of %u given)", inf->arena_given);
+        fprintf(f, ", model %u bytes\n", inf->model_bytes);
     }
     print_history(f, p);
     if (not_run)
@@ -246,16 +248,20 @@ void prof_print_probes(FILE *f, const prof *p, const sim_board *b)
 {
     if (!p->n_probes)
         return;
-    fprintf(f, "\n--- probed functions (--probe: each call from entry to return, inclusive) ---\n");
+    fprintf(f, "\n--- probed functions (%s: each call from entry to return, inclusive) ---\n",
+            p->calls_are_layers ? "--layer-calls, those called" : "--probe");
     char nm[TEXT_SAFE_SIZE(SHOW_NAME)];
     size_t nw = 24;
     for (uint32_t k = 0; k < p->n_probes; k++)
-        if (strlen(text_safe(p->probes[k].name, nm, sizeof nm)) > nw)
+        if ((p->probes[k].calls || !p->probes[k].by_glob) &&
+            strlen(text_safe(p->probes[k].name, nm, sizeof nm)) > nw)
             nw = strlen(nm);
     fprintf(f, "%-*s %8s %14s %12s %12s %12s %10s %6s\n", (int)nw, "function", "calls", "cycles",
             "mean", "min", "max", "mean ms", "stack");
     for (uint32_t k = 0; k < p->n_probes; k++) {
         const prof_probe *q = &p->probes[k];
+        if (!q->calls && q->by_glob)
+            continue;
         text_safe(q->name, nm, sizeof nm);
         if (!q->calls) {
             fprintf(f, "%-*s %8s  (never returned: not called, or still running at the end)\n",

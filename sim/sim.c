@@ -245,16 +245,20 @@ static void probe_hit(sim *s, uint32_t addr)
                               s->fetch_stall + s->data_stall,
                               s->flash_bytes};
         if (ev.kind == SIM_PROBE_USER_RETURN) {
-            /* a return site: pair it with the innermost open call that returns here */
+            /* a return site: pair it with the innermost open call that returns here, and
+             * with every call below it that returns here with the same SP: a function that
+             * tail-called another (B.W at its end, LR and SP restored) returns with it */
             uint32_t sp = ev.sp, n = s->n_ucalls;
             while (n && s->ucalls[n - 1].sp < sp) /* frames abandoned (longjmp) */
                 n--;
-            if (!n || s->ucalls[n - 1].ret != addr || s->ucalls[n - 1].sp != sp) {
-                s->n_ucalls = n;
-                continue;
+            s->n_ucalls = n;
+            while (s->n_ucalls && s->ucalls[s->n_ucalls - 1].ret == addr &&
+                   s->ucalls[s->n_ucalls - 1].sp == sp) {
+                ev.addr = s->ucalls[--s->n_ucalls].func;
+                if (s->cfg.on_probe && !s->replaying)
+                    s->cfg.on_probe(s->cfg.ud, &ev);
             }
-            s->n_ucalls = n - 1;
-            ev.addr = s->ucalls[n - 1].func;
+            continue;
         } else if (ev.kind == SIM_PROBE_USER) {
             uint32_t ret = sim_reg(s, UC_ARM_REG_LR);
             if ((ret & 0xF0000000u) == 0xF0000000u) /* EXC_RETURN: called as a handler */

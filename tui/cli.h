@@ -78,6 +78,8 @@ typedef struct {
     int quiet;
     const char *probes[8];
     int n_probes;
+    const char *layer_calls[8];
+    int n_layer_calls;
     int64_t inference; /* --inference N: the inference the report keeps; -1: the last */
     sim_config cfg;   /* budgets, semihost dir; callbacks left NULL get run's defaults */
 } run_opts;

@@ -509,6 +509,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         {"csv", required_argument, NULL, 'C'},      {"rate", required_argument, NULL, 'R'},
         {"battery", required_argument, NULL, 'B'}, {"input-seed", required_argument, NULL, 'S'},
         {"probe", required_argument, NULL, 'P'},  {"inference", required_argument, NULL, 'I'},
+        {"layer-calls", required_argument, NULL, 'L'},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
     const char *csv = NULL;
@@ -516,6 +517,8 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     uint32_t seed = 1;
     int seed_given = 0;
     int64_t inference = -1;
+    const char *layer_calls[8];
+    int n_layer_calls = 0;
     const char *probes[8];
     int n_probes = 0;
     sim_config cfg = {0};
@@ -538,6 +541,12 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
                 return cli_usage_error(cmd, "--probe: at most %d functions",
                                        (int)(sizeof probes / sizeof probes[0]));
             probes[n_probes++] = optarg;
+            break;
+        case 'L':
+            if (n_layer_calls == (int)(sizeof layer_calls / sizeof layer_calls[0]))
+                return cli_usage_error(cmd, "--layer-calls: at most %d patterns",
+                                       (int)(sizeof layer_calls / sizeof layer_calls[0]));
+            layer_calls[n_layer_calls++] = optarg;
             break;
         case 'I': {
             uint64_t v;
@@ -611,6 +620,8 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     o->quiet = quiet;
     o->n_probes = n_probes;
     o->inference = inference;
+    o->n_layer_calls = n_layer_calls;
+    memcpy(o->layer_calls, layer_calls, sizeof layer_calls);
     memcpy(o->probes, probes, sizeof probes);
     o->cfg = cfg;
     return -1;
@@ -708,6 +719,14 @@ int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
     prof_attach(v->pf, v->s);
     if (o->inference >= 0)
         prof_keep_inference(v->pf, (uint64_t)o->inference);
+    for (int i = 0; i < o->n_layer_calls; i++) {
+        char err[512];
+        if (prof_watch_calls(v->pf, o->layer_calls[i], err, sizeof err) < 0) {
+            cli_error("%s", err);
+            rc = TS_EXIT_USAGE;
+            goto out;
+        }
+    }
     for (int i = 0; i < o->n_probes; i++) {
         char err[2048];
         if (prof_watch(v->pf, o->probes[i], err, sizeof err) < 0) {

@@ -29,8 +29,8 @@ const cli_command cli_commands[] = {
     {"run",
      "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL [--input FILE|--input-seed N]]\n"
      "                   [--max-cycles N] [--timeout SECONDS] [--json FILE|-] [--csv FILE|-]\n"
-     "                   [--output FILE|-] [--probe FUNCTION]... [--inference N]\n"
-     "                   [--rate N/s [--battery MAH]]",
+     "                   [--output FILE|-] [--probe FUNCTION]... [--layer-calls GLOB]...\n"
+     "                   [--inference N] [--rate N/s [--battery MAH]]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -42,6 +42,9 @@ const cli_command cli_commands[] = {
      "                         a name as tables show it ('ns::f(int)', or 'ns::f' when unique),\n"
      "                         its ELF symbol (mangled), or its address (0x0800a1c4);\n"
      "                         without a core inference the calls are the table's rows\n"
+     "  --layer-calls GLOB     the top-level calls of the functions whose name matches GLOB\n"
+     "                         (a shell pattern: 'arm_*_s8', 'tvmgen_default_fused_*') are\n"
+     "                         the layers, for runtimes tinysim does not recognise\n"
      "  --inference N          report inference N (0: the first to complete) instead of the\n"
      "                         last; every inference's total is reported either way\n"
      "  --max-cycles N         stop after N modelled cycles (exit 5); suffixes k, M, G\n"

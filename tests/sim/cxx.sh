@@ -76,6 +76,14 @@ expect 2 "2 functions are called 'step'" "REPL: an ambiguous name is refused" --
 grep -q "0x[0-9a-f]*  (anonymous namespace)::step(unsigned long) (cxx_ops.cc)" "$TMP/out" && ok ||
     bad "REPL: the candidates with their files"
 
+# --layer-calls: the top-level calls of the matching functions are the layers, by their names
+expect 0 "^  1  pipeline::Mix::run(unsigned long) " "--layer-calls 'pipeline::*'" -- \
+    "$BIN" run "$C" -q --layer-calls 'pipeline::*'
+grep -q "^--- probed calls (pipeline::\*: [0-9]* top-level calls) ---" "$TMP/out" && ok ||
+    bad "--layer-calls: the table's title names the pattern"
+expect 2 "--layer-calls nosuch\*: no function of .* matches" "--layer-calls with no match" -- \
+    "$BIN" run "$C" -q --layer-calls 'nosuch*'
+
 # TFLM firmware (C++, stripped of debug info): the three local Eval functions
 T=$SHARED/firmware/tflm/kws-nucleo-l4r5zi.elf
 if [ -f "$T" ]; then

@@ -5,7 +5,8 @@
 # operator, named as TFLM's ops, and each layer's cycles are within 1% (or 1,000 cycles: the
 # firmware's figure includes its profiler's begin/end calls) of the firmware's own figure;
 # each layer's op, output shape, MACs and weight bytes are those `tinysim inspect` gives for
-# the same .tflite; KWS has 13 layers whose MACs sum to 2,656,768.
+# the same .tflite; the arena used and given are what TFLM's arena_used_bytes() says; KWS has
+# 13 layers whose MACs sum to 2,656,768.
 # Skips with a message when ../shared is absent.
 #
 # usage: tests/sim/tflm.sh TINYSIM
@@ -59,6 +60,10 @@ for e in "$D"/*.elf; do
     max*) ok; echo "  $n: $res" ;;
     *) bad "$n: $res" ;;
     esac
+    # the arena: what TFLM itself says it used of the arena it was given
+    fw=$(sed -n 's/^AllocateTensors: .*arena used \([0-9]*\) of \([0-9]*\) bytes.*/\1 \2/p' "$TMP/$n.out")
+    us=$(sed -n 's/^total: .* arena \([0-9]*\) bytes (of \([0-9]*\) given).*/\1 \2/p' "$TMP/$n.out")
+    [ -n "$fw" ] && [ "$fw" = "$us" ] && ok || bad "$n: arena used/given '$us', the firmware says '$fw'"
     # the layers as inspect gives them for the model the firmware embeds
     m=$(model_of "$e")
     if [ -n "$m" ] && [ -f "$m" ]; then
@@ -100,6 +105,15 @@ if [ -f "$K" ]; then
         bad "each Invoke's total is printed"
     expect 2 "--inference 9: the firmware completed 4 inferences" "--inference past the last" -- \
         "$BIN" run "$K" -q --inference 9
+fi
+
+# --layer-calls on TFLM firmware: CMSIS-NN's entry points as the layers (12 per Invoke: RESHAPE
+# calls none), the depthwise wrapper included although it tail-calls its 3x3 kernel
+if [ -f "$K" ]; then
+    expect 0 "^--- probed calls (arm_\*_s8: 48 top-level calls) ---" "--layer-calls 'arm_*_s8'" -- \
+        "$BIN" run "$K" -q --layer-calls 'arm_*_s8'
+    grep -q "^  1  arm_depthwise_conv_wrapper_s8 .* 749596 " "$TMP/out" && ok ||
+        bad "--layer-calls: a call ending in a tail call is one row, with the callee's cycles"
 fi
 
 echo "tflm: $pass passed, $fail failed"
