@@ -599,6 +599,7 @@ static int rd_tensor(rd_ctx *r, const fb_vec *tensors, const rd_buf *bufs, size_
     if (shape.n > TFL_MAX_DIMS)
         return rd_err(r, "shape has %zu dimensions, more than %d", shape.n, TFL_MAX_DIMS);
     t->ndims = (int)shape.n;
+    t->shape_pos = shape.n ? shape.pos : 0;
     for (int d = 0; d < t->ndims; d++) {
         t->dims[d] = as_i32(ld32(r->buf + shape.start + 4 * (size_t)d));
         if (t->dims[d] < 0)

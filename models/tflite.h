@@ -49,6 +49,10 @@ typedef struct {
     int64_t *zero_point;
     int quant_dim;
     int is_variable;
+    /* Where the shape vector is in the image (the offset of its length word; 0 when the
+     * tensor has none): TFLM points each tensor's dims at it in place, which is how the
+     * profiler finds TFLM's tensors in target memory. */
+    size_t shape_pos;
 } tfl_tensor;
 
 /* Builtin options of the ops tinysim understands (zero-filled otherwise). */

@@ -117,6 +117,14 @@ struct prof_source {
     int (*on_probe)(void *self, prof *p, const sim_probe_event *ev);
     const char *(*describe)(const sim_probe_event *ev, char *buf, size_t n);
     void (*release)(void *self);
+    /* The .tsm tables of t's model (its layers' operands: shapes, types, quantization),
+     * for the REPL's tensor views and compare; NULL: none (then operand_addr is unused). */
+    const nn_model *(*model)(const prof_table *t);
+    /* Where operand k of layer l of t's model is in target memory at this moment (k = the
+     * layer's n_inputs: its output), checked to lie inside one memory region with the
+     * tensor's size: 0, or -1 when the source cannot say. */
+    int (*operand_addr)(void *self, prof *p, const prof_table *t, uint32_t l, uint32_t k,
+                        uint32_t *addr);
 };
 
 /* The sources, in the order they are asked (profiler/sources.c), and one's state. */

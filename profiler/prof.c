@@ -660,6 +660,29 @@ const prof_layer *prof_current(const prof *p, uint32_t *n)
     return t ? t->rows[k] : NULL;
 }
 
+const nn_model *prof_model(const prof *p, uint32_t *image_addr, uint32_t *arena_addr)
+{
+    const prof_table *t = p->ci ? p->ci : p->li;
+    const nn_model *m = t && t->src->model ? t->src->model(t) : NULL;
+    if (m) {
+        *image_addr = t->image_addr;
+        *arena_addr = t->arena_addr;
+    }
+    return m;
+}
+
+int prof_operand_addr(prof *p, uint32_t l, uint32_t k, uint32_t *addr)
+{
+    const prof_table *t = p->ci ? p->ci : p->li;
+    if (!t || !t->src->model || !t->src->operand_addr || !t->src->model(t) ||
+        l >= t->n_layers)
+        return -1;
+    const nn_model *m = t->src->model(t);
+    if (k > nn_layer(m, l)->n_inputs)
+        return -1;
+    return t->src->operand_addr(prof_source_state(p, t->src), p, t, l, k, addr);
+}
+
 int prof_arena_ok(const prof *p)
 {
     const prof_table *t = p->ci ? p->ci : p->li;

@@ -141,13 +141,18 @@ const prof_inference *prof_last(const prof *p);
 const prof_layer *prof_current(const prof *p, uint32_t *n);
 
 /* The model of the running (else the last completed) inference, as read from target memory:
- * its tables (a host copy of the image, validated; arena tensors have no host data) and where
- * its image and its arena are in target memory. NULL before any inference began. The arena
+ * its tables (a host copy of the image, validated; arena tensors have no host data; for TFLM
+ * the .tflite as tinysim converts it) and where its image and its arena are in target memory
+ * (TFLM: the .tflite and the arena it was given; read operands with prof_operand_addr). NULL before any inference began. The arena
  * address is the firmware's: read arena tensors only when prof_arena_ok says it holds the
  * planned arena inside the board's RAM. prof_inference_id names that inference (it changes
  * with every inference that begins; 0: none), so that a caller's copies of its tensors are
  * known to belong to it. */
 const nn_model *prof_model(const prof *p, uint32_t *image_addr, uint32_t *arena_addr);
+/* Where operand k of layer l of that model is in target memory now (k = the layer's
+ * n_inputs: its output): the core's from the image and arena addresses and the tensor's
+ * offset; TFLM's from its tensors (TfLiteEvalTensor data pointers). 0, or -1: unknown. */
+int prof_operand_addr(prof *p, uint32_t l, uint32_t k, uint32_t *addr);
 int prof_arena_ok(const prof *p);
 uint64_t prof_inference_id(const prof *p);
 

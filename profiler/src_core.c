@@ -474,27 +474,31 @@ static int core_on_probe(void *self, prof *p, const sim_probe_event *ev)
     }
 }
 
+static const nn_model *core_model_of(const prof_table *t)
+{
+    return &((const core_model *)t->owner)->m;
+}
+
+static int core_operand_addr(void *self, prof *p, const prof_table *t, uint32_t l, uint32_t k,
+                             uint32_t *addr)
+{
+    const nn_model *m = core_model_of(t);
+    (void)self, (void)p;
+    uint32_t x = nn_layer_operand(m, l, k);
+    if (x == NN_NO_TENSOR)
+        return -1;
+    const nn_tsm_tensor *y = nn_tensor(m, x);
+    if (y->storage == NN_S_ARENA && !t->arena_ok)
+        return -1;
+    *addr = (y->storage == NN_S_CONST ? t->image_addr : t->arena_addr) + y->offset;
+    return 0;
+}
+
 const prof_source prof_source_core = {"tinysim core probes", core_new, NULL, core_on_probe,
-                                      call_str, core_release};
+                                      call_str, core_release, core_model_of,
+                                      core_operand_addr};
 
 /* ===================================================================== prof.h */
-
-/* The running inference's model, else the last completed one's, when it is the core's. */
-static const core_model *model_now(const prof *p)
-{
-    const prof_table *t = prof_running(p) ? prof_running(p) : prof_completed(p);
-    return t && t->src == &prof_source_core ? t->owner : NULL;
-}
-
-const nn_model *prof_model(const prof *p, uint32_t *image_addr, uint32_t *arena_addr)
-{
-    const core_model *c = model_now(p);
-    if (!c)
-        return NULL;
-    *image_addr = c->mw[0];
-    *arena_addr = c->mw[5];
-    return &c->m;
-}
 
 int prof_output(const prof *p, const uint8_t **data, uint32_t *size, const char **why)
 {

@@ -56,6 +56,9 @@ typedef struct {
     char name[64];
     prof_table t;
     uint64_t used;
+    uint32_t eval_base;          /* TFLM's TfLiteEvalTensor array, once found in the arena */
+    uint32_t eval_arena;         /* ... in the arena at this address (0: not looked for) */
+    int eval_found;
 } tflm_model;
 
 typedef struct {
@@ -517,6 +520,126 @@ static int tflm_on_probe(void *self, prof *p, const sim_probe_event *ev)
     return 0; /* --probe may watch the same functions */
 }
 
+/* ===================================================================== tensors */
+
+/*
+ * TFLM's tensors at run time: an array of TfLiteEvalTensor {void *data; TfLiteIntArray
+ * *dims; TfLiteType type;} (12 bytes, TFLM since 2020), indexed by tensor, in the arena's
+ * persistent part. TFLM points each dims at the tensor's shape vector inside the .tflite, in
+ * place, so the array is where the words buf + shape_pos of the tensors appear 12 bytes
+ * apart. Found by reading the arena once: a position where at least half of the tensors
+ * with a shape (and two or more) have their dims word, and no other. Kernels that give a
+ * tensor dims of its own (RESHAPE's output) do not match, which the half allows for.
+ */
+static void find_eval(const prof *p, tflm_model *c)
+{
+    const tfl_model *m = &c->tm;
+    uint32_t arena = c->t.arena_addr, size = c->t.arena_given;
+    c->eval_arena = arena;
+    c->eval_found = 0;
+    if (!c->t.arena_ok || size < 12 || m->ntensors < 1)
+        return;
+    uint32_t *w = malloc(size);
+    if (!w || sim_read_target(prof_sim(p), arena, w, size & ~3u) < 0) {
+        free(w);
+        return;
+    }
+    uint32_t nw = size / 4, shaped = 0;
+    int probe = -1;
+    for (int i = 0; i < m->ntensors; i++)
+        if (m->tensors[i].shape_pos) {
+            shaped++;
+            if (probe < 0 && !m->tensors[i].data)
+                probe = i;
+        }
+    if (probe < 0 || shaped < 2) {
+        free(w);
+        return;
+    }
+    uint32_t want = c->buf + (uint32_t)m->tensors[probe].shape_pos, found = 0, base = 0;
+    for (uint32_t i = 1; i < nw; i++) {
+        if (w[i] != want || (i - 1) < 3u * (uint32_t)probe)
+            continue;
+        uint32_t b = i - 1 - 3u * (uint32_t)probe, hits = 0; /* in words */
+        if (b + 3u * (uint32_t)m->ntensors > nw)
+            continue;
+        for (int t = 0; t < m->ntensors; t++)
+            if (m->tensors[t].shape_pos &&
+                w[b + 3u * (uint32_t)t + 1] == c->buf + (uint32_t)m->tensors[t].shape_pos)
+                hits++;
+        if (hits >= 2 && 2 * hits >= shaped) {
+            if (found++)
+                break; /* two candidates: ambiguous, none is taken */
+            base = arena + 4 * b;
+        }
+    }
+    free(w);
+    if (found == 1) {
+        c->eval_base = base;
+        c->eval_found = 1;
+    }
+}
+
+/* Bytes of a tensor of the .tflite (0: a type or shape tinysim does not size). */
+static uint32_t tfl_bytes(const tfl_tensor *x)
+{
+    uint64_t n = x->type == TFL_INT8 || x->type == TFL_UINT8 ? 1
+                 : x->type == TFL_INT16 ? 2
+                 : x->type == TFL_INT32 || x->type == TFL_FLOAT32 ? 4 : 0;
+    for (int d = 0; d < x->ndims; d++)
+        n *= (uint64_t)x->dims[d];
+    return n > UINT32_MAX ? 0 : (uint32_t)n;
+}
+
+static const nn_model *tflm_model_of(const prof_table *t)
+{
+    const tflm_model *c = t->owner;
+    return c->converted ? &c->m : NULL;
+}
+
+static int tflm_operand_addr(void *self, prof *p, const prof_table *t, uint32_t l, uint32_t k,
+                             uint32_t *addr)
+{
+    tflm_model *c = (tflm_model *)t->owner;
+    const tfl_model *m = &c->tm;
+    (void)self;
+    if (!c->converted || l >= (uint32_t)m->nops)
+        return -1;
+    const tfl_op *o = &m->ops[l];
+    const nn_tsm_layer *L = nn_layer(&c->m, l);
+    int ti;
+    if (k == L->n_inputs)
+        ti = o->noutputs > 0 ? o->outputs[0] : -1;
+    else if ((int)L->n_inputs == o->ninputs)
+        ti = o->inputs[k];
+    else
+        return -1; /* the converter took the operands otherwise: no safe mapping */
+    if (ti < 0 || ti >= m->ntensors)
+        return -1;
+    const tfl_tensor *x = &m->tensors[ti];
+    uint32_t n = tfl_bytes(x), a;
+    if (!n)
+        return -1;
+    if (x->data) { /* a constant: where it is in the .tflite in target memory */
+        a = c->buf + (uint32_t)(x->data - c->bytes);
+    } else {
+        uint32_t rec[3];
+        if (c->eval_arena != t->arena_addr)
+            find_eval(p, c);
+        if (!c->eval_found ||
+            sim_read_target(prof_sim(p), c->eval_base + 12u * (uint32_t)ti, rec, sizeof rec) < 0)
+            return -1;
+        if (x->shape_pos && rec[1] != c->buf + (uint32_t)x->shape_pos &&
+            !in_memory(p, rec[1], 4, 0))
+            return -1;
+        a = rec[0];
+    }
+    if (!in_memory(p, a, n, 0))
+        return -1;
+    *addr = a;
+    return 0;
+}
+
 static void tflm_release(void *self)
 {
     prof_tflm *k = self;
@@ -529,7 +652,8 @@ static void tflm_release(void *self)
 }
 
 const prof_source prof_source_tflm = {"TensorFlow Lite Micro", tflm_new, tflm_attach,
-                                      tflm_on_probe, call_str, tflm_release};
+                                      tflm_on_probe, call_str, tflm_release, tflm_model_of,
+                                      tflm_operand_addr};
 
 /* ===================================================================== prof.h */
 

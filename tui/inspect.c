@@ -14,16 +14,18 @@
 #include "models/text.h"
 #include "tui/session_int.h"
 
-/* Why tensor and compare have no model to read: none began yet, or the layers are not the
- * core's (TFLM firmware: its tensors are TFLM's, which these commands do not read yet). */
+/* Why tensor and compare have no model to read: none began yet, the layers are probed
+ * calls, or a TFLM model tinysim's converter refused (no tables to read tensors with). */
 static int no_core_model(const session *ss, FILE *out, const char *cmd)
 {
     uint32_t n;
-    if (prof_current(ss->v.pf, &n) || prof_layers(ss->v.pf, &n))
-        return session_err(out, "'%s' reads the tensors of tinysim's inference core; these "
-                           "layers are %s, whose tensors it does not read yet", cmd,
-                           prof_tflm_found(ss->v.pf, &(const char *){NULL})
-                               ? "TensorFlow Lite Micro's" : "probed calls");
+    if (prof_current(ss->v.pf, &n) || prof_layers(ss->v.pf, &n)) {
+        if (prof_tflm_found(ss->v.pf, &(const char *){NULL}) && prof_current(ss->v.pf, &n))
+            return session_err(out, "'%s' needs the model's tables, and tinysim's converter does "
+                               "not take this TFLM model (its layers have no MACs either)", cmd);
+        return session_err(out, "'%s' reads a model's tensors; these layers are probed "
+                           "calls, which have none", cmd);
+    }
     return session_err(out, "no inference has started yet: 'run' or 'next' first");
 }
 
@@ -78,11 +80,14 @@ void session_print_layer(session *ss, uint32_t i, FILE *out)
             const nn_tsm_tensor *x = nn_tensor(m, t);
             char shape[48];
             mf_shape_str(x, shape, sizeof shape);
-            fprintf(out, "  %-4s %-8s %-14s scale %-10.4g zp %-4d @0x%08x %s\n",
+            uint32_t at;
+            char where[16] = "@?";
+            if (prof_operand_addr(ss->v.pf, i, k, &at) == 0)
+                snprintf(where, sizeof where, "@0x%08x", at);
+            fprintf(out, "  %-4s %-8s %-14s scale %-10.4g zp %-4d %-11s %s\n",
                     k == Ly->n_inputs ? "out" : k == 0 ? "in" : k == 1 ? "w" : "bias",
                     x->type == NN_T_INT8 ? "int8" : x->type == NN_T_INT32 ? "int32" : "float32",
-                    shape, (double)x->scale, (int)x->zero_point,
-                    (x->storage == NN_S_CONST ? img : arena) + x->offset,
+                    shape, (double)x->scale, (int)x->zero_point, where,
                     x->nquant ? "(per-channel)" : "");
         }
     }
@@ -275,9 +280,12 @@ void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t whic
         fprintf(out, "layer %u %s output: %s\n", layer, nn_op_name(L->op), shown);
     else
         fprintf(out, "layer %u %s input %u: %s\n", layer, nn_op_name(L->op), which, shown);
-    fprintf(out, "  at 0x%08x (%s)\n",
-            (x->storage == NN_S_CONST ? img : arena) + x->offset,
-            x->storage == NN_S_CONST ? "model image" : "arena, RAM");
+    uint32_t at;
+    if (prof_operand_addr(ss->v.pf, layer, output ? L->n_inputs : which, &at) == 0)
+        fprintf(out, "  at 0x%08x (%s)\n", at,
+                x->storage == NN_S_CONST ? "model image" : "arena, RAM");
+    else if (x->storage == NN_S_ARENA && prof_arena_ok(ss->v.pf))
+        fprintf(out, "  at an address the runtime's tensors do not say now\n");
     if (x->storage == NN_S_ARENA && !prof_arena_ok(ss->v.pf)) {
         fprintf(out, "  cannot be read: the nn_model's arena pointer 0x%08x does not hold the "
                      "model's %u-byte arena in the board's RAM\n", arena, m->hdr->arena_size);

@@ -58,19 +58,22 @@ static void cap_clear(session *ss)
     ss->cap_bytes = 0;
 }
 
-/* Copy tensor t from the target's arena, once per inference. The profiler validated the
- * model's tables (t and its size are in range) and the arena (prof_arena_ok). */
-static void cap_tensor(session *ss, const nn_model *m, uint32_t arena, uint32_t t)
+/* Copy operand k of layer l from target memory, once per inference. The profiler validated
+ * the model's tables (the tensor and its size are in range) and says where the tensor is
+ * (prof_operand_addr: the core's arena, or TFLM's tensors). */
+static void cap_tensor(session *ss, const nn_model *m, uint32_t l, uint32_t k)
 {
-    if (t == NN_NO_TENSOR || t >= ss->n_cap || ss->cap[t] || !prof_arena_ok(ss->v.pf))
+    uint32_t t = nn_layer_operand(m, l, k), addr;
+    if (t == NN_NO_TENSOR || t >= ss->n_cap || ss->cap[t])
         return;
     const nn_tsm_tensor *x = nn_tensor(m, t);
-    if (x->storage != NN_S_ARENA || ss->cap_bytes + x->size > SESSION_MAX_CAPTURE)
+    if (x->storage != NN_S_ARENA || ss->cap_bytes + x->size > SESSION_MAX_CAPTURE ||
+        prof_operand_addr(ss->v.pf, l, k, &addr) < 0)
         return;
     uint8_t *b = malloc(x->size ? x->size : 1);
     if (!b)
         return;
-    if (sim_read_target(ss->v.s, arena + x->offset, b, x->size) < 0) {
+    if (sim_read_target(ss->v.s, addr, b, x->size) < 0) {
         free(b);
         return;
     }
@@ -99,9 +102,9 @@ static void capture(session *ss, const sim_probe_event *ev, int kind, uint32_t l
     const nn_tsm_layer *L = nn_layer(m, layer);
     if (kind == PROF_EV_LAYER_BEGIN) {
         for (uint32_t i = 0; i < L->n_inputs; i++)
-            cap_tensor(ss, m, arena, nn_layer_operand(m, layer, i));
+            cap_tensor(ss, m, layer, i);
     } else {
-        cap_tensor(ss, m, arena, nn_layer_operand(m, layer, L->n_inputs));
+        cap_tensor(ss, m, layer, L->n_inputs);
     }
 }
 

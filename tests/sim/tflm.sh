@@ -5,7 +5,8 @@
 # operator, named as TFLM's ops, and each layer's cycles are within 1% (or 1,000 cycles: the
 # firmware's figure includes its profiler's begin/end calls) of the firmware's own figure;
 # each layer's op, output shape, MACs and weight bytes are those `tinysim inspect` gives for
-# the same .tflite; the arena used and given are what TFLM's arena_used_bytes() says; KWS has
+# the same .tflite; every layer's output (read through TFLM's tensors) equals tinysim's core
+# on the host (compare); tensor shows a layer's output; the arena used and given are what TFLM's arena_used_bytes() says; KWS has
 # 13 layers whose MACs sum to 2,656,768.
 # Skips with a message when ../shared is absent.
 #
@@ -64,6 +65,10 @@ for e in "$D"/*.elf; do
     fw=$(sed -n 's/^AllocateTensors: .*arena used \([0-9]*\) of \([0-9]*\) bytes.*/\1 \2/p' "$TMP/$n.out")
     us=$(sed -n 's/^total: .* arena \([0-9]*\) bytes (of \([0-9]*\) given).*/\1 \2/p' "$TMP/$n.out")
     [ -n "$fw" ] && [ "$fw" = "$us" ] && ok || bad "$n: arena used/given '$us', the firmware says '$fw'"
+    # every layer's output, read through TFLM's own tensors, equals tinysim's core on the host
+    printf 'continue\ncompare\n' >"$TMP/cmp.tss"
+    expect 0 "^compare: all $nd layers identical to the host reference" "$n: compare" -- \
+        "$BIN" -x "$TMP/cmp.tss" "$e"
     # the layers as inspect gives them for the model the firmware embeds
     m=$(model_of "$e")
     if [ -n "$m" ] && [ -f "$m" ]; then
@@ -105,6 +110,18 @@ if [ -f "$K" ]; then
         bad "each Invoke's total is printed"
     expect 2 "--inference 9: the firmware completed 4 inferences" "--inference past the last" -- \
         "$BIN" run "$K" -q --inference 9
+fi
+
+# tensor on TFLM firmware: a layer's output found through the TfLiteNode's TFLM tensors, and
+# the operands' addresses (the output in the arena, the weights in the .tflite in flash)
+if [ -f "$K" ]; then
+    printf 'break layer 4\nrun\ninfo layer 4\nfinish\ntensor 4 --stats\ndelete\ncontinue\ntensor 12\n' >"$TMP/t.tss"
+    expect 0 "^  8000 values: min -128, max 56" "TFLM: tensor 4 after layer 4 ran" -- \
+        "$BIN" -x "$TMP/t.tss" "$K"
+    grep -q "^  w    int8     64x1x1x64 .* @0x0801" "$TMP/out" && ok || bad "TFLM: info layer 4: the weights' address in flash"
+    grep -q "^  out  int8     1x25x5x64 .* @0x2000" "$TMP/out" && ok || bad "TFLM: info layer 4: the output's address in RAM"
+    grep -q "^  \[   0\] -128 -128 -128 -128 -128  127 -128" "$TMP/out" && ok ||
+        bad "TFLM: tensor 12 (the output) has its top class at 5, as the firmware says"
 fi
 
 # --layer-calls on TFLM firmware: CMSIS-NN's entry points as the layers (12 per Invoke: RESHAPE
