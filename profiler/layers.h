@@ -135,5 +135,7 @@ void *prof_source_state(const prof *p, const prof_source *src);
 /* The sources there are. */
 extern const prof_source prof_source_core; /* tinysim's core: nn_probe_* (src_core.c) */
 extern const prof_source prof_source_tflm; /* TFLM's interpreter (src_tflm.c) */
+/* TFLM's part of prof_output (the same contract). */
+int prof_tflm_output(const prof *p, const uint8_t **data, uint32_t *size, const char **why);
 
 #endif /* PROFILER_LAYERS_H */

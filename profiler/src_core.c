@@ -504,6 +504,8 @@ int prof_output(const prof *p, const uint8_t **data, uint32_t *size, const char 
 {
     const prof_core *k = prof_source_state(p, &prof_source_core);
     const prof_table *t = prof_completed(p);
+    if (t && t->src == &prof_source_tflm)
+        return prof_tflm_output(p, data, size, why);
     int ours = t && t->src == &prof_source_core;
     *why = !ours ? "" : k->out_problem;
     if (!ours || !k->out_ok)

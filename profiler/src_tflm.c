@@ -77,6 +77,11 @@ typedef struct {
     uint32_t invoke_sp, next_op, node0, stride;
     uint32_t op_fn, op_sp;       /* the open call (op_fn 0: none) */
     const char *why_not;         /* recognition: why not, for `info` */
+    /* the model's first output as the last completed Invoke left it (--output) */
+    uint8_t *out;
+    uint32_t out_size;
+    int out_ok;
+    char out_problem[160];
 } prof_tflm;
 
 static int is_kernel(const prof_tflm *k, uint32_t addr)
@@ -468,6 +473,42 @@ out_of_sequence:
     k->run = NULL;
 }
 
+static int tflm_operand_addr(void *self, prof *p, const prof_table *t, uint32_t l, uint32_t k,
+                             uint32_t *addr);
+static uint32_t tfl_bytes(const tfl_tensor *x);
+
+/* The model's first output, copied from TFLM's tensor as the Invoke that ends left it: the
+ * output of the last operator that writes it. */
+static void keep_output(prof_tflm *k, prof *p, tflm_model *c)
+{
+    const tfl_model *m = &c->tm;
+    k->out_ok = 0;
+    snprintf(k->out_problem, sizeof k->out_problem, "the model's output tensor was not found "
+             "among TFLM's tensors");
+    if (!c->converted || m->noutputs < 1)
+        return;
+    for (int l = m->nops - 1; l >= 0; l--) {
+        uint32_t addr, size;
+        const tfl_op *o = &m->ops[l];
+        if (o->noutputs < 1 || o->outputs[0] != m->outputs[0])
+            continue;
+        size = tfl_bytes(&m->tensors[o->outputs[0]]);
+        if (tflm_operand_addr(k, p, &c->t, (uint32_t)l, nn_layer(&c->m, (uint32_t)l)->n_inputs,
+                              &addr) < 0)
+            return;
+        uint8_t *b = realloc(k->out, size ? size : 1);
+        if (!b)
+            return;
+        k->out = b;
+        if (sim_read_target(prof_sim(p), addr, b, size) < 0)
+            return;
+        k->out_size = size;
+        k->out_ok = 1;
+        k->out_problem[0] = 0;
+        return;
+    }
+}
+
 static int tflm_on_probe(void *self, prof *p, const sim_probe_event *ev)
 {
     prof_tflm *k = self;
@@ -512,6 +553,7 @@ static int tflm_on_probe(void *self, prof *p, const sim_probe_event *ev)
                                  "tinysim recognised; it is not measured", k->run->t.what);
                 prof_ev_abandon(p);
             } else {
+                keep_output(k, p, k->run);
                 prof_ev_inference_end(p, ev);
             }
             k->run = NULL;
@@ -648,6 +690,7 @@ static void tflm_release(void *self)
     for (int i = 0; i < N_MODELS; i++)
         model_drop(&k->models[i]);
     free(k->kernels);
+    free(k->out);
     free(k);
 }
 
@@ -662,4 +705,15 @@ int prof_tflm_found(const prof *p, const char **why_not)
     const prof_tflm *k = prof_source_state(p, &prof_source_tflm);
     *why_not = k && k->why_not ? k->why_not : "";
     return k && k->on;
+}
+
+int prof_tflm_output(const prof *p, const uint8_t **data, uint32_t *size, const char **why)
+{
+    const prof_tflm *k = prof_source_state(p, &prof_source_tflm);
+    *why = k ? k->out_problem : "";
+    if (!k || !k->out_ok)
+        return -1;
+    *data = k->out;
+    *size = k->out_size;
+    return 0;
 }

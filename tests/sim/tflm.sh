@@ -124,6 +124,17 @@ if [ -f "$K" ]; then
         bad "TFLM: tensor 12 (the output) has its top class at 5, as the firmware says"
 fi
 
+# --output on TFLM firmware: the model's output as the last Invoke left it, read through TFLM's
+# tensors; the VWW, IC and AD firmware run the golden input_seed1, so it is TFLM's golden output
+for e in "$D"/vww-*.elf "$D"/ic-*.elf "$D"/ad-*.elf; do
+    [ -f "$e" ] || continue
+    n=$(basename "$e" .elf) g=$(basename "$(model_of "$e")" .tflite)
+    [ -f "$SHARED/golden/$g/output_seed1.bin" ] || continue
+    expect 0 "" "$n: --output" -- "$BIN" run "$e" -q --output "$TMP/$n.bin"
+    cmp -s "$TMP/$n.bin" "$SHARED/golden/$g/output_seed1.bin" && ok ||
+        bad "$n: --output is not the golden output of $g"
+done
+
 # --layer-calls on TFLM firmware: CMSIS-NN's entry points as the layers (12 per Invoke: RESHAPE
 # calls none), the depthwise wrapper included although it tail-calls its 3x3 kernel
 if [ -f "$K" ]; then
