@@ -9,7 +9,7 @@
 
 FW_DIR     := firmware-samples
 FW_OUT     := build/firmware
-FW_SAMPLES := hello cyccnt fault tick infer spin probe crash shbad storm hostile cxx
+FW_SAMPLES := hello cyccnt fault tick infer spin probe crash shbad storm hostile cxx tflmfake
 FW_COMMON  := common/startup common/semihost common/syscalls common/board_note
 
 # The board table: name:core kind:core name:clock Hz:gcc flags (% stands for a space).
@@ -101,6 +101,7 @@ $(FW_OUT)/$(1)/%.elf: $(FW_OUT)/$(1)/obj/%.o $$(fw_$(1)_common) $(FW_OUT)/$(1)/o
 
 $(FW_OUT)/$(1)/infer.elf: $(FW_OUT)/$(1)/obj/infer_model.o
 $(FW_OUT)/$(1)/cxx.elf: $(FW_OUT)/$(1)/obj/cxx_ops.o $(FW_OUT)/$(1)/obj/common/cxxrt.o
+$(FW_OUT)/$(1)/tflmfake.elf: $(FW_OUT)/$(1)/obj/common/cxxrt.o
 
 firmware: $$(fw_$(1)_elfs)
 -include $$(fw_$(1)_core:.o=.d) $$(fw_$(1)_common:.o=.d) \

@@ -169,6 +169,9 @@ static void tflm_attach(void *self, prof *p)
     k->invoke = inv->addr;
     k->loop_lo = loop->addr;
     k->loop_hi = loop->addr + (loop->size ? loop->size : 1);
+    /* the constructor that takes the arena (r3) and its size (the first stacked argument) */
+    static const char ctor[] = "tflite::MicroInterpreter::MicroInterpreter(tflite::Model const*, "
+                               "tflite::MicroOpResolver const&, unsigned char*, unsigned int";
     k->kernels = malloc(((size_t)e->n_syms + 1) * sizeof *k->kernels);
     if (!k->kernels) {
         k->why_not = "out of host memory";
@@ -181,9 +184,8 @@ static void tflm_attach(void *self, prof *p)
         if (ends_with(y->display, "(TfLiteContext*, TfLiteNode*)") &&
             !strstr(y->display, "Prepare"))
             k->kernels[k->n_kernels++] = y->addr;
-        else if (strncmp(y->display, "tflite::MicroInterpreter::MicroInterpreter(tflite::Model "
-                         "const*, tflite::MicroOpResolver const&, unsigned char*, unsigned int",
-                         103) == 0 && k->n_ctors < 4) {
+        else if (strncmp(y->display, ctor, strlen(ctor)) == 0 && !strstr(y->display, "[clone") &&
+                 k->n_ctors < 4) { /* a clone (.constprop, .isra) takes other arguments */
             uint32_t j = 0;
             while (j < k->n_ctors && k->ctors[j] != y->addr)
                 j++;

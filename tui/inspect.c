@@ -284,8 +284,11 @@ void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t whic
     if (prof_operand_addr(ss->v.pf, layer, output ? L->n_inputs : which, &at) == 0)
         fprintf(out, "  at 0x%08x (%s)\n", at,
                 x->storage == NN_S_CONST ? "model image" : "arena, RAM");
-    else if (x->storage == NN_S_ARENA && prof_arena_ok(ss->v.pf))
-        fprintf(out, "  at an address the runtime's tensors do not say now\n");
+    else if (x->storage == NN_S_ARENA && prof_arena_ok(ss->v.pf)) {
+        fprintf(out, "  not readable: the runtime's tensors do not say where it is (TFLM's "
+                     "tensor array was not found in its arena)\n");
+        return;
+    }
     if (x->storage == NN_S_ARENA && !prof_arena_ok(ss->v.pf)) {
         fprintf(out, "  cannot be read: the nn_model's arena pointer 0x%08x does not hold the "
                      "model's %u-byte arena in the board's RAM\n", arena, m->hdr->arena_size);
@@ -439,7 +442,8 @@ int inspect_compare(void *ctx, int argc, char **argv, FILE *out)
     }
     if (inputs_missing) {
         free(host_arena);
-        return session_err(out, "the model's input was not captured: no layer has run yet");
+        return session_err(out, "the model's input was not captured: no layer has run yet, or "
+                                "the runtime's tensors do not say where it is");
     }
     int rc = CMD_OK;
     for (uint32_t l = 0; l < n; l++) {

@@ -174,5 +174,38 @@ else
     bad "cannot build tests/bad/patch.c"; cat "$TMP/cc.txt"
 fi
 
+# ===================================================================== 6. TFLM, faked
+# tflmfake looks like TFLM (the interpreter, its loop, kernels) and hands the TFLM source
+# nonsense: every value is checked, the run goes on, one warning says what was wrong.
+T=$L4/tflmfake.elf
+D=models/demo
+tflm() {
+    code=$1 pat=$2 what=$3 case=$4
+    expect "$code" "$pat" "$what" -- feed "$case" "$BIN" run "$T" -q --semihost-dir "$D" \
+        --timeout 60
+}
+if [ -f "$T" ]; then
+    tflm 0 "^--- layers (last inference of pool: 13 layers) ---" "TFLM faked: good calls give the layers" \
+        "good kws_demo.tflite 13"
+    grep -q "arena 0 bytes (of 4096 given)" "$TMP/out" && ok || bad "TFLM faked: the arena given"
+    tflm 0 "operator call 13 of an Invoke of TFLM model 'pool' (.tflite at 0x[0-9a-f]*), which has 13 operators" \
+        "TFLM faked: more operator calls than operators" "extra kws_demo.tflite 13"
+    tflm 0 "operator call 2 of an Invoke got node 0x[0-9a-f]*, out of the sequence of TfLiteNode pointers" \
+        "TFLM faked: a node out of sequence" "sequence kws_demo.tflite 13"
+    grep -q "^--- layers" "$TMP/out" && bad "TFLM faked: an Invoke out of sequence was measured" || ok
+    tflm 0 "the interpreter's model (0x70000000) is not a TensorFlow Lite FlatBuffer in target memory" \
+        "TFLM faked: an unmapped model pointer" "nomodel 5"
+    tflm 0 "the model at 0x[0-9a-f]* is not a valid .tflite: " "TFLM faked: a model that says TFL3" \
+        "garbage 5"
+    tflm 0 "arena 0 bytes, model" "TFLM faked: an arena in flash, 4 GiB long" "arena kws_demo.tflite 13"
+    tflm 0 "an Invoke began inside another one" "TFLM faked: nested Invokes" "nested kws_demo.tflite 13"
+    printf 'continue\ntensor 0\n' >"$TMP/fake.tss"
+    expect 0 "not readable: the runtime's tensors do not say where it is" \
+        "TFLM faked: tensor without TFLM's tensor array" -- \
+        feed "good kws_demo.tflite 13" "$BIN" -x "$TMP/fake.tss" "$T" --semihost-dir "$D"
+else
+    bad "$T missing: make firmware"
+fi
+
 printf 'prof: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
