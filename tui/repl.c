@@ -39,7 +39,7 @@ static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
     char line[CMD_MAX_LINE];
     long len;
     size_t nul;
-    unsigned lineno = 0, failed = 0;
+    unsigned lineno = 0, failed = 0, expect_failed = 0;
     int rc = TS_EXIT_OK;
     while ((len = cmd_read_line(f, line, &nul)) != CMD_LINE_EOF) {
         lineno++;
@@ -81,6 +81,17 @@ static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
             rc = TS_EXIT_INPUT;
             break;
         }
+        if (ss->expect_failed) {
+            ss->expect_failed = 0;
+            expect_failed++;
+            cli_stderr_begin();
+            fprintf(stderr, "tinysim: %s:%u: expectation failed: %.80s%s\n", name, lineno, p,
+                    keep_going ? "; going on (--keep-going)" : "");
+            if (!keep_going) {
+                rc = TS_EXIT_VERDICT;
+                break;
+            }
+        }
         if (r == CMD_QUIT)
             break;
         if (r == CMD_ERROR) {
@@ -96,6 +107,23 @@ static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
     }
     if (failed && keep_going && rc == TS_EXIT_OK)
         rc = TS_EXIT_USAGE;
+    if (expect_failed && rc == TS_EXIT_OK)
+        rc = TS_EXIT_VERDICT;
+    /* The firmware's verdict, unless an expectation looked at how it stopped: a fault is 4, a
+     * budget or timeout 5, as for run. */
+    if (rc == TS_EXIT_OK && !ss->stop_expected) {
+        if (ss->state == SS_FAULTED)
+            rc = ss->st.reason == SIM_STOP_HANG ? TS_EXIT_BUDGET : TS_EXIT_FAULT;
+        else if (ss->state == SS_PAUSED &&
+                 (ss->st.reason == SIM_STOP_CYCLES || ss->st.reason == SIM_STOP_INSNS ||
+                  ss->st.reason == SIM_STOP_TIMEOUT))
+            rc = TS_EXIT_BUDGET;
+        if (rc != TS_EXIT_OK)
+            fprintf(stderr, "tinysim: %s: the firmware %s (exit code %d; 'expect stop == %s' in "
+                            "the script makes that expected)\n", name,
+                    rc == TS_EXIT_FAULT ? "faulted" : "did not finish", rc,
+                    rc == TS_EXIT_FAULT ? "fault" : "budget");
+    }
     return rc;
 }
 

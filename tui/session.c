@@ -800,6 +800,7 @@ const cmd_entry session_commands[] = {
     {"functions", NULL, 0, 1, "[N]", "the N functions with the most self cycles (10)", inspect_functions},
     {"energy", NULL, 0, 4, "[--rate N/s] [--battery MAH]", "energy per inference, power, battery life", inspect_energy},
     {"set", NULL, 2, 2, "clock FREQ | budget CYCLES|off", "change the clock or the cycle budget", c_set},
+    {"expect", NULL, 2, 5, "WHAT OP VALUE", "check a figure, 'expect cycles < 5M' (a script fails with exit 1 when it does not hold)", session_expect},
     {"export", NULL, 2, 2, "json|csv|markdown FILE", "write the report, the layer table or a summary", inspect_export},
     {"status", NULL, 0, 0, "", "where the firmware is", c_status},
     {"echo", NULL, 0, -1, "TEXT...", "print a line (for scripts)", c_echo},

@@ -63,6 +63,11 @@ typedef struct session {
     uint32_t n_cap;
     size_t cap_bytes;
     uint64_t cap_id;      /* the inference they belong to (prof_inference_id) */
+    /* expect (tui/expect.c): an expectation failed since the script's last look (the script
+     * stops with exit 1); an expectation looked at how the run stopped (a fault or budget
+     * stop then does not decide the script's exit code) */
+    int expect_failed;
+    int stop_expected;
 } session;
 
 #define SESSION_MAX_CAPTURE (64u << 20)

@@ -32,4 +32,7 @@ int inspect_functions(void *ctx, int argc, char **argv, FILE *out);
 int inspect_energy(void *ctx, int argc, char **argv, FILE *out);
 int inspect_export(void *ctx, int argc, char **argv, FILE *out);
 
+/* expect.c: assertions for scripts. */
+int session_expect(void *ctx, int argc, char **argv, FILE *out);
+
 #endif /* TUI_SESSION_INT_H */

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Scripts as a CI runs them (tinysim -x): expect statements (a failed expectation names its
+# line and exits 1; --keep-going checks the rest and exits 1 at the end), and the firmware's
+# verdict as the exit code (4 on a fault, 5 when it did not finish) unless the script
+# expects how the run stopped.
+#
+# usage: tests/tui/script.sh TINYSIM [FIRMWARE_DIR]
+set -u
+BIN=${1:?usage: script.sh TINYSIM [FIRMWARE_DIR]}
+FW=${2:-build/firmware}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-script.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/../lib.sh"
+L4=$FW/nucleo-l4r5zi
+
+# script NAME LINES...: a script file of those lines
+script() { n=$1; shift; printf '%s\n' "$@" >"$TMP/$n.tss"; }
+
+# the infer sample: the demo model's output is top class 0 (README), 13 layers
+script pass "continue" "expect cycles < 1G" "expect cycles > 1M" "expect layer 4 cycles_per_mac < 1000" \
+    "expect layer 0 macs == 320k" "expect output argmax == 0" "expect exit status == 0" \
+    "expect run instructions > 1M" "expect stop == exit" "expect time_ms > 0"
+expect 0 "^expect: ok: output argmax 0 == 0$" "expect: every kind holds" -- "$BIN" -x "$TMP/pass.tss" "$L4/infer.elf"
+[ "$(grep -c '^expect: ok: ' "$TMP/out")" -eq 9 ] && ok || bad "expect: nine expectations hold"
+
+script fail "continue" "expect cycles < 5" "expect exit status == 0"
+expect 1 "^tinysim: .*fail.tss:2: expectation failed: expect cycles < 5$" "expect: a failed expectation stops the script, exit 1" -- \
+    "$BIN" -x "$TMP/fail.tss" "$L4/infer.elf"
+grep -q "^expect: FAILED: cycles [0-9,]* < 5$" "$TMP/out" && ok || bad "expect: the failure says the figure"
+grep -q "^expect: ok: exit status" "$TMP/out" && bad "expect: the script went on after a failure" || ok
+expect 1 "^expect: ok: exit status 0 == 0$" "expect --keep-going: the rest is checked, exit 1" -- \
+    "$BIN" -x "$TMP/fail.tss" --keep-going "$L4/infer.elf"
+
+script before "expect cycles < 5M"
+expect 1 "^expect: FAILED: cycles < 5M (no inference has completed)$" "expect before any inference" -- \
+    "$BIN" -x "$TMP/before.tss" "$L4/infer.elf"
+script bad1 "expect cycles 5M"
+expect 2 "OP is one of" "expect without an operator is a usage error" -- "$BIN" -x "$TMP/bad1.tss" "$L4/infer.elf"
+script bad2 "continue" "expect layer 99 cycles < 5"
+expect 2 "is not a layer number from 0 to 12" "expect on a layer the model has not" -- "$BIN" -x "$TMP/bad2.tss" "$L4/infer.elf"
+script bad3 "continue" "expect speed < 5"
+expect 2 "'speed' is not a figure" "expect on an unknown figure" -- "$BIN" -x "$TMP/bad3.tss" "$L4/infer.elf"
+
+# the firmware's verdict decides the exit code, unless the script expects it
+script run "run"
+expect 4 "the firmware faulted (exit code 4" "-x on a faulting firmware exits 4" -- "$BIN" -x "$TMP/run.tss" "$L4/fault.elf"
+expect 5 "the firmware did not finish (exit code 5" "-x on a budget stop exits 5" -- \
+    "$BIN" -x "$TMP/run.tss" "$L4/spin.elf" --max-cycles 1M
+script fault "run" "expect stop == fault"
+expect 0 "^expect: ok: stop == fault" "-x: a fault the script expects exits 0" -- "$BIN" -x "$TMP/fault.tss" "$L4/fault.elf"
+script budget "run" "expect stop == budget"
+expect 0 "^expect: ok: stop == budget" "-x: a budget stop the script expects exits 0" -- \
+    "$BIN" -x "$TMP/budget.tss" "$L4/spin.elf" --max-cycles 1M
+script wrong "run" "expect stop == exit"
+expect 1 "^expect: FAILED: stop == exit (the run stopped: fault)" "expect stop: the wrong stop" -- \
+    "$BIN" -x "$TMP/wrong.tss" "$L4/fault.elf"
+
+printf 'script: %d passed, %d failed\n' "$pass" "$fail"
+[ "$fail" -eq 0 ]
