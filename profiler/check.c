@@ -11,20 +11,25 @@
 #include "models/text.h"
 #include "profiler/check.h"
 
-/* The metrics in CHECK_M_* bit order: the --metric word, the report field, the label. */
+/* The metrics in CHECK_M_* bit order: the --metric word, the report field, the label. The
+ * first four are per layer and per inference; flash and ram are the run's memory use. */
+#define NM 6
+#define NL 4 /* the metrics a layer has */
 static const struct {
     const char *word;
     const char *field;
     unsigned bit;
-} check_metrics[4] = {
+} check_metrics[NM] = {
     {"cycles", "cycles", CHECK_M_CYCLES},
     {"energy", "energy_j", CHECK_M_ENERGY},
     {"stack", "stack_bytes", CHECK_M_STACK},
     {"arena", "arena_bytes", CHECK_M_ARENA},
+    {"flash", "used", CHECK_M_FLASH}, /* memory.flash.used */
+    {"ram", "used", CHECK_M_RAM},     /* memory.ram.used */
 };
-#define METRIC_WORDS "cycles, energy, stack, arena (or all)"
+#define METRIC_WORDS "cycles, energy, stack, arena (or all), flash, ram"
 
-enum { M_CYCLES, M_ENERGY, M_STACK, M_ARENA };
+enum { M_CYCLES, M_ENERGY, M_STACK, M_ARENA, M_FLASH, M_RAM };
 
 /* ===================================================================== helpers */
 
@@ -105,6 +110,8 @@ static const char *fmt_value(int m, double v, int sign, char *buf, size_t n)
         break;
     case M_STACK:
     case M_ARENA:
+    case M_FLASH:
+    case M_RAM:
         snprintf(buf, n, "%s B", fmt_count(v, sign, c, sizeof c));
         break;
     default:
@@ -163,7 +170,7 @@ int check_parse_metrics(const char *list, unsigned *mask, char *err, size_t errs
         unsigned bit = 0;
         if (wl == 3 && memcmp(w, "all", 3) == 0)
             bit = CHECK_M_ALL;
-        for (int i = 0; i < 4 && bit == 0; i++)
+        for (int i = 0; i < NM && bit == 0; i++)
             if (strlen(check_metrics[i].word) == wl && memcmp(w, check_metrics[i].word, wl) == 0)
                 bit = check_metrics[i].bit;
         if (bit == 0) {
@@ -223,6 +230,9 @@ typedef struct {
     int probed;                  /* inference.probed: the layers are probed calls, and the
                                     inference's figures their sums */
     double total_cycles;         /* totals.cycles: read when there is no inference */
+    double mem_used[2];          /* memory.flash.used, memory.ram.used (when selected) */
+    double clock_hz;             /* board.clock_hz, 0 when absent */
+    const char *model_hash, *input_hash; /* inference.*_hash, NULL when absent or null */
 } check_report;
 
 /*
@@ -276,7 +286,7 @@ static int need_figure(const check_report *r, const json_value *obj, const char 
 static int need_metrics(const check_report *r, const json_value *obj, const char *path,
                         unsigned mask, char *err, size_t errsize)
 {
-    for (int m = 0; m < 4; m++) {
+    for (int m = 0; m < NL; m++) {
         double v;
         if ((mask & check_metrics[m].bit) &&
             need_figure(r, obj, path, check_metrics[m].field, &v, err, errsize) < 0)
@@ -319,6 +329,9 @@ static int load_report(const json_value *root, const char *who, const char *file
     if (need(r, root, "", "board", JSON_OBJECT, &board, err, errsize) < 0 ||
         need_string(r, board, "board", "name", &r->board, err, errsize) < 0)
         return -1;
+    if (json_get(board, "clock_hz") &&
+        need_figure(r, board, "board", "clock_hz", &r->clock_hz, err, errsize) < 0)
+        return -1;
 
     v = json_get(root, "inference");
     if (v != NULL && json_type_of(v) != JSON_NULL) {
@@ -332,6 +345,14 @@ static int load_report(const json_value *root, const char *who, const char *file
             return -1;
         r->nlayers = json_len(r->layers);
         r->probed = json_bool(json_get(v, "probed"));
+        static const char *const hk[2] = {"model_hash", "input_hash"};
+        for (int h = 0; h < 2; h++) {
+            const json_value *hv = json_get(v, hk[h]);
+            const char **to = h ? &r->input_hash : &r->model_hash;
+            if (hv && json_type_of(hv) != JSON_NULL &&
+                need_string(r, v, "inference", hk[h], to, err, errsize) < 0)
+                return -1;
+        }
         for (size_t i = 0; i < r->nlayers; i++) {
             char path[40];
             const char *op;
@@ -350,6 +371,20 @@ static int load_report(const json_value *root, const char *who, const char *file
             need_figure(r, totals, "totals", "cycles", &r->total_cycles, err, errsize) < 0)
             return -1;
     }
+    if (mask & (CHECK_M_FLASH | CHECK_M_RAM)) {
+        const json_value *mem, *part;
+        if (need(r, root, "", "memory", JSON_OBJECT, &mem, err, errsize) < 0)
+            return -1;
+        for (int k = 0; k < 2; k++) {
+            const char *which = k ? "ram" : "flash";
+            char path[16];
+            snprintf(path, sizeof path, "memory.%s", which);
+            if ((mask & check_metrics[M_FLASH + k].bit) &&
+                (need(r, mem, "memory", which, JSON_OBJECT, &part, err, errsize) < 0 ||
+                 need_figure(r, part, path, "used", &r->mem_used[k], err, errsize) < 0))
+                return -1;
+        }
+    }
     return 0;
 }
 
@@ -358,14 +393,31 @@ static const char *layer_op(const check_report *r, size_t i)
     return json_string(json_get(json_at(r->layers, i), "op"), NULL);
 }
 
-/* Refuse two valid reports that cannot be compared: other board, other model. */
-static int comparable(const check_report *b, const check_report *c, char *err, size_t errsize)
+/* Refuse two valid reports that cannot be compared: other board or clock, other model, other
+ * input (unless allowed); note a model of other bytes, or an input allowed to differ. */
+static int comparable(const check_report *b, const check_report *c, int allow_input,
+                      char *note, size_t notesize, char *err, size_t errsize)
 {
     char s1[96], s2[96];
+    note[0] = 0;
     if (strcmp(b->board, c->board) != 0)
         return check_fail(err, errsize, "baseline ran on %s, this run on %s: compare runs on the "
                           "same board", check_show(b->board, s1, sizeof s1, 0),
                           check_show(c->board, s2, sizeof s2, 0));
+    if (b->clock_hz && c->clock_hz && b->clock_hz != c->clock_hz)
+        return check_fail(err, errsize, "baseline ran at %.6g MHz, this run at %.6g MHz: compare "
+                          "runs at the same clock", b->clock_hz / 1e6, c->clock_hz / 1e6);
+    if (b->input_hash && c->input_hash && strcmp(b->input_hash, c->input_hash) != 0) {
+        if (!allow_input)
+            return check_fail(err, errsize, "the input differs: baseline ran input %s, this run "
+                              "%s: compare runs on the same input (or give "
+                              "--allow-input-change)", check_show(b->input_hash, s1, sizeof s1, 0),
+                              check_show(c->input_hash, s2, sizeof s2, 0));
+        snprintf(note, notesize, "the input differs from the baseline's (--allow-input-change)");
+    }
+    if (b->model_hash && c->model_hash && strcmp(b->model_hash, c->model_hash) != 0)
+        snprintf(note + strlen(note), notesize - strlen(note), "%sthe model's bytes differ from "
+                 "the baseline's (same layers)", note[0] ? "; " : "");
     if (b->model == NULL && c->model != NULL)
         return check_fail(err, errsize, "baseline ran no inference, but this run ran one (model "
                           "%s): compare runs of the same firmware and model",
@@ -414,29 +466,36 @@ typedef struct {
     check_report b, c;
     double tol;
     unsigned mask;
+    char note[160];  /* what differs but does not stop the comparison */
 } check_ctx;
 
 /*
- * Figures are numbered 4 per layer (one per metric) and 4 for the total; slot i is a figure
- * when its metric is selected and available. Without an inference only the total cycles
- * (totals.cycles) are. Returns the slot count.
+ * Figures are numbered NM per layer (one per metric) and NM for the total; slot i is a figure
+ * when its metric is selected and available: flash and ram for the total only. Without an
+ * inference only the total cycles (totals.cycles), flash and ram are. Returns the slot count.
  */
 static size_t figure_slots(const check_ctx *k)
 {
-    return k->b.model != NULL ? (k->b.nlayers + 1) * 4 : 4;
+    return k->b.model != NULL ? (k->b.nlayers + 1) * NM : NM;
 }
 
 /* Figure i into *f; 0 when slot i holds none. */
 static int figure_at(const check_ctx *k, size_t i, check_figure *f)
 {
-    const size_t layer = i / 4;
-    const int m = (int)(i % 4);
+    const size_t layer = i / NM;
+    const int m = (int)(i % NM);
     if (!(k->mask & check_metrics[m].bit))
         return 0;
     f->m = m;
     f->op = NULL;
     f->calls = k->b.probed ? k->b.nlayers : 0;
-    if (k->b.model == NULL) {
+    if (m >= M_FLASH) {
+        if (k->b.model != NULL && layer < k->b.nlayers)
+            return 0;
+        f->layer = SIZE_MAX;
+        f->base = k->b.mem_used[m - M_FLASH];
+        f->now = k->c.mem_used[m - M_FLASH];
+    } else if (k->b.model == NULL) {
         if (m != M_CYCLES)
             return 0;
         f->layer = SIZE_MAX;
@@ -473,7 +532,9 @@ static int figure_at(const check_ctx *k, size_t i, check_figure *f)
 static const char *figure_label(const check_figure *f, int md, char *buf, size_t n)
 {
     char op[64];
-    if (f->layer == SIZE_MAX && f->calls)
+    if (f->m >= M_FLASH)
+        snprintf(buf, n, "%s used", f->m == M_FLASH ? "flash" : "RAM");
+    else if (f->layer == SIZE_MAX && f->calls)
         snprintf(buf, n, "sum of %zu call%s %s", f->calls, f->calls == 1 ? "" : "s",
                  check_metrics[f->m].word);
     else if (f->layer == SIZE_MAX)
@@ -535,7 +596,7 @@ static void metric_list(unsigned mask, char *buf, size_t n)
 {
     size_t o = 0;
     buf[0] = 0;
-    for (int m = 0; m < 4; m++)
+    for (int m = 0; m < NM; m++)
         if (mask & check_metrics[m].bit) {
             int w = snprintf(buf + o, n - o, "%s%s", o ? ", " : "", check_metrics[m].word);
             if (w < 0 || (size_t)w >= n - o)
@@ -624,7 +685,32 @@ static void figure_cols(const check_figure *f, check_cols *c)
     fmt_pct(f->base, f->now, c->pct, sizeof c->pct);
 }
 
-static void write_text(const check_ctx *k, const check_tally *t, const char *base_name, FILE *f)
+/* One figure as a text line. */
+static void text_row(const check_figure *fg, size_t width, FILE *f)
+{
+    check_cols c;
+    char label[128];
+    figure_cols(fg, &c);
+    fprintf(f, "  %-*s %14s -> %-14s %13s %8s  %s\n", (int)width,
+            figure_label(fg, 0, label, sizeof label), c.base, c.now, c.delta, c.pct,
+            verdict_word[fg->verdict]);
+}
+
+/* One figure as a Markdown table row. */
+static void md_row(const check_figure *fg, FILE *f)
+{
+    check_cols c;
+    char label[160];
+    figure_cols(fg, &c);
+    fprintf(f, "| %s | %s | %s | %s | %s | %s%s%s |\n", figure_label(fg, 1, label, sizeof label),
+            c.base, c.now, c.delta, c.pct, fg->verdict == V_REGRESSION ? "**" : "",
+            verdict_word[fg->verdict], fg->verdict == V_REGRESSION ? "**" : "");
+}
+
+static const int moved_order[] = {V_REGRESSION, V_IMPROVED, V_WITHIN};
+
+static void write_text(const check_ctx *k, const check_tally *t, const char *base_name, FILE *f,
+                       int verbose)
 {
     char name[256], model[96], board[96], tol[32], metrics[64], note[160], sum[512];
     check_show(base_name, name, sizeof name, 0);
@@ -640,20 +726,35 @@ static void write_text(const check_ctx *k, const check_tally *t, const char *bas
     no_inference_note(k, note, sizeof note);
     if (note[0])
         fprintf(f, "check: %s\n", note);
-    for (size_t i = 0; i < figure_slots(k); i++) {
-        check_figure fg;
-        check_cols c;
-        char label[128];
-        if (!figure_at(k, i, &fg) || fg.verdict == V_UNCHANGED)
-            continue;
-        figure_cols(&fg, &c);
-        fprintf(f, "  %-*s %14s -> %-14s %13s %8s  %s\n", (int)t->width,
-                figure_label(&fg, 0, label, sizeof label), c.base, c.now, c.delta, c.pct,
-                verdict_word[fg.verdict]);
-    }
+    if (k->note[0])
+        fprintf(f, "check: note: %s\n", k->note);
     summary(k, t, 0, sum, sizeof sum);
     fprintf(f, "check: %s: %s\n", t->n[V_REGRESSION] ? "FAIL" : "OK", sum);
+    size_t width = t->width;
+    if (verbose) { /* every figure, in report order */
+        for (size_t i = 0; i < figure_slots(k); i++) {
+            check_figure fg;
+            char label[128];
+            if (figure_at(k, i, &fg) && strlen(figure_label(&fg, 0, label, sizeof label)) > width)
+                width = strlen(label);
+        }
+        for (size_t i = 0; i < figure_slots(k); i++) {
+            check_figure fg;
+            if (figure_at(k, i, &fg))
+                text_row(&fg, width, f);
+        }
+        return;
+    }
+    for (int o = 0; o < 3; o++)
+        for (size_t i = 0; i < figure_slots(k); i++) {
+            check_figure fg;
+            if (figure_at(k, i, &fg) && fg.verdict == moved_order[o])
+                text_row(&fg, width, f);
+        }
 }
+
+static const char md_head[] = "| Figure | Baseline | Now | Delta | Delta %% | Verdict |\n"
+                              "| --- | ---: | ---: | ---: | ---: | --- |\n";
 
 static void write_markdown(const check_ctx *k, const check_tally *t, const char *base_name, FILE *f)
 {
@@ -670,26 +771,46 @@ static void write_markdown(const check_ctx *k, const check_tally *t, const char 
     no_inference_note(k, note, sizeof note);
     if (note[0])
         fprintf(f, "Note: %s.\n\n", note);
-    if (t->n[V_REGRESSION] + t->n[V_IMPROVED] + t->n[V_WITHIN] == 0) {
-        fprintf(f, "Nothing moved: every compared figure equals the baseline.\n");
-        return;
+    if (k->note[0])
+        fprintf(f, "Note: %s.\n\n", k->note);
+    if (t->n[V_REGRESSION] + t->n[V_IMPROVED] + t->n[V_WITHIN] == 0)
+        fprintf(f, "Nothing moved: every compared figure equals the baseline.\n\n");
+    /* the totals, moved or not */
+    fprintf(f, "Totals:\n\n");
+    fprintf(f, md_head);
+    for (size_t i = 0; i < figure_slots(k); i++) {
+        check_figure fg;
+        if (figure_at(k, i, &fg) && fg.layer == SIZE_MAX)
+            md_row(&fg, f);
     }
-    fprintf(f, "| Figure | Baseline | Now | Delta | Delta %% | Verdict |\n"
-               "| --- | ---: | ---: | ---: | ---: | --- |\n");
-    static const int order[] = {V_REGRESSION, V_IMPROVED, V_WITHIN};
-    for (int o = 0; o < 3; o++)
-        for (size_t i = 0; i < figure_slots(k); i++) {
-            check_figure fg;
-            check_cols c;
-            char label[160];
-            if (!figure_at(k, i, &fg) || fg.verdict != order[o])
-                continue;
-            figure_cols(&fg, &c);
-            fprintf(f, "| %s | %s | %s | %s | %s | %s%s%s |\n",
-                    figure_label(&fg, 1, label, sizeof label), c.base, c.now, c.delta, c.pct,
-                    fg.verdict == V_REGRESSION ? "**" : "", verdict_word[fg.verdict],
-                    fg.verdict == V_REGRESSION ? "**" : "");
-        }
+    if (k->b.model == NULL || k->b.nlayers == 0 || !(k->mask & CHECK_M_ALL))
+        return; /* no layer figures: flash and ram are the run's */
+    size_t moved = 0;
+    for (size_t i = 0; i < figure_slots(k); i++) {
+        check_figure fg;
+        moved += figure_at(k, i, &fg) && fg.layer != SIZE_MAX && fg.verdict != V_UNCHANGED;
+    }
+    if (moved) {
+        fprintf(f, "\n%s that moved:\n\n", k->b.probed ? "Calls" : "Layers");
+        fprintf(f, md_head);
+        for (int o = 0; o < 3; o++)
+            for (size_t i = 0; i < figure_slots(k); i++) {
+                check_figure fg;
+                if (figure_at(k, i, &fg) && fg.layer != SIZE_MAX && fg.verdict == moved_order[o])
+                    md_row(&fg, f);
+            }
+    } else {
+        fprintf(f, "\nNo %s figure moved.\n", k->b.probed ? "call's" : "layer's");
+    }
+    fprintf(f, "\n<details><summary>All %zu %s</summary>\n\n", k->b.nlayers,
+            k->b.probed ? "calls" : "layers");
+    fprintf(f, md_head);
+    for (size_t i = 0; i < figure_slots(k); i++) {
+        check_figure fg;
+        if (figure_at(k, i, &fg) && fg.layer != SIZE_MAX)
+            md_row(&fg, f);
+    }
+    fprintf(f, "\n</details>\n");
 }
 
 /* ===================================================================== compare */
@@ -707,7 +828,7 @@ int check_compare(const json_value *base, const json_value *cur, const check_opt
     if (!(o->tolerance_pct >= 0) || !isfinite(o->tolerance_pct))
         return check_fail(err, errsize, "the tolerance must be a percentage of 0 or more, not %g",
                           o->tolerance_pct);
-    if (o->metrics == 0 || (o->metrics & ~(unsigned)CHECK_M_ALL) != 0)
+    if (o->metrics == 0 || (o->metrics & ~(unsigned)CHECK_M_EVERY) != 0)
         return check_fail(err, errsize, "invalid metric mask 0x%x: choose among "
                           METRIC_WORDS, o->metrics);
     if (base_name == NULL)
@@ -717,14 +838,19 @@ int check_compare(const json_value *base, const json_value *cur, const check_opt
     k.mask = o->metrics;
     if (load_report(base, "baseline", file, 1, k.mask, &k.b, err, errsize) < 0 ||
         load_report(cur, "this run", "the report", 0, k.mask, &k.c, err, errsize) < 0 ||
-        comparable(&k.b, &k.c, err, errsize) < 0)
+        comparable(&k.b, &k.c, o->allow_input_change, k.note, sizeof k.note, err, errsize) < 0)
         return -1;
 
     check_tally t;
     tally(&k, &t);
     if (text != NULL)
-        write_text(&k, &t, base_name, text);
+        write_text(&k, &t, base_name, text, o->verbose);
     if (markdown != NULL)
         write_markdown(&k, &t, base_name, markdown);
     return t.n[V_REGRESSION] > 0 ? 1 : 0;
+}
+
+const char *check_md_text(const char *s, char *buf, size_t n)
+{
+    return check_show(s, buf, n, 1);
 }

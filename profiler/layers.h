@@ -93,6 +93,13 @@ void prof_ev_layer_begin(prof *p, const sim_probe_event *ev, uint32_t layer);
 void prof_ev_layer_end(prof *p, const sim_probe_event *ev, uint32_t layer);
 void prof_ev_inference_end(prof *p, const sim_probe_event *ev);
 void prof_ev_abandon(prof *p);
+/* Right after inference_begin: what the inference runs on, as FNV-1a 64-bit hashes (0:
+ * unknown): the model's bytes and its input tensors' bytes as the inference began. */
+void prof_ev_inference_hashes(prof *p, uint64_t model, uint64_t input);
+/* FNV-1a 64 over n bytes, continuing from h (start with PROF_FNV_START). */
+#define PROF_FNV_START 0xcbf29ce484222325ull
+uint64_t prof_fnv(uint64_t h, const void *data, size_t n);
+
 void prof_ev_interrupt(prof *p, const sim_probe_event *ev);
 
 /* An event that makes no sense (a value from the firmware that cannot be right): the first

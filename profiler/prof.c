@@ -267,6 +267,22 @@ void prof_ev_inference_begin(prof *p, const sim_probe_event *ev, prof_table *t)
     p->ev_kind = PROF_EV_INFERENCE_BEGIN;
 }
 
+void prof_ev_inference_hashes(prof *p, uint64_t model, uint64_t input)
+{
+    if (p->ci) {
+        p->inf.model_hash = model;
+        p->inf.input_hash = input;
+    }
+}
+
+uint64_t prof_fnv(uint64_t h, const void *data, size_t n)
+{
+    const uint8_t *b = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
 /* A layer of the running inference's table; 0 with the reason recorded if not. */
 static int layer_ok(prof *p, const sim_probe_event *ev, uint32_t layer)
 {

@@ -80,6 +80,8 @@ typedef struct {
     uint32_t model_bytes;   /* the .tsm image */
     char model_name[64];    /* "probe:SYMBOL[,SYMBOL]" when the layers are probed calls */
     int probed;             /* 1: no core inference ran; the "layers" are probed calls */
+    uint64_t model_hash;    /* FNV-1a 64 of the model's bytes (0: unknown) */
+    uint64_t input_hash;    /* ... of its input tensors as the inference began (0: unknown) */
     uint32_t calls;         /* probed: the top-level calls cycles and insns add up */
 } prof_inference;
 

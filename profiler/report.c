@@ -212,6 +212,19 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
             jw_uint(&w, "model_bytes", inf->model_bytes);
             jw_str(&w, "runtime", prof_runtime(pf));
             if (!inf->probed) {
+                char hx[32];
+                snprintf(hx, sizeof hx, "fnv1a64:%016llx", (unsigned long long)inf->model_hash);
+                if (inf->model_hash)
+                    jw_str(&w, "model_hash", hx);
+                else
+                    jw_null(&w, "model_hash");
+                snprintf(hx, sizeof hx, "fnv1a64:%016llx", (unsigned long long)inf->input_hash);
+                if (inf->input_hash)
+                    jw_str(&w, "input_hash", hx);
+                else
+                    jw_null(&w, "input_hash");
+            }
+            if (!inf->probed) {
                 uint32_t nh;
                 uint64_t count;
                 const prof_total *h = prof_history(pf, &nh, &count);

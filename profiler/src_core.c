@@ -43,6 +43,7 @@ typedef struct {
     nn_model m;
     prof_table t;
     uint64_t began;                   /* the cycle its running inference began at */
+    uint64_t hash;                    /* FNV-1a 64 of the image */
     uint64_t used;                    /* least recently used goes first */
 } core_model;
 
@@ -298,6 +299,7 @@ static core_model *load_model(prof_core *k, prof *p, const sim_probe_event *ev)
     memcpy(c->head, head, sizeof head);
     c->image = image;
     c->m = m;
+    c->hash = prof_fnv(PROF_FNV_START, image, mw[1]);
     c->used = ++k->stamp;
     k->cached_bytes += mw[1];
     c->t.src = &prof_source_core;
@@ -347,6 +349,20 @@ static void inference_begin(prof_core *k, prof *p, const sim_probe_event *ev)
         return;
     c->began = ev->cycles;
     prof_ev_inference_begin(p, ev, &c->t);
+    /* the model's image and the input tensors as the inference begins */
+    uint64_t in = PROF_FNV_START;
+    int in_ok = c->t.arena_ok;
+    for (uint32_t i = 0; i < c->m.hdr->n_inputs && in_ok; i++) {
+        const nn_tsm_tensor *x = nn_tensor(&c->m, nn_model_input(&c->m, i));
+        uint8_t buf[4096];
+        uint32_t at = (x->storage == NN_S_CONST ? c->t.image_addr : c->t.arena_addr) + x->offset;
+        for (uint32_t o = 0; o < x->size && in_ok; o += sizeof buf) {
+            uint32_t n = x->size - o < sizeof buf ? x->size - o : (uint32_t)sizeof buf;
+            in_ok = sim_read_target(prof_sim(p), at + o, buf, n) == 0;
+            in = prof_fnv(in, buf, n);
+        }
+    }
+    prof_ev_inference_hashes(p, c->hash, in_ok ? in : 0);
 }
 
 /* A layer probe about the running inference: 0 with the reason recorded if not (the layer

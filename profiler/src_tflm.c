@@ -56,6 +56,7 @@ typedef struct {
     char name[64];
     prof_table t;
     uint64_t used;
+    uint64_t hash;               /* FNV-1a 64 of the .tflite's bytes */
     uint32_t eval_base;          /* TFLM's TfLiteEvalTensor array, once found in the arena */
     uint32_t eval_arena;         /* ... in the arena at this address (0: not looked for) */
     int eval_found;
@@ -335,6 +336,7 @@ static tflm_model *load_model(prof_tflm *k, prof *p, const sim_probe_event *ev, 
         model_drop(c);
         return NULL;
     }
+    c->hash = prof_fnv(PROF_FNV_START, c->bytes, len);
     if (tfl_read(c->bytes, len, &c->tm, &why) != 0) {
         prof_ev_nonsense(p, ev, "the model at 0x%08x is not a valid .tflite: %s", buf,
                          why ? why : "?");
@@ -399,6 +401,37 @@ static uint32_t arena_used(const prof *p, uint32_t arena, uint32_t size)
     return 0;
 }
 
+static void find_eval(const prof *p, tflm_model *c);
+static uint32_t tfl_bytes(const tfl_tensor *x);
+
+/* The model's input tensors as the Invoke begins, through TFLM's tensors (0: not found). */
+static uint64_t input_hash(const prof *p, tflm_model *c)
+{
+    const tfl_model *m = &c->tm;
+    uint64_t h = PROF_FNV_START;
+    if (c->eval_arena != c->t.arena_addr)
+        find_eval(p, c);
+    if (!c->eval_found || m->ninputs < 1)
+        return 0;
+    for (int i = 0; i < m->ninputs; i++) {
+        int ti = m->inputs[i];
+        uint32_t rec[3], n;
+        if (ti < 0 || ti >= m->ntensors || !(n = tfl_bytes(&m->tensors[ti])) ||
+            sim_read_target(prof_sim(p), c->eval_base + 12u * (uint32_t)ti, rec, sizeof rec) < 0 ||
+            !in_memory(p, rec[0], n, 0))
+            return 0;
+        for (uint32_t o = 0; o < n;) {
+            uint8_t buf[4096];
+            uint32_t k = n - o < sizeof buf ? n - o : (uint32_t)sizeof buf;
+            if (sim_read_target(prof_sim(p), rec[0] + o, buf, k) < 0)
+                return 0;
+            h = prof_fnv(h, buf, k);
+            o += k;
+        }
+    }
+    return h;
+}
+
 /* ===================================================================== events */
 
 static void invoke_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
@@ -432,6 +465,7 @@ static void invoke_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
     c->t.arena_given = c->t.arena_ok ? arena_size : 0;
     c->t.arena_size = c->t.arena_ok ? arena_used(p, arena, arena_size) : 0;
     prof_ev_inference_begin(p, ev, &c->t);
+    prof_ev_inference_hashes(p, c->hash, input_hash(p, c));
     k->run = c;
     k->invoke_sp = ev->sp;
     k->next_op = 0;

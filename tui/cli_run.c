@@ -3,6 +3,7 @@
  * and input placed into the firmware's slots) and boards (the built-in board profiles).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,7 +347,35 @@ typedef struct {
     check_opts o;
     json_value *base; /* the baseline, parsed and validated before the run */
     mo_file *md;      /* --markdown, opened before the run */
+    char why[640];    /* why the check was refused: the --markdown file says it too */
 } check_ctx;
+
+/* check refused (a bad baseline, another board or model, a run that did not exit 0): the
+ * message on stderr, and the reason kept for the --markdown file. */
+static void check_refused(check_ctx *chk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void check_refused(check_ctx *chk, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(chk->why, sizeof chk->why, fmt, ap);
+    va_end(ap);
+    cli_error("%s", chk->why);
+}
+
+/* A refused check still writes its --markdown file, saying why (a CI comment must not go
+ * missing because the baseline was bad). */
+static void markdown_refusal(check_ctx *chk, int rc)
+{
+    char why[sizeof chk->why * 2];
+    if (!chk || !chk->md || !chk->why[0])
+        return;
+    mo_file *md = chk->md;
+    chk->md = NULL;
+    fprintf(mo_stream(md), "### tinysim check: refused\n\n**REFUSED** (exit code %d): %s\n\n"
+                           "No figure was compared.\n",
+            rc, check_md_text(chk->why, why, sizeof why));
+    report_commit(md, OUT_MARKDOWN);
+}
 
 static int run_or_check(int argc, char **argv, check_ctx *chk);
 
@@ -367,19 +396,18 @@ static int load_baseline(check_ctx *chk)
     size_t len = 0;
     int rc = TS_EXIT_INPUT;
     if (mu_read_file(chk->baseline, &text, &len, &cause) != 0) {
-        cli_error("baseline: %s", cause);
+        check_refused(chk, "baseline: %s", cause);
         goto out;
     }
     chk->base = json_parse((const char *)text, len, err, sizeof err);
     if (!chk->base) {
-        cli_error("baseline %s is not a JSON report: %s (write one with 'tinysim run "
-                  "FIRMWARE.elf --json %s')",
-                  chk->baseline, err, chk->baseline);
+        check_refused(chk, "baseline %s is not a JSON report: %s (write one with 'tinysim run "
+                      "FIRMWARE.elf --json %s')", chk->baseline, err, chk->baseline);
         goto out;
     }
     if (check_compare(chk->base, chk->base, &chk->o, chk->baseline, NULL, NULL, err,
                       sizeof err) < 0) {
-        cli_error("cannot compare with %s: %s", chk->baseline, err);
+        check_refused(chk, "cannot compare with %s: %s", chk->baseline, err);
         json_free(chk->base);
         chk->base = NULL;
         goto out;
@@ -409,7 +437,7 @@ static int compare_reports(check_ctx *chk, const char *report, size_t len, FILE 
         mf = mo_stream(chk->md);
     int v = check_compare(base, cur, &chk->o, chk->baseline, out, mf, err, sizeof err);
     if (v < 0) {
-        cli_error("cannot compare with %s: %s", chk->baseline, err);
+        check_refused(chk, "cannot compare with %s: %s", chk->baseline, err);
         goto out;
     }
     rc = v ? TS_EXIT_VERDICT : TS_EXIT_OK;
@@ -427,7 +455,7 @@ out:
 int cli_check(int argc, char **argv)
 {
     const cli_command *cmd = cli_find("check");
-    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT, NULL, NULL};
+    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT, NULL, NULL, ""};
     char err[256];
     /* Take check's own options out; the rest are run's. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -440,9 +468,16 @@ int cli_check(int argc, char **argv)
                     : strcmp(a, "--tolerance") == 0 ? 2
                     : strcmp(a, "--metric") == 0    ? 3
                     : strcmp(a, "--markdown") == 0  ? 4
+                    : strcmp(a, "--verbose") == 0   ? 5
+                    : strcmp(a, "-v") == 0          ? 5
+                    : strcmp(a, "--allow-input-change") == 0 ? 6
                                                     : 0;
         if (!which) {
             rest[n++] = argv[i];
+            continue;
+        }
+        if (which == 5 || which == 6) {
+            *(which == 5 ? &chk.o.verbose : &chk.o.allow_input_change) = 1;
             continue;
         }
         if (i + 1 >= argc) {
@@ -798,9 +833,8 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         /* Another board is known before the run (check_compare says it again after). */
         const char *bb = json_string(json_get(json_get(chk->base, "board"), "name"), NULL);
         if (bb && strcmp(bb, v.board.name) != 0) {
-            cli_error("cannot compare with %s: baseline ran on %s, this run on %s: compare runs "
-                      "on the same board",
-                      chk->baseline, bb, v.board.name);
+            check_refused(chk, "cannot compare with %s: baseline ran on %s, this run on %s: "
+                          "compare runs on the same board", chk->baseline, bb, v.board.name);
             run_env_close(&v);
             rc = TS_EXIT_INPUT;
             goto abandon;
@@ -881,8 +915,8 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
             rbuf = NULL;
         }
     } else if (chk) {
-        cli_error("check: the run did not end with exit status 0 (exit code %d): nothing to "
-                  "compare", rc);
+        check_refused(chk, "check: the run did not end with exit status 0 (exit code %d): "
+                      "nothing to compare", rc);
     }
     if (out[OUT_JSON]) {
         prof_report_json(mo_stream(out[OUT_JSON]), s, pf, &st, board_from, rc);
@@ -900,6 +934,7 @@ abandon:
     for (int i = 0; i < OUT_N; i++)
         mo_abort(out[i]);
     if (chk) {
+        markdown_refusal(chk, rc);
         mo_abort(chk->md);
         chk->md = NULL;
     }

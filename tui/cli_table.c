@@ -63,17 +63,21 @@ const cli_command cli_commands[] = {
      cli_run},
     {"check",
      "check FIRMWARE.elf --baseline BASE.json [--tolerance PCT] [--metric LIST]\n"
-     "                   [--markdown FILE] [run options]",
+     "                   [--markdown FILE] [--verbose] [--allow-input-change] [run options]",
      "run a firmware and compare its per-layer figures with a baseline report",
      "  --baseline BASE.json   a report written by 'tinysim run FIRMWARE.elf --json BASE.json'\n"
-     "                         (same schema, same model, same board)\n"
+     "                         (same schema, model, board, clock and input)\n"
      "  --tolerance PCT        how much a figure may grow before it counts as a regression\n"
      "                         (default 1%)\n"
-     "  --metric LIST          what to compare: cycles,energy,stack,arena (default: all)\n"
-     "  --markdown FILE        also write the result as Markdown (for a pull-request comment)\n"
+     "  --metric LIST          what to compare: cycles,energy,stack,arena (all, the default),\n"
+     "                         flash, ram (the memory used)\n"
+     "  --markdown FILE        also write the result as Markdown (for a pull-request comment);\n"
+     "                         a refused check writes why\n"
+     "  -v, --verbose          list every figure compared, not only those that moved\n"
+     "  --allow-input-change   compare with a baseline made on another input (a note says so)\n"
      "  run options            as for 'tinysim run' (--board, --model, --input, budgets...)\n"
      "Exit: 0 no regression beyond the tolerance, 1 regression, 2 usage, 3 unusable\n"
-     "baseline (another schema, model or board) or bad input, 4 fault, 5 budget.\n",
+     "baseline (another schema, model, board, clock or input) or bad input, 4 fault, 5 budget.\n",
      cli_check},
     {"boards", "boards [--json]", "list the built-in board profiles",
      "  --json              print them as JSON (schema tinysim-boards/1)\n", cli_boards},

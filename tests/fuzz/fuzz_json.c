@@ -263,7 +263,7 @@ static int compare(const json_value *base, const json_value *cur, double tol, un
         abort();
     char err[256];
     err[0] = 0;
-    check_opts o = {tol, metrics};
+    check_opts o = {tol, metrics, 0, 0};
     int rc = check_compare(base, cur, &o, "base.json", text, md, err, sizeof err);
     fclose(text);
     fclose(md);

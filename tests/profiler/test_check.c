@@ -186,6 +186,8 @@ static void result_free(t_result *r)
 
 static void assert_has(const char *hay, const char *needle)
 {
+    if (strstr(hay, needle) == NULL && getenv("CHECK_DUMP"))
+        fputs(hay, stderr);
     if (strstr(hay, needle) == NULL)
         fail_msg("expected \"%s\" in:\n%s", needle, hay);
 }
@@ -232,7 +234,17 @@ static void test_identical(void **state)
     assert_has(r.md, "### tinysim check: kws\\_demo on nucleo-l4r5zi\n");
     assert_has(r.md, "**OK**: identical to the baseline (24 figures compared)");
     assert_has(r.md, "Nothing moved");
-    assert_lacks(r.md, "| --- |");
+    assert_has(r.md, "Totals:\n\n| Figure |");              /* the totals, unchanged too */
+    assert_has(r.md, "| total cycles | 24,212,728 | 24,212,728 | +0 | +0.00% | unchanged |\n");
+    assert_has(r.md, "No layer's figure moved.\n");
+    assert_has(r.md, "<details><summary>All 5 layers</summary>");
+    assert_lacks(r.md, "that moved:");
+    /* --verbose: every figure in the text, in report order */
+    check_opts v = {1.0, CHECK_M_ALL, 1, 0};
+    result_free(&r);
+    r = compare(&b, &b, &v);
+    assert_int_equal(count_of(r.text, " unchanged\n"), 24);
+    assert_true(strstr(r.text, "layer 0 CONV_2D cycles") < strstr(r.text, "layer 1 "));
     result_free(&r);
 }
 
@@ -241,18 +253,18 @@ static void test_regression(void **state)
     (void)state;
     t_report b = std_report(), c = b;
     c.layers[2].cycles *= 1.10; /* +10% in layer 2; the total follows */
-    check_opts o = {1.0, CHECK_M_ALL};
+    check_opts o = {1.0, CHECK_M_ALL, 0, 0};
     t_result r = compare(&b, &c, &o);
     assert_int_equal(r.rc, 1);
     assert_string_equal(r.text,
         "check: baseline base.json: model kws_demo on nucleo-l4r5zi, tolerance 1.0% (cycles, "
         "energy, stack, arena)\n"
+        "check: FAIL: 2 regressions beyond 1.0% (layer 2 CONV_2D cycles +10.0%, total cycles "
+        "+3.3%)\n"
         "  layer 2 CONV_2D cycles      8,000,000 -> 8,800,000           +800,000   +10.0%  "
         "REGRESSION\n"
         "  total cycles               24,212,728 -> 25,012,728          +800,000    +3.3%  "
-        "REGRESSION\n"
-        "check: FAIL: 2 regressions beyond 1.0% (layer 2 CONV_2D cycles +10.0%, total cycles "
-        "+3.3%)\n");
+        "REGRESSION\n");
     result_free(&r);
 
     /* A looser tolerance lets the total pass but not the layer. */
@@ -308,7 +320,7 @@ static void test_within_tolerance(void **state)
     result_free(&r);
 
     /* Tolerance 0: one cycle more is a regression. */
-    check_opts o = {0, CHECK_M_ALL};
+    check_opts o = {0, CHECK_M_ALL, 0, 0};
     c.layers[4].cycles = 900001;
     r = compare(&b, &c, &o);
     assert_int_equal(r.rc, 1);
@@ -352,7 +364,7 @@ static void test_metric_mask(void **state)
     (void)state;
     t_report b = std_report(), c = b;
     c.layers[2].cycles *= 1.10;
-    check_opts o = {1.0, CHECK_M_ENERGY | CHECK_M_STACK | CHECK_M_ARENA};
+    check_opts o = {1.0, CHECK_M_ENERGY | CHECK_M_STACK | CHECK_M_ARENA, 0, 0};
     t_result r = compare(&b, &c, &o);
     assert_int_equal(r.rc, 0);
     assert_has(r.text, "(energy, stack, arena)\n");
@@ -390,7 +402,7 @@ static void test_growth_from_zero(void **state)
     assert_true(b.layers[3].arena == 0);
     c.layers[3].arena = 1;
     /* whatever the tolerance */
-    check_opts o = {50, CHECK_M_ALL};
+    check_opts o = {50, CHECK_M_ALL, 0, 0};
     t_result r = compare(&b, &c, &o);
     assert_int_equal(r.rc, 1);
     assert_has(r.text, "  layer 3 AVERAGE_POOL_2D arena");
@@ -498,7 +510,7 @@ static void test_refuse_fields(void **state)
 
     /* Only the selected metrics' fields are needed. */
     t_result r = compare_json(replace(report_json(&b), "\"energy_j\":0.000306", "\"e\":0.000306"),
-                              report_json(&b), &(check_opts){1.0, CHECK_M_CYCLES});
+                              report_json(&b), &(check_opts){1.0, CHECK_M_CYCLES, 0, 0});
     assert_int_equal(r.rc, 0);
     result_free(&r);
 }
@@ -553,18 +565,18 @@ static void test_refuse_options(void **state)
 {
     (void)state;
     t_report b = std_report();
-    t_result r = compare(&b, &b, &(check_opts){-1, CHECK_M_ALL});
+    t_result r = compare(&b, &b, &(check_opts){-1, CHECK_M_ALL, 0, 0});
     assert_refused(&r, "the tolerance must be a percentage of 0 or more, not -1");
-    r = compare(&b, &b, &(check_opts){NAN, CHECK_M_ALL});
+    r = compare(&b, &b, &(check_opts){NAN, CHECK_M_ALL, 0, 0});
     assert_refused(&r, "the tolerance must be a percentage of 0 or more, not nan");
-    r = compare(&b, &b, &(check_opts){INFINITY, CHECK_M_ALL});
+    r = compare(&b, &b, &(check_opts){INFINITY, CHECK_M_ALL, 0, 0});
     assert_refused(&r, "the tolerance must be a percentage of 0 or more, not inf");
-    r = compare(&b, &b, &(check_opts){1, 0});
+    r = compare(&b, &b, &(check_opts){1, 0, 0, 0});
     assert_refused(&r, "invalid metric mask 0x0: choose among cycles, energy, stack, arena (or "
-                       "all)");
-    r = compare(&b, &b, &(check_opts){1, 16});
-    assert_refused(&r, "invalid metric mask 0x10: choose among cycles, energy, stack, arena (or "
-                       "all)");
+                       "all), flash, ram");
+    r = compare(&b, &b, &(check_opts){1, 64, 0, 0});
+    assert_refused(&r, "invalid metric mask 0x40: choose among cycles, energy, stack, arena (or "
+                       "all), flash, ram");
 }
 
 /* ===================================================================== no inference */
@@ -597,7 +609,7 @@ static void test_no_inference(void **state)
     result_free(&r);
 
     /* Only unavailable metrics asked for: nothing to compare, which is not a failure. */
-    r = compare(&b, &c, &(check_opts){1, CHECK_M_ENERGY});
+    r = compare(&b, &c, &(check_opts){1, CHECK_M_ENERGY, 0, 0});
     assert_int_equal(r.rc, 0);
     assert_has(r.text, "check: the firmware runs no inference: energy is not available, so "
                        "nothing is compared\n");
@@ -628,19 +640,28 @@ static void test_markdown(void **state)
     c.layers[4].arena = 502;      /* +0.4%: within */
     t_result r = compare(&b, &c, NULL);
     assert_int_equal(r.rc, 1);
-    assert_string_equal(r.md,
+    assert_has(r.md,
         "### tinysim check: kws\\_demo on nucleo-l4r5zi\n\n"
         "**FAIL**: 2 regressions beyond 1.0% (layer 2 CONV\\_2D cycles +10.0%, total cycles "
         "+3.3%); baseline base.json.\n\n"
+        "Totals:\n\n"
+        "| Figure | Baseline | Now | Delta | Delta % | Verdict |\n"
+        "| --- | ---: | ---: | ---: | ---: | --- |\n"
+        "| total cycles | 24,212,728 | 25,012,728 | +800,000 | +3.3% | **REGRESSION** |\n"
+        "| total energy | 8234.366 uJ | 8234.366 uJ | +0.000 uJ | +0.00% | unchanged |\n"
+        "| total stack | 960 B | 960 B | +0 B | +0.00% | unchanged |\n"
+        "| total arena | 8,490 B | 8,490 B | +0 B | +0.00% | unchanged |\n"
+        "\nLayers that moved:\n\n"
         "| Figure | Baseline | Now | Delta | Delta % | Verdict |\n"
         "| --- | ---: | ---: | ---: | ---: | --- |\n"
         "| layer 2 CONV\\_2D cycles | 8,000,000 | 8,800,000 | +800,000 | +10.0% | "
         "**REGRESSION** |\n"
-        "| total cycles | 24,212,728 | 25,012,728 | +800,000 | +3.3% | **REGRESSION** |\n"
         "| layer 0 CONV\\_2D stack | 960 B | 912 B | -48 B | -5.0% | improved |\n"
-        "| layer 4 FULLY\\_CONNECTED arena | 500 B | 502 B | +2 B | +0.4% | within tolerance |\n");
-    /* The text keeps document order. */
-    assert_true(strstr(r.text, "layer 0 CONV_2D stack") < strstr(r.text, "layer 2 CONV_2D cycles"));
+        "| layer 4 FULLY\\_CONNECTED arena | 500 B | 502 B | +2 B | +0.4% | within tolerance |\n"
+        "\n<details><summary>All 5 layers</summary>\n\n");
+    /* The text: the verdict first, then what moved, regressions first. */
+    assert_true(strstr(r.text, "check: FAIL") < strstr(r.text, "layer 2 CONV_2D cycles"));
+    assert_true(strstr(r.text, "layer 2 CONV_2D cycles") < strstr(r.text, "layer 0 CONV_2D stack"));
     result_free(&r);
 
     /* Names from the reports cannot break the table or inject markup. */
@@ -692,23 +713,23 @@ static void test_parse_metrics(void **state)
     static const struct {
         const char *list, *want;
     } bad[] = {
-        {"time", "unknown metric \"time\": valid metrics are cycles, energy, stack, arena (or all)"},
+        {"time", "unknown metric \"time\": valid metrics are cycles, energy, stack, arena (or all), flash, ram"},
         {"cycles,Energy", "unknown metric \"Energy\": valid metrics are cycles, energy, stack, "
-                          "arena (or all)"},
+                          "arena (or all), flash, ram"},
         {"cycle", "unknown metric \"cycle\": valid metrics are cycles, energy, stack, arena (or "
-                  "all)"},
+                  "all), flash, ram"},
         {"cycles;energy", "unknown metric \"cycles;energy\": valid metrics are cycles, energy, "
-                          "stack, arena (or all)"},
+                          "stack, arena (or all), flash, ram"},
         {"", "empty metric in \"\": valid metrics are cycles, energy, stack, arena (or all), "
-             "separated by commas"},
+             "flash, ram, separated by commas"},
         {"cycles,,energy", "empty metric in \"cycles,,energy\": valid metrics are cycles, energy, "
-                           "stack, arena (or all), separated by commas"},
+                           "stack, arena (or all), flash, ram, separated by commas"},
         {"cycles,", "empty metric in \"cycles,\": valid metrics are cycles, energy, stack, arena "
-                    "(or all), separated by commas"},
+                    "(or all), flash, ram, separated by commas"},
         {"cycles energy", "metrics in \"cycles energy\" must be separated by commas: valid "
-                          "metrics are cycles, energy, stack, arena (or all)"},
+                          "metrics are cycles, energy, stack, arena (or all), flash, ram"},
         {"x\x1b[0m", "unknown metric \"x?[0m\": valid metrics are cycles, energy, stack, arena "
-                     "(or all)"},
+                     "(or all), flash, ram"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         unsigned m = 99;

@@ -270,6 +270,42 @@ sed 's/tinysim-report\/1/tinysim-report\/9/' "$TMP/base.json" >"$TMP/other-schem
 expect 3 "schema" "check: another schema is refused" -- \
     "$BIN" check "$L4" --baseline "$TMP/other-schema.json" -q
 expect 2 "baseline" "check: --baseline is required" -- "$BIN" check "$L4"
+# the verdict first, then what moved; --verbose lists every figure
+expect 1 "" "check: the verdict comes first" -- \
+    "$BIN" check "$L4" --baseline "$TMP/base.json" --board "$TMP/slow-flash.board" -q
+sed -n '/^check: baseline/,$p' "$TMP/out" | sed -n 2p | grep -q "^check: FAIL: " && ok ||
+    bad "check: the line after the header is the verdict"
+expect 0 " unchanged$" "check --verbose: the unchanged figures too" -- \
+    "$BIN" check "$L4" --baseline "$TMP/base.json" -q --verbose
+[ "$(grep -c ' unchanged$' "$TMP/out")" -gt 50 ] && ok || bad "check --verbose: every figure listed"
+# the markdown: totals and verdict first, moved layers only, every layer collapsed
+"$BIN" check "$L4" --baseline "$TMP/base.json" --board "$TMP/slow-flash.board" -q \
+    --markdown "$TMP/moved.md" >/dev/null 2>&1
+grep -q "^Totals:$" "$TMP/moved.md" && grep -q "^Layers that moved:$" "$TMP/moved.md" &&
+    grep -q "^<details><summary>All 13 layers</summary>$" "$TMP/moved.md" && ok ||
+    bad "check --markdown: totals, moved layers, all layers collapsed"
+# a refused baseline still writes the markdown, saying why
+expect 3 "has schema \"tinysim-report/9\"" "check: a refused baseline" -- \
+    "$BIN" check "$L4" --baseline "$TMP/other-schema.json" -q --markdown "$TMP/refused.md"
+grep -q "^\*\*REFUSED\*\* (exit code 3): " "$TMP/refused.md" && ok ||
+    bad "check --markdown: a refused check writes why"
+# another input: refused, or a note with --allow-input-change; the baseline records it
+grep -q '"input_hash": "fnv1a64:[0-9a-f]\{16\}"' "$TMP/base.json" &&
+    grep -q '"model_hash": "fnv1a64:[0-9a-f]\{16\}"' "$TMP/base.json" && ok ||
+    bad "report: the model's and the input's hashes"
+expect 3 "the input differs: baseline ran input fnv1a64:" "check: another input is refused" -- \
+    "$BIN" check "$L4" --baseline "$TMP/base.json" -q --model models/demo/kws_demo.tflite --input-seed 7
+expect 0 "check: note: the input differs from the baseline's (--allow-input-change)" \
+    "check --allow-input-change: a note" -- \
+    "$BIN" check "$L4" --baseline "$TMP/base.json" -q --model models/demo/kws_demo.tflite \
+    --input-seed 7 --allow-input-change --tolerance 50
+# flash and RAM: a planted RAM regression in the baseline (it used 1,000 bytes less)
+awk '/"ram": \{/ { r = 1 } r && /"used":/ { n = $2 + 0; sub(/[0-9]+/, n - 1000); r = 0 } { print }' \
+    "$TMP/base.json" >"$TMP/ram.json"
+expect 1 "RAM used .* REGRESSION" "check --metric ram: RAM grew" -- \
+    "$BIN" check "$L4" --baseline "$TMP/ram.json" -q --metric ram
+expect 0 "identical to the baseline (1 figure compared)" "check --metric flash: flash did not" -- \
+    "$BIN" check "$L4" --baseline "$TMP/ram.json" -q --metric flash
 expect 3 "" "check: a missing baseline file" -- "$BIN" check "$L4" --baseline "$TMP/none.json" -q
 
 # ---- the REPL's command language: the walkthrough script, checked line by line
