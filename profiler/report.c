@@ -115,6 +115,10 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
     jw_str(&w, "mcu", bd->mcu);
     jw_str(&w, "core", sim_core_id(bd->core));
     jw_uint(&w, "clock_hz", bd->clock_hz);
+    {
+        const sim_region *fl = sim_board_flash(bd);
+        jw_uint(&w, "flash_wait_states", fl ? fl->wait_states : 0);
+    }
     jw_end(&w);
     jw_obj(&w, "exit");
     jw_str(&w, "reason", sim_stop_name(st->reason));

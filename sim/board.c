@@ -115,6 +115,11 @@ static const sim_board builtin[] = {
          * [E: figures as recalled for the L4 family, re-check in RM0432]; prefetch assumed
          * on (PRFTEN, set by CubeMX's HAL_Init with PREFETCH_ENABLE). */
         .flash_width = 8, .icache_bytes = 1024, .dcache_bytes = 256, .prefetch = 1,
+        /* RM0432 §3.3.3 Table 12, Range 1 boost mode (VCORE 1.28 V): 0 WS up to 20 MHz, one
+         * more every 20 MHz, 5 WS up to 120 MHz (as stm32l4xx_ll_utils.c, STM32L4R5xx:
+         * UTILS_SCALE1_LATENCYn_FREQ). */
+        .ws_max_hz = {20000000, 40000000, 60000000, 80000000, 100000000, 120000000},
+        .n_ws = 6, .clock_min_hz = 100000,
         .source = "ST DS12023 memory map; RM0432 flash latency (5 WS, Range 1 boost); "
                   "energy: mlcommons/tiny_results_v0.5 Nucleo-L4R5ZI at 1.8 V",
     },
@@ -143,6 +148,11 @@ static const sim_board builtin[] = {
          * §3.1), assumed enabled (SCB_EnableICache/DCache, as CubeMX projects do).
          * ASSUMPTION: the simulator does not follow CCR.IC/DC or cache maintenance. */
         .flash_width = 32, .icache_bytes = 4096, .dcache_bytes = 4096, .prefetch = 1,
+        /* RM0385 §3.3.2 Table 5, 2.7-3.6 V: one wait state per 30 MHz, 7 WS up to 216 MHz
+         * (stm32f7xx_ll_utils.c table). */
+        .ws_max_hz = {30000000, 60000000, 90000000, 120000000, 150000000, 180000000, 210000000,
+                      216000000},
+        .n_ws = 8, .clock_min_hz = 100000,
         .source = "ST DS10916 memory map; RM0385 flash latency (7 WS at 2.7-3.6 V); "
                   "flash alias: ITCM interface at 0x00200000; no energy figures",
     },
@@ -168,6 +178,10 @@ static const sim_board builtin[] = {
         /* RM0444 §3.3: 64-bit flash reads, prefetch and an instruction cache (ICEN); no
          * data cache. Instruction cache size [E] 16 lines of 64 bits assumed. */
         .flash_width = 8, .icache_bytes = 128, .dcache_bytes = 0, .prefetch = 1,
+        /* RM0444 §3.3.4, Range 1: 0 WS up to 24 MHz, 1 WS up to 48 MHz, 2 WS up to 64 MHz
+         * (G0 ll_utils UTILS_SCALE1_LATENCY1/2_FREQ = 24/48 MHz). */
+        .ws_max_hz = {24000000, 48000000, 64000000},
+        .n_ws = 3, .clock_min_hz = 100000,
         .source = "ST DS13560 memory map; RM0444 flash latency (2 WS, Range 1); "
                   "run current: DS13560 typical, unverified estimate",
     },
@@ -191,6 +205,10 @@ static const sim_board builtin[] = {
          * sleep: not known (0). */
         .vdd_v = 3.3,
         .run_ua_per_mhz = 52.0,
+        /* nRF52840 PS v1.7 §5.4: the CPU runs from the 64 MHz HFCLK only; flash is read
+         * with no wait states the firmware sets. */
+        .ws_max_hz = {64000000},
+        .n_ws = 1, .clock_min_hz = 64000000,
         .source = "Nordic nRF52840 Product Specification v1.7; 0 WS assumes the NVMC "
                   "cache on; run current: PS CPU running, unverified estimate",
     },
@@ -221,6 +239,10 @@ static const sim_board builtin[] = {
          * 8 KB instruction cache and an 8 KB data cache (a unified cache shares its lines:
          * this is optimistic when both streams are large). Prefetch on. */
         .flash_width = 16, .icache_bytes = 8192, .dcache_bytes = 8192, .prefetch = 1,
+        /* RM0456 §7.3.3 Table 54 (flash latency), Range 1 [E: as recalled, re-check in
+         * RM0456]: 0 WS up to 32 MHz, one more every 32 MHz, 4 WS up to 160 MHz. */
+        .ws_max_hz = {32000000, 64000000, 96000000, 128000000, 160000000},
+        .n_ws = 5, .clock_min_hz = 100000,
         .source = "ST DS13737 memory map; RM0456 flash latency (4 WS, Range 1); "
                   "run current: DS13737 typical (SMPS, 3.3 V), unverified estimate",
     },
@@ -245,6 +267,10 @@ static const sim_board builtin[] = {
         /* RM0033 §2.3.2: 128-bit flash reads; the ART accelerator has 64 lines of 128 bits
          * for instructions (1 KB) and 8 lines of 128 bits for data (128 B); prefetch on. */
         .flash_width = 16, .icache_bytes = 1024, .dcache_bytes = 128, .prefetch = 1,
+        /* RM0033 §2.3.3 Table 3, 2.7-3.6 V [E: as recalled, re-check in RM0033]: one wait
+         * state per 30 MHz, 3 WS up to 120 MHz. */
+        .ws_max_hz = {30000000, 60000000, 90000000, 120000000},
+        .n_ws = 4, .clock_min_hz = 100000,
         .source = "ST DS6329 memory map; RM0033 flash latency (3 WS at 2.7-3.6 V); "
                   "no energy figures",
     },
@@ -517,6 +543,27 @@ int sim_board_validate(const sim_board *b, char **cause)
         *cause = mu_asprintf("board %s: %s", bn, msg);
         return -1;
     }
+    if (b->n_ws > 16) {
+        *cause = mu_asprintf("board %s: more than 16 wait-state steps", bn);
+        return -1;
+    }
+    for (uint32_t i = 0; i < b->n_ws; i++)
+        if (b->ws_max_hz[i] < CLOCK_MIN || b->ws_max_hz[i] > CLOCK_MAX ||
+            (i && b->ws_max_hz[i] <= b->ws_max_hz[i - 1])) {
+            *cause = mu_asprintf("board %s: the wait-state table's clocks must rise, within 1 kHz "
+                                 "to 1 GHz", bn);
+            return -1;
+        }
+    if (b->n_ws && (b->clock_hz > b->ws_max_hz[b->n_ws - 1] || b->clock_hz < b->clock_min_hz)) {
+        *cause = mu_asprintf("board %s: clock %u Hz is outside what the part runs at (%u to %u "
+                             "Hz, its wait-state table)", bn, b->clock_hz, b->clock_min_hz,
+                             b->ws_max_hz[b->n_ws - 1]);
+        return -1;
+    }
+    if (b->clock_min_hz > CLOCK_MAX) {
+        *cause = mu_asprintf("board %s: clock_min %u Hz is above 1 GHz", bn, b->clock_min_hz);
+        return -1;
+    }
     if (board_check_whole(b, msg, sizeof msg) != 0) {
         *cause = mu_asprintf("board %s: %s", bn, msg);
         return -1;
@@ -527,5 +574,45 @@ int sim_board_validate(const sim_board *b, char **cause)
             return -1;
         }
     }
+    return 0;
+}
+
+uint32_t sim_board_ws_at(const sim_board *b, uint32_t hz)
+{
+    for (uint32_t i = 0; i < b->n_ws; i++)
+        if (hz <= b->ws_max_hz[i])
+            return i;
+    return UINT32_MAX;
+}
+
+int sim_board_set_clock(sim_board *b, uint32_t hz, char *msg, size_t n)
+{
+    msg[0] = 0;
+    if (hz < CLOCK_MIN || hz > CLOCK_MAX) {
+        snprintf(msg, n, "--clock: %.6g MHz is outside 1 kHz to 1 GHz", hz / 1e6);
+        return -1;
+    }
+    if (b->n_ws == 0) {
+        b->clock_hz = hz;
+        snprintf(msg, n, "board %s has no wait-state table (ws_table in a profile): the flash "
+                 "wait states stay as the profile gives them for %.6g MHz", b->name,
+                 b->clock_hz / 1e6);
+        return 1;
+    }
+    uint32_t ws = sim_board_ws_at(b, hz);
+    if (ws == UINT32_MAX || hz < b->clock_min_hz) {
+        if (b->clock_min_hz == b->ws_max_hz[b->n_ws - 1])
+            snprintf(msg, n, "--clock: board %s (%s) runs at %.6g MHz only", b->name, b->mcu,
+                     b->clock_min_hz / 1e6);
+        else
+            snprintf(msg, n, "--clock: board %s (%s) runs from %.6g to %.6g MHz, not %.6g",
+                     b->name, b->mcu, b->clock_min_hz / 1e6, b->ws_max_hz[b->n_ws - 1] / 1e6,
+                     hz / 1e6);
+        return -1;
+    }
+    b->clock_hz = hz;
+    for (uint32_t i = 0; i < b->n_regions; i++)
+        if (b->regions[i].kind == SIM_MEM_FLASH)
+            b->regions[i].wait_states = ws;
     return 0;
 }

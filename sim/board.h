@@ -28,6 +28,17 @@
  *     run_ua_per_mhz = 110                 (0 or absent: unknown)
  *     run_offset_ua = 0
  *     sleep_ua = 0
+ *     flash_width = 8                  optional: the flash accelerator (sim/memtime.c): bytes per
+ *     icache_bytes = 1024                  flash read, instruction and data cache bytes,
+ *     dcache_bytes = 256                   sequential prefetch 0 or 1
+ *     prefetch = 1
+ *     ws_table = 20 40 60 80 100 120   optional: the highest clock (MHz) at which 0, 1, 2 ...
+ *                                      wait states suffice, rising (at most 16): --clock
+ *                                      then sets the flash regions' ws from it
+ *     clock_min_mhz = 64               optional: the lowest clock the part runs at
+ *     base = nucleo-l4r5zi             optional, the first key: start from that built-in
+ *                                      board; later keys override its values (a region
+ *                                      line replaces all of its regions)
  *     source = free text citation      optional; printable ASCII, at most 199 characters
  *
  * Keys may not repeat, except region. Every error names the file and line:
@@ -113,5 +124,15 @@ const sim_region *sim_board_ram(const sim_board *b);
  * figures printed with 15 significant digits). Allocated; the caller frees it.
  */
 char *sim_board_to_profile(const sim_board *b);
+
+/*
+ * Run the board at hz (--clock): the flash regions' wait states follow the board's table
+ * (ws_max_hz, the reference manual's latency table). 0; 1 when the board has no table (the
+ * clock changes, the wait states stay; msg says so); -1 with msg when the part does not run
+ * at hz (*b unchanged). The run current per MHz scales the energy with the clock by itself.
+ */
+int sim_board_set_clock(sim_board *b, uint32_t hz, char *msg, size_t n);
+/* The wait states the table gives at hz; UINT32_MAX above the table (or without one). */
+uint32_t sim_board_ws_at(const sim_board *b, uint32_t hz);
 
 #endif /* SIM_BOARD_H */

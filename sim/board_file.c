@@ -22,6 +22,8 @@ typedef struct {
     const char *file;     /* path or name for messages */
     uint32_t line;        /* current line, 1-based; 0 for whole-file messages */
     char **cause;
+    int based;            /* a 'base = BOARD' line started from a built-in board */
+    int own_regions;      /* a region line of the file's own replaced the base's */
 } pctx;
 
 static int perr(pctx *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -309,7 +311,7 @@ static int parse_region(pctx *p, sim_board *b, char *val)
 
 enum {
     K_NAME, K_MCU, K_CORE, K_CLOCK, K_REGION, K_VDD, K_RUN, K_OFFSET, K_SLEEP, K_WIDTH,
-    K_ICACHE, K_DCACHE, K_PREFETCH, K_SOURCE
+    K_ICACHE, K_DCACHE, K_PREFETCH, K_WSTABLE, K_CLKMIN, K_BASE, K_SOURCE
 };
 
 static const struct {
@@ -323,7 +325,8 @@ static const struct {
     {"run_offset_ua", K_OFFSET}, {"sleep_ua", K_SLEEP},
     {"flash_width", K_WIDTH}, {"icache_bytes", K_ICACHE},
     {"dcache_bytes", K_DCACHE}, {"prefetch", K_PREFETCH},
-    {"source", K_SOURCE},
+    {"ws_table", K_WSTABLE},  {"clock_min_mhz", K_CLKMIN},
+    {"base", K_BASE},         {"source", K_SOURCE},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -352,9 +355,10 @@ static int parse_line(pctx *p, sim_board *b, char *line, uint32_t *seen)
     while (k < N_KEYS && strcmp(keys[k].key, key) != 0)
         k++;
     if (k == N_KEYS)
-        return perr(p, "unknown key '%s' (keys: name, mcu, core, clock_mhz or clock_hz, region, "
-                       "vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua, flash_width, icache_bytes, "
-                       "dcache_bytes, prefetch, source)", key);
+        return perr(p, "unknown key '%s' (keys: base, name, mcu, core, clock_mhz or clock_hz, "
+                       "region, vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua, flash_width, "
+                       "icache_bytes, dcache_bytes, prefetch, ws_table, clock_min_mhz, source)",
+                    key);
     int id = keys[k].id;
     if (id != K_REGION && seen[id])
         return perr(p, "'%s' is given twice (first on line %u)",
@@ -365,6 +369,44 @@ static int parse_line(pctx *p, sim_board *b, char *line, uint32_t *seen)
         return perr(p, "'%s' needs a value", key);
 
     switch (id) {
+    case K_BASE: {
+        for (int i = 0; i < K_SOURCE + 1; i++)
+            if (i != K_BASE && seen[i])
+                return perr(p, "'base' must come first: it starts from a built-in board that "
+                               "the lines after it change");
+        const sim_board *from = sim_board_find(val);
+        if (!from)
+            return perr(p, "base '%s' is not a built-in board ('tinysim boards' lists them)", val);
+        *b = *from;
+        p->based = 1;
+        return 0;
+    }
+    case K_WSTABLE: {
+        char *save = NULL;
+        uint32_t n = 0;
+        for (char *t = strtok_r(val, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
+            uint64_t hz;
+            if (n == 16)
+                return perr(p, "ws_table has more than 16 steps");
+            if (parse_mhz(p, t, &hz) != 0)
+                return -1;
+            if (hz < CLOCK_MIN || hz > CLOCK_MAX || (n && hz <= b->ws_max_hz[n - 1]))
+                return perr(p, "ws_table: %s MHz: the clocks must rise, within 1 kHz to 1 GHz "
+                               "(the highest clock for 0, 1, 2 ... wait states)", t);
+            b->ws_max_hz[n++] = (uint32_t)hz;
+        }
+        b->n_ws = n;
+        return 0;
+    }
+    case K_CLKMIN: {
+        uint64_t hz;
+        if (parse_mhz(p, val, &hz) != 0)
+            return -1;
+        if (hz > CLOCK_MAX)
+            return perr(p, "clock_min_mhz '%s' is above 1 GHz", val);
+        b->clock_min_hz = (uint32_t)hz;
+        return 0;
+    }
     case K_NAME:
         if (!board_valid_name(val, sizeof b->name - 1))
             return perr(p, "name '%s' must be 1 to 31 characters of [a-z0-9._-]", val);
@@ -397,6 +439,9 @@ static int parse_line(pctx *p, sim_board *b, char *line, uint32_t *seen)
         return 0;
     }
     case K_REGION:
+        if (p->based && !p->own_regions) /* the file's regions replace the base's */
+            b->n_regions = 0;
+        p->own_regions = 1;
         return parse_region(p, b, val);
     case K_VDD:
         return parse_decimal(p, key, val, 10.0, &b->vdd_v);
@@ -464,6 +509,19 @@ int sim_board_parse(const char *text, size_t len, const char *name, sim_board *o
     }
 
     p.line = 0;
+    if (p.based && seen[K_CLOCK] && !p.own_regions && b.n_ws) {
+        /* a base board at another clock: its flash wait states follow its table */
+        uint32_t ws = sim_board_ws_at(&b, b.clock_hz);
+        for (uint32_t i = 0; i < b.n_regions && ws != UINT32_MAX; i++)
+            if (b.regions[i].kind == SIM_MEM_FLASH)
+                b.regions[i].wait_states = ws;
+    }
+    if (p.based) /* the base gave them */
+        seen[K_NAME] = seen[K_CORE] = seen[K_CLOCK] = 1;
+    if (b.n_ws && (b.clock_hz > b.ws_max_hz[b.n_ws - 1] || b.clock_hz < b.clock_min_hz))
+        return perr(&p, "the clock (%u Hz) is outside what the part runs at by its ws_table and "
+                        "clock_min_mhz (%u to %u Hz)", b.clock_hz, b.clock_min_hz,
+                    b.ws_max_hz[b.n_ws - 1]);
     if (!seen[K_NAME])
         return perr(&p, "no 'name = ...' line (required: name, core, clock_mhz, and a flash "
                         "and a ram region)");
@@ -581,6 +639,18 @@ static void cat(char **s, const char *fmt, ...)
     *s = n;
 }
 
+/* Hz as MHz with no more decimals than it needs ("120", "4.194304"). */
+static const char *board_mhz(uint32_t hz, char *buf, size_t n)
+{
+    snprintf(buf, n, "%u.%06u", hz / 1000000u, hz % 1000000u);
+    char *e = buf + strlen(buf) - 1;
+    while (*e == '0')
+        *e-- = 0;
+    if (*e == '.')
+        *e = 0;
+    return buf;
+}
+
 char *sim_board_to_profile(const sim_board *b)
 {
     char *s = mu_asprintf("# tinysim board profile (written by tinysim from board %s)\n",
@@ -625,6 +695,13 @@ char *sim_board_to_profile(const sim_board *b)
     }
     cat(&s, "flash_width = %u\nicache_bytes = %u\ndcache_bytes = %u\nprefetch = %u\n",
         b->flash_width, b->icache_bytes, b->dcache_bytes, b->prefetch);
+    if (b->n_ws) {
+        char mhz[24];
+        cat(&s, "ws_table =");
+        for (uint32_t i = 0; i < b->n_ws && i < 16; i++)
+            cat(&s, " %s", board_mhz(b->ws_max_hz[i], mhz, sizeof mhz));
+        cat(&s, "\nclock_min_mhz = %s\n", board_mhz(b->clock_min_hz, mhz, sizeof mhz));
+    }
     if (b->source[0])
         cat(&s, "source = %s\n", b->source);
     return s;

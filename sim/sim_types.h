@@ -49,6 +49,13 @@ typedef struct {
      * instruction and data caches for flash in bytes (0: none), and sequential instruction
      * prefetch (1: on). All 0 on a board whose flash has no wait states. */
     uint32_t flash_width, icache_bytes, dcache_bytes, prefetch;
+    /* The clocks the part runs at, and the flash wait states each needs (the reference
+     * manual's latency table): ws_max_hz[i] is the highest clock at which i wait states
+     * suffice, for i < n_ws, ascending; the last is the part's highest clock. clock_min_hz
+     * is its lowest (the nRF52840 runs at 64 MHz only). n_ws 0: no table (a profile without
+     * one: --clock changes the clock, the wait states stay). sim_board_set_clock uses it. */
+    uint32_t ws_max_hz[16];
+    uint32_t n_ws, clock_min_hz;
     char source[200]; /* datasheet / reference manual citations */
 } sim_board;
 

@@ -81,6 +81,7 @@ typedef struct {
     const char *layer_calls[8];
     int n_layer_calls;
     int64_t inference; /* --inference N: the inference the report keeps; -1: the last */
+    uint32_t clock_hz; /* --clock: run the board at this clock (0: its own) */
     sim_config cfg;   /* budgets, semihost dir; callbacks left NULL get run's defaults */
 } run_opts;
 typedef struct {

@@ -545,6 +545,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         {"battery", required_argument, NULL, 'B'}, {"input-seed", required_argument, NULL, 'S'},
         {"probe", required_argument, NULL, 'P'},  {"inference", required_argument, NULL, 'I'},
         {"layer-calls", required_argument, NULL, 'L'},
+        {"clock", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
     const char *csv = NULL;
@@ -552,6 +553,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     uint32_t seed = 1;
     int seed_given = 0;
     int64_t inference = -1;
+    uint32_t clock_hz = 0;
     const char *layer_calls[8];
     int n_layer_calls = 0;
     const char *probes[8];
@@ -583,6 +585,16 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
                                        (int)(sizeof layer_calls / sizeof layer_calls[0]));
             layer_calls[n_layer_calls++] = optarg;
             break;
+        case 'K': {
+            char *end;
+            errno = 0;
+            double mhz = strtod(optarg, &end);
+            if (errno || *end || !(mhz >= 0.001 && mhz <= 1000))
+                return cli_usage_error(cmd, "--clock wants the core clock in MHz (80, 4.194304), "
+                                            "not '%s'", optarg);
+            clock_hz = (uint32_t)(mhz * 1e6 + 0.5);
+            break;
+        }
         case 'I': {
             uint64_t v;
             if (parse_u64(optarg, &v) < 0 || v > 1000000000u)
@@ -655,6 +667,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     o->quiet = quiet;
     o->n_probes = n_probes;
     o->inference = inference;
+    o->clock_hz = clock_hz;
     o->n_layer_calls = n_layer_calls;
     memcpy(o->layer_calls, layer_calls, sizeof layer_calls);
     memcpy(o->probes, probes, sizeof probes);
@@ -724,6 +737,16 @@ int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
         return cli_usage_error(cmd, "%s does not say which board it was built for (no "
                                     ".note.tinysim.board section): pass --board NAME",
                                o->path);
+    }
+    if (o->clock_hz) {
+        char msg[256];
+        int c = sim_board_set_clock(&v->board, o->clock_hz, msg, sizeof msg);
+        if (c < 0) {
+            run_env_close(v);
+            return cli_usage_error(cmd, "%s", msg);
+        }
+        if (c > 0)
+            fprintf(stderr, "tinysim: warning: %s\n", msg);
     }
 
     if (!cfg.console && !o->quiet) {
@@ -971,11 +994,32 @@ int cli_boards(int argc, char **argv)
 {
     const cli_command *cmd = cli_find("boards");
     int as_json = 0;
+    const char *export = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             as_json = 1;
+        else if (strcmp(argv[i], "--export") == 0 && i + 1 < argc)
+            export = argv[++i];
+        else if (strcmp(argv[i], "--export") == 0)
+            return cli_usage_error(cmd, "--export needs a board name ('tinysim boards' lists them)");
         else
             return cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
+    }
+    if (export) { /* a complete profile file that reads back to the same board */
+        const sim_board *b = sim_board_find(export);
+        if (!b)
+            return cli_usage_error(cmd, "unknown board '%s'; 'tinysim boards' lists the built-in "
+                                        "ones", export);
+        char *text = sim_board_to_profile(b);
+        if (!text) {
+            cli_error("out of memory");
+            return TS_EXIT_INPUT;
+        }
+        printf("# tinysim board profile: the built-in board %s, exported by 'tinysim boards "
+               "--export'\n# (every figure; edit it, or start a profile from 'base = %s')\n%s",
+               b->name, b->name, text);
+        free(text);
+        return TS_EXIT_OK;
     }
     if (as_json) {
         jw w;
@@ -999,9 +1043,24 @@ int cli_boards(int argc, char **argv)
                 jw_uint(&w, "base", g->base);
                 jw_uint(&w, "size", g->size);
                 jw_uint(&w, "wait_states", g->wait_states);
+                if (g->has_alias)
+                    jw_uint(&w, "alias", g->alias);
                 jw_end(&w);
             }
             jw_end(&w);
+            jw_num(&w, "vdd_v", b->vdd_v);
+            jw_num(&w, "run_ua_per_mhz", b->run_ua_per_mhz);
+            jw_num(&w, "run_offset_ua", b->run_offset_ua);
+            jw_num(&w, "sleep_ua", b->sleep_ua);
+            jw_uint(&w, "flash_width", b->flash_width);
+            jw_uint(&w, "icache_bytes", b->icache_bytes);
+            jw_uint(&w, "dcache_bytes", b->dcache_bytes);
+            jw_bool(&w, "prefetch", (int)b->prefetch);
+            jw_arr(&w, "ws_max_hz");
+            for (uint32_t k = 0; k < b->n_ws && k < 16; k++)
+                jw_uint(&w, NULL, b->ws_max_hz[k]);
+            jw_end(&w);
+            jw_uint(&w, "clock_min_hz", b->clock_min_hz);
             jw_str(&w, "source", b->source);
             jw_end(&w);
         }

@@ -30,7 +30,7 @@ const cli_command cli_commands[] = {
      "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL [--input FILE|--input-seed N]]\n"
      "                   [--max-cycles N] [--timeout SECONDS] [--json FILE|-] [--csv FILE|-]\n"
      "                   [--output FILE|-] [--probe FUNCTION]... [--layer-calls GLOB]...\n"
-     "                   [--inference N] [--rate N/s [--battery MAH]]",
+     "                   [--inference N] [--clock MHZ] [--rate N/s [--battery MAH]]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -42,6 +42,9 @@ const cli_command cli_commands[] = {
      "                         a name as tables show it ('ns::f(int)', or 'ns::f' when unique),\n"
      "                         its ELF symbol (mangled), or its address (0x0800a1c4);\n"
      "                         without a core inference the calls are the table's rows\n"
+     "  --clock MHZ            run the board at this core clock: the flash wait states follow\n"
+     "                         the part's latency table (its reference manual), and the energy\n"
+     "                         the run current per MHz\n"
      "  --layer-calls GLOB     the top-level calls of the functions whose name matches GLOB\n"
      "                         (a shell pattern: 'arm_*_s8', 'tvmgen_default_fused_*') are\n"
      "                         the layers, for runtimes tinysim does not recognise\n"
@@ -79,8 +82,10 @@ const cli_command cli_commands[] = {
      "Exit: 0 no regression beyond the tolerance, 1 regression, 2 usage, 3 unusable\n"
      "baseline (another schema, model, board, clock or input) or bad input, 4 fault, 5 budget.\n",
      cli_check},
-    {"boards", "boards [--json]", "list the built-in board profiles",
-     "  --json              print them as JSON (schema tinysim-boards/1)\n", cli_boards},
+    {"boards", "boards [--json | --export NAME]", "list the built-in board profiles",
+     "  --json              print them as JSON (schema tinysim-boards/1)\n"
+     "  --export NAME       print board NAME as a complete profile file, to edit and pass\n"
+     "                      with --board FILE (it runs exactly as the built-in)\n", cli_boards},
     {"tui", "tui FIRMWARE.elf [run options]",
      "inspect a firmware layer by layer in a terminal screen",
      "  run options            as for 'tinysim run' (--board, --model, --input, budgets...)\n"

@@ -224,6 +224,72 @@ static void test_builtin_figures(void **state)
     assert_non_null(strstr(b->source, "DS6329"));
 }
 
+/* Each built-in board's flash wait states at its own clock are what its latency table says,
+ * and --clock moves them along the table (the L4R5: RM0432 Range 1 boost). */
+static void test_builtin_ws_tables(void **state)
+{
+    (void)state;
+    char msg[256];
+    for (uint32_t i = 0; i < sim_board_builtin_count(); i++) {
+        const sim_board *b = sim_board_builtin(i);
+        assert_true(b->n_ws > 0);
+        assert_int_equal(sim_board_flash(b)->wait_states, sim_board_ws_at(b, b->clock_hz));
+        assert_int_equal(b->ws_max_hz[b->n_ws - 1], b->clock_hz); /* the part's top clock */
+        sim_board c = *b;
+        assert_int_equal(sim_board_set_clock(&c, b->clock_hz, msg, sizeof msg), 0);
+        assert_memory_equal(&c, b, sizeof c);
+    }
+    sim_board l4 = *sim_board_find("nucleo-l4r5zi");
+    static const struct { uint32_t mhz, ws; } steps[] = {
+        {1, 0}, {20, 0}, {21, 1}, {40, 1}, {60, 2}, {80, 3}, {100, 4}, {101, 5}, {120, 5}};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        assert_int_equal(sim_board_set_clock(&l4, steps[i].mhz * 1000000u, msg, sizeof msg), 0);
+        assert_int_equal(l4.clock_hz, steps[i].mhz * 1000000u);
+        assert_int_equal(sim_board_flash(&l4)->wait_states, steps[i].ws);
+    }
+    sim_board before = l4;
+    assert_int_equal(sim_board_set_clock(&l4, 121000000u, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "runs from 0.1 to 120 MHz, not 121"));
+    assert_memory_equal(&l4, &before, sizeof l4); /* unchanged */
+    sim_board nrf = *sim_board_find("nrf52840-dk");
+    assert_int_equal(sim_board_set_clock(&nrf, 32000000u, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "runs at 64 MHz only"));
+    /* a profile without a table: the clock changes, the wait states stay, and it says so */
+    sim_board own = *sim_board_find("nucleo-l4r5zi");
+    own.n_ws = 0;
+    assert_int_equal(sim_board_set_clock(&own, 80000000u, msg, sizeof msg), 1);
+    assert_int_equal(sim_board_flash(&own)->wait_states, 5);
+    assert_non_null(strstr(msg, "no wait-state table"));
+}
+
+/* base = BOARD: the built-in, changed by the lines after it; regions replace the base's. */
+static void test_profile_base(void **state)
+{
+    (void)state;
+    sim_board b;
+    char *cause = NULL;
+    const char *t = "base = nucleo-g0b1re\nname = g0-slow\nclock_mhz = 24\n";
+    assert_int_equal(sim_board_parse(t, strlen(t), "g.board", &b, &cause), 0);
+    assert_string_equal(b.name, "g0-slow");
+    assert_string_equal(b.mcu, "STM32G0B1RE");
+    assert_int_equal(b.clock_hz, 24000000u);
+    assert_int_equal(sim_board_flash(&b)->wait_states, 0); /* the table at 24 MHz */
+    t = "base = nucleo-g0b1re\nregion = flash flash 0x08000000 128K ws=1\n"
+        "region = sram ram 0x20000000 36K\n";
+    assert_int_equal(sim_board_parse(t, strlen(t), "g.board", &b, &cause), 0);
+    assert_int_equal(b.n_regions, 2);
+    assert_int_equal(sim_board_ram(&b)->size, 36u * 1024u);
+    t = "core = m4\nbase = nucleo-g0b1re\n";
+    assert_int_equal(sim_board_parse(t, strlen(t), "g.board", &b, &cause), -1);
+    assert_non_null(strstr(cause, "g.board:2: 'base' must come first"));
+    free(cause);
+    cause = NULL;
+    t = "name = x\ncore = m4\nclock_mhz = 80\nws_table = 20 40 30\n";
+    assert_int_equal(sim_board_parse(t, strlen(t), "w.board", &b, &cause), -1);
+    assert_non_null(strstr(cause, "w.board:4: ws_table: 30 MHz: the clocks must rise"));
+    free(cause);
+}
+
 static void test_region_at(void **state)
 {
     (void)state;
@@ -689,6 +755,8 @@ int main(void)
         cmocka_unit_test(test_core_parse_aliases),
         cmocka_unit_test(test_builtin_invariants),
         cmocka_unit_test(test_builtin_figures),
+        cmocka_unit_test(test_builtin_ws_tables),
+        cmocka_unit_test(test_profile_base),
         cmocka_unit_test(test_region_at),
         cmocka_unit_test(test_profile_valid),
         cmocka_unit_test(test_profile_round_trip),

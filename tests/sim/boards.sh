@@ -1,0 +1,67 @@
+#!/bin/sh
+# Boards and clocks: every built-in board exported as a profile runs exactly as the built-in
+# (the report's figures equal); --clock takes the flash wait states from the part's latency
+# table and refuses clocks the part does not run at; a profile that starts from a built-in
+# (base = ...) and changes its clock runs as --clock does; boards --json has every field.
+#
+# usage: tests/sim/boards.sh TINYSIM [FIRMWARE_DIR]
+set -u
+BIN=${1:?usage: boards.sh TINYSIM [FIRMWARE_DIR]}
+FW=${2:-build/firmware}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-boards.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/../lib.sh"
+
+# figures FILE: the report without what depends on the host or names the board's origin
+figures() { grep -v '"wall_s"\|"distinct_blocks"\|"from":\|"firmware":\|"path":' "$1"; }
+
+for b in nucleo-l4r5zi nucleo-f746zg nucleo-g0b1re nrf52840-dk nucleo-u575zi nucleo-f207zg; do
+    expect 0 "^ws_table = " "$b: boards --export" -- "$BIN" boards --export "$b"
+    cp "$TMP/out" "$TMP/$b.board"
+    "$BIN" run "$FW/$b/infer.elf" -q --json "$TMP/$b.builtin.json" >/dev/null 2>&1
+    "$BIN" run "$FW/$b/infer.elf" -q --board "$TMP/$b.board" --json "$TMP/$b.file.json" >/dev/null 2>&1
+    if [ -s "$TMP/$b.file.json" ] && figures "$TMP/$b.builtin.json" | cmp -s - "$TMP/$b.file.fig" 2>/dev/null ||
+       { figures "$TMP/$b.file.json" >"$TMP/$b.file.fig"; figures "$TMP/$b.builtin.json" | cmp -s - "$TMP/$b.file.fig"; }; then
+        ok
+    else
+        bad "$b: a run with the exported profile differs from the built-in"
+        figures "$TMP/$b.builtin.json" | diff - "$TMP/$b.file.fig" | head -n 8 | sed 's/^/    /'
+    fi
+done
+
+L4=$FW/nucleo-l4r5zi/infer.elf
+# --clock: the L4R5's latency table (RM0432, Range 1 boost): 3 WS at 80 MHz, 0 WS at 16 MHz
+expect 0 "" "--clock 80" -- "$BIN" run "$L4" -q --clock 80 --json "$TMP/c80.json"
+grep -q '"clock_hz": 80000000' "$TMP/c80.json" && grep -q '"flash_wait_states": 3' "$TMP/c80.json" &&
+    ok || bad "--clock 80: clock and 3 wait states in the report"
+expect 0 "time .* at 16 MHz" "--clock 16" -- "$BIN" run "$L4" -q --clock 16 --json "$TMP/c16.json"
+grep -q '"flash_wait_states": 0' "$TMP/c16.json" && ok || bad "--clock 16: no wait states"
+c80=$(grep -o '"cycles": [0-9]*' "$TMP/c80.json" | head -n 1 | sed 's/.*: //')
+c16=$(grep -o '"cycles": [0-9]*' "$TMP/c16.json" | head -n 1 | sed 's/.*: //')
+[ "$c16" -lt "$c80" ] && ok || bad "--clock: fewer wait states, fewer cycles ($c16 at 16 MHz, $c80 at 80)"
+expect 2 "runs from 0.1 to 120 MHz, not 150" "--clock above the part's maximum" -- "$BIN" run "$L4" --clock 150
+expect 2 "runs at 64 MHz only" "--clock on the nRF52840" -- "$BIN" run "$FW/nrf52840-dk/infer.elf" --clock 32
+expect 2 "--clock wants the core clock in MHz" "--clock with a bad value" -- "$BIN" run "$L4" --clock fast
+
+# base = a built-in, at another clock: as --clock
+printf 'base = nucleo-l4r5zi\nname = l4-at-80\nclock_mhz = 80\n' >"$TMP/l4-80.board"
+"$BIN" run "$L4" -q --board "$TMP/l4-80.board" --json "$TMP/b80.json" >/dev/null 2>&1
+figures "$TMP/c80.json" | grep -v '"name": "nucleo-l4r5zi"' >"$TMP/c80.fig"
+figures "$TMP/b80.json" | grep -v '"name": "l4-at-80"' >"$TMP/b80.fig"
+cmp -s "$TMP/c80.fig" "$TMP/b80.fig" && ok || bad "a profile 'base = nucleo-l4r5zi' at 80 MHz differs from --clock 80"
+printf 'name = x\nbase = nucleo-l4r5zi\n' >"$TMP/late.board"
+expect 3 "late.board:2: 'base' must come first" "base after another key" -- "$BIN" run "$L4" --board "$TMP/late.board"
+printf 'base = nosuch\n' >"$TMP/nosuch.board"
+expect 3 "nosuch.board:1: base 'nosuch' is not a built-in board" "base of an unknown board" -- \
+    "$BIN" run "$L4" --board "$TMP/nosuch.board"
+printf 'base = nucleo-l4r5zi\nclock_mhz = 200\n' >"$TMP/fast.board"
+expect 3 "outside what the part runs at" "a based profile above the part's clock" -- "$BIN" run "$L4" --board "$TMP/fast.board"
+
+# boards --json: the flash accelerator, the latency table and the energy figures
+expect 0 '"icache_bytes": 1024' "boards --json: the flash accelerator" -- "$BIN" boards --json
+grep -q '"ws_max_hz": \[' "$TMP/out" && grep -q '"prefetch": true' "$TMP/out" && ok ||
+    bad "boards --json: latency table and prefetch"
+expect 2 "unknown board 'nosuch'" "boards --export of an unknown board" -- "$BIN" boards --export nosuch
+
+printf 'boards: %d passed, %d failed\n' "$pass" "$fail"
+[ "$fail" -eq 0 ]
