@@ -6,6 +6,7 @@
 #ifndef PROFILER_PROF_INT_H
 #define PROFILER_PROF_INT_H
 
+#include "profiler/budget.h"
 #include "profiler/layers.h"
 #include "profiler/prof.h"
 
@@ -49,6 +50,7 @@ struct prof {
     uint64_t keep;
     int kept;
     uint64_t last_ordinal;
+    prof_budget budget;               /* --max-*: what the report's verdict weighs */
     /* events that made no sense: the first, described, and how many */
     char problem[384];
     size_t problem_len;

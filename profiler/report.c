@@ -8,6 +8,7 @@
 
 #include "models/json.h"
 #include "models/text.h"
+#include "profiler/budget.h"
 #include "profiler/report.h"
 
 static const char *reg_names[16] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
@@ -120,6 +121,25 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
         jw_uint(&w, "flash_wait_states", fl ? fl->wait_states : 0);
     }
     jw_end(&w);
+    if (prof_budget_any(prof_get_budget(pf))) {
+        prof_budget_item it[PROF_B_COUNT];
+        char line[512];
+        int over = prof_budget_eval(pf, sim_get_elf(s), bd, it);
+        prof_budget_line(pf, bd, it, line, sizeof line);
+        jw_obj(&w, "budget");
+        jw_str(&w, "verdict", over ? "over" : "fits");
+        jw_str(&w, "line", line);
+        for (int i = 0; i < PROF_B_COUNT; i++) {
+            if (!it[i].given)
+                continue;
+            jw_obj(&w, prof_budget_keys[i]);
+            jw_num(&w, "limit", it[i].limit);
+            jw_num(&w, "value", it[i].value);
+            jw_bool(&w, "over", it[i].over);
+            jw_end(&w);
+        }
+        jw_end(&w);
+    }
     jw_obj(&w, "exit");
     jw_str(&w, "reason", sim_stop_name(st->reason));
     jw_int(&w, "code", code);

@@ -68,6 +68,7 @@ const char *cli_signal_name(int sig);
 
 /* run's options and the opened firmware, shared by run, check, repl and the TUI
  * (tui/cli_run.c). */
+#include "profiler/budget.h"
 #include "profiler/prof.h"
 #include "sim/sim.h"
 typedef struct {
@@ -82,6 +83,7 @@ typedef struct {
     int n_layer_calls;
     int64_t inference; /* --inference N: the inference the report keeps; -1: the last */
     uint32_t clock_hz; /* --clock: run the board at this clock (0: its own) */
+    prof_budget budget; /* --max-ms, --max-uj, --max-ram, --max-flash, --max-stack */
     sim_config cfg;   /* budgets, semihost dir; callbacks left NULL get run's defaults */
 } run_opts;
 typedef struct {

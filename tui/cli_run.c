@@ -546,6 +546,9 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         {"probe", required_argument, NULL, 'P'},  {"inference", required_argument, NULL, 'I'},
         {"layer-calls", required_argument, NULL, 'L'},
         {"clock", required_argument, NULL, 'K'},
+        {"max-ms", required_argument, NULL, 1000}, {"max-uj", required_argument, NULL, 1001},
+        {"max-ram", required_argument, NULL, 1002}, {"max-flash", required_argument, NULL, 1003},
+        {"max-stack", required_argument, NULL, 1004},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
     const char *csv = NULL;
@@ -554,6 +557,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     int seed_given = 0;
     int64_t inference = -1;
     uint32_t clock_hz = 0;
+    prof_budget budget = {0};
     const char *layer_calls[8];
     int n_layer_calls = 0;
     const char *probes[8];
@@ -585,6 +589,31 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
                                        (int)(sizeof layer_calls / sizeof layer_calls[0]));
             layer_calls[n_layer_calls++] = optarg;
             break;
+        case 1000:
+        case 1001: {
+            char *end;
+            errno = 0;
+            double v = strtod(optarg, &end);
+            if (errno || *end || !(v > 0) || v > 1e12)
+                return cli_usage_error(cmd, "%s wants a positive number (%s), not '%s'",
+                                       opt == 1000 ? "--max-ms" : "--max-uj",
+                                       opt == 1000 ? "milliseconds per inference: 50"
+                                                   : "microjoules per inference: 500",
+                                       optarg);
+            *(opt == 1000 ? &budget.max_ms : &budget.max_uj) = v;
+            break;
+        }
+        case 1002:
+        case 1003:
+        case 1004: {
+            uint64_t v;
+            static const char *const names[] = {"--max-ram", "--max-flash", "--max-stack"};
+            if (prof_parse_bytes(optarg, &v) < 0 || v == 0)
+                return cli_usage_error(cmd, "%s wants bytes (65536, 64K, 1.5M), not '%s'",
+                                       names[opt - 1002], optarg);
+            *(opt == 1002 ? &budget.max_ram : opt == 1003 ? &budget.max_flash : &budget.max_stack) = v;
+            break;
+        }
         case 'K': {
             char *end;
             errno = 0;
@@ -668,6 +697,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     o->n_probes = n_probes;
     o->inference = inference;
     o->clock_hz = clock_hz;
+    o->budget = budget;
     o->n_layer_calls = n_layer_calls;
     memcpy(o->layer_calls, layer_calls, sizeof layer_calls);
     memcpy(o->probes, probes, sizeof probes);
@@ -777,6 +807,7 @@ int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
     prof_attach(v->pf, v->s);
     if (o->inference >= 0)
         prof_keep_inference(v->pf, (uint64_t)o->inference);
+    prof_set_budget(v->pf, &o->budget);
     for (int i = 0; i < o->n_layer_calls; i++) {
         char err[512];
         if (prof_watch_calls(v->pf, o->layer_calls[i], err, sizeof err) < 0) {
@@ -898,6 +929,14 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         if (rc == TS_EXIT_OK)
             rc = TS_EXIT_USAGE;
     }
+    int over = 0;
+    if (prof_budget_any(&o.budget)) { /* the verdict first */
+        prof_budget_item it[PROF_B_COUNT];
+        char line[512];
+        over = prof_budget_eval(pf, e, &board, it);
+        prof_budget_line(pf, &board, it, line, sizeof line);
+        fprintf(sf, "%s\n", line);
+    }
     prof_print_table(sf, pf, &board);
     prof_print_probes(sf, pf, &board);
     prof_print_breakdown(sf, pf);
@@ -941,6 +980,8 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         check_refused(chk, "check: the run did not end with exit status 0 (exit code %d): "
                       "nothing to compare", rc);
     }
+    if (over && rc == TS_EXIT_OK)
+        rc = TS_EXIT_VERDICT; /* over a budget */
     if (out[OUT_JSON]) {
         prof_report_json(mo_stream(out[OUT_JSON]), s, pf, &st, board_from, rc);
         if (report_commit(out[OUT_JSON], OUT_JSON) < 0 && rc == TS_EXIT_OK)

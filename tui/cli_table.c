@@ -30,7 +30,9 @@ const cli_command cli_commands[] = {
      "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL [--input FILE|--input-seed N]]\n"
      "                   [--max-cycles N] [--timeout SECONDS] [--json FILE|-] [--csv FILE|-]\n"
      "                   [--output FILE|-] [--probe FUNCTION]... [--layer-calls GLOB]...\n"
-     "                   [--inference N] [--clock MHZ] [--rate N/s [--battery MAH]]",
+     "                   [--inference N] [--clock MHZ] [--max-ms MS] [--max-uj UJ]\n"
+     "                   [--max-ram BYTES] [--max-flash BYTES] [--max-stack BYTES]\n"
+     "                   [--rate N/s [--battery MAH]]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -45,6 +47,9 @@ const cli_command cli_commands[] = {
      "  --clock MHZ            run the board at this core clock: the flash wait states follow\n"
      "                         the part's latency table (its reference manual), and the energy\n"
      "                         the run current per MHz\n"
+     "  --max-ms MS, --max-uj UJ  budgets for the last inference's time and energy;\n"
+     "  --max-ram, --max-flash, --max-stack BYTES  for the memory used and the stack\n"
+     "                         (64K, 1.5M): a verdict line first, exit 1 when over\n"
      "  --layer-calls GLOB     the top-level calls of the functions whose name matches GLOB\n"
      "                         (a shell pattern: 'arm_*_s8', 'tvmgen_default_fused_*') are\n"
      "                         the layers, for runtimes tinysim does not recognise\n"

@@ -63,5 +63,24 @@ grep -q '"ws_max_hz": \[' "$TMP/out" && grep -q '"prefetch": true' "$TMP/out" &&
     bad "boards --json: latency table and prefetch"
 expect 2 "unknown board 'nosuch'" "boards --export of an unknown board" -- "$BIN" boards --export nosuch
 
+# budgets: the verdict line first, exit 1 when over, the report's budget object
+expect 0 "^fits: [0-9.]* ms of 1000.0 ms; RAM [0-9.]* KiB of 640.0 KiB$" "budgets that fit" -- \
+    "$BIN" run "$L4" -q --max-ms 1000 --max-ram 640K
+head -n 1 "$TMP/out" | grep -q "^fits: " && ok || bad "budgets: the verdict is the first line"
+expect 1 "^over: [0-9.]* ms, [0-9.]*x the 50.0 ms budget; the top layer is 0 (CONV_2D), [0-9]*%$" \
+    "a time budget exceeded" -- "$BIN" run "$L4" -q --max-ms 50 --json "$TMP/over.json"
+grep -q '"verdict": "over"' "$TMP/over.json" && grep -q '"time_ms": {' "$TMP/over.json" && ok ||
+    bad "budgets: the report's budget object"
+expect 1 "stack 960 B, 1.9x the 512 B budget" "a stack budget exceeded" -- \
+    "$BIN" run "$L4" -q --max-stack 512
+expect 1 "^over: flash " "a flash budget exceeded" -- "$BIN" run "$L4" -q --max-flash 16K
+expect 0 "^fits: energy " "an energy budget" -- "$BIN" run "$L4" -q --max-uj 1e6
+expect 2 "--max-ram wants bytes" "a bad budget" -- "$BIN" run "$L4" --max-ram lots
+# the developer's question, one command: KWS on the L4R5 at 80 MHz within 50 ms?
+expect 1 "^over: .* ms, [0-9.]*x the 50.0 ms budget" "--clock 80 --max-ms 50" -- \
+    "$BIN" run "$L4" -q --clock 80 --max-ms 50 --max-ram 640K
+expect 1 "^over: " "check with a budget exceeded" -- \
+    "$BIN" check "$L4" -q --baseline "$TMP/nucleo-l4r5zi.builtin.json" --max-ms 50
+
 printf 'boards: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
