@@ -355,10 +355,9 @@ static int parse_line(pctx *p, sim_board *b, char *line, uint32_t *seen)
     while (k < N_KEYS && strcmp(keys[k].key, key) != 0)
         k++;
     if (k == N_KEYS)
-        return perr(p, "unknown key '%s' (keys: base, name, mcu, core, clock_mhz or clock_hz, "
-                       "region, vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua, flash_width, "
-                       "icache_bytes, dcache_bytes, prefetch, ws_table, clock_min_mhz, source)",
-                    key);
+        return perr(p, "unknown key '%s' (keys: name, mcu, core, clock_mhz or clock_hz, region, "
+                       "vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua, flash_width, icache_bytes, "
+                       "dcache_bytes, prefetch, ws_table, clock_min_mhz, base, source)", key);
     int id = keys[k].id;
     if (id != K_REGION && seen[id])
         return perr(p, "'%s' is given twice (first on line %u)",

@@ -72,6 +72,48 @@ int cmd_split(char *line, char **argv, int max, char *err, size_t errsize)
     return n;
 }
 
+/* Edit distance (insertions, deletions, substitutions, adjacent swaps) of a and b, both
+ * shorter than 32 characters (longer words are no typo of a command): 99 otherwise. */
+static unsigned edits(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    unsigned d[33][33];
+    if (n > 31 || m > 31)
+        return 99;
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (unsigned)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (unsigned)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            unsigned c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c)
+                c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c)
+                c = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+                c = d[i - 2][j - 2] + 1;
+            d[i][j] = c;
+        }
+    return d[n][m];
+}
+
+/* The command a mistyped word most likely meant: within 2 edits (1 for words of up to 4
+ * letters), the closest, the first in the table on a tie; NULL when none is that close. */
+static const char *nearest(const cmd_entry *table, const char *word)
+{
+    const char *best = NULL;
+    unsigned bd = strlen(word) <= 4 ? 1 : 2;
+    for (const cmd_entry *e = table; e->name; e++) {
+        unsigned d = edits(word, e->name);
+        if (d <= bd && (!best || d < bd)) {
+            best = e->name;
+            bd = d;
+        }
+    }
+    return best;
+}
+
 const cmd_entry *cmd_lookup(const cmd_entry *table, const char *word, char *err, size_t errsize)
 {
     const cmd_entry *found = NULL;
@@ -91,7 +133,12 @@ const cmd_entry *cmd_lookup(const cmd_entry *table, const char *word, char *err,
     if (matches == 1)
         return found;
     if (matches == 0) {
-        fail(err, errsize, "unknown command '%.64s' ('help' lists the commands)", word);
+        const char *near = nearest(table, word);
+        if (near)
+            fail(err, errsize, "unknown command '%.64s'; did you mean '%s'? ('help' lists the "
+                 "commands)", word, near);
+        else
+            fail(err, errsize, "unknown command '%.64s' ('help' lists the commands)", word);
         return NULL;
     }
     size_t w = (size_t)snprintf(err, errsize, "'%.64s' is ambiguous:", word);
@@ -123,6 +170,15 @@ int cmd_exec(const cmd_entry *table, void *ctx, const char *line, FILE *out, FIL
     }
     if (argc == 0)
         return CMD_OK;
+    /* gdb's "x/16xb ADDR": the command x with "/16xb" as its first argument */
+    char xfmt[CMD_MAX_LINE];
+    if (argv[0][0] == 'x' && argv[0][1] == '/' && argc < CMD_MAX_ARGS) {
+        snprintf(xfmt, sizeof xfmt, "%s", argv[0] + 1);
+        memmove(argv + 2, argv + 1, (size_t)(argc - 1) * sizeof *argv);
+        argv[0][1] = 0;
+        argv[1] = xfmt;
+        argc++;
+    }
     argv[argc] = NULL;
     const cmd_entry *e = cmd_lookup(table, argv[0], err, sizeof err);
     if (!e) {

@@ -143,7 +143,7 @@ int inspect_info(void *ctx, int argc, char **argv, FILE *out)
         for (uint32_t i = 0; i < ss->n_brk; i++)
             fprintf(out, "%u: %s (hit %llu time%s)\n", i + 1, ss->brk[i].text,
                     (unsigned long long)ss->brk[i].hits, ss->brk[i].hits == 1 ? "" : "s");
-    } else if (strncmp("regs", what, wl) == 0) {
+    } else if (strncmp("regs", what, wl) == 0 || strncmp("registers", what, wl) == 0) {
         static const char *names[16] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",
                                         "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
         sim_regs r;
@@ -153,6 +153,11 @@ int inspect_info(void *ctx, int argc, char **argv, FILE *out)
             fprintf(out, "%-4s 0x%08x%s", names[i], r.r[i], i % 4 == 3 ? "\n" : "   ");
         sim_describe_addr(ss->v.s, r.r[15], where, sizeof where);
         fprintf(out, "xpsr 0x%08x   pc is in %s\n", r.xpsr, where);
+        fprintf(out, "flags %c%c%c%c%c  GE %u%u%u%u  exception %u\n",
+                r.xpsr & (1u << 31) ? 'N' : 'n', r.xpsr & (1u << 30) ? 'Z' : 'z',
+                r.xpsr & (1u << 29) ? 'C' : 'c', r.xpsr & (1u << 28) ? 'V' : 'v',
+                r.xpsr & (1u << 27) ? 'Q' : 'q', (r.xpsr >> 19) & 1u, (r.xpsr >> 18) & 1u,
+                (r.xpsr >> 17) & 1u, (r.xpsr >> 16) & 1u, r.xpsr & 0x1ffu);
     } else if (strncmp("memory", what, wl) == 0) {
         prof_memory m;
         prof_memory_use(ss->v.pf, ss->v.e, &ss->v.board, &m);
@@ -181,7 +186,14 @@ int inspect_x(void *ctx, int argc, char **argv, FILE *out)
     session *ss = ctx;
     uint32_t addr;
     uint64_t count = 64;
-    if (session_need_firmware(ss, out) || session_parse_addr(ss, argv[1], &addr, out) < 0)
+    if (session_need_firmware(ss, out))
+        return CMD_ERROR;
+    if (argv[1][0] == '/') { /* x/NFU ADDR */
+        if (argc != 3)
+            return session_err(out, "x/NFU ADDR: one address after the format (x/16xb 0x20000000)");
+        return gdb_x(ss, argv[1], argv[2], out);
+    }
+    if (session_parse_addr(ss, argv[1], &addr, out) < 0)
         return CMD_ERROR;
     if (argc > 2 && (session_parse_num(argv[2], 4096, &count) < 0 || count == 0))
         return session_err(out, "x: COUNT is a number of bytes from 1 to 4096, not '%s'", argv[2]);

@@ -460,10 +460,24 @@ static int c_reset(void *ctx, int argc, char **argv, FILE *out)
     return CMD_OK;
 }
 
+/* go() count times (step N, next N, as gdb counts), stopping early at anything but the
+ * stop asked for (a breakpoint, the end, a fault). */
+static int go_n(session *ss, int want, int argc, char **argv, FILE *out)
+{
+    uint64_t n = 1;
+    if (argc > 1 && (session_parse_num(argv[1], 100000, &n) < 0 || n == 0))
+        return session_err(out, "%s: N is a count from 1 to 100000, not '%s'", argv[0], argv[1]);
+    for (uint64_t i = 0; i < n; i++) {
+        int rc = go(ss, want, out);
+        if (rc != CMD_OK || ss->state != SS_PAUSED || strncmp(ss->why, "breakpoint", 10) == 0)
+            return rc;
+    }
+    return CMD_OK;
+}
+
 static int c_step(void *ctx, int argc, char **argv, FILE *out)
 {
-    (void)argc, (void)argv;
-    return go(ctx, W_STEP, out);
+    return go_n(ctx, W_STEP, argc, argv, out);
 }
 
 static int c_stepi(void *ctx, int argc, char **argv, FILE *out)
@@ -480,8 +494,7 @@ static int c_stepi(void *ctx, int argc, char **argv, FILE *out)
 
 static int c_next(void *ctx, int argc, char **argv, FILE *out)
 {
-    (void)argc, (void)argv;
-    return go(ctx, W_NEXT, out);
+    return go_n(ctx, W_NEXT, argc, argv, out);
 }
 
 static int c_finish(void *ctx, int argc, char **argv, FILE *out)
@@ -785,14 +798,16 @@ const cmd_entry session_commands[] = {
     {"run", "r", 0, 0, "", "start from reset (reloading) and run to a breakpoint or the end", c_run},
     {"continue", "c", 0, 0, "", "continue to the next breakpoint or the end", c_continue},
     {"reset", NULL, 0, 0, "", "reload the firmware and go back to reset", c_reset},
-    {"step", "s", 0, 0, "", "run until the next layer has finished", c_step},
+    {"step", "s", 0, 1, "[N]", "run until the next layer has finished (N times)", c_step},
     {"stepi", "si", 0, 1, "[N]", "run N instructions (1), then show the next one", c_stepi},
-    {"next", "n", 0, 0, "", "run to the start of the next layer", c_next},
+    {"next", "n", 0, 1, "[N]", "run to the start of the next layer (N times)", c_next},
     {"finish", NULL, 0, 0, "", "run to the end of the current layer", c_finish},
     {"break", "b", 2, 2, "layer N | op NAME | symbol NAME | address ADDR", "set a breakpoint", c_break},
     {"delete", "d", 0, 1, "[N]", "delete breakpoint N, or all of them", c_delete},
-    {"info", "i", 1, 2, "layers | layer N | break | regs | memory | board", "show state", inspect_info},
-    {"x", NULL, 1, 2, "ADDR|SYMBOL[+OFF] [COUNT]", "dump target memory (bytes, default 64)", inspect_x},
+    {"info", "i", 1, 2, "layers | layer N | break | registers | memory | board", "show state", inspect_info},
+    {"x", NULL, 1, 2, "ADDR|SYMBOL[+OFF] [COUNT] | x/NFU ADDR", "dump target memory (bytes, default 64; gdb's x/16xb, x/4dw, x/2f)", inspect_x},
+    {"print", "p", 1, 8, "EXPR", "a register, symbol or number; *ADDR; casts (int8)..(float), gdb's print", gdb_print},
+    {"backtrace", "bt", 0, 0, "", "the call stack: PC, LR and the return addresses on the stack", gdb_bt},
     {"disas", NULL, 0, 2, "[ADDR|SYMBOL] [COUNT]", "disassemble (default: 10 at the PC)", inspect_disas},
     {"tensor", NULL, 1, 3, "N [in|in1|out] [--hex|--stats]", "a layer's input or output tensor", inspect_tensor},
     {"compare", NULL, 0, 0, "", "each finished layer's output against the host reference", inspect_compare},

@@ -32,6 +32,11 @@ int inspect_functions(void *ctx, int argc, char **argv, FILE *out);
 int inspect_energy(void *ctx, int argc, char **argv, FILE *out);
 int inspect_export(void *ctx, int argc, char **argv, FILE *out);
 
+/* gdb.c: gdb's habits: print, x/NFU, backtrace. */
+int gdb_print(void *ctx, int argc, char **argv, FILE *out);
+int gdb_bt(void *ctx, int argc, char **argv, FILE *out);
+int gdb_x(session *ss, const char *fmt, const char *where, FILE *out);
+
 /* expect.c: assertions for scripts. */
 int session_expect(void *ctx, int argc, char **argv, FILE *out);
 

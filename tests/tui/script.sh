@@ -55,5 +55,23 @@ script wrong "run" "expect stop == exit"
 expect 1 "^expect: FAILED: stop == exit (the run stopped: fault)" "expect stop: the wrong stop" -- \
     "$BIN" -x "$TMP/wrong.tss" "$L4/fault.elf"
 
+# gdb's habits: print, x/NFU, backtrace, info registers, step N, did you mean
+script gdb "break symbol nn_conv2d_s8" "run" "print \$pc" "p *\$sp" "print (int8)*r1" \
+    "print (float)3" "print 0x10+4" "x/8xb \$sp" "x/2dw sp" "x/4xw nn_conv2d_s8" "bt" \
+    "info registers" "delete" "step 2"
+expect 0 "^= 134[0-9]* (0x0800[0-9a-f]*)$" "print \$pc" -- "$BIN" -x "$TMP/gdb.tss" "$L4/infer.elf"
+grep -q "^= 3$" "$TMP/out" && grep -q "^= 20 (0x00000014)$" "$TMP/out" && ok ||
+    bad "print: a cast to float and an offset"
+grep -q "^0x2[0-9a-f]*:	0x[0-9a-f][0-9a-f]	0x[0-9a-f][0-9a-f]	" "$TMP/out" && ok || bad "x/8xb: bytes in hex"
+grep -q "^0x0800[0-9a-f]* <nn_conv2d_s8>:	0x[0-9a-f]\{8\}	" "$TMP/out" && ok || bad "x/4xw: words at a symbol"
+grep -q "^#0  0x0800[0-9a-f]* in nn_conv2d_s8$" "$TMP/out" && grep -q "^#1  0x0800[0-9a-f]* in run_kernel+0x[0-9a-f]* (lr)$" "$TMP/out" &&
+    grep -q "in nn_invoke+0x[0-9a-f]* (stack at 0x2" "$TMP/out" && ok || bad "bt: pc, lr and the stack's return addresses"
+grep -q "^flags [nN][zZ][cC][vV][qQ]  GE [01]\{4\}  exception 0$" "$TMP/out" && ok || bad "info registers: the flags"
+[ "$(grep -c '^paused after layer [01]/13' "$TMP/out")" -eq 2 ] && ok || bad "step 2: two layers"
+script typo "stpe"
+expect 2 "unknown command 'stpe'; did you mean 'step'?" "a typo gets a suggestion" -- "$BIN" -x "$TMP/typo.tss" "$L4/infer.elf"
+script badp "print (double)*r0"
+expect 2 "print: unknown type 'double'" "print: an unknown cast" -- "$BIN" -x "$TMP/badp.tss" "$L4/infer.elf"
+
 printf 'script: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
