@@ -189,7 +189,7 @@ bench: $(O)/bench_sim firmware
 	  $(O)/bench_sim build/firmware/nucleo-g0b1re/infer.elf $${r%%:*} $${r#*:} 5
 
 # libFuzzer targets (clang): each target's parser sources instrumented, the rest linked from
-# the host build. `make fuzz` runs every target for FUZZ_SECONDS (60 by default; CI: 20) with
+# the host build. `make fuzz` runs every target for FUZZ_SECONDS (60 by default; CI: 10) with
 # seeds from the project's own files (tests/fuzz/seeds.sh) and the committed ones in
 # tests/fuzz/<name>_corpus; crashes land in build/fuzz/ and the logs in build/fuzz/<name>.log.
 FUZZ_SECONDS ?= 60

@@ -146,3 +146,15 @@ void prof_budget_line(const prof *p, const sim_board *b, const prof_budget_item 
     (void)b;
 #undef ADD
 }
+
+void prof_set_duty(prof *p, double rate, double mah)
+{
+    p->duty_rate = rate;
+    p->duty_mah = mah;
+}
+
+void prof_get_duty(const prof *p, double *rate, double *mah)
+{
+    *rate = p->duty_rate;
+    *mah = p->duty_mah;
+}

@@ -48,6 +48,10 @@ int prof_budget_eval(const prof *p, const sim_elf *e, const sim_board *b,
 void prof_budget_line(const prof *p, const sim_board *b, const prof_budget_item items[PROF_B_COUNT],
                       char *buf, size_t n);
 
+/* --rate N/s and --battery MAH for the report's "duty" object (0: none). */
+void prof_set_duty(prof *p, double rate, double mah);
+void prof_get_duty(const prof *p, double *rate, double *mah);
+
 /* "50", "50k", "640K", "1.5M" bytes (K, M: KiB, MiB) into *out: 0, or -1. */
 int prof_parse_bytes(const char *s, uint64_t *out);
 

@@ -51,6 +51,7 @@ struct prof {
     int kept;
     uint64_t last_ordinal;
     prof_budget budget;               /* --max-*: what the report's verdict weighs */
+    double duty_rate, duty_mah;       /* --rate, --battery: the report's duty cycle */
     /* events that made no sense: the first, described, and how many */
     char problem[384];
     size_t problem_len;

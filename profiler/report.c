@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/json.h"
 #include "models/text.h"
@@ -82,12 +83,38 @@ void prof_report_summary(FILE *f, sim *s, const sim_stop *st, const char *board_
                 text_grouped(x.fetch_stall_cycles, b, sizeof b),
                 text_grouped(x.data_stall_cycles, where, sizeof where),
                 text_grouped(x.flash_bytes, insn, sizeof insn));
-    fprintf(f, "time          %.3f ms at %.0f MHz\n", (double)x.cycles * 1e3 / bd->clock_hz,
+    fprintf(f, "time          %.3f ms at %.6g MHz\n", (double)x.cycles * 1e3 / bd->clock_hz,
             bd->clock_hz / 1e6);
     if (x.inferences || x.layers)
         fprintf(f, "inferences    %u (%u layers run)\n", x.inferences, x.layers);
     fprintf(f, "host          %.3f s, %.1f M instructions/s\n", x.wall_s,
             x.wall_s > 0 ? (double)x.insns / x.wall_s / 1e6 : 0.0);
+}
+
+/* The duty cycle's figures (the text below and the report's "duty" object share them). */
+typedef struct {
+    double t, e;             /* one inference (or call): seconds, joules */
+    int sustained;           /* rate x t <= 1 */
+    double busy, p_avg, hours; /* fraction busy, average W, battery hours (0: no battery) */
+} duty_figures;
+
+static int duty(const prof *pf, const sim_board *b, double rate, double mah, duty_figures *d)
+{
+    const prof_inference *inf = prof_last(pf);
+    if (!inf || (inf->probed && !inf->calls))
+        return -1;
+    const double per = inf->probed ? (double)inf->calls : 1.0;
+    memset(d, 0, sizeof *d);
+    d->t = (double)inf->cycles / b->clock_hz / per;
+    d->e = prof_energy_j(b, inf->cycles) / per;
+    d->sustained = rate * d->t <= 1;
+    if (!d->sustained || d->e <= 0)
+        return 0;
+    d->busy = rate * d->t;
+    d->p_avg = rate * d->e + (1 - rate * d->t) * b->vdd_v * b->sleep_ua * 1e-6;
+    if (mah > 0 && d->p_avg > 0)
+        d->hours = mah / (d->p_avg / b->vdd_v * 1e3);
+    return 0;
 }
 
 void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const char *board_from,
@@ -137,6 +164,28 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
             jw_num(&w, "value", it[i].value);
             jw_bool(&w, "over", it[i].over);
             jw_end(&w);
+        }
+        jw_end(&w);
+    }
+    duty_figures d;
+    double rate, mah;
+    prof_get_duty(pf, &rate, &mah);
+    if (rate > 0 && duty(pf, bd, rate, mah, &d) == 0) {
+        jw_obj(&w, "duty");
+        jw_num(&w, "rate_per_s", rate);
+        jw_bool(&w, "sustained", d.sustained);
+        jw_num(&w, "max_rate_per_s", d.t > 0 ? 1.0 / d.t : 0);
+        if (d.sustained && d.e > 0) {
+            jw_num(&w, "busy", d.busy);
+            jw_num(&w, "power_w", d.p_avg);
+            jw_bool(&w, "sleep_current_known", bd->sleep_ua > 0);
+        }
+        if (mah > 0) {
+            jw_num(&w, "battery_mah", mah);
+            if (d.hours > 0)
+                jw_num(&w, "battery_hours", d.hours);
+            else
+                jw_null(&w, "battery_hours");
         }
         jw_end(&w);
     }
@@ -390,12 +439,11 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
 void prof_report_energy(FILE *f, const prof *pf, const sim_board *b, double rate, double mah)
 {
     const prof_inference *inf = prof_last(pf);
-    if (!inf || (inf->probed && !inf->calls))
+    duty_figures d;
+    if (duty(pf, b, rate, mah, &d) < 0)
         return;
-    const double per = inf->probed ? (double)inf->calls : 1.0;
     const char *unit = inf->probed ? "call" : "inference";
-    double t = (double)inf->cycles / b->clock_hz / per, e = prof_energy_j(b, inf->cycles) / per;
-    if (e <= 0) {
+    if (d.e <= 0) {
         fprintf(f, "energy        board %s has no run-current figure: no energy estimate\n",
                 b->name);
         return;
@@ -404,26 +452,25 @@ void prof_report_energy(FILE *f, const prof *pf, const sim_board *b, double rate
     if (inf->probed)
         fprintf(f, "energy        %.1f uJ per call (the mean of %u top-level probed calls, "
                    "%.3f ms each at %.2f V x %.1f mA); %.1f uJ for all %u\n",
-                e * 1e6, inf->calls, t * 1e3, b->vdd_v, ma, e * per * 1e6, inf->calls);
+                d.e * 1e6, inf->calls, d.t * 1e3, b->vdd_v, ma, d.e * inf->calls * 1e6,
+                inf->calls);
     else
-        fprintf(f, "energy        %.1f uJ per inference (%.3f ms at %.2f V x %.1f mA)\n", e * 1e6,
-                t * 1e3, b->vdd_v, ma);
+        fprintf(f, "energy        %.1f uJ per inference (%.3f ms at %.2f V x %.1f mA)\n",
+                d.e * 1e6, d.t * 1e3, b->vdd_v, ma);
     if (!(rate > 0))
         return;
-    if (rate * t > 1) {
-        fprintf(f, "rate          %.3g %ss/s cannot be sustained: one takes %.3f ms\n", rate,
-                unit, t * 1e3);
+    if (!d.sustained) {
+        fprintf(f, "rate          %.3g %ss/s cannot be sustained: one takes %.3f ms; the most "
+                   "it sustains is %.4g/s (%.4g/h)\n", rate, unit, d.t * 1e3, 1.0 / d.t,
+                3600.0 / d.t);
         return;
     }
-    double p_avg = rate * e + (1 - rate * t) * b->vdd_v * b->sleep_ua * 1e-6;
     fprintf(f, "rate          %.3g %ss/s: %.1f%% busy, %.3f mW average", rate, unit,
-            rate * t * 100, p_avg * 1e3);
+            d.busy * 100, d.p_avg * 1e3);
     if (b->sleep_ua <= 0)
         fprintf(f, " (sleep current unknown for %s: counted as 0)", b->name);
     fputc('\n', f);
-    if (mah > 0) {
-        double hours = mah / (p_avg / b->vdd_v * 1e3);
-        fprintf(f, "battery       %.0f mAh lasts %.0f h (%.1f days)%s\n", mah, hours, hours / 24,
-                b->sleep_ua <= 0 ? ", an upper bound" : "");
-    }
+    if (mah > 0 && d.hours > 0)
+        fprintf(f, "battery       %.0f mAh lasts %.0f h (%.1f days)%s\n", mah, d.hours,
+                d.hours / 24, b->sleep_ua <= 0 ? ", an upper bound" : "");
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/text.h"
+#include "profiler/check.h"
 #include "profiler/prof_int.h"
 
 /* Characters of a name (an op, a C++ function) a table shows before it cuts it with "...". */
@@ -187,12 +188,15 @@ void prof_write_markdown(FILE *f, const prof *p, const sim_board *b)
     const prof_inference *inf = prof_last(p);
     if (!L || !inf)
         return;
-    fprintf(f, "### %s on %s\n\n| # | op | output | MACs | cycles | ms | stack | arena |\n"
+    char model[160], op[160];
+    fprintf(f, "### %s on %s at %.6g MHz\n\n(times at that clock)\n\n"
+               "| # | op | output | MACs | cycles | ms | stack | arena |\n"
                "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |\n",
-            inf->model_name, b->name);
+            check_md_text(inf->model_name, model, sizeof model), b->name, b->clock_hz / 1e6);
     for (uint32_t i = 0; i < n; i++)
-        fprintf(f, "| %u | %s | %s | %llu | %llu | %.3f | %u | %u |\n", L[i].index, L[i].op,
-                L[i].out_shape, (unsigned long long)L[i].macs, (unsigned long long)L[i].cycles,
+        fprintf(f, "| %u | %s | %s | %llu | %llu | %.3f | %u | %u |\n", L[i].index,
+                check_md_text(L[i].op, op, sizeof op), L[i].out_shape,
+                (unsigned long long)L[i].macs, (unsigned long long)L[i].cycles,
                 (double)L[i].cycles * 1e3 / b->clock_hz, L[i].stack_bytes, L[i].arena_bytes);
 }
 

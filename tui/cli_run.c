@@ -808,6 +808,7 @@ int run_env_open(run_env *v, const run_opts *o, const cli_command *cmd)
     if (o->inference >= 0)
         prof_keep_inference(v->pf, (uint64_t)o->inference);
     prof_set_budget(v->pf, &o->budget);
+    prof_set_duty(v->pf, o->rate, o->battery_mah);
     for (int i = 0; i < o->n_layer_calls; i++) {
         char err[512];
         if (prof_watch_calls(v->pf, o->layer_calls[i], err, sizeof err) < 0) {

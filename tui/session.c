@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/modelfile.h"
 #include "models/outfile.h"
@@ -725,6 +726,23 @@ static int c_delete(void *ctx, int argc, char **argv, FILE *out)
     return CMD_OK;
 }
 
+/* pause: on a terminal (stdin and stdout), print TEXT and wait for Enter; otherwise (CI, a
+ * pipe) nothing, so that a workshop script runs unattended too. */
+static int c_pause(void *ctx, int argc, char **argv, FILE *out)
+{
+    (void)ctx;
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return CMD_OK;
+    for (int i = 1; i < argc; i++)
+        fprintf(out, "%s%s", argv[i], i + 1 < argc ? " " : "");
+    fprintf(out, "%s-- press Enter to go on --", argc > 1 ? " " : "");
+    fflush(out);
+    int c;
+    while ((c = getchar()) != EOF && c != '\n')
+        ;
+    return CMD_OK;
+}
+
 static int c_set(void *ctx, int argc, char **argv, FILE *out)
 {
     session *ss = ctx;
@@ -742,10 +760,27 @@ static int c_set(void *ctx, int argc, char **argv, FILE *out)
         if (errno || !mul || !(v * mul >= 1e3) || v * mul > 2e9)
             return session_err(out, "set clock wants a frequency (48MHz, 32768Hz), not "
                                     "'%s'", argv[2]);
-        ss->v.board.clock_hz = (uint32_t)(v * mul + 0.5);
-        fprintf(out, "clock %.3f MHz: times and energies use it; cycles and the flash wait states "
-                     "stay the board profile's\n",
-                ss->v.board.clock_hz / 1e6);
+        /* as --clock: the flash wait states follow the part's table; the firmware goes back
+         * to reset, so that every figure of the next run is at the new clock */
+        char msg[256];
+        sim_board probe = ss->v.board;
+        uint32_t hz = (uint32_t)(v * mul + 0.5), old = ss->o.clock_hz;
+        if (sim_board_set_clock(&probe, hz, msg, sizeof msg) < 0)
+            return session_err(out, "%s", msg + (strncmp(msg, "--clock: ", 9) == 0 ? 9 : 0));
+        ss->o.clock_hz = hz;
+        if (reopen(ss) != TS_EXIT_OK) {
+            ss->o.clock_hz = old;
+            reopen(ss);
+            return session_err(out, "the clock %.6g MHz was refused; staying at the previous "
+                                    "clock", hz / 1e6);
+        }
+        const sim_region *fl = sim_board_flash(&ss->v.board);
+        fprintf(out, "clock %.6g MHz, flash %u wait state%s: the firmware is back at reset; "
+                     "'run' measures it at this clock%s%s\n",
+                ss->v.board.clock_hz / 1e6, fl ? fl->wait_states : 0,
+                fl && fl->wait_states == 1 ? "" : "s", msg[0] ? " (" : "", msg[0] ? "note: " : "");
+        if (msg[0])
+            fprintf(out, "%s)\n", msg);
     } else if (strcmp(argv[1], "budget") == 0) {
         uint64_t v = 0;
         char *end;
@@ -819,6 +854,7 @@ const cmd_entry session_commands[] = {
     {"export", NULL, 2, 2, "json|csv|markdown FILE", "write the report, the layer table or a summary", inspect_export},
     {"status", NULL, 0, 0, "", "where the firmware is", c_status},
     {"echo", NULL, 0, -1, "TEXT...", "print a line (for scripts)", c_echo},
+    {"pause", NULL, 0, -1, "[TEXT...]", "in a script on a terminal: wait for Enter (a workshop's breath)", c_pause},
     {"quit", "q", 0, 0, "", "leave", c_quit},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

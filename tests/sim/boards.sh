@@ -82,5 +82,14 @@ expect 1 "^over: .* ms, [0-9.]*x the 50.0 ms budget" "--clock 80 --max-ms 50" --
 expect 1 "^over: " "check with a budget exceeded" -- \
     "$BIN" check "$L4" -q --baseline "$TMP/nucleo-l4r5zi.builtin.json" --max-ms 50
 
+# --rate and --battery in the report; a rate that cannot be sustained gives the most that can
+"$BIN" run "$L4" -q --rate 1/s --battery 1000 --json "$TMP/duty.json" >/dev/null 2>&1
+grep -q '"sustained": true' "$TMP/duty.json" && grep -q '"battery_hours": [0-9]' "$TMP/duty.json" &&
+    ok || bad "report: the duty cycle and the battery life"
+expect 0 "cannot be sustained: one takes [0-9.]* ms; the most it sustains is [0-9.]*/s" \
+    "a rate too fast names the most it sustains" -- "$BIN" run "$L4" -q --rate 5/s --json "$TMP/fast.json"
+grep -q '"sustained": false' "$TMP/fast.json" && grep -q '"max_rate_per_s": 2\.' "$TMP/fast.json" &&
+    ok || bad "report: an unsustainable rate and the most that is"
+
 printf 'boards: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
