@@ -350,9 +350,21 @@ static int interactive(session *ss)
             putchar('\n');
             break;
         }
-        repl_history_add(line);
-        int r = session_exec(ss, line + strspn(line, " \t"), stdout);
+        const char *p = line + strspn(line, " \t");
+        static char last[CMD_MAX_LINE]; /* Enter on an empty line repeats step/next/stepi */
+        if (!*p && last[0]) {
+            p = last;
+        } else {
+            repl_history_add(line);
+            if (session_repeatable(p))
+                snprintf(last, sizeof last, "%s", p);
+            else if (*p)
+                last[0] = 0;
+        }
+        char cmdline[CMD_MAX_LINE];
+        snprintf(cmdline, sizeof cmdline, "%s", p);
         free(line);
+        int r = session_exec(ss, cmdline, stdout);
         fflush(stdout);
         int sig = cli_signal_pending();
         cli_signal_clear();

@@ -109,6 +109,7 @@ typedef struct {
     int sel, follow;   /* selected layer; follow the current one until the user moves */
     int cpu;           /* detail pane shows the CPU */
     int tensor;        /* detail pane shows the selected layer's output tensor (narrow screens) */
+    char repeat[CMD_MAX_LINE]; /* the step/next/stepi that Enter on an empty line repeats */
     int quit, colors;
     int table_rows;    /* rows of the table on screen */
     int top;           /* first layer shown */
@@ -331,7 +332,8 @@ static void draw_detail(int y0, int rows)
     int wide = COLS >= 150;
     snprintf(t, sizeof t, " layer %d%s (%sF2: CPU) ", n ? T->sel : 0,
              wide ? "" : T->tensor ? ": output tensor" : "",
-             wide ? "" : T->tensor ? "Enter: details, " : "Enter: tensor, ");
+             wide ? "" : T->repeat[0] ? (T->tensor ? "F3: details, " : "F3: tensor, ")
+                         : T->tensor ? "Enter: details, " : "Enter: tensor, ");
     title(y0, n ? t : " detail (F2: CPU) ");
     if (!n)
         return;
@@ -503,13 +505,27 @@ static void on_line(char *line)
         return;
     }
     const char *p = line + strspn(line, " \t");
-    if (!*p) { /* Enter on an empty prompt opens the selected layer: details, then tensor */
+    char again[CMD_MAX_LINE];
+    if (!*p && !T->repeat[0]) { /* Enter on an empty prompt opens the selected layer: details, then tensor */
         T->tensor = T->cpu ? 0 : !T->tensor;
         T->cpu = 0;
         free(line);
         return;
     }
-    repl_history_add(p);
+    if (!*p) { /* after step, next or stepi: Enter repeats it, as in gdb */
+        snprintf(again, sizeof again, "%s", T->repeat);
+        free(line);
+        line = strdup(again);
+        if (!line)
+            return;
+        p = line;
+    } else {
+        repl_history_add(p);
+        if (session_repeatable(p))
+            snprintf(T->repeat, sizeof T->repeat, "%s", p);
+        else
+            T->repeat[0] = 0;
+    }
     fprintf(T->outf, "(tinysim) %s\n", p);
     fflush(T->outf);
     hl_on(C_STATUS, A_REVERSE);
@@ -680,6 +696,7 @@ int cli_tui(int argc, char **argv)
         case KEY_PPAGE: T->sel -= T->table_rows > 1 ? T->table_rows - 1 : 1, T->follow = 0; continue;
         case KEY_NPAGE: T->sel += T->table_rows > 1 ? T->table_rows - 1 : 1, T->follow = 0; continue;
         case KEY_F(2): T->cpu = !T->cpu; continue;
+        case KEY_F(3): T->tensor = T->cpu ? 0 : !T->tensor, T->cpu = 0; continue;
         default: break;
         }
         int k = key_to_readline(ch);

@@ -859,6 +859,19 @@ const cmd_entry session_commands[] = {
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 
+int session_repeatable(const char *line)
+{
+    char word[32], err[128];
+    size_t n = strcspn(line, " \t");
+    if (n == 0 || n >= sizeof word)
+        return 0;
+    memcpy(word, line, n);
+    word[n] = 0;
+    const cmd_entry *e = cmd_lookup(session_commands, word, err, sizeof err);
+    return e && (strcmp(e->name, "step") == 0 || strcmp(e->name, "next") == 0 ||
+                 strcmp(e->name, "stepi") == 0);
+}
+
 int session_exec(session *ss, const char *line, FILE *out)
 {
     ss->out = out;

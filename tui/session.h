@@ -81,6 +81,8 @@ void session_close(session *ss);
 
 /* One line of the command language. CMD_OK, CMD_ERROR or CMD_QUIT. */
 int session_exec(session *ss, const char *line, FILE *out);
+/* 1 when Enter on an empty line repeats this line, as gdb repeats them: step, next, stepi. */
+int session_repeatable(const char *line);
 
 /* A layer's output (output 1) or input `which` for a person (mode 0), as hex (1), or only
  * its statistics (2). */

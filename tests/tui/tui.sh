@@ -77,9 +77,9 @@ wait_for "^ paused after layer 4/13 \(CONV_2D\) \(step\)" "step runs one layer"
 wait_for "cycles [0-9]+ \([0-9.]+ ms, [0-9.]+ uJ\), instructions" "the layer's figures after it ran"
 
 keys Up
-wait_for "^-- layer 3 \(Enter: tensor" "Up selects layer 3"
-keys Enter
-wait_for "^-- layer 3: output tensor" "Enter opens the layer's output tensor"
+wait_for "^-- layer 3 \(F3: tensor" "Up selects layer 3 (after a step, Enter repeats it; F3 opens the tensor)"
+keys F3
+wait_for "^-- layer 3: output tensor" "F3 opens the layer's output tensor"
 wait_for "8000 values: min -128" "the tensor's statistics"
 
 keys F2
@@ -145,7 +145,7 @@ if [ -f "$SHARED/models/kws_ref_model.tflite" ]; then
     wait_for "layer 4: CONV_2D functional_1/activation_4/Relu" "KWS: layer 4's detail"
     keys "step" Enter
     wait_for "^ paused after layer 4/13" "KWS: layer 4 ran"
-    keys Enter
+    keys F3
     wait_for "^-- layer 4: output tensor" "KWS: layer 4's output tensor"
     wait_for "8000 values: min -128, max 127" "KWS: its values"
     keys "next" Enter
@@ -174,6 +174,8 @@ if [ -f "$T" ]; then
     keys "next" Enter
     wait_for "^ paused at layer 5/13 \(DEPTHWISE_CONV_2D\) \(next layer\)" "TFLM: next to layer 5"
     wait_for "^  4  CONV_2D +1x25x5x64 +512000 +1324965 " "TFLM: layer 4's cycles"
+    keys Enter
+    wait_for "^ paused at layer 6/13 \(CONV_2D\) \(next layer\)" "Enter on an empty line repeats next"
     keys -l "delete"; keys Enter "break op SOFTMAX" Enter "continue" Enter
     wait_for "^ paused at layer 12/13 \(SOFTMAX\) \(breakpoint 1 \(op SOFTMAX" "TFLM: break op SOFTMAX"
     keys -l "delete"; keys Enter "continue" Enter
