@@ -32,7 +32,7 @@ static int no_core_model(const session *ss, FILE *out, const char *cmd)
 static void info_layers(session *ss, FILE *out)
 {
     uint32_t n;
-    const prof_layer *L = prof_current(ss->v.pf, &n);
+    const prof_layer *L = session_layers(ss, &n);
     if (!L) {
         fprintf(out, "no inference has started yet (the layers are known from the first one)\n");
         return;
@@ -62,7 +62,11 @@ static void info_layers(session *ss, FILE *out)
 void session_print_layer(session *ss, uint32_t i, FILE *out)
 {
     uint32_t n;
-    const prof_layer *L = prof_current(ss->v.pf, &n);
+    const prof_layer *L = session_layers(ss, &n);
+    if (!L || i >= n) {
+        fprintf(out, "no layer %u (the rows are known once an inference or a probed call ran)\n", i);
+        return;
+    }
     const prof_layer *y = &L[i];
     char op[TEXT_SAFE_SIZE(256)], name[TEXT_SAFE_SIZE(sizeof y->name)];
     fprintf(out, "layer %u: %s %s, output %s\n", i, text_safe(y->op, op, sizeof op),
@@ -128,7 +132,7 @@ int inspect_info(void *ctx, int argc, char **argv, FILE *out)
     } else if (wl && strncmp("layer", what, wl) == 0) {
         uint32_t n;
         uint64_t v;
-        prof_current(ss->v.pf, &n);
+        session_layers(ss, &n);
         if (argc != 3 || session_parse_num(argv[2], UINT32_MAX, &v) < 0)
             return session_err(out, "info layer wants a layer number: info layer N");
         if (!n)

@@ -34,6 +34,7 @@
 #include "models/text.h"
 #include "tui/cli.h"
 #include "tui/session.h"
+#include "tui/session_int.h"
 
 #define MIN_COLS 80
 #define MIN_ROWS 24
@@ -170,12 +171,7 @@ static void title(int y, const char *s)
 
 static const prof_layer *layers(uint32_t *n)
 {
-    const prof_layer *L = T->ss.state == SS_NONE ? NULL : prof_current(T->ss.v.pf, n);
-    if (!L && T->ss.state != SS_NONE)
-        L = prof_layers(T->ss.v.pf, n);
-    if (!L)
-        *n = 0;
-    return L;
+    return session_layers(&T->ss, n);
 }
 
 static void draw_status(void)
@@ -199,7 +195,20 @@ static void draw_table(int y0, int rows)
     uint32_t n;
     const prof_layer *L = layers(&n);
     char line[512];
-    title(y0, " layers ");
+    uint32_t ran = 0;
+    for (uint32_t i = 0; i < n; i++)
+        ran += L[i].ran;
+    const prof_inference *inf = T->ss.state == SS_NONE ? NULL : prof_last(T->ss.v.pf);
+    if (inf && inf->probed)
+        snprintf(line, sizeof line, " probed calls (share: of the %u calls) ", n);
+    else if (n && ran == n)
+        snprintf(line, sizeof line, " layers (share: of the inference's layers) ");
+    else if (n)
+        snprintf(line, sizeof line, " layers (share: of the %u layer%s run so far) ", ran,
+                 ran == 1 ? "" : "s");
+    else
+        snprintf(line, sizeof line, " layers ");
+    title(y0, line);
     int narrow = COLS < 100; /* 80 columns: no uJ and cycles/MAC columns, a shorter bar */
     if (narrow)
         snprintf(line, sizeof line, "%4s %-18s %-12s %9s %11s %8s  %s", "#", "op", "output",
@@ -300,10 +309,16 @@ static void draw_cpu(int y0, int rows)
                  r.r[i + 3]);
         put(y0 + i / 4, 1, COLS - 2, line);
     }
-    snprintf(line, sizeof line, "xpsr %08x", r.xpsr);
+    snprintf(line, sizeof line, "xpsr %08x  flags %c%c%c%c%c  GE %u%u%u%u  exception %u", r.xpsr,
+             r.xpsr & (1u << 31) ? 'N' : 'n', r.xpsr & (1u << 30) ? 'Z' : 'z',
+             r.xpsr & (1u << 29) ? 'C' : 'c', r.xpsr & (1u << 28) ? 'V' : 'v',
+             r.xpsr & (1u << 27) ? 'Q' : 'q', (r.xpsr >> 19) & 1u, (r.xpsr >> 18) & 1u,
+             (r.xpsr >> 17) & 1u, (r.xpsr >> 16) & 1u, r.xpsr & 0x1ffu);
     put(y0 + 4, 1, COLS - 2, line);
+    /* the disassembly takes what the backtrace leaves: at most 4 frames below it */
+    int bt_rows = rows - 5 >= 12 ? 5 : rows - 5 >= 6 ? 3 : 0, dis_rows = rows - 5 - bt_rows;
     uint32_t a = r.r[15] & ~1u;
-    for (int k = 0; 5 + k < rows; k++) {
+    for (int k = 0; k < dis_rows; k++) {
         char text[96], where[96];
         uint32_t size = sim_disas(T->ss.v.s, a, text, sizeof text);
         if (!size)
@@ -316,6 +331,22 @@ static void draw_cpu(int y0, int rows)
         if (k == 0)
             hl_off(C_CURRENT, A_BOLD);
         a += size;
+    }
+    if (bt_rows) { /* the call stack, as 'bt' gives it */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
+            return;
+        gdb_bt(&T->ss, 0, NULL, f);
+        fclose(f);
+        int y = y0 + 5 + dis_rows;
+        put(y++, 1, COLS - 2, "backtrace:");
+        char *save = NULL;
+        for (char *l = strtok_r(buf, "\n", &save); l && y < y0 + rows;
+             l = strtok_r(NULL, "\n", &save))
+            put(y++, 1, COLS - 2, l);
+        free(buf);
     }
 }
 

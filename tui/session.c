@@ -859,6 +859,22 @@ const cmd_entry session_commands[] = {
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 
+const prof_layer *session_layers(const session *ss, uint32_t *n)
+{
+    *n = 0;
+    if (ss->state == SS_NONE)
+        return NULL;
+    const prof_inference *inf = prof_last(ss->v.pf);
+    if (inf && inf->probed) /* --probe / --layer-calls: the calls are the rows */
+        return prof_layers(ss->v.pf, n);
+    const prof_layer *L = prof_current(ss->v.pf, n);
+    if (!L)
+        L = prof_layers(ss->v.pf, n);
+    if (!L)
+        *n = 0;
+    return L;
+}
+
 int session_repeatable(const char *line)
 {
     char word[32], err[128];

@@ -81,6 +81,9 @@ void session_close(session *ss);
 
 /* One line of the command language. CMD_OK, CMD_ERROR or CMD_QUIT. */
 int session_exec(session *ss, const char *line, FILE *out);
+/* The rows the user sees: the running (else the last) inference's layers, or the probed
+ * calls when those are the layers (--probe without an inference, --layer-calls). */
+const prof_layer *session_layers(const session *ss, uint32_t *n);
 /* 1 when Enter on an empty line repeats this line, as gdb repeats them: step, next, stepi. */
 int session_repeatable(const char *line);
 

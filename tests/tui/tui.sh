@@ -86,6 +86,7 @@ keys F2
 wait_for "^-- CPU \(F2: layer detail\)" "F2 shows the CPU"
 wait_for "^ r0 +[0-9a-f]{8} +r1 " "registers"
 wait_for "^ => 0x[0-9a-f]{8} " "disassembly at the PC"
+wait_for "^ xpsr [0-9a-f]{8}  flags [nN][zZ][cC][vV][qQ]  GE [01]{4}" "the CPU pane's flags"
 keys F2
 wait_for "^-- layer 3[ :]" "F2 again: back to the layer"
 keys "si 3" Enter
@@ -96,7 +97,7 @@ keys F2
 tm resize-window -t "$S" -x 60 -y 15 2>/dev/null || tm resize-pane -t "$S" -x 60 -y 15
 wait_for "terminal too small for tinysim: 60x15, needs at least 80x24" "a terminal too small says so"
 tm resize-window -t "$S" -x 100 -y 32 2>/dev/null || tm resize-pane -t "$S" -x 100 -y 32
-wait_for "^-- layers --" "the screen comes back after growing"
+wait_for "^-- layers \(share: of the 5 layers run so far\) --" "the screen comes back after growing; the share says what it is of"
 
 keys "disas nn_conv2" Tab
 wait_for "^\(tinysim\) disas nn_conv2d_s8$" "Tab completes a function symbol"
@@ -184,6 +185,16 @@ if [ -f "$T" ]; then
 else
     echo "SKIP: the TFLM run: $T not found"
 fi
+
+# --probe firmware: its probed calls are the table's rows
+tm kill-session -t "$S" 2>/dev/null
+tm new-session -d -s "$S" -x 100 -y 32 \
+    "TINYSIM_HISTORY=$TMP/history '$BIN' tui '$FW/nucleo-l4r5zi/probe.elf' --probe process_frame; sleep 60"
+wait_for "ready at reset" "probe: the TUI opens"
+keys "continue" Enter
+wait_for "^-- probed calls \(share: of the [0-9]+ calls\) --" "probe: the table holds the probed calls"
+wait_for "^  0  process_frame " "probe: a call's row"
+keys "quit" Enter
 
 printf 'tui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
