@@ -155,9 +155,11 @@ static const char *stop_word(const session *ss)
     }
 }
 
-int session_expect(void *ctx, int argc, char **argv, FILE *out)
+/* The expectation argv[1..] (argv[0]: the command's name), evaluated now: CMD_OK with its
+ * "expect: ok: ..." or "expect: FAILED: ..." line written to out and ss->expect_failed set
+ * when it does not hold; CMD_ERROR (said on out) when it cannot be read. */
+static int expect_run(session *ss, int argc, char **argv, FILE *out)
 {
-    session *ss = ctx;
     if (session_need_firmware(ss, out))
         return CMD_ERROR;
     int op = -1, nw = argc - 1; /* the words before OP VALUE */
@@ -239,6 +241,13 @@ int session_expect(void *ctx, int argc, char **argv, FILE *out)
     } else if (nw == 1) {
         const prof_inference *inf = prof_last(ss->v.pf);
         prof_layer row = {0};
+        double probe;
+        if (strcmp(w0, "macs") == 0 || strcmp(w0, "cycles_per_mac") == 0 ||
+            row_figure(ss, &row, w0, &probe) < 0)
+            return session_err(out, "expect: '%s' is not a figure: give cycles, instructions, "
+                                    "time_ms, energy_uj, stack or arena (of the last inference), "
+                                    "run cycles|instructions, layer N FIELD, output "
+                                    "argmax|max|min, exit status or stop", w0);
         if (!inf) {
             fprintf(out, "expect: FAILED: %s %s %s (no inference has completed)\n", w0,
                     op_words[op], val);
@@ -249,12 +258,7 @@ int session_expect(void *ctx, int argc, char **argv, FILE *out)
         row.insns = inf->insns;
         row.stack_bytes = inf->stack_bytes;
         row.arena_bytes = inf->arena_size;
-        if (strcmp(w0, "macs") == 0 || strcmp(w0, "cycles_per_mac") == 0 ||
-            row_figure(ss, &row, w0, &have) < 0)
-            return session_err(out, "expect: '%s' is not a figure: give cycles, instructions, "
-                                    "time_ms, energy_uj, stack or arena (of the last inference), "
-                                    "run cycles|instructions, layer N FIELD, output "
-                                    "argmax|max|min, exit status or stop", w0);
+        row_figure(ss, &row, w0, &have);
     } else {
         return session_err(out, "expect: give cycles, instructions, time_ms, energy_uj, stack or "
                                 "arena (of the last inference), run cycles|instructions, layer "
@@ -269,4 +273,33 @@ int session_expect(void *ctx, int argc, char **argv, FILE *out)
     fprintf(out, "expect: %s: %s %s %s %s\n", ok ? "ok" : "FAILED", what, b, op_words[op], val);
     ss->expect_failed |= !ok;
     return CMD_OK;
+}
+
+int session_expect(void *ctx, int argc, char **argv, FILE *out)
+{
+    return expect_run(ctx, argc, argv, out);
+}
+
+int session_condition(session *ss, int argc, char **argv, int *holds, char *said, size_t n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return -1;
+    int failed = ss->expect_failed, stop = ss->stop_expected;
+    ss->expect_failed = 0;
+    int rc = expect_run(ss, argc, argv, f);
+    fclose(f);
+    *holds = rc == CMD_OK && !ss->expect_failed;
+    ss->expect_failed = failed; /* a condition is not an expectation of the script's */
+    ss->stop_expected = stop;
+    if (said && n) {
+        const char *t = buf ? buf : "";
+        if (strncmp(t, "expect: ", 8) == 0)
+            t += 8;
+        snprintf(said, n, "%.*s", (int)strcspn(t, "\n"), t);
+    }
+    free(buf);
+    return rc == CMD_OK ? 0 : -1;
 }

@@ -115,6 +115,20 @@ static void check_breaks(session *ss);
 
 /* Layer stepping and layer breakpoints listen to the profiler's layer events (prof_event),
  * whichever source raised them: tinysim's core or TFLM's interpreter. */
+/* A breakpoint's condition holds now (or it has none). */
+static int cond_holds(session *ss, const session_break *b)
+{
+    char line[sizeof b->cond], *w[9];
+    char err[64];
+    static char expect_word[] = "expect";
+    if (!b->cond[0])
+        return 1;
+    snprintf(line, sizeof line, "%s", b->cond);
+    int n = cmd_split(line, w + 1, 7, err, sizeof err), holds = 0;
+    w[0] = expect_word;
+    return n > 0 && session_condition(ss, n + 1, w, &holds, NULL, 0) == 0 && holds;
+}
+
 static void on_probe(void *ud, const sim_probe_event *ev)
 {
     session *ss = ud;
@@ -134,8 +148,8 @@ static void on_probe(void *ud, const sim_probe_event *ev)
         const char *op = layer_op(ss, layer, &n);
         for (uint32_t i = 0; i < ss->n_brk; i++) {
             session_break *b = &ss->brk[i];
-            if ((b->kind == SB_LAYER && b->layer == layer) ||
-                (b->kind == SB_OP && strcmp(b->op, op) == 0)) {
+            if (((b->kind == SB_LAYER && b->layer == layer) ||
+                 (b->kind == SB_OP && strcmp(b->op, op) == 0)) && cond_holds(ss, b)) {
                 b->hits++;
                 snprintf(ss->why, sizeof ss->why, "breakpoint %u (%s)", i + 1, b->text);
                 sim_pause(ss->v.s);
@@ -260,10 +274,22 @@ static int go(session *ss, int want, FILE *out)
     ss->want = want;
     ss->why[0] = 0;
     cli_signals_run(ss->v.s); /* SIGINT pauses; SIGTERM, SIGHUP too (the caller then ends) */
-    if (want == W_STEPI)
-        sim_step(ss->v.s, ss->stepi_n, &ss->st);
-    else
-        sim_run(ss->v.s, &ss->st);
+    for (;;) {
+        if (want == W_STEPI)
+            sim_step(ss->v.s, ss->stepi_n, &ss->st);
+        else
+            sim_run(ss->v.s, &ss->st);
+        if (ss->st.reason != SIM_STOP_BREAK || want == W_STEPI)
+            break;
+        /* a symbol or address breakpoint whose condition does not hold: go on */
+        int stop = ss->until_addr && ss->until_addr == (ss->st.pc & ~1u);
+        for (uint32_t i = 0; i < ss->n_brk && !stop; i++)
+            if ((ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS) &&
+                ss->brk[i].addr == (ss->st.pc & ~1u) && cond_holds(ss, &ss->brk[i]))
+                stop = 1;
+        if (stop || cli_signal_pending())
+            break;
+    }
     cli_signals_run(NULL);
     ss->want = W_NONE;
     switch (ss->st.reason) {
@@ -272,9 +298,11 @@ static int go(session *ss, int want, FILE *out)
     case SIM_STOP_HANG: ss->state = SS_FAULTED; break;
     case SIM_STOP_BREAK:
         ss->state = SS_PAUSED;
+        if (ss->until_addr == (ss->st.pc & ~1u))
+            snprintf(ss->why, sizeof ss->why, "until 0x%08x", ss->until_addr);
         for (uint32_t i = 0; i < ss->n_brk; i++)
             if ((ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS) &&
-                ss->brk[i].addr == (ss->st.pc & ~1u)) {
+                ss->brk[i].addr == (ss->st.pc & ~1u) && cond_holds(ss, &ss->brk[i])) {
                 ss->brk[i].hits++;
                 snprintf(ss->why, sizeof ss->why, "breakpoint %u (%s)", i + 1, ss->brk[i].text);
             }
@@ -447,6 +475,30 @@ static int c_continue(void *ctx, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
     return go(ctx, W_NONE, out);
+}
+
+/* until ADDR|SYMBOL: continue to there (a breakpoint for this run only), or to whatever
+ * stops the run first. */
+static int c_until(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint32_t addr;
+    (void)argc;
+    if (session_need_firmware(ss, out) || session_parse_addr(ss, argv[1], &addr, out) < 0)
+        return CMD_ERROR;
+    addr &= ~1u;
+    if (sim_break_add(ss->v.s, addr) < 0)
+        return session_err(out, "the simulator's breakpoint table is full");
+    ss->until_addr = addr;
+    int rc = go(ss, W_NONE, out == NULL ? stdout : out);
+    ss->until_addr = 0;
+    if (ss->state != SS_NONE) { /* the breakpoints the user set, without this one */
+        sim_break_clear(ss->v.s);
+        for (uint32_t i = 0; i < ss->n_brk; i++)
+            if (ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS)
+                sim_break_add(ss->v.s, ss->brk[i].addr);
+    }
+    return rc;
 }
 
 static int c_reset(void *ctx, int argc, char **argv, FILE *out)
@@ -651,6 +703,28 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
     const cmd_entry *me = cmd_lookup(session_commands, "break", NULL, 0);
     if (session_need_firmware(ss, out))
         return CMD_ERROR;
+    session_break b = {0};
+    if (argc > 3) { /* break KIND VALUE if WHAT OP VALUE */
+        if (strcmp(argv[3], "if") != 0 || argc < 7)
+            return session_err(out, "break KIND VALUE [if WHAT OP VALUE], as 'break layer 4 if "
+                                    "run cycles > 1M'");
+        size_t o = 0;
+        for (int i = 4; i < argc && o < sizeof b.cond; i++)
+            o += (size_t)snprintf(b.cond + o, sizeof b.cond - o, "%s%s", i > 4 ? " " : "", argv[i]);
+        if (o >= sizeof b.cond)
+            return session_err(out, "break: the condition is longer than %zu characters",
+                               sizeof b.cond - 1);
+        int holds;
+        char said[256];
+        char *cv[8];
+        static char expect_word[] = "expect";
+        cv[0] = expect_word;
+        for (int i = 4; i < argc && i - 3 < 8; i++)
+            cv[i - 3] = argv[i];
+        if (argc - 3 > 8 || session_condition(ss, argc - 3, cv, &holds, said, sizeof said) < 0)
+            return session_err(out, "break ... if: %s", said + (strncmp(said, "error: ", 7) ? 0 : 7));
+        argc = 3;
+    }
     if (argc != 3) {
         session_err(out, "break needs a kind and a value");
         cmd_print_usage(out, me);
@@ -658,8 +732,8 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
     }
     if (ss->n_brk == SESSION_MAX_BREAKS)
         return session_err(out, "at most %d breakpoints: 'delete' some", SESSION_MAX_BREAKS);
-    session_break b = {0};
-    snprintf(b.text, sizeof b.text, "%s %s", argv[1], argv[2]);
+    snprintf(b.text, sizeof b.text, "%s %s%s%s", argv[1], argv[2], b.cond[0] ? " if " : "",
+             b.cond);
     size_t kl = strlen(argv[1]);
     uint64_t v;
     const char *note = "";
@@ -837,7 +911,8 @@ const cmd_entry session_commands[] = {
     {"stepi", "si", 0, 1, "[N]", "run N instructions (1), then show the next one", c_stepi},
     {"next", "n", 0, 1, "[N]", "run to the start of the next layer (N times)", c_next},
     {"finish", NULL, 0, 0, "", "run to the end of the current layer", c_finish},
-    {"break", "b", 2, 2, "layer N | op NAME | symbol NAME | address ADDR", "set a breakpoint", c_break},
+    {"until", "u", 1, 1, "ADDR|SYMBOL[+OFF]", "continue to there (or to what stops the run first)", c_until},
+    {"break", "b", 2, 8, "layer N | op NAME | symbol NAME | address ADDR [if WHAT OP VALUE]", "set a breakpoint (with a condition as expect takes: if run cycles > 1M)", c_break},
     {"delete", "d", 0, 1, "[N]", "delete breakpoint N, or all of them", c_delete},
     {"info", "i", 1, 2, "layers | layer N | break | registers | memory | board", "show state", inspect_info},
     {"x", NULL, 1, 2, "ADDR|SYMBOL[+OFF] [COUNT] | x/NFU ADDR", "dump target memory (bytes, default 64; gdb's x/16xb, x/4dw, x/2f)", inspect_x},

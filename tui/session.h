@@ -22,7 +22,8 @@ typedef struct {
     uint32_t layer;       /* SB_LAYER */
     char op[24];          /* SB_OP */
     uint32_t addr;        /* SB_SYMBOL, SB_ADDRESS */
-    char text[96];        /* as the user wrote it, for "info break" */
+    char text[160];       /* as the user wrote it, for "info break" */
+    char cond[128];       /* "cycles > 1M": break only when it holds ("" always) */
     uint64_t hits;
     int warned;           /* said once that it cannot fire on the model (session.c) */
 } session_break;
@@ -68,6 +69,7 @@ typedef struct session {
      * stop then does not decide the script's exit code) */
     int expect_failed;
     int stop_expected;
+    uint32_t until_addr;  /* 'until': where this run stops (0: nowhere) */
 } session;
 
 #define SESSION_MAX_CAPTURE (64u << 20)

@@ -39,5 +39,8 @@ int gdb_x(session *ss, const char *fmt, const char *where, FILE *out);
 
 /* expect.c: assertions for scripts. */
 int session_expect(void *ctx, int argc, char **argv, FILE *out);
+/* The same words as a condition (break ... if WHAT OP VALUE): 0 with *holds, and said ("ok:
+ * cycles 9,956,639 < 10M" or the error) when n; -1 when the words are not an expectation. */
+int session_condition(session *ss, int argc, char **argv, int *holds, char *said, size_t n);
 
 #endif /* TUI_SESSION_INT_H */

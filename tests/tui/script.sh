@@ -68,6 +68,22 @@ grep -q "^#0  0x0800[0-9a-f]* in nn_conv2d_s8$" "$TMP/out" && grep -q "^#1  0x08
     grep -q "in nn_invoke+0x[0-9a-f]* (stack at 0x2" "$TMP/out" && ok || bad "bt: pc, lr and the stack's return addresses"
 grep -q "^flags [nN][zZ][cC][vV][qQ]  GE [01]\{4\}  exception 0$" "$TMP/out" && ok || bad "info registers: the flags"
 [ "$(grep -c '^paused after layer [01]/13' "$TMP/out")" -eq 2 ] && ok || bad "step 2: two layers"
+# conditional breakpoints and until
+script cond "break layer 4 if run cycles > 20M" "run" "delete" "break symbol nn_conv2d_s8 if run cycles > 35M" \
+    "continue" "info break" "delete" "until nn_softmax_s8" "continue"
+expect 0 "^paused at layer 4/13 (CONV_2D) (breakpoint 1 (layer 4 if run cycles > 20M))" \
+    "break layer N if ...: taken when it holds" -- "$BIN" -x "$TMP/cond.tss" "$L4/infer.elf" -q
+grep -q "^paused at layer 8/13 (CONV_2D) (breakpoint 1 (symbol nn_conv2d_s8 if run cycles > 35M))" "$TMP/out" &&
+    ok || bad "break symbol ... if: the calls before the condition held were passed"
+grep -q "^1: symbol nn_conv2d_s8 if run cycles > 35M (hit 1 time)$" "$TMP/out" && ok || bad "info break: the condition and the hits"
+grep -q "^paused at layer 12/13 (SOFTMAX) (until 0x0800[0-9a-f]*)" "$TMP/out" && ok || bad "until SYMBOL"
+grep -q "^exited with status 0" "$TMP/out" && ok || bad "until's breakpoint does not stay"
+script cond0 "break layer 4 if run cycles > 1G" "run"
+expect 0 "^exited with status 0" "a condition that never holds never stops" -- "$BIN" -x "$TMP/cond0.tss" "$L4/infer.elf" -q
+script condbad "break layer 2 if frob > 1"
+expect 2 "break ... if: expect: 'frob' is not a figure" "a condition that is no expectation is refused" -- \
+    "$BIN" -x "$TMP/condbad.tss" "$L4/infer.elf" -q
+
 script typo "stpe"
 expect 2 "unknown command 'stpe'; did you mean 'step'?" "a typo gets a suggestion" -- "$BIN" -x "$TMP/typo.tss" "$L4/infer.elf"
 script badp "print (double)*r0"
