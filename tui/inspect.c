@@ -338,18 +338,48 @@ void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t whic
             hi = v;
         sum += v;
     }
-    double mean = n ? sum / n : 0;
-    fprintf(out, "  %u values: min %g, max %g, mean %.3f", n, lo, hi, mean);
+    double mean = n ? sum / n : 0, var = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double d = tval(x, b, i) - mean;
+        var += d * d;
+    }
+    double sd = n ? sqrt(var / n) : 0;
+    fprintf(out, "  %u values: min %g, max %g, mean %.3f, std %.3f", n, lo, hi, mean, sd);
     if (x->type == NN_T_INT8 && x->scale > 0)
-        fprintf(out, " (real: min %.4g, max %.4g, mean %.4g)", x->scale * (lo - x->zero_point),
-                x->scale * (hi - x->zero_point), x->scale * (mean - x->zero_point));
+        fprintf(out, " (real: min %.4g, max %.4g, mean %.4g, std %.4g)",
+                x->scale * (lo - x->zero_point), x->scale * (hi - x->zero_point),
+                x->scale * (mean - x->zero_point), x->scale * sd);
+    fputc('\n', out);
+    /* a histogram of 10 equal bins from min to max: counts, and a bar of the shares */
+    uint32_t hist[10] = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        int k = hi > lo ? (int)((tval(x, b, i) - lo) / (hi - lo) * 10) : 0;
+        hist[k > 9 ? 9 : k]++;
+    }
+    static const char bars[] = " .:-=+*#%@";
+    uint32_t hmax = 1;
+    for (int k = 0; k < 10; k++)
+        hmax = hist[k] > hmax ? hist[k] : hmax;
+    fprintf(out, "  histogram (10 bins, %g to %g) [", lo, hi);
+    for (int k = 0; k < 10; k++)
+        fputc(bars[hist[k] ? 1 + (int)((uint64_t)hist[k] * 8 / hmax) : 0], out);
+    fputs("]", out);
+    for (int k = 0; k < 10; k++)
+        fprintf(out, " %u", hist[k]);
     fputc('\n', out);
     if (mode == 2)
         return;
-    uint32_t show = n < 64 ? n : 64;
-    for (uint32_t i = 0; i < show; i += 16) {
+    /* the values, as many per row as the pane holds (ss->width columns; 80 without one) */
+    int width = ss->width > 20 ? ss->width : 80, vw = x->type == NN_T_FLOAT32 ? 8 : 5;
+    uint32_t per = (uint32_t)((width - 9) / vw);
+    if (per < 4)
+        per = 4;
+    if (per > 32)
+        per = 32;
+    uint32_t show = n < 4 * per ? n : 4 * per;
+    for (uint32_t i = 0; i < show; i += per) {
         fprintf(out, "  [%4u]", i);
-        for (uint32_t j = i; j < i + 16 && j < show; j++)
+        for (uint32_t j = i; j < i + per && j < show; j++)
             fprintf(out, x->type == NN_T_FLOAT32 ? " %7.3f" : " %4g", tval(x, b, j));
         fputc('\n', out);
     }
@@ -359,21 +389,37 @@ void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t whic
     if (x->ndims == 4 && x->dims[1] > 1 && x->dims[2] > 1) {
         static const char ramp[] = " .:-=+*#%@";
         int32_t H = x->dims[1], W = x->dims[2], C = x->dims[3];
+        int32_t ch = ss->tensor_channel < C ? ss->tensor_channel : 0, zoom = ss->tensor_zoom;
         double clo = 0, chi = 0;
         for (int32_t i = 0; i < H * W; i++) {
-            double v = tval(x, b, (uint32_t)(i * C));
+            double v = tval(x, b, (uint32_t)(i * C + ch));
             if (i == 0 || v < clo)
                 clo = v;
             if (i == 0 || v > chi)
                 chi = v;
         }
-        fprintf(out, "  channel 0 of %d (%dx%d), ' ' = %g .. '@' = %g:\n", C, H, W, clo, chi);
-        for (int32_t y = 0; y < H && y < 32; y++) {
+        /* fit the pane: every step-th row and column (zoom > 1 draws each value that many
+         * columns wide instead, cropped to the pane) */
+        int32_t cols = width - 6 > 8 ? width - 6 : 8, rows = 32;
+        int32_t step = 1;
+        if (zoom <= 1)
+            while (W / step > cols || H / step > rows)
+                step++;
+        else
+            step = 1;
+        int32_t z = zoom > 1 ? zoom : 1;
+        fprintf(out, "  channel %d of %d (%dx%d%s), ' ' = %g .. '@' = %g", ch, C, H, W,
+                step > 1 ? ", every other value to fit" : z > 1 ? ", zoomed" : "", clo, chi);
+        if (step > 2)
+            fprintf(out, " (1 in %d)", step);
+        fputs(":\n", out);
+        for (int32_t y = 0; y < H && y / step < rows; y += step) {
             fputs("  |", out);
-            for (int32_t xw = 0; xw < W && xw < 64; xw++) {
-                double v = tval(x, b, (uint32_t)((y * W + xw) * C));
+            for (int32_t xw = 0, c = 0; xw < W && c + z <= cols; xw += step, c += z) {
+                double v = tval(x, b, (uint32_t)((y * W + xw) * C + ch));
                 int k = chi > clo ? (int)((v - clo) / (chi - clo) * 9 + 0.5) : 0;
-                fputc(ramp[k], out);
+                for (int32_t r = 0; r < z; r++)
+                    fputc(ramp[k], out);
             }
             fputs("|\n", out);
         }
@@ -408,8 +454,18 @@ int inspect_tensor(void *ctx, int argc, char **argv, FILE *out)
             mode = 1;
         else if (strcmp(argv[i], "--stats") == 0)
             mode = 2;
-        else
-            return session_err(out, "tensor N [in|in1|out] [--hex|--stats], not '%s'", argv[i]);
+        else if ((strcmp(argv[i], "--channel") == 0 || strcmp(argv[i], "--zoom") == 0) &&
+                 i + 1 < argc) {
+            uint64_t k;
+            int is_ch = argv[i][2] == 'c';
+            if (session_parse_num(argv[i + 1], is_ch ? 65535 : 8, &k) < 0 || (!is_ch && !k))
+                return session_err(out, "%s wants %s, not '%s'", argv[i],
+                                   is_ch ? "a channel number" : "1 to 8", argv[i + 1]);
+            *(is_ch ? &ss->tensor_channel : &ss->tensor_zoom) = (int)k;
+            i++;
+        } else
+            return session_err(out, "tensor N [in|in1|out] [--hex|--stats] [--channel C] "
+                                    "[--zoom Z], not '%s'", argv[i]);
     }
     if (!output && which >= nn_layer(m, (uint32_t)v)->n_inputs)
         return session_err(out, "layer %u has %u inputs (in, in1, ...)", (unsigned)v,

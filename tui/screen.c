@@ -379,8 +379,11 @@ static void draw_detail(int y0, int rows)
     }
     uint32_t img, arena;
     session_print_layer(&T->ss, (uint32_t)T->sel, fa);
-    if (prof_model(T->ss.v.pf, &img, &arena))
+    if (prof_model(T->ss.v.pf, &img, &arena)) {
+        T->ss.width = wide ? COLS - COLS / 2 - 2 : COLS - 2; /* the values fill its rows */
         session_print_tensor(&T->ss, (uint32_t)T->sel, 1, 0, 0, fb);
+        T->ss.width = 0;
+    }
     fclose(fa);
     fclose(fb);
     if (wide) { /* side by side */

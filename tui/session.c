@@ -919,7 +919,7 @@ const cmd_entry session_commands[] = {
     {"print", "p", 1, 8, "EXPR", "a register, symbol or number; *ADDR; casts (int8)..(float), gdb's print", gdb_print},
     {"backtrace", "bt", 0, 0, "", "the call stack: PC, LR and the return addresses on the stack", gdb_bt},
     {"disas", NULL, 0, 2, "[ADDR|SYMBOL] [COUNT]", "disassemble (default: 10 at the PC)", inspect_disas},
-    {"tensor", NULL, 1, 3, "N [in|in1|out] [--hex|--stats]", "a layer's input or output tensor", inspect_tensor},
+    {"tensor", NULL, 1, 7, "N [in|in1|out] [--hex|--stats] [--channel C] [--zoom Z]", "a layer's input or output tensor (the heat map's channel and zoom stay)", inspect_tensor},
     {"compare", NULL, 0, 0, "", "each finished layer's output against the host reference", inspect_compare},
     {"profile", NULL, 0, 0, "", "the per-layer table of the last inference", inspect_profile},
     {"functions", NULL, 0, 1, "[N]", "the N functions with the most self cycles (10)", inspect_functions},

@@ -70,6 +70,9 @@ typedef struct session {
     int expect_failed;
     int stop_expected;
     uint32_t until_addr;  /* 'until': where this run stops (0: nowhere) */
+    /* the tensor view: columns it may use (0: 80), the heat map's channel and zoom (0, 1:
+     * fit the pane), kept from 'tensor ... --channel C --zoom Z' */
+    int width, tensor_channel, tensor_zoom;
 } session;
 
 #define SESSION_MAX_CAPTURE (64u << 20)

@@ -84,6 +84,17 @@ script condbad "break layer 2 if frob > 1"
 expect 2 "break ... if: expect: 'frob' is not a figure" "a condition that is no expectation is refused" -- \
     "$BIN" -x "$TMP/condbad.tss" "$L4/infer.elf" -q
 
+# the tensor view: std and a histogram, rows that fit 80 columns, the heat map's channel and zoom
+script tens "break layer 2" "run" "tensor 0" "tensor 0 --channel 3" "tensor 0 --zoom 2"
+expect 0 "^  8000 values: min -128, max 127, mean -[0-9.]*, std [0-9.]* (real: " "tensor: std" -- \
+    "$BIN" -x "$TMP/tens.tss" "$L4/infer.elf" -q
+grep -q "^  histogram (10 bins, -128 to 127) \[.*\]\( [0-9]*\)\{10\}$" "$TMP/out" && ok || bad "tensor: the histogram"
+awk '/^  \[   0\]/ { print length($0); exit }' "$TMP/out" | { read w; [ "$w" -le 80 ] && [ "$w" -ge 70 ]; } && ok ||
+    bad "tensor: a row of values fills 80 columns without passing them"
+grep -q "^  channel 3 of 64 (25x5), " "$TMP/out" && ok || bad "tensor --channel: the heat map's channel"
+grep -q "^  channel 3 of 64 (25x5, zoomed)" "$TMP/out" && grep -q "^  |[ .:=+*#%@-]\{10\}|$" "$TMP/out" && ok ||
+    bad "tensor --zoom 2: each value two columns wide, the channel kept"
+
 script typo "stpe"
 expect 2 "unknown command 'stpe'; did you mean 'step'?" "a typo gets a suggestion" -- "$BIN" -x "$TMP/typo.tss" "$L4/infer.elf"
 script badp "print (double)*r0"
