@@ -110,6 +110,42 @@ static void xorshift_fill(uint8_t *p, size_t n, uint32_t seed)
 }
 
 /*
+ * The built-in boards a model of model_bytes needing an arena of arena_bytes fits, with this
+ * firmware's code and data before the model slot (which runs to the end of flash) and its
+ * RAM besides the arena (which takes all the RAM left): an estimate, since the firmware built
+ * for another board has about the same code. Into buf: ": it fits on X, Y (with this
+ * firmware's code, data and stack)", or that it fits none.
+ */
+static void boards_that_fit(const sim_board *here, const span *model_slot, const span *arena,
+                            uint32_t model_bytes, uint32_t arena_bytes, char *buf, size_t n)
+{
+    const sim_region *fl = sim_board_flash(here), *ram = sim_board_ram(here);
+    size_t o = 0;
+    buf[0] = 0;
+    if (!fl || !ram || model_slot->lo < fl->base)
+        return;
+    uint64_t flash_fixed = model_slot->lo - fl->base;
+    uint64_t ram_fixed = arena && arena->hi > arena->lo && ram->size > arena->hi - arena->lo
+                             ? ram->size - (arena->hi - arena->lo)
+                             : 0;
+    for (uint32_t i = 0; i < sim_board_builtin_count(); i++) {
+        const sim_board *b = sim_board_builtin(i);
+        const sim_region *bf = sim_board_flash(b), *br = sim_board_ram(b);
+        if (!bf || !br || flash_fixed + model_bytes > bf->size ||
+            (arena && ram_fixed + arena_bytes > br->size))
+            continue;
+        int w = snprintf(buf + o, n - o, "%s%s", o ? ", " : "; it fits on ", b->name);
+        if (w < 0 || (size_t)w >= n - o)
+            break;
+        o += (size_t)w;
+    }
+    if (o)
+        snprintf(buf + o, n - o, " (with this firmware's code, data and stack: an estimate)");
+    else
+        snprintf(buf, n, "; it fits none of the built-in boards with this firmware");
+}
+
+/*
  * Place a model (converted from .tflite on the host, or a .tsm) into the firmware's flash
  * model slot and the input into its RAM input slot, refusing what does not fit with the
  * number of bytes by which it does not. Returns an exit code.
@@ -149,21 +185,26 @@ static int place_slots(sim *s, const sim_elf *e, const char *model_path, const c
             goto out;
         }
         uint32_t cap = ms.hi - ms.lo;
+        int have_arena = slot_span(e, "tinysim_arena", &ar);
+        char fits[400];
+        boards_that_fit(sim_get_board(s), &ms, have_arena ? &ar : NULL, (uint32_t)mf.size,
+                        mf.model.hdr->arena_size, fits, sizeof fits);
         if (mf.size > cap) {
             cli_error("model %s compiles to %s bytes but the model slot of %s holds %s bytes "
-                      "(0x%08x-0x%08x): %s bytes too large for board %s",
+                      "(0x%08x-0x%08x): %s bytes too large for board %s%s",
                       model_path, text_grouped(mf.size, a, sizeof a), e->path, text_grouped(cap, b, sizeof b),
-                      ms.lo, ms.hi, text_grouped(mf.size - cap, c, sizeof c), sim_get_board(s)->name);
+                      ms.lo, ms.hi, text_grouped(mf.size - cap, c, sizeof c), sim_get_board(s)->name,
+                      fits);
             goto out;
         }
-        if (slot_span(e, "tinysim_arena", &ar)) {
+        if (have_arena) {
             uint32_t need = mf.model.hdr->arena_size, have = ar.hi - ar.lo;
             if (need > have) {
                 cli_error("model %s needs an arena of %s bytes but %s provides %s bytes on board "
-                          "%s: %s bytes short",
+                          "%s: %s bytes short%s",
                           model_path, text_grouped(need, a, sizeof a), e->path,
                           text_grouped(have, b, sizeof b), sim_get_board(s)->name,
-                          text_grouped(need - have, c, sizeof c));
+                          text_grouped(need - have, c, sizeof c), fits);
                 goto out;
             }
         }

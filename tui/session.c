@@ -912,7 +912,7 @@ const cmd_entry session_commands[] = {
     {"next", "n", 0, 1, "[N]", "run to the start of the next layer (N times)", c_next},
     {"finish", NULL, 0, 0, "", "run to the end of the current layer", c_finish},
     {"until", "u", 1, 1, "ADDR|SYMBOL[+OFF]", "continue to there (or to what stops the run first)", c_until},
-    {"break", "b", 2, 8, "layer N | op NAME | symbol NAME | address ADDR [if WHAT OP VALUE]", "set a breakpoint (with a condition as expect takes: if run cycles > 1M)", c_break},
+    {"break", "b", 2, 8, "layer N | op NAME | symbol NAME | address ADDR [if WHAT OP VALUE]", "set a breakpoint", c_break},
     {"delete", "d", 0, 1, "[N]", "delete breakpoint N, or all of them", c_delete},
     {"info", "i", 1, 2, "layers | layer N | break | registers | memory | board", "show state", inspect_info},
     {"x", NULL, 1, 2, "ADDR|SYMBOL[+OFF] [COUNT] | x/NFU ADDR", "dump target memory (bytes, default 64; gdb's x/16xb, x/4dw, x/2f)", inspect_x},

@@ -248,6 +248,8 @@ model 3 "not a model: neither a .tflite file" ".tflite: a text file" "$TMP/text.
 expect 3 "model .*fc_600k.tflite compiles to 617,216 bytes but the model slot of .* holds [0-9,]* bytes (0x[0-9a-f]*-0x08080000): [0-9,]* bytes too large for board nucleo-g0b1re" \
     "model larger than the slot (nucleo-g0b1re)" -- \
     "$BIN" run "$G0/infer.elf" --model "$TMP/fc_600k.tflite" -q --timeout 5
+grep -q "; it fits on nucleo-l4r5zi, nucleo-f746zg, nrf52840-dk, nucleo-u575zi, nucleo-f207zg (with this firmware's code" "$TMP/out" &&
+    ok || bad "a model too large names the boards it fits"
 
 # inputs of the wrong size, for infer and run
 head -c 489 models/demo/kws_demo_input.bin >"$TMP/in489.bin"
