@@ -4,14 +4,17 @@
  *   row 0        status: firmware, board, core, clock, run state, cycles, simulated time
  *   table        the layers: index, op, output shape, MACs, cycles, ms, uJ, cycles/MAC, share
  *                bar; the current layer marked '>' and highlighted, the selected one in
- *                reverse video (Up/Down, PgUp/PgDn; Enter on an empty prompt opens it)
+ *                reverse video (Ctrl-Up/Down or Alt-Up/Down, Ctrl-PgUp/PgDn; F3 or Enter on
+ *                an empty prompt opens its tensor)
  *   detail       the selected layer (operands with shapes, quantization and addresses,
  *                figures, mix, top functions) and its output tensor (values, statistics,
  *                heat map of channel 0); F2 switches to the CPU view (registers and the
  *                disassembly around the PC with its symbol)
- *   output       what the commands print; console: the firmware's own output
+ *   output       what the commands print, kept (PANE_LINES) and wrapped; PgUp/PgDn and the
+ *                mouse wheel scroll it; a command's output longer than the pane shows from
+ *                its first line (a pager); console: the firmware's own output
  *   last row     the prompt: GNU readline through its callback interface (history with
- *                Ctrl-P/Ctrl-N, completion with Tab, the usual editing keys)
+ *                Up/Down or Ctrl-P/Ctrl-N, completion with Tab, the usual editing keys)
  *
  * The same command table as the REPL runs every line (tui/session.c). A run shows its
  * progress in the status line once a second and Ctrl-C pauses it (the state is kept); at the
@@ -114,7 +117,13 @@ typedef struct {
     int quit, colors;
     int table_rows;    /* rows of the table on screen */
     int top;           /* first layer shown */
+    int scroll;        /* output pane: screen rows scrolled back from the newest (0: follow) */
+    int out_rows, out_cols; /* the output pane's size as last drawn */
 } tui;
+
+/* Keys curses does not name: Ctrl and Alt with the arrows and pages (xterm's sequences, which
+ * tmux sends too), defined at start with define_key. */
+enum { K_C_UP = KEY_MAX + 1, K_C_DOWN, K_A_UP, K_A_DOWN, K_C_PPAGE, K_C_NPAGE };
 
 static tui *T;
 static volatile sig_atomic_t got_sigint, got_sigterm;
@@ -181,9 +190,9 @@ static void draw_status(void)
     if (T->ss.state == SS_NONE)
         snprintf(line, sizeof line, " tinysim | %s", st);
     else
-        snprintf(line, sizeof line, " %s | %s (%s, %.0f MHz) | %s", st, T->ss.v.board.name,
-                 sim_core_name(T->ss.v.board.core), T->ss.v.board.clock_hz / 1e6,
-                 T->ss.o.path);
+        snprintf(line, sizeof line, " %s | %s (%s, %.6g MHz) | Ctrl-Up/Down: layer, PgUp/PgDn: "
+                 "output | %s", st, T->ss.v.board.name, sim_core_name(T->ss.v.board.core),
+                 T->ss.v.board.clock_hz / 1e6, T->ss.o.path);
     hl_on(C_STATUS, A_REVERSE);
     mvhline(0, 0, ' ', COLS);
     put(0, 0, COLS, line);
@@ -397,11 +406,53 @@ static void draw_detail(int y0, int rows)
     free(b.buf);
 }
 
-static void draw_pane(const pane *p, int y0, int x0, int rows, int cols)
+/* Screen rows line i of p takes at cols columns (long lines wrap). */
+static int pane_rows(const pane *p, int i, int cols)
 {
-    int first = p->n > rows ? p->n - rows : 0;
-    for (int r = 0; first + r < p->n && r < rows; r++)
-        mvaddnstr(y0 + r, x0, p->line[(p->head + first + r) % PANE_LINES], cols);
+    int len = (int)strlen(p->line[(p->head + i) % PANE_LINES]);
+    return len > cols ? (len + cols - 1) / cols : 1;
+}
+
+/* The pane's last rows screen rows, scroll rows back from the newest; long lines wrap. A
+ * scroll past the oldest line stops there (*scroll is clamped). */
+static void draw_pane(const pane *p, int y0, int x0, int rows, int cols, int *scroll)
+{
+    if (cols < 1 || rows < 1)
+        return;
+    int total = 0;
+    for (int i = 0; i < p->n; i++)
+        total += pane_rows(p, i, cols);
+    int sc = scroll ? *scroll : 0, max = total > rows ? total - rows : 0;
+    if (sc > max)
+        sc = max;
+    if (sc < 0)
+        sc = 0;
+    if (scroll)
+        *scroll = sc;
+    int skip = total - rows - sc; /* screen rows above the window */
+    int y = 0;
+    for (int i = 0; i < p->n && y < rows; i++) {
+        const char *l = p->line[(p->head + i) % PANE_LINES];
+        int len = (int)strlen(l), nr = pane_rows(p, i, cols);
+        for (int k = 0; k < nr && y < rows; k++) {
+            if (skip > 0) {
+                skip--;
+                continue;
+            }
+            if (k * cols < len)
+                mvaddnstr(y0 + y, x0, l + k * cols, cols);
+            y++;
+        }
+    }
+}
+
+/* Rows of output the pane holds in all at its width (for paging a command's output). */
+static int pane_total_rows(const pane *p, int cols)
+{
+    int total = 0;
+    for (int i = 0; cols > 0 && i < p->n; i++)
+        total += pane_rows(p, i, cols);
+    return total;
 }
 
 static void draw_prompt(void)
@@ -457,14 +508,19 @@ static void draw(void)
         mvaddch(yb, COLS - wc, '+');
         hl_off(C_TITLE, A_BOLD);
         mvvline(yb + 1, COLS - wc, '|', bottom - 1);
-        draw_pane(&T->out, yb + 1, 0, bottom - 1, COLS - wc - 1);
-        draw_pane(&T->con, yb + 1, COLS - wc + 1, bottom - 1, wc - 1);
+        T->out_rows = bottom - 1, T->out_cols = COLS - wc - 1;
+        draw_pane(&T->out, yb + 1, 0, bottom - 1, COLS - wc - 1, &T->scroll);
+        draw_pane(&T->con, yb + 1, COLS - wc + 1, bottom - 1, wc - 1, NULL);
+        if (T->scroll)
+            put(yb, 12, COLS - wc - 14, "(scrolled back: PgDn for newer) ");
     } else {
         int hc = bottom >= 8 ? 3 : 1;
         title(yb, " console ");
-        draw_pane(&T->con, yb + 1, 0, hc, COLS);
-        title(yb + 1 + hc, " output ");
-        draw_pane(&T->out, yb + 2 + hc, 0, bottom - 2 - hc, COLS);
+        draw_pane(&T->con, yb + 1, 0, hc, COLS, NULL);
+        title(yb + 1 + hc, T->scroll ? " output (scrolled back: PgDn for newer) "
+                                     : " output (PgUp/PgDn scroll) ");
+        T->out_rows = bottom - 2 - hc, T->out_cols = COLS;
+        draw_pane(&T->out, yb + 2 + hc, 0, bottom - 2 - hc, COLS, &T->scroll);
     }
     draw_prompt();
     refresh();
@@ -568,8 +624,14 @@ static void on_line(char *line)
     hl_off(C_STATUS, A_REVERSE);
     refresh();
     /* the session's runs install their own Ctrl-C handler (pause) and restore ours */
+    T->scroll = 0;
+    int before = pane_total_rows(&T->out, T->out_cols);
     int r = session_exec(&T->ss, p, T->outf);
     fflush(T->outf);
+    /* a pager: output longer than the pane shows from its first line; PgDn reads on */
+    int added = pane_total_rows(&T->out, T->out_cols) - before + 1; /* with the echoed line */
+    if (T->out_rows > 0 && added > T->out_rows)
+        T->scroll = added - T->out_rows;
     fflush(T->conf);
     if (r == CMD_QUIT)
         T->quit = 1;
@@ -593,6 +655,8 @@ static int key_to_readline(int ch)
     case KEY_BACKSPACE: return 127;
     case KEY_DC: return 4;         /* C-d: delete-char (EOF only on an empty line) */
     case KEY_ENTER: return '\n';
+    case KEY_UP: return 16;        /* C-p: the previous line of the history */
+    case KEY_DOWN: return 14;      /* C-n: the next one */
     default: return ch >= 0 && ch < 256 ? ch : -1;
     }
 }
@@ -631,8 +695,10 @@ int cli_tui(int argc, char **argv)
         pane_free(&t.con);
         return rc;
     }
-    fprintf(t.outf, "tinysim: 'help' lists the commands; Up/Down/PgUp/PgDn select a layer, "
-                    "F2 switches the detail pane to the CPU, 'quit' leaves\n");
+    fprintf(t.outf, "tinysim: 'help' lists the commands; Ctrl-Up/Down (or Alt-Up/Down) select "
+                    "a layer, Ctrl-PgUp/PgDn by pages; Up/Down recall earlier lines; PgUp/PgDn "
+                    "or the mouse wheel scroll this pane; F3 the tensor, F2 the CPU; 'quit' "
+                    "leaves\n");
     fflush(t.outf);
 
     struct sigaction sa = {0}, old, st = {0}, old_term, old_hup;
@@ -666,6 +732,17 @@ int cli_tui(int argc, char **argv)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    define_key("\033[1;5A", K_C_UP);
+    define_key("\033[1;5B", K_C_DOWN);
+    define_key("\033[1;3A", K_A_UP);
+    define_key("\033[1;3B", K_A_DOWN);
+    define_key("\033[5;5~", K_C_PPAGE);
+    define_key("\033[6;5~", K_C_NPAGE);
+#ifdef BUTTON5_PRESSED
+    mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL); /* the wheel scrolls the output */
+#else
+    mousemask(BUTTON4_PRESSED, NULL);
+#endif
     if (has_colors()) {
         start_color();
         use_default_colors();
@@ -724,11 +801,30 @@ int cli_tui(int argc, char **argv)
         }
         dirty = 1;
         switch (ch) {
-        case KEY_RESIZE: continue;
-        case KEY_UP: T->sel--, T->follow = 0, T->tensor = 0; continue;
-        case KEY_DOWN: T->sel++, T->follow = 0, T->tensor = 0; continue;
-        case KEY_PPAGE: T->sel -= T->table_rows > 1 ? T->table_rows - 1 : 1, T->follow = 0; continue;
-        case KEY_NPAGE: T->sel += T->table_rows > 1 ? T->table_rows - 1 : 1, T->follow = 0; continue;
+        case KEY_RESIZE: T->follow = 1; continue; /* the current layer into view again */
+        case K_C_UP:
+        case K_A_UP: T->sel--, T->follow = 0, T->tensor = 0; continue;
+        case K_C_DOWN:
+        case K_A_DOWN: T->sel++, T->follow = 0, T->tensor = 0; continue;
+        case K_C_PPAGE: T->sel -= T->table_rows > 1 ? T->table_rows - 1 : 1, T->follow = 0; continue;
+        case K_C_NPAGE: T->sel += T->table_rows > 1 ? T->table_rows - 1 : 1, T->follow = 0; continue;
+        case KEY_PPAGE: T->scroll += T->out_rows > 2 ? T->out_rows - 1 : 1; continue;
+        case KEY_NPAGE: T->scroll -= T->out_rows > 2 ? T->out_rows - 1 : 1;
+            if (T->scroll < 0)
+                T->scroll = 0;
+            continue;
+        case KEY_MOUSE: {
+            MEVENT me;
+            if (getmouse(&me) == OK) {
+                if (me.bstate & BUTTON4_PRESSED)
+                    T->scroll += 3;
+#ifdef BUTTON5_PRESSED
+                else if (me.bstate & BUTTON5_PRESSED)
+                    T->scroll = T->scroll > 3 ? T->scroll - 3 : 0;
+#endif
+            }
+            continue;
+        }
         case KEY_F(2): T->cpu = !T->cpu; continue;
         case KEY_F(3): T->tensor = T->cpu ? 0 : !T->tensor, T->cpu = 0; continue;
         default: break;

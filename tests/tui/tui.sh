@@ -76,8 +76,8 @@ keys "step" Enter
 wait_for "^ paused after layer 4/13 \(CONV_2D\) \(step\)" "step runs one layer"
 wait_for "cycles [0-9]+ \([0-9.]+ ms, [0-9.]+ uJ\), instructions" "the layer's figures after it ran"
 
-keys Up
-wait_for "^-- layer 3 \(F3: tensor" "Up selects layer 3 (after a step, Enter repeats it; F3 opens the tensor)"
+keys C-Up
+wait_for "^-- layer 3 \(F3: tensor" "Ctrl-Up selects layer 3 (after a step, Enter repeats it; F3 opens the tensor)"
 keys F3
 wait_for "^-- layer 3: output tensor" "F3 opens the layer's output tensor"
 wait_for "8000 values: min -128" "the tensor's statistics"
@@ -109,6 +109,20 @@ keys "compare" Enter
 wait_for "the 5 layers run so far \(of 13\) are identical to the host reference" "compare"
 keys "frobnicate" Enter
 wait_for "^error: unknown command 'frobnicate'" "a wrong command is an error line, not a crash"
+# the line editor's history on Up; the output pane pages a long output and scrolls
+keys Up
+wait_for "^\(tinysim\) frobnicate$" "Up recalls the previous line"
+keys C-u
+keys "help" Enter
+wait_for "^-- output \(scrolled back: PgDn for newer\) --" "help longer than the pane shows from its start"
+wait_for "^commands \(a unique prefix is enough" "help's first line is on screen"
+keys NPage NPage NPage NPage NPage NPage NPage NPage
+wait_for "^-- output \(PgUp/PgDn scroll\) --" "PgDn reads on to the newest line"
+wait_for "^  quit +leave" "help's last line"
+keys PPage
+wait_for "^-- output \(scrolled back: PgDn for newer\) --" "PgUp scrolls back"
+keys "echo $(printf 'w%.0s' $(seq 1 150))" Enter
+wait_for "^w{100}$" "a long line wraps"
 keys "continue" Enter
 wait_for "^ exited with status 0" "continue runs to the end"
 wait_for "^top class: " "the firmware's console in its pane"
@@ -120,6 +134,7 @@ wait_for "^ running: [0-9,]+ cycles" "a long run shows its progress"
 keys C-c
 wait_for "^ paused \(interrupted\), [0-9,]+ cycles" "Ctrl-C pauses the run"
 keys "info regs" Enter
+keys NPage
 wait_for "pc is in spin_forever" "the state is kept: where it was spinning"
 # the Delete key on an empty prompt does nothing (it was Ctrl-D: the TUI ended)
 keys DC
