@@ -180,6 +180,23 @@ void sim_regs_get(sim *s, sim_regs *out)
     fill_regs(s, out);
 }
 
+int sim_fp_regs_get(sim *s, uint32_t sreg[32], uint32_t *fpscr)
+{
+    if (!sim_core_has_fpu(s->board->core))
+        return -1;
+    for (int i = 0; i < 32; i++) {
+        uint32_t v = 0;
+        if (uc_reg_read(s->uc, UC_ARM_REG_S0 + i, &v) != UC_ERR_OK)
+            return -1;
+        sreg[i] = v;
+    }
+    uint32_t f = 0;
+    if (uc_reg_read(s->uc, UC_ARM_REG_FPSCR, &f) != UC_ERR_OK)
+        return -1;
+    *fpscr = f;
+    return 0;
+}
+
 /* Turn a Unicorn error into a fault stop. */
 static void uc_fault(sim *s, uc_err e)
 {

@@ -190,6 +190,8 @@ void sim_break_clear(sim *s);
 
 void sim_stats_get(const sim *s, sim_stats *out);
 void sim_regs_get(sim *s, sim_regs *out);
+/* The FP registers s0-s31 (raw bits) and FPSCR of a core with an FPU: 0, or -1 without one. */
+int sim_fp_regs_get(sim *s, uint32_t sreg[32], uint32_t *fpscr);
 const sim_board *sim_get_board(const sim *s);
 const sim_elf *sim_get_elf(const sim *s);
 

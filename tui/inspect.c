@@ -162,6 +162,15 @@ int inspect_info(void *ctx, int argc, char **argv, FILE *out)
                 r.xpsr & (1u << 29) ? 'C' : 'c', r.xpsr & (1u << 28) ? 'V' : 'v',
                 r.xpsr & (1u << 27) ? 'Q' : 'q', (r.xpsr >> 19) & 1u, (r.xpsr >> 18) & 1u,
                 (r.xpsr >> 17) & 1u, (r.xpsr >> 16) & 1u, r.xpsr & 0x1ffu);
+        uint32_t sr[32], fpscr;
+        if (sim_fp_regs_get(ss->v.s, sr, &fpscr) == 0) { /* a core with an FPU */
+            for (int i = 0; i < 32; i++) {
+                float f;
+                memcpy(&f, &sr[i], 4);
+                fprintf(out, "s%-3d %-13.7g%s", i, f, i % 4 == 3 ? "\n" : " ");
+            }
+            fprintf(out, "fpscr 0x%08x\n", fpscr);
+        }
     } else if (strncmp("memory", what, wl) == 0) {
         prof_memory m;
         prof_memory_use(ss->v.pf, ss->v.e, &ss->v.board, &m);

@@ -324,6 +324,18 @@ static void draw_cpu(int y0, int rows)
              r.xpsr & (1u << 27) ? 'Q' : 'q', (r.xpsr >> 19) & 1u, (r.xpsr >> 18) & 1u,
              (r.xpsr >> 17) & 1u, (r.xpsr >> 16) & 1u, r.xpsr & 0x1ffu);
     put(y0 + 4, 1, COLS - 2, line);
+    /* the FP registers when the core has them and the pane has room (s0-s15, 4 a row) */
+    uint32_t sr[32], fpscr;
+    int fp_rows = rows >= 20 && sim_fp_regs_get(T->ss.v.s, sr, &fpscr) == 0 ? 4 : 0;
+    for (int i = 0; i < 4 * fp_rows; i++) {
+        float f;
+        char cell[32];
+        memcpy(&f, &sr[i], 4);
+        snprintf(cell, sizeof cell, "s%-3d %-12.6g", i, f);
+        put(y0 + 5 + i / 4, 1 + (i % 4) * 19, 19, cell);
+    }
+    y0 += fp_rows;
+    rows -= fp_rows;
     /* the disassembly takes what the backtrace leaves: at most 4 frames below it */
     int bt_rows = rows - 5 >= 12 ? 5 : rows - 5 >= 6 ? 3 : 0, dis_rows = rows - 5 - bt_rows;
     uint32_t a = r.r[15] & ~1u;

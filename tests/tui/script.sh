@@ -95,6 +95,13 @@ grep -q "^  channel 3 of 64 (25x5), " "$TMP/out" && ok || bad "tensor --channel:
 grep -q "^  channel 3 of 64 (25x5, zoomed)" "$TMP/out" && grep -q "^  |[ .:=+*#%@-]\{10\}|$" "$TMP/out" && ok ||
     bad "tensor --zoom 2: each value two columns wide, the channel kept"
 
+# the FP registers on a core with an FPU (M4F), none on the M0+
+script fp "run" "info registers"
+expect 0 "^fpscr 0x[0-9a-f]\{8\}$" "info registers: FP registers on the M4F" -- "$BIN" -x "$TMP/fp.tss" "$L4/hello.elf" -q
+grep -q "^s0   " "$TMP/out" && ok || bad "info registers: s0-s31"
+expect 0 "" "info registers on the M0+" -- "$BIN" -x "$TMP/fp.tss" "$FW/nucleo-g0b1re/hello.elf" -q
+grep -q "^fpscr" "$TMP/out" && bad "info registers: FP registers on a core without an FPU" || ok
+
 script typo "stpe"
 expect 2 "unknown command 'stpe'; did you mean 'step'?" "a typo gets a suggestion" -- "$BIN" -x "$TMP/typo.tss" "$L4/infer.elf"
 script badp "print (double)*r0"
