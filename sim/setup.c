@@ -114,6 +114,7 @@ sim *sim_new(const sim_board *board, const sim_elf *elf, const sim_config *cfg, 
         return NULL;
     }
     s->board = board;
+    s->mwatch_hit = -1;
     s->elf = elf;
     s->cfg = *cfg;
     for (int i = 0; i < SIM_MAX_FILES; i++)
@@ -259,6 +260,9 @@ int sim_reset(sim *s, char **cause)
     s->pending = 0;
     s->nest = 0;
     s->skip_break = 0;
+    s->mwatch_hit = -1;
+    for (uint32_t i = 0; i < s->n_mwatch; i++) /* a watch compares with memory at reset */
+        sim_read_target(s, s->mwatch[i].addr, s->mwatch[i].val, s->mwatch[i].len);
     s->n_ucalls = 0;
     s->warned_ucalls = 0;
     s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;

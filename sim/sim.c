@@ -481,6 +481,27 @@ static inline void bp_resolve(sim *s, sim_blk *l, int taken)
  * stop before the next block): all set s->last = &s->none. An SVC ends its block with no
  * predicted branch; a conditional exception return (BXNE lr) that is taken is a taken branch.
  */
+/* A watched location's bytes differ from what was last seen: the first such watch is
+ * remembered (mwatch_hit, its old bytes kept) and every watch takes its bytes now. */
+static int mwatch_changed(sim *s)
+{
+    int hit = -1;
+    for (uint32_t i = 0; i < s->n_mwatch; i++) {
+        uint8_t now[8];
+        if (sim_read_target(s, s->mwatch[i].addr, now, s->mwatch[i].len) < 0 ||
+            memcmp(now, s->mwatch[i].val, s->mwatch[i].len) == 0)
+            continue;
+        if (hit < 0) {
+            hit = (int)i;
+            memcpy(s->mwatch[i].old, s->mwatch[i].val, sizeof now);
+        }
+        memcpy(s->mwatch[i].val, now, s->mwatch[i].len);
+    }
+    if (hit >= 0)
+        s->mwatch_hit = hit;
+    return hit >= 0;
+}
+
 void sim_on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     sim *s = ud;
@@ -535,6 +556,11 @@ void sim_on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         if (s->stopping)
             return; /* stopped before the block: it is charged when it runs */
     }
+    if (__builtin_expect(s->n_mwatch != 0, 0) && !s->replaying && mwatch_changed(s)) {
+        s->cur_seq = seq; /* what a watched write did shows before the next block: stop there */
+        stop_before(s, b, SIM_STOP_BREAK);
+        return;
+    }
     if (b->nlines | b->d_fp | b->b_fp | b->obs_on)
         sim_mt_block(s, b, seq); /* flash wait states (sim/memtime.c) */
 }
@@ -577,6 +603,37 @@ int sim_probe_add(sim *s, uint32_t addr)
 int sim_watch_add(sim *s, uint32_t addr)
 {
     return watch_add(s, addr, 0);
+}
+
+int sim_mwatch_add(sim *s, uint32_t addr, uint32_t len)
+{
+    if (len < 1 || len > 8 || s->n_mwatch == SIM_MAX_MWATCH)
+        return -1;
+    uint8_t now[8] = {0};
+    if (sim_read_target(s, addr, now, len) < 0)
+        return -1;
+    s->mwatch[s->n_mwatch].addr = addr;
+    s->mwatch[s->n_mwatch].len = len;
+    memcpy(s->mwatch[s->n_mwatch].val, now, sizeof now);
+    s->n_mwatch++;
+    return (int)s->n_mwatch - 1;
+}
+
+void sim_mwatch_clear(sim *s)
+{
+    s->n_mwatch = 0;
+    s->mwatch_hit = -1;
+}
+
+int sim_mwatch_hit(sim *s, uint8_t old[8], uint8_t now[8])
+{
+    int i = s->mwatch_hit;
+    if (i < 0 || (uint32_t)i >= s->n_mwatch)
+        return -1;
+    memcpy(old, s->mwatch[i].old, 8);
+    memcpy(now, s->mwatch[i].val, 8);
+    s->mwatch_hit = -1;
+    return i;
 }
 
 void sim_stats_get(const sim *s, sim_stats *o)

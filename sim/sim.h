@@ -186,6 +186,17 @@ int sim_probe_add(sim *s, uint32_t addr);
  * TFLM's interpreter and kernels): not counted against SIM_MAX_USER_PROBES; -1 when about 250
  * functions are watched. Events for a function watched both ways are delivered once. */
 int sim_watch_add(sim *s, uint32_t addr);
+/*
+ * Watchpoints on memory (the REPL's watch): len (1..8) bytes at addr, compared at every
+ * block boundary while any is set (so a run with one is slower, and its figures are the
+ * same: the stop is a breakpoint's, before a block). A change stops the run with
+ * SIM_STOP_BREAK before the next block; sim_mwatch_hit then says which watch (its index from
+ * sim_mwatch_add; -1: none) and its bytes before and now. At most SIM_MAX_MWATCH (4); -1
+ * when full, len is out of range or addr unmapped.
+ */
+int sim_mwatch_add(sim *s, uint32_t addr, uint32_t len);
+void sim_mwatch_clear(sim *s);
+int sim_mwatch_hit(sim *s, uint8_t old[8], uint8_t now[8]);
 void sim_break_clear(sim *s);
 
 void sim_stats_get(const sim *s, sim_stats *out);

@@ -100,6 +100,7 @@ typedef struct {
 #define SIM_MAX_PROBES 320     /* the core's 4, watched functions and their return sites */
 #define SIM_RETURN_SITES_KEPT 64 /* of them, kept free of watches for return sites */
 #define SIM_MAX_USER_PROBES 8
+#define SIM_MAX_MWATCH 4       /* watchpoints on memory */
 #define SIM_MAX_UCALLS 64      /* nesting depth of open user-probed calls tracked */
 #define SIM_MAX_NEST 8
 #define SIM_JOURNAL_MAX (64u << 20) /* bytes of replay data kept; beyond it faults are located to the block */
@@ -173,6 +174,10 @@ struct sim {
     sim_stop stop;            /* set by hooks when they stop the run */
     int stopping;
     uint32_t skip_break;      /* resume from a breakpoint without stopping at it again */
+    /* watchpoints (sim_mwatch_add): bytes compared at every block boundary while any is set */
+    struct { uint32_t addr, len; uint8_t val[8], old[8]; } mwatch[SIM_MAX_MWATCH];
+    uint32_t n_mwatch;
+    int mwatch_hit;           /* the watch that changed at the last stop, -1 none */
     uint32_t breaks[SIM_MAX_BREAKS];
     uc_hook h_breaks[SIM_MAX_BREAKS]; /* code hook per breakpoint: stops inside a block */
     uint32_t n_breaks;

@@ -196,6 +196,21 @@ static void copy_args(session *ss, int argc, char **argv)
 }
 
 /* (Re)open the firmware with the session's options; breakpoints are set again. */
+/* The simulator's breakpoints and watchpoints as the list says (after a reload, a delete, or
+ * until's breakpoint for one run). */
+static void rearm(session *ss)
+{
+    sim_break_clear(ss->v.s);
+    sim_mwatch_clear(ss->v.s);
+    for (uint32_t i = 0; i < ss->n_brk; i++) {
+        const session_break *b = &ss->brk[i];
+        if (b->kind == SB_SYMBOL || b->kind == SB_ADDRESS)
+            sim_break_add(ss->v.s, b->addr);
+        else if (b->kind == SB_WATCH)
+            sim_mwatch_add(ss->v.s, b->addr, b->len);
+    }
+}
+
 static int reopen(session *ss)
 {
     const cli_command *cmd = cli_find("repl");
@@ -216,9 +231,7 @@ static int reopen(session *ss)
     ss->layer = 0;
     ss->why[0] = 0;
     memset(&ss->st, 0, sizeof ss->st);
-    for (uint32_t i = 0; i < ss->n_brk; i++)
-        if (ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS)
-            sim_break_add(ss->v.s, ss->brk[i].addr);
+    rearm(ss);
     return TS_EXIT_OK;
 }
 
@@ -282,7 +295,27 @@ static int go(session *ss, int want, FILE *out)
         if (ss->st.reason != SIM_STOP_BREAK || want == W_STEPI)
             break;
         /* a symbol or address breakpoint whose condition does not hold: go on */
-        int stop = ss->until_addr && ss->until_addr == (ss->st.pc & ~1u);
+        uint8_t wo[8], wn[8];
+        int wi = sim_mwatch_hit(ss->v.s, wo, wn), stop = 0;
+        if (wi >= 0) { /* a watchpoint: the list's entry for the simulator's watch wi */
+            for (uint32_t i = 0, k = 0; i < ss->n_brk; i++) {
+                if (ss->brk[i].kind != SB_WATCH || k++ != (uint32_t)wi)
+                    continue;
+                if (cond_holds(ss, &ss->brk[i])) {
+                    uint32_t o = 0, nw = 0;
+                    memcpy(&o, wo, ss->brk[i].len < 4 ? ss->brk[i].len : 4);
+                    memcpy(&nw, wn, ss->brk[i].len < 4 ? ss->brk[i].len : 4);
+                    ss->brk[i].hits++;
+                    snprintf(ss->why, sizeof ss->why, "watchpoint %u (%s): 0x%x -> 0x%x", i + 1,
+                             ss->brk[i].text, o, nw);
+                    stop = 1;
+                }
+            }
+            if (!stop && !cli_signal_pending())
+                continue;
+            break;
+        }
+        stop = ss->until_addr && ss->until_addr == (ss->st.pc & ~1u);
         for (uint32_t i = 0; i < ss->n_brk && !stop; i++)
             if ((ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS) &&
                 ss->brk[i].addr == (ss->st.pc & ~1u) && cond_holds(ss, &ss->brk[i]))
@@ -298,6 +331,8 @@ static int go(session *ss, int want, FILE *out)
     case SIM_STOP_HANG: ss->state = SS_FAULTED; break;
     case SIM_STOP_BREAK:
         ss->state = SS_PAUSED;
+        if (strncmp(ss->why, "watchpoint", 10) == 0)
+            break; /* go()'s loop said which and what changed */
         if (ss->until_addr == (ss->st.pc & ~1u))
             snprintf(ss->why, sizeof ss->why, "until 0x%08x", ss->until_addr);
         for (uint32_t i = 0; i < ss->n_brk; i++)
@@ -477,6 +512,54 @@ static int c_continue(void *ctx, int argc, char **argv, FILE *out)
     return go(ctx, W_NONE, out);
 }
 
+/* watch ADDR|SYMBOL [LEN] [if ...]: stop when those bytes change (a data symbol: its size, up
+ * to 8; else 4 bytes). */
+static int c_watch(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    uint32_t addr;
+    uint64_t len = 0;
+    if (session_need_firmware(ss, out))
+        return CMD_ERROR;
+    if (ss->n_brk == SESSION_MAX_BREAKS)
+        return session_err(out, "at most %d breakpoints and watchpoints: 'delete' some",
+                           SESSION_MAX_BREAKS);
+    int nw = argc;
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "if") == 0) {
+            nw = i;
+            break;
+        }
+    const sim_symbol *y = sim_elf_symbol(ss->v.e, argv[1]);
+    if (y && !y->is_func)
+        addr = y->addr, len = y->size >= 1 && y->size <= 8 ? y->size : 4;
+    else if (session_parse_addr(ss, argv[1], &addr, out) < 0)
+        return CMD_ERROR;
+    if (nw > 2 && (session_parse_num(argv[2], 8, &len) < 0 || len == 0))
+        return session_err(out, "watch: LEN is 1 to 8 bytes, not '%s'", argv[2]);
+    if (!len)
+        len = 4;
+    session_break b = {0};
+    b.kind = SB_WATCH;
+    b.addr = addr;
+    b.len = (uint32_t)len;
+    if (nw < argc) {
+        size_t o = 0;
+        for (int i = nw + 1; i < argc && o < sizeof b.cond; i++)
+            o += (size_t)snprintf(b.cond + o, sizeof b.cond - o, "%s%s", i > nw + 1 ? " " : "",
+                                  argv[i]);
+    }
+    snprintf(b.text, sizeof b.text, "watch %.64s (%u byte%s at 0x%08x)%s%s", argv[1], b.len,
+             b.len == 1 ? "" : "s", addr, b.cond[0] ? " if " : "", b.cond);
+    if (sim_mwatch_add(ss->v.s, addr, b.len) < 0)
+        return session_err(out, "watch: 0x%08x is not in the board's memory, or %d watchpoints "
+                                "are set already", addr, 4);
+    ss->brk[ss->n_brk++] = b;
+    fprintf(out, "watchpoint %u: %s (runs are slower while one is set; the figures are the "
+                 "same)\n", ss->n_brk, b.text);
+    return CMD_OK;
+}
+
 /* until ADDR|SYMBOL: continue to there (a breakpoint for this run only), or to whatever
  * stops the run first. */
 static int c_until(void *ctx, int argc, char **argv, FILE *out)
@@ -492,12 +575,8 @@ static int c_until(void *ctx, int argc, char **argv, FILE *out)
     ss->until_addr = addr;
     int rc = go(ss, W_NONE, out == NULL ? stdout : out);
     ss->until_addr = 0;
-    if (ss->state != SS_NONE) { /* the breakpoints the user set, without this one */
-        sim_break_clear(ss->v.s);
-        for (uint32_t i = 0; i < ss->n_brk; i++)
-            if (ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS)
-                sim_break_add(ss->v.s, ss->brk[i].addr);
-    }
+    if (ss->state != SS_NONE) /* the breakpoints the user set, without this one */
+        rearm(ss);
     return rc;
 }
 
@@ -790,12 +869,8 @@ static int c_delete(void *ctx, int argc, char **argv, FILE *out)
         memmove(&ss->brk[v - 1], &ss->brk[v], (ss->n_brk - v) * sizeof ss->brk[0]);
         ss->n_brk--;
     }
-    if (ss->state != SS_NONE) { /* the simulator's address breakpoints follow the list */
-        sim_break_clear(ss->v.s);
-        for (uint32_t i = 0; i < ss->n_brk; i++)
-            if (ss->brk[i].kind == SB_SYMBOL || ss->brk[i].kind == SB_ADDRESS)
-                sim_break_add(ss->v.s, ss->brk[i].addr);
-    }
+    if (ss->state != SS_NONE) /* the simulator's address breakpoints follow the list */
+        rearm(ss);
     fprintf(out, "%u breakpoint%s left\n", ss->n_brk, ss->n_brk == 1 ? "" : "s");
     return CMD_OK;
 }
@@ -911,6 +986,7 @@ const cmd_entry session_commands[] = {
     {"stepi", "si", 0, 1, "[N]", "run N instructions (1), then show the next one", c_stepi},
     {"next", "n", 0, 1, "[N]", "run to the start of the next layer (N times)", c_next},
     {"finish", NULL, 0, 0, "", "run to the end of the current layer", c_finish},
+    {"watch", NULL, 1, 8, "ADDR|SYMBOL [LEN] [if WHAT OP VALUE]", "stop when those bytes change (4, or the symbol's size up to 8)", c_watch},
     {"until", "u", 1, 1, "ADDR|SYMBOL[+OFF]", "continue to there (or to what stops the run first)", c_until},
     {"break", "b", 2, 8, "layer N | op NAME | symbol NAME | address ADDR [if WHAT OP VALUE]", "set a breakpoint", c_break},
     {"delete", "d", 0, 1, "[N]", "delete breakpoint N, or all of them", c_delete},

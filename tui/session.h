@@ -15,14 +15,15 @@
 
 #define SESSION_MAX_BREAKS 32
 
-typedef enum { SB_LAYER, SB_OP, SB_SYMBOL, SB_ADDRESS } session_break_kind;
+typedef enum { SB_LAYER, SB_OP, SB_SYMBOL, SB_ADDRESS, SB_WATCH } session_break_kind;
 
 typedef struct {
     session_break_kind kind;
     uint32_t layer;       /* SB_LAYER */
     char op[24];          /* SB_OP */
-    uint32_t addr;        /* SB_SYMBOL, SB_ADDRESS */
-    char text[160];       /* as the user wrote it, for "info break" */
+    uint32_t addr;        /* SB_SYMBOL, SB_ADDRESS, SB_WATCH */
+    uint32_t len;         /* SB_WATCH: bytes watched (1..8) */
+    char text[256];       /* as the user wrote it, for "info break" */
     char cond[128];       /* "cycles > 1M": break only when it holds ("" always) */
     uint64_t hits;
     int warned;           /* said once that it cannot fire on the model (session.c) */

@@ -102,6 +102,20 @@ grep -q "^s0   " "$TMP/out" && ok || bad "info registers: s0-s31"
 expect 0 "" "info registers on the M0+" -- "$BIN" -x "$TMP/fp.tss" "$FW/nucleo-g0b1re/hello.elf" -q
 grep -q "^fpscr" "$TMP/out" && bad "info registers: FP registers on a core without an FPU" || ok
 
+# watchpoints: a stop when the bytes change, with the values; the figures stay those of a plain run
+script watch "watch tinysim_arena 4" "run" "continue" "info break" "delete" "continue" \
+    "export json $TMP/watch.json"
+expect 0 "^paused at layer 0/13 (CONV_2D) (watchpoint 1 (watch tinysim_arena (4 bytes at 0x2[0-9a-f]*)): 0x0 -> 0x80)" \
+    "watch: stops when the bytes change" -- "$BIN" -x "$TMP/watch.tss" "$L4/infer.elf" -q
+grep -q "^1: watch tinysim_arena (4 bytes at 0x2[0-9a-f]*) (hit 2 times)$" "$TMP/out" && ok || bad "watch: info break counts its hits"
+"$BIN" run "$L4/infer.elf" -q --json "$TMP/plain.json" >/dev/null 2>&1
+grep -v '"wall_s"\|"distinct_blocks"\|"model_loads"' "$TMP/plain.json" >"$TMP/plain.fig"
+grep -v '"wall_s"\|"distinct_blocks"\|"model_loads"' "$TMP/watch.json" | cmp -s - "$TMP/plain.fig" && ok ||
+    bad "watch: a watched run's report differs from a plain run's"
+script watchbad "watch 0x70000000"
+expect 2 "watch: 0x70000000 is not in the board's memory" "watch: unmapped memory" -- \
+    "$BIN" -x "$TMP/watchbad.tss" "$L4/infer.elf" -q
+
 script typo "stpe"
 expect 2 "unknown command 'stpe'; did you mean 'step'?" "a typo gets a suggestion" -- "$BIN" -x "$TMP/typo.tss" "$L4/infer.elf"
 script badp "print (double)*r0"
