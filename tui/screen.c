@@ -118,6 +118,7 @@ typedef struct {
     int table_rows;    /* rows of the table on screen */
     int top;           /* first layer shown */
     int scroll;        /* output pane: screen rows scrolled back from the newest (0: follow) */
+    int anchor;        /* >= 0: page from this row of the output (a command's first line) */
     int out_rows, out_cols; /* the output pane's size as last drawn */
 } tui;
 
@@ -484,6 +485,16 @@ static void draw_prompt(void)
     move(y, plen + rl_point - start);
 }
 
+/* A command's output longer than the pane: scroll so that its first row is the pane's top. */
+static void page_anchor(void)
+{
+    if (T->anchor < 0)
+        return;
+    int total = pane_total_rows(&T->out, T->out_cols), sc = total - T->anchor - T->out_rows;
+    T->scroll = sc > 0 ? sc : 0;
+    T->anchor = -1;
+}
+
 static void draw(void)
 {
     erase();
@@ -507,10 +518,16 @@ static void draw(void)
         detail += table - ((int)n + 2);
         table = (int)n + 2;
     }
+    if (T->scroll > 0 || T->anchor >= 0) { /* paging the output: it takes the detail pane's rows */
+        detail = 0;
+        if (table > 6 && avail < 40)
+            table = 6;
+    }
     int bottom = avail - table - detail;
     draw_status();
     draw_table(1, table);
-    draw_detail(1 + table, detail);
+    if (detail)
+        draw_detail(1 + table, detail);
     int yb = 1 + table + detail;
     if (COLS >= 120) {
         int wc = COLS / 3;
@@ -521,6 +538,7 @@ static void draw(void)
         hl_off(C_TITLE, A_BOLD);
         mvvline(yb + 1, COLS - wc, '|', bottom - 1);
         T->out_rows = bottom - 1, T->out_cols = COLS - wc - 1;
+        page_anchor();
         draw_pane(&T->out, yb + 1, 0, bottom - 1, COLS - wc - 1, &T->scroll);
         draw_pane(&T->con, yb + 1, COLS - wc + 1, bottom - 1, wc - 1, NULL);
         if (T->scroll)
@@ -529,9 +547,10 @@ static void draw(void)
         int hc = bottom >= 8 ? 3 : 1;
         title(yb, " console ");
         draw_pane(&T->con, yb + 1, 0, hc, COLS, NULL);
+        T->out_rows = bottom - 2 - hc, T->out_cols = COLS;
+        page_anchor();
         title(yb + 1 + hc, T->scroll ? " output (scrolled back: PgDn for newer) "
                                      : " output (PgUp/PgDn scroll) ");
-        T->out_rows = bottom - 2 - hc, T->out_cols = COLS;
         draw_pane(&T->out, yb + 2 + hc, 0, bottom - 2 - hc, COLS, &T->scroll);
     }
     draw_prompt();
@@ -637,13 +656,14 @@ static void on_line(char *line)
     refresh();
     /* the session's runs install their own Ctrl-C handler (pause) and restore ours */
     T->scroll = 0;
-    int before = pane_total_rows(&T->out, T->out_cols);
+    T->anchor = -1;
+    int before = pane_total_rows(&T->out, T->out_cols) - 1; /* the echoed line's row */
     int r = session_exec(&T->ss, p, T->outf);
     fflush(T->outf);
     /* a pager: output longer than the pane shows from its first line; PgDn reads on */
-    int added = pane_total_rows(&T->out, T->out_cols) - before + 1; /* with the echoed line */
+    int added = pane_total_rows(&T->out, T->out_cols) - before;
     if (T->out_rows > 0 && added > T->out_rows)
-        T->scroll = added - T->out_rows;
+        T->anchor = before > 0 ? before : 0;
     fflush(T->conf);
     if (r == CMD_QUIT)
         T->quit = 1;
@@ -688,6 +708,7 @@ int cli_tui(int argc, char **argv)
     memset(&t, 0, sizeof t);
     T = &t;
     t.follow = 1;
+    t.anchor = -1;
     t.outf = pane_open(&t.out);
     t.conf = pane_open(&t.con);
     if (!t.outf || !t.conf) {

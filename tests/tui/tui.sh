@@ -134,8 +134,7 @@ wait_for "^ running: [0-9,]+ cycles" "a long run shows its progress"
 keys C-c
 wait_for "^ paused \(interrupted\), [0-9,]+ cycles" "Ctrl-C pauses the run"
 keys "info regs" Enter
-keys NPage
-wait_for "pc is in spin_forever" "the state is kept: where it was spinning"
+wait_for "pc is in spin_forever" "the state is kept: where it was spinning (the output pages from its start)"
 # the Delete key on an empty prompt does nothing (it was Ctrl-D: the TUI ended)
 keys DC
 keys -l "status"
@@ -200,6 +199,16 @@ if [ -f "$T" ]; then
 else
     echo "SKIP: the TFLM run: $T not found"
 fi
+
+# help at 80x24: paged from its first line in a pane that takes the detail's rows, to its end
+tm kill-session -t "$S" 2>/dev/null
+tm new-session -d -s "$S" -x 80 -y 24 "TINYSIM_HISTORY=$TMP/history TERM=xterm '$BIN' tui '$ELF'; sleep 60"
+wait_for "ready at reset" "80x24: the TUI opens"
+keys "help" Enter
+wait_for "^commands \(a unique prefix is enough" "80x24: help from its first line"
+keys NPage NPage NPage
+wait_for "^  quit +leave" "80x24: PgDn pages to help's last line"
+keys "quit" Enter
 
 # --probe firmware: its probed calls are the table's rows
 tm kill-session -t "$S" 2>/dev/null
