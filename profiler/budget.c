@@ -50,34 +50,6 @@ int prof_parse_bytes(const char *s, uint64_t *out)
     return 0;
 }
 
-int prof_budget_eval(const prof *p, const sim_elf *e, const sim_board *b,
-                     prof_budget_item it[PROF_B_COUNT])
-{
-    const prof_budget *g = &p->budget;
-    const prof_inference *inf = prof_last(p);
-    sim_stats x;
-    prof_memory m;
-    sim_stats_get(p->s, &x);
-    prof_memory_use(p, e, b, &m);
-    uint64_t cycles = inf ? inf->cycles : x.cycles;
-    const double limit[PROF_B_COUNT] = {g->max_ms, g->max_uj, (double)g->max_ram,
-                                        (double)g->max_flash, (double)g->max_stack};
-    const double value[PROF_B_COUNT] = {(double)cycles * 1e3 / b->clock_hz,
-                                        prof_energy_j(b, cycles) * 1e6, (double)m.ram_used,
-                                        (double)m.flash_used,
-                                        (double)(inf && !inf->probed ? inf->stack_bytes
-                                                                     : m.stack_peak)};
-    int over = 0;
-    for (int i = 0; i < PROF_B_COUNT; i++) {
-        it[i].given = limit[i] > 0;
-        it[i].limit = limit[i];
-        it[i].value = value[i];
-        it[i].over = it[i].given && value[i] > limit[i];
-        over |= it[i].over;
-    }
-    return over;
-}
-
 /* A figure with its unit: "41.2 ms", "3.39 mJ" as uJ, "28.6 KiB". */
 static void show(int i, double v, char *buf, size_t n)
 {
@@ -95,8 +67,9 @@ static void show(int i, double v, char *buf, size_t n)
 
 static const char *const words[PROF_B_COUNT] = {"", "energy ", "RAM ", "flash ", "stack "};
 
-void prof_budget_line(const prof *p, const sim_board *b, const prof_budget_item it[PROF_B_COUNT],
-                      char *buf, size_t n)
+/* The verdict line (no newline) into buf; "" when no budget was given. */
+static void budget_line(const prof *p, const prof_budget_item it[PROF_B_COUNT], char *buf,
+                        size_t n)
 {
     size_t o = 0;
     int over = 0, any = 0;
@@ -143,7 +116,6 @@ void prof_budget_line(const prof *p, const sim_board *b, const prof_budget_item 
             text_safe(L[top].op, op, sizeof op),
             100.0 * (double)L[top].cycles / (double)inf->cycles);
     }
-    (void)b;
 #undef ADD
 }
 
@@ -158,3 +130,34 @@ void prof_get_duty(const prof *p, double *rate, double *mah)
     *rate = p->duty_rate;
     *mah = p->duty_mah;
 }
+
+int prof_budget_eval(const prof *p, const sim_elf *e, const sim_board *b,
+                     prof_budget_item it[PROF_B_COUNT], char *line, size_t n)
+{
+    const prof_budget *g = &p->budget;
+    const prof_inference *inf = prof_last(p);
+    sim_stats x;
+    prof_memory m;
+    sim_stats_get(p->s, &x);
+    prof_memory_use(p, e, b, &m);
+    uint64_t cycles = inf ? inf->cycles : x.cycles;
+    const double limit[PROF_B_COUNT] = {g->max_ms, g->max_uj, (double)g->max_ram,
+                                        (double)g->max_flash, (double)g->max_stack};
+    const double value[PROF_B_COUNT] = {(double)cycles * 1e3 / b->clock_hz,
+                                        prof_energy_j(b, cycles) * 1e6, (double)m.ram_used,
+                                        (double)m.flash_used,
+                                        (double)(inf && !inf->probed ? inf->stack_bytes
+                                                                     : m.stack_peak)};
+    int over = 0;
+    for (int i = 0; i < PROF_B_COUNT; i++) {
+        it[i].given = limit[i] > 0;
+        it[i].limit = limit[i];
+        it[i].value = value[i];
+        it[i].over = it[i].given && value[i] > limit[i];
+        over |= it[i].over;
+    }
+    if (line && n)
+        budget_line(p, it, line, n);
+    return over;
+}
+

@@ -39,14 +39,11 @@ void prof_set_budget(prof *p, const prof_budget *b);
 const prof_budget *prof_get_budget(const prof *p);
 int prof_budget_any(const prof_budget *b);
 
-/* Each figure against its budget, for the run that ended (sim's totals, the ELF's memory);
- * returns 1 when any is over, 0 when all fit (or none was given). */
+/* Each figure against its budget, for the run that ended (sim's totals, the ELF's memory),
+ * and the verdict line (no newline; "" when no budget was given) into line when n; returns 1
+ * when any is over, 0 when all fit (or none was given). */
 int prof_budget_eval(const prof *p, const sim_elf *e, const sim_board *b,
-                     prof_budget_item items[PROF_B_COUNT]);
-
-/* The verdict line (no newline) into buf; "" when no budget was given. */
-void prof_budget_line(const prof *p, const sim_board *b, const prof_budget_item items[PROF_B_COUNT],
-                      char *buf, size_t n);
+                     prof_budget_item items[PROF_B_COUNT], char *line, size_t n);
 
 /* --rate N/s and --battery MAH for the report's "duty" object (0: none). */
 void prof_set_duty(prof *p, double rate, double mah);

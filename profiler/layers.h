@@ -73,6 +73,8 @@ prof_table *prof_completed(const prof *p);
 /* What a source reads the target through, and the firmware's ELF (its symbols). */
 sim *prof_sim(const prof *p);
 const sim_elf *prof_elf(const prof *p);
+/* [addr, addr + size) lies inside one region of the board (a RAM one when ram): 1, else 0. */
+int prof_in_memory(const prof *p, uint32_t addr, uint32_t size, int ram);
 
 /* Rows for t from a .tsm model's tables (allocates t's rows and makes them ready): each
  * layer's op, name, output shape, MACs and weight bytes as `tinysim inspect` gives them, and

@@ -90,6 +90,12 @@ const sim_elf *prof_elf(const prof *p)
     return p->elf;
 }
 
+int prof_in_memory(const prof *p, uint32_t addr, uint32_t size, int ram)
+{
+    const sim_region *r = sim_board_range_at(sim_get_board(p->s), addr, size);
+    return r && (!ram || r->kind == SIM_MEM_RAM);
+}
+
 /* ===================================================================== nonsense */
 
 void prof_ev_nonsense(prof *p, const sim_probe_event *ev, const char *fmt, ...)
@@ -653,10 +659,6 @@ void prof_on_probe(void *ud, const sim_probe_event *ev)
     }
 }
 
-int prof_event_ok(const prof *p)
-{
-    return p->event_ok;
-}
 
 const prof_layer *prof_layers(const prof *p, uint32_t *n)
 {

@@ -158,9 +158,7 @@ int prof_operand_addr(prof *p, uint32_t l, uint32_t k, uint32_t *addr);
 int prof_arena_ok(const prof *p);
 uint64_t prof_inference_id(const prof *p);
 
-/* 1 when the last event given to prof_on_probe was measured (a probe call that made sense). */
-int prof_event_ok(const prof *p);
-/* What that measured event was, whichever source raised it (PROF_EV_NONE when it was not
+/* What the last event given to prof_on_probe meant, whichever source raised it (PROF_EV_NONE when it was not
  * measured or not a layer event), with the layer's index for layer events: what the REPL's
  * layer breakpoints and stepping listen to. */
 enum { PROF_EV_NONE, PROF_EV_INFERENCE_BEGIN, PROF_EV_LAYER_BEGIN, PROF_EV_LAYER_END,
@@ -190,9 +188,8 @@ int64_t prof_reported(const prof *p);
 int prof_output(const prof *p, const uint8_t **data, uint32_t *size, const char **why);
 
 /* 1 when the firmware is TensorFlow Lite Micro as the profiler recognises it (its Invoke
- * calls are inferences, its operators layers: profiler/src_tflm.c); else 0 with *why_not
- * saying what was missing ("" for firmware without TFLM's interpreter). */
-int prof_tflm_found(const prof *p, const char **why_not);
+ * calls are inferences, its operators layers: profiler/src_tflm.c), else 0. */
+int prof_tflm_found(const prof *p);
 
 /* The probe calls of the run that made no sense, for one warning ("" when none): the first,
  * described, and how many more. */

@@ -151,8 +151,7 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
     if (prof_budget_any(prof_get_budget(pf))) {
         prof_budget_item it[PROF_B_COUNT];
         char line[512];
-        int over = prof_budget_eval(pf, sim_get_elf(s), bd, it);
-        prof_budget_line(pf, bd, it, line, sizeof line);
+        int over = prof_budget_eval(pf, sim_get_elf(s), bd, it, line, sizeof line);
         jw_obj(&w, "budget");
         jw_str(&w, "verdict", over ? "over" : "fits");
         jw_str(&w, "line", line);

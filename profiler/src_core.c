@@ -89,11 +89,6 @@ static const char *call_str(const sim_probe_event *ev, char *buf, size_t n)
 
 /* [addr, addr + size) inside one region of the board (its base or its alias range), of kind
  * RAM when ram is set. */
-static int in_memory(const prof *p, uint32_t addr, uint32_t size, int ram)
-{
-    const sim_region *r = sim_board_range_at(sim_get_board(prof_sim(p)), addr, size);
-    return r && (!ram || r->kind == SIM_MEM_RAM);
-}
 
 /* Lifetimes of the arena tensors in layer steps: first[t]..last[t] from the layers that use
  * them, model inputs from 0 and outputs to the end; first[t] = NONE for tensors that are not
@@ -253,7 +248,7 @@ static core_model *load_model(prof_core *k, prof *p, const sim_probe_event *ev)
         prof_ev_nonsense(p, ev, "no nn_model there: 0x%08x is not in target memory", ev->r0);
         return NULL;
     }
-    if (mw[1] < NN_TSM_HEADER_SIZE || mw[1] > MAX_IMAGE || !in_memory(p, mw[0], mw[1], 0) ||
+    if (mw[1] < NN_TSM_HEADER_SIZE || mw[1] > MAX_IMAGE || !prof_in_memory(p, mw[0], mw[1], 0) ||
         sim_read_target(s, mw[0], head, sizeof head) < 0) {
         prof_ev_nonsense(p, ev, "the nn_model says its image is %u bytes at 0x%08x, which is not a "
                  "model image in target memory (%u bytes to %u MiB inside one memory region)",
@@ -310,7 +305,7 @@ static core_model *load_model(prof_core *k, prof *p, const sim_probe_event *ev)
     c->t.model_bytes = mw[1];
     c->t.image_addr = mw[0];
     c->t.arena_addr = mw[5];
-    c->t.arena_ok = in_memory(p, mw[5], m.hdr->arena_size, 1);
+    c->t.arena_ok = prof_in_memory(p, mw[5], m.hdr->arena_size, 1);
     if (prof_rows_from_model(&c->t, &c->m) < 0) {
         cache_drop(k, c);
         prof_ev_nonsense(p, ev, "out of host memory for the layer rows of a model of %u layers",

@@ -77,7 +77,6 @@ typedef struct {
     tflm_model *run;
     uint32_t invoke_sp, next_op, node0, stride;
     uint32_t op_fn, op_sp;       /* the open call (op_fn 0: none) */
-    const char *why_not;         /* recognition: why not, for `info` */
     /* the model's first output as the last completed Invoke left it (--output) */
     uint8_t *out;
     uint32_t out_size;
@@ -119,23 +118,6 @@ static const sim_symbol *function(const sim_elf *e, const char *name)
     return sim_elf_functions_named(e, name, c, 2) == 1 ? c[0] : NULL;
 }
 
-/* A sized data object that starts at addr (NULL: none). */
-static const sim_symbol *object_at(const sim_elf *e, uint32_t addr)
-{
-    uint32_t lo = 0, hi = e->n_syms;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (e->syms[mid].addr < addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < e->n_syms && e->syms[lo].addr == addr; lo++)
-        if (!e->syms[lo].is_func && e->syms[lo].size)
-            return &e->syms[lo];
-    return NULL;
-}
-
 static const char *call_str(const sim_probe_event *ev, char *buf, size_t n)
 {
     snprintf(buf, n, "the TFLM call at 0x%08x (r0 0x%08x, r1 0x%08x)", ev->addr, ev->r0, ev->r1);
@@ -174,13 +156,18 @@ static void tflm_attach(void *self, prof *p)
     static const char ctor[] = "tflite::MicroInterpreter::MicroInterpreter(tflite::Model const*, "
                                "tflite::MicroOpResolver const&, unsigned char*, unsigned int";
     k->kernels = malloc(((size_t)e->n_syms + 1) * sizeof *k->kernels);
-    if (!k->kernels) {
-        k->why_not = "out of host memory";
-        return;
-    }
+    if (!k->kernels)
+        return; /* out of host memory: not recognised */
     for (uint32_t i = 0; i < e->n_syms; i++) {
         const sim_symbol *y = &e->syms[i];
-        if (!y->is_func || y->addr == loop->addr)
+        if (!y->is_func) { /* the arena, when the firmware names it so */
+            if (y->size && ends_with(y->display, "tensor_arena")) {
+                k->arena_sym = y->addr;
+                k->arena_sym_size = y->size;
+            }
+            continue;
+        }
+        if (y->addr == loop->addr)
             continue;
         if (ends_with(y->display, "(TfLiteContext*, TfLiteNode*)") &&
             !strstr(y->display, "Prepare"))
@@ -194,27 +181,16 @@ static void tflm_attach(void *self, prof *p)
                 k->ctors[k->n_ctors++] = y->addr;
         }
     }
-    for (uint32_t i = 0; i < e->n_syms; i++) { /* the arena, when the firmware names it so */
-        const sim_symbol *y = &e->syms[i];
-        if (!y->is_func && y->size && ends_with(y->display, "tensor_arena")) {
-            k->arena_sym = y->addr;
-            k->arena_sym_size = y->size;
-        }
-    }
-    if (!k->n_kernels) {
-        k->why_not = "no operator invoke functions ((TfLiteContext*, TfLiteNode*)) among the symbols";
-        return;
-    }
+    if (!k->n_kernels)
+        return; /* no operator invoke functions ((TfLiteContext*, TfLiteNode*)) to watch */
     qsort(k->kernels, k->n_kernels, sizeof *k->kernels, by_addr);
     int fail = sim_watch_add(s, k->invoke) < 0;
     for (uint32_t i = 0; i < k->n_ctors && !fail; i++)
         fail = sim_watch_add(s, k->ctors[i]) < 0;
     for (uint32_t i = 0; i < k->n_kernels && !fail; i++)
         fail = sim_watch_add(s, k->kernels[i]) < 0;
-    if (fail) {
-        k->why_not = "too many operator functions to watch";
-        return;
-    }
+    if (fail)
+        return; /* more operator functions than the simulator watches */
     k->on = 1;
 }
 
@@ -229,11 +205,6 @@ static void model_drop(tflm_model *c)
     memset(c, 0, sizeof *c);
 }
 
-static int in_memory(const prof *p, uint32_t addr, uint32_t size, int ram)
-{
-    const sim_region *r = sim_board_range_at(sim_get_board(prof_sim(p)), addr, size);
-    return r && (!ram || r->kind == SIM_MEM_RAM);
-}
 
 /* Where the FlatBuffer whose root table is at model starts: a 4-aligned address at most
  * ROOT_BACK bytes before it holding the root offset back to it and then "TFL3". */
@@ -293,7 +264,7 @@ static tflm_model *load_model(prof_tflm *k, prof *p, const sim_probe_event *ev, 
     }
     uint8_t head[64] = {0};
     uint32_t len = 0;
-    const sim_symbol *y = object_at(e, buf);
+    const sim_symbol *y = sim_elf_object_at(e, buf);
     if (y && y->size >= 16)
         len = y->size;
     const sim_region *r = sim_board_range_at(sim_get_board(s), buf, 8);
@@ -418,7 +389,7 @@ static uint64_t input_hash(const prof *p, tflm_model *c)
         uint32_t rec[3], n;
         if (ti < 0 || ti >= m->ntensors || !(n = tfl_bytes(&m->tensors[ti])) ||
             sim_read_target(prof_sim(p), c->eval_base + 12u * (uint32_t)ti, rec, sizeof rec) < 0 ||
-            !in_memory(p, rec[0], n, 0))
+            !prof_in_memory(p, rec[0], n, 0))
             return 0;
         for (uint32_t o = 0; o < n;) {
             uint8_t buf[4096];
@@ -461,7 +432,7 @@ static void invoke_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
         return;
     }
     c->t.arena_addr = arena;
-    c->t.arena_ok = arena && in_memory(p, arena, arena_size, 1);
+    c->t.arena_ok = arena && prof_in_memory(p, arena, arena_size, 1);
     c->t.arena_given = c->t.arena_ok ? arena_size : 0;
     c->t.arena_size = c->t.arena_ok ? arena_used(p, arena, arena_size) : 0;
     prof_ev_inference_begin(p, ev, &c->t);
@@ -474,9 +445,7 @@ static void invoke_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
 
 static void op_begin(prof_tflm *k, prof *p, const sim_probe_event *ev)
 {
-    sim_regs r;
-    sim_regs_get(prof_sim(p), &r);
-    uint32_t lr = r.r[14] & ~1u;
+    uint32_t lr = ev->lr & ~1u;
     if (!k->run || k->op_fn || lr < k->loop_lo || lr >= k->loop_hi)
         return; /* not the interpreter's loop calling an operator (nested, or Prepare's) */
     uint32_t op = k->next_op++;
@@ -545,6 +514,29 @@ static void keep_output(prof_tflm *k, prof *p, tflm_model *c)
     }
 }
 
+/* A constructor MicroInterpreter(model, resolver, arena, arena_size, ...) was entered: this
+ * (r0), model (r1), arena (r3) and its size (the first stacked argument), remembered by
+ * interpreter (the oldest is forgotten past N_INTERP). */
+static void interp_seen(prof_tflm *k, prof *p, const sim_probe_event *ev)
+{
+    uint32_t size = 0, j = k->n_interp;
+    if (sim_read_target(prof_sim(p), ev->sp, &size, sizeof size) < 0)
+        size = 0;
+    for (uint32_t n = 0; n < k->n_interp; n++)
+        if (k->interp[n].self == ev->r0)
+            j = n;
+    if (j == k->n_interp) {
+        if (k->n_interp < N_INTERP)
+            k->n_interp++;
+        else
+            j = k->next_interp++ % N_INTERP;
+    }
+    k->interp[j].self = ev->r0;
+    k->interp[j].model = ev->r1;
+    k->interp[j].arena = ev->r3;
+    k->interp[j].arena_size = size;
+}
+
 static int tflm_on_probe(void *self, prof *p, const sim_probe_event *ev)
 {
     prof_tflm *k = self;
@@ -556,28 +548,9 @@ static int tflm_on_probe(void *self, prof *p, const sim_probe_event *ev)
         } else if (is_kernel(k, ev->addr)) {
             op_begin(k, p, ev);
         } else {
-            for (uint32_t i = 0; i < k->n_ctors; i++) {
-                if (ev->addr != k->ctors[i])
-                    continue;
-                uint32_t size = 0, j = k->n_interp;
-                sim_regs r;
-                sim_regs_get(prof_sim(p), &r);
-                if (sim_read_target(prof_sim(p), ev->sp, &size, sizeof size) < 0)
-                    size = 0;
-                for (uint32_t n = 0; n < k->n_interp; n++)
-                    if (k->interp[n].self == ev->r0)
-                        j = n;
-                if (j == k->n_interp) {
-                    if (k->n_interp < N_INTERP)
-                        k->n_interp++;
-                    else
-                        j = k->next_interp++ % N_INTERP;
-                }
-                k->interp[j].self = ev->r0;
-                k->interp[j].model = ev->r1;
-                k->interp[j].arena = r.r[3];
-                k->interp[j].arena_size = size;
-            }
+            for (uint32_t i = 0; i < k->n_ctors; i++)
+                if (ev->addr == k->ctors[i])
+                    interp_seen(k, p, ev);
         }
     } else if (ev->kind == SIM_PROBE_USER_RETURN) {
         if (k->run && k->op_fn && ev->addr == k->op_fn && ev->sp == k->op_sp) {
@@ -708,11 +681,11 @@ static int tflm_operand_addr(void *self, prof *p, const prof_table *t, uint32_t 
             sim_read_target(prof_sim(p), c->eval_base + 12u * (uint32_t)ti, rec, sizeof rec) < 0)
             return -1;
         if (x->shape_pos && rec[1] != c->buf + (uint32_t)x->shape_pos &&
-            !in_memory(p, rec[1], 4, 0))
+            !prof_in_memory(p, rec[1], 4, 0))
             return -1;
         a = rec[0];
     }
-    if (!in_memory(p, a, n, 0))
+    if (!prof_in_memory(p, a, n, 0))
         return -1;
     *addr = a;
     return 0;
@@ -736,10 +709,9 @@ const prof_source prof_source_tflm = {"TensorFlow Lite Micro", tflm_new, tflm_at
 
 /* ===================================================================== prof.h */
 
-int prof_tflm_found(const prof *p, const char **why_not)
+int prof_tflm_found(const prof *p)
 {
     const prof_tflm *k = prof_source_state(p, &prof_source_tflm);
-    *why_not = k && k->why_not ? k->why_not : "";
     return k && k->on;
 }
 

@@ -470,6 +470,31 @@ int board_check_region(const sim_board *b, uint32_t i, char *msg, size_t msz)
 
 /* The flash accelerator: a power-of-two access width of 4 to 64 bytes (or 0 = 4), caches of
  * whole lines up to 64 KiB, prefetch 0 or 1. */
+int board_check_ws(const sim_board *b, char *msg, size_t msz)
+{
+    if (b->n_ws > 16) {
+        snprintf(msg, msz, "more than 16 wait-state steps");
+        return -1;
+    }
+    for (uint32_t i = 0; i < b->n_ws; i++)
+        if (b->ws_max_hz[i] < CLOCK_MIN || b->ws_max_hz[i] > CLOCK_MAX ||
+            (i && b->ws_max_hz[i] <= b->ws_max_hz[i - 1])) {
+            snprintf(msg, msz, "the wait-state table's clocks must rise, within 1 kHz to 1 GHz");
+            return -1;
+        }
+    if (b->clock_min_hz > CLOCK_MAX) {
+        snprintf(msg, msz, "clock_min %u Hz is above 1 GHz", b->clock_min_hz);
+        return -1;
+    }
+    if (b->n_ws && (b->clock_hz > b->ws_max_hz[b->n_ws - 1] || b->clock_hz < b->clock_min_hz)) {
+        snprintf(msg, msz, "the clock (%u Hz) is outside what the part runs at by its ws_table "
+                 "and clock_min_mhz (%u to %u Hz)", b->clock_hz, b->clock_min_hz,
+                 b->ws_max_hz[b->n_ws - 1]);
+        return -1;
+    }
+    return 0;
+}
+
 int board_check_accel(const sim_board *b, char *msg, size_t msz)
 {
     uint32_t w = b->flash_width ? b->flash_width : 4;
@@ -543,25 +568,8 @@ int sim_board_validate(const sim_board *b, char **cause)
         *cause = mu_asprintf("board %s: %s", bn, msg);
         return -1;
     }
-    if (b->n_ws > 16) {
-        *cause = mu_asprintf("board %s: more than 16 wait-state steps", bn);
-        return -1;
-    }
-    for (uint32_t i = 0; i < b->n_ws; i++)
-        if (b->ws_max_hz[i] < CLOCK_MIN || b->ws_max_hz[i] > CLOCK_MAX ||
-            (i && b->ws_max_hz[i] <= b->ws_max_hz[i - 1])) {
-            *cause = mu_asprintf("board %s: the wait-state table's clocks must rise, within 1 kHz "
-                                 "to 1 GHz", bn);
-            return -1;
-        }
-    if (b->n_ws && (b->clock_hz > b->ws_max_hz[b->n_ws - 1] || b->clock_hz < b->clock_min_hz)) {
-        *cause = mu_asprintf("board %s: clock %u Hz is outside what the part runs at (%u to %u "
-                             "Hz, its wait-state table)", bn, b->clock_hz, b->clock_min_hz,
-                             b->ws_max_hz[b->n_ws - 1]);
-        return -1;
-    }
-    if (b->clock_min_hz > CLOCK_MAX) {
-        *cause = mu_asprintf("board %s: clock_min %u Hz is above 1 GHz", bn, b->clock_min_hz);
+    if (board_check_ws(b, msg, sizeof msg) != 0) {
+        *cause = mu_asprintf("board %s: %s", bn, msg);
         return -1;
     }
     if (board_check_whole(b, msg, sizeof msg) != 0) {

@@ -508,19 +508,15 @@ int sim_board_parse(const char *text, size_t len, const char *name, sim_board *o
     }
 
     p.line = 0;
-    if (p.based && seen[K_CLOCK] && !p.own_regions && b.n_ws) {
-        /* a base board at another clock: its flash wait states follow its table */
-        uint32_t ws = sim_board_ws_at(&b, b.clock_hz);
-        for (uint32_t i = 0; i < b.n_regions && ws != UINT32_MAX; i++)
-            if (b.regions[i].kind == SIM_MEM_FLASH)
-                b.regions[i].wait_states = ws;
-    }
+    char msg[256];
+    if (board_check_ws(&b, msg, sizeof msg) != 0)
+        return perr(&p, "%s", msg);
+    /* a base board at another clock: its flash wait states follow its table, as --clock */
+    if (p.based && seen[K_CLOCK] && !p.own_regions && b.n_ws &&
+        sim_board_set_clock(&b, b.clock_hz, msg, sizeof msg) < 0)
+        return perr(&p, "%s", msg);
     if (p.based) /* the base gave them */
         seen[K_NAME] = seen[K_CORE] = seen[K_CLOCK] = 1;
-    if (b.n_ws && (b.clock_hz > b.ws_max_hz[b.n_ws - 1] || b.clock_hz < b.clock_min_hz))
-        return perr(&p, "the clock (%u Hz) is outside what the part runs at by its ws_table and "
-                        "clock_min_mhz (%u to %u Hz)", b.clock_hz, b.clock_min_hz,
-                    b.ws_max_hz[b.n_ws - 1]);
     if (!seen[K_NAME])
         return perr(&p, "no 'name = ...' line (required: name, core, clock_mhz, and a flash "
                         "and a ram region)");
@@ -529,7 +525,6 @@ int sim_board_parse(const char *text, size_t len, const char *name, sim_board *o
                         "or cortex-m33)");
     if (!seen[K_CLOCK])
         return perr(&p, "no 'clock_mhz = ...' (or clock_hz) line");
-    char msg[256];
     if (board_check_whole(&b, msg, sizeof msg) != 0 || board_check_accel(&b, msg, sizeof msg) != 0)
         return perr(&p, "%s", msg);
     *out = b;

@@ -21,6 +21,8 @@ int board_valid_name(const char *s, size_t max);
 int board_check_region(const sim_board *b, uint32_t i, char *msg, size_t msz);
 /* The flash accelerator: access width, caches, prefetch. */
 int board_check_accel(const sim_board *b, char *msg, size_t msz);
+/* The wait-state table: rising clocks, at most 16, and the board's clock inside it. */
+int board_check_ws(const sim_board *b, char *msg, size_t msz);
 /* The whole board once every line is read: region count, a flash and a RAM region. */
 int board_check_whole(const sim_board *b, char *msg, size_t msz);
 

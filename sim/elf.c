@@ -679,3 +679,19 @@ int sim_core_runs_arch(sim_core core, const sim_elf *e, const char **why)
     }
     return 1;
 }
+
+const sim_symbol *sim_elf_object_at(const sim_elf *e, uint32_t addr)
+{
+    uint32_t lo = 0, hi = e->n_syms;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (e->syms[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < e->n_syms && e->syms[lo].addr == addr; lo++)
+        if (!e->syms[lo].is_func && e->syms[lo].size)
+            return &e->syms[lo];
+    return NULL;
+}

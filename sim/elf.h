@@ -149,6 +149,9 @@ uint32_t sim_elf_functions_named(const sim_elf *e, const char *name, const sim_s
  * board's alias must be translated by the caller.
  */
 const sim_symbol *sim_elf_symbol_at(const sim_elf *e, uint32_t addr, uint32_t *offset);
+/* A data object (OBJECT or sized NOTYPE symbol, not a function) with a size that starts
+ * exactly at addr; NULL if none. */
+const sim_symbol *sim_elf_object_at(const sim_elf *e, uint32_t addr);
 
 /* "v7E-M", "v6S-M", "v8-M.main", ... for a Tag_CPU_arch value; "unknown" otherwise (and
  * for -1). 10 is "v7" (readelf's name): the profile tells v7-M from v7-A. */

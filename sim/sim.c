@@ -235,15 +235,18 @@ static void probe_hit(sim *s, uint32_t addr)
     for (uint32_t i = 0; i < s->n_probes; i++) {
         if (s->probes[i].addr != addr)
             continue;
-        sim_probe_event ev = {s->probes[i].kind,
-                              addr,
-                              sim_reg(s, UC_ARM_REG_R0),
-                              sim_reg(s, UC_ARM_REG_R1),
-                              sim_reg(s, UC_ARM_REG_SP),
-                              s->cycles,
-                              s->insns,
-                              s->fetch_stall + s->data_stall,
-                              s->flash_bytes};
+        sim_probe_event ev = {.kind = s->probes[i].kind,
+                              .addr = addr,
+                              .r0 = sim_reg(s, UC_ARM_REG_R0),
+                              .r1 = sim_reg(s, UC_ARM_REG_R1),
+                              .r2 = sim_reg(s, UC_ARM_REG_R2),
+                              .r3 = sim_reg(s, UC_ARM_REG_R3),
+                              .lr = sim_reg(s, UC_ARM_REG_LR),
+                              .sp = sim_reg(s, UC_ARM_REG_SP),
+                              .cycles = s->cycles,
+                              .insns = s->insns,
+                              .stall_cycles = s->fetch_stall + s->data_stall,
+                              .flash_bytes = s->flash_bytes};
         if (ev.kind == SIM_PROBE_USER_RETURN) {
             /* a return site: pair it with the innermost open call that returns here, and
              * with every call below it that returns here with the same SP: a function that
@@ -260,7 +263,7 @@ static void probe_hit(sim *s, uint32_t addr)
             }
             continue;
         } else if (ev.kind == SIM_PROBE_USER) {
-            uint32_t ret = sim_reg(s, UC_ARM_REG_LR);
+            uint32_t ret = ev.lr;
             if ((ret & 0xF0000000u) == 0xF0000000u) /* EXC_RETURN: called as a handler */
                 continue;
             ret &= ~1u;

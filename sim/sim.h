@@ -81,6 +81,8 @@ typedef struct {
     sim_probe_kind kind;
     uint32_t addr;     /* the probe function's address */
     uint32_t r0, r1;   /* its first two arguments: (model, layer) for the core's probes */
+    uint32_t r2, r3;   /* the next two (AAPCS) */
+    uint32_t lr;       /* LR at entry: the return address (or EXC_RETURN) */
     uint32_t sp;       /* SP at entry (the caller's stack pointer at the call) */
     uint64_t cycles;   /* modelled cycles at entry */
     uint64_t insns;

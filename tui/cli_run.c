@@ -975,8 +975,7 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     if (prof_budget_any(&o.budget)) { /* the verdict first */
         prof_budget_item it[PROF_B_COUNT];
         char line[512];
-        over = prof_budget_eval(pf, e, &board, it);
-        prof_budget_line(pf, &board, it, line, sizeof line);
+        over = prof_budget_eval(pf, e, &board, it, line, sizeof line);
         fprintf(sf, "%s\n", line);
     }
     prof_print_table(sf, pf, &board);

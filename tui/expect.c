@@ -240,10 +240,15 @@ static int expect_run(session *ss, int argc, char **argv, FILE *out)
         snprintf(what, sizeof what, "layer %s %s", argv[2], argv[3]);
     } else if (nw == 1) {
         const prof_inference *inf = prof_last(ss->v.pf);
-        prof_layer row = {0};
-        double probe;
+        prof_layer row = {0}; /* the inference's figures as a row (all 0 before one) */
+        if (inf) {
+            row.cycles = inf->cycles;
+            row.insns = inf->insns;
+            row.stack_bytes = inf->stack_bytes;
+            row.arena_bytes = inf->arena_size;
+        }
         if (strcmp(w0, "macs") == 0 || strcmp(w0, "cycles_per_mac") == 0 ||
-            row_figure(ss, &row, w0, &probe) < 0)
+            row_figure(ss, &row, w0, &have) < 0)
             return session_err(out, "expect: '%s' is not a figure: give cycles, instructions, "
                                     "time_ms, energy_uj, stack or arena (of the last inference), "
                                     "run cycles|instructions, layer N FIELD, output "
@@ -254,11 +259,6 @@ static int expect_run(session *ss, int argc, char **argv, FILE *out)
             ss->expect_failed = 1;
             return CMD_OK;
         }
-        row.cycles = inf->cycles;
-        row.insns = inf->insns;
-        row.stack_bytes = inf->stack_bytes;
-        row.arena_bytes = inf->arena_size;
-        row_figure(ss, &row, w0, &have);
     } else {
         return session_err(out, "expect: give cycles, instructions, time_ms, energy_uj, stack or "
                                 "arena (of the last inference), run cycles|instructions, layer "

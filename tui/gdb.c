@@ -300,3 +300,12 @@ int gdb_bt(void *ctx, int argc, char **argv, FILE *out)
         fprintf(out, "(more frames not shown)\n");
     return CMD_OK;
 }
+
+const char *session_xpsr_text(uint32_t x, char *buf, size_t n)
+{
+    snprintf(buf, n, "flags %c%c%c%c%c  GE %u%u%u%u  exception %u", x & (1u << 31) ? 'N' : 'n',
+             x & (1u << 30) ? 'Z' : 'z', x & (1u << 29) ? 'C' : 'c', x & (1u << 28) ? 'V' : 'v',
+             x & (1u << 27) ? 'Q' : 'q', (x >> 19) & 1u, (x >> 18) & 1u, (x >> 17) & 1u,
+             (x >> 16) & 1u, x & 0x1ffu);
+    return buf;
+}

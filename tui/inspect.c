@@ -20,7 +20,7 @@ static int no_core_model(const session *ss, FILE *out, const char *cmd)
 {
     uint32_t n;
     if (prof_current(ss->v.pf, &n) || prof_layers(ss->v.pf, &n)) {
-        if (prof_tflm_found(ss->v.pf, &(const char *){NULL}) && prof_current(ss->v.pf, &n))
+        if (prof_tflm_found(ss->v.pf) && prof_current(ss->v.pf, &n))
             return session_err(out, "'%s' needs the model's tables, and tinysim's converter does "
                                "not take this TFLM model (its layers have no MACs either)", cmd);
         return session_err(out, "'%s' reads a model's tensors; these layers are probed "
@@ -157,11 +157,8 @@ int inspect_info(void *ctx, int argc, char **argv, FILE *out)
             fprintf(out, "%-4s 0x%08x%s", names[i], r.r[i], i % 4 == 3 ? "\n" : "   ");
         sim_describe_addr(ss->v.s, r.r[15], where, sizeof where);
         fprintf(out, "xpsr 0x%08x   pc is in %s\n", r.xpsr, where);
-        fprintf(out, "flags %c%c%c%c%c  GE %u%u%u%u  exception %u\n",
-                r.xpsr & (1u << 31) ? 'N' : 'n', r.xpsr & (1u << 30) ? 'Z' : 'z',
-                r.xpsr & (1u << 29) ? 'C' : 'c', r.xpsr & (1u << 28) ? 'V' : 'v',
-                r.xpsr & (1u << 27) ? 'Q' : 'q', (r.xpsr >> 19) & 1u, (r.xpsr >> 18) & 1u,
-                (r.xpsr >> 17) & 1u, (r.xpsr >> 16) & 1u, r.xpsr & 0x1ffu);
+        char flags[64];
+        fprintf(out, "%s\n", session_xpsr_text(r.xpsr, flags, sizeof flags));
         uint32_t sr[32], fpscr;
         if (sim_fp_regs_get(ss->v.s, sr, &fpscr) == 0) { /* a core with an FPU */
             for (int i = 0; i < 32; i++) {

@@ -34,6 +34,20 @@
  * a line with a NUL byte fails as a command does; a longer line stops the script even with
  * keep_going (the input may be one endless line: /dev/zero, a binary file).
  */
+/* A script's line failed (what: the message, formatted with the line): said on stderr; 1
+ * when the script stops there, 0 with --keep-going. */
+static int line_failed(const char *name, unsigned lineno, const char *what, const char *line,
+                       int keep_going) __attribute__((format(printf, 3, 0)));
+static int line_failed(const char *name, unsigned lineno, const char *what, const char *line,
+                       int keep_going)
+{
+    cli_stderr_begin();
+    fprintf(stderr, "tinysim: %s:%u: ", name, lineno);
+    fprintf(stderr, what, line);
+    fprintf(stderr, "%s\n", keep_going ? "; going on (--keep-going)" : "");
+    return !keep_going;
+}
+
 static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
 {
     char line[CMD_MAX_LINE];
@@ -84,10 +98,7 @@ static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
         if (ss->expect_failed) {
             ss->expect_failed = 0;
             expect_failed++;
-            cli_stderr_begin();
-            fprintf(stderr, "tinysim: %s:%u: expectation failed: %.80s%s\n", name, lineno, p,
-                    keep_going ? "; going on (--keep-going)" : "");
-            if (!keep_going) {
+            if (line_failed(name, lineno, "expectation failed: %.80s", p, keep_going)) {
                 rc = TS_EXIT_VERDICT;
                 break;
             }
@@ -96,10 +107,7 @@ static int run_lines(session *ss, FILE *f, const char *name, int keep_going)
             break;
         if (r == CMD_ERROR) {
             failed++;
-            cli_stderr_begin();
-            fprintf(stderr, "tinysim: %s:%u: '%.80s' failed%s\n", name, lineno, p,
-                    keep_going ? "; going on (--keep-going)" : "");
-            if (!keep_going) {
+            if (line_failed(name, lineno, "'%.80s' failed", p, keep_going)) {
                 rc = TS_EXIT_USAGE;
                 break;
             }

@@ -179,11 +179,6 @@ static void title(int y, const char *s)
 
 /* ===================================================================== drawing */
 
-static const prof_layer *layers(uint32_t *n)
-{
-    return session_layers(&T->ss, n);
-}
-
 static void draw_status(void)
 {
     char st[256], line[512];
@@ -203,7 +198,7 @@ static void draw_status(void)
 static void draw_table(int y0, int rows)
 {
     uint32_t n;
-    const prof_layer *L = layers(&n);
+    const prof_layer *L = session_layers(&T->ss, &n);
     char line[512];
     uint32_t ran = 0;
     for (uint32_t i = 0; i < n; i++)
@@ -319,11 +314,9 @@ static void draw_cpu(int y0, int rows)
                  r.r[i + 3]);
         put(y0 + i / 4, 1, COLS - 2, line);
     }
-    snprintf(line, sizeof line, "xpsr %08x  flags %c%c%c%c%c  GE %u%u%u%u  exception %u", r.xpsr,
-             r.xpsr & (1u << 31) ? 'N' : 'n', r.xpsr & (1u << 30) ? 'Z' : 'z',
-             r.xpsr & (1u << 29) ? 'C' : 'c', r.xpsr & (1u << 28) ? 'V' : 'v',
-             r.xpsr & (1u << 27) ? 'Q' : 'q', (r.xpsr >> 19) & 1u, (r.xpsr >> 18) & 1u,
-             (r.xpsr >> 17) & 1u, (r.xpsr >> 16) & 1u, r.xpsr & 0x1ffu);
+    char flags[64];
+    snprintf(line, sizeof line, "xpsr %08x  %s", r.xpsr,
+             session_xpsr_text(r.xpsr, flags, sizeof flags));
     put(y0 + 4, 1, COLS - 2, line);
     /* the FP registers when the core has them and the pane has room (s0-s15, 4 a row) */
     uint32_t sr[32], fpscr;
@@ -375,7 +368,7 @@ static void draw_cpu(int y0, int rows)
 static void draw_detail(int y0, int rows)
 {
     uint32_t n;
-    layers(&n);
+    session_layers(&T->ss, &n);
     if (T->cpu && T->ss.state != SS_NONE) {
         title(y0, " CPU (F2: layer detail) ");
         draw_cpu(y0 + 1, rows - 1);
@@ -513,7 +506,7 @@ static void draw(void)
     int avail = LINES - 2; /* status and prompt */
     int table = avail * 36 / 100, detail = avail * 34 / 100;
     uint32_t n;
-    layers(&n);
+    session_layers(&T->ss, &n);
     if (n && (int)n + 2 < table) {
         detail += table - ((int)n + 2);
         table = (int)n + 2;
@@ -606,7 +599,7 @@ static void on_progress(void *ud, const sim_stats *st)
     (void)ud;
     char line[256], c[32];
     uint32_t n;
-    const prof_layer *L = layers(&n);
+    const prof_layer *L = session_layers(&T->ss, &n);
     uint32_t done = 0;
     for (uint32_t i = 0; L && i < n; i++)
         done += L[i].ran;

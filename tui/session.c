@@ -84,11 +84,10 @@ static void cap_tensor(session *ss, const nn_model *m, uint32_t l, uint32_t k)
 
 /* Only probe events the profiler measured (the inference's own model, a layer index it
  * has), into the captures of that inference. */
-static void capture(session *ss, const sim_probe_event *ev, int kind, uint32_t layer)
+static void capture(session *ss, int kind, uint32_t layer)
 {
     uint32_t img, arena;
     const nn_model *m = prof_model(ss->v.pf, &img, &arena);
-    (void)ev;
     if (!m)
         return;
     if (kind == PROF_EV_INFERENCE_BEGIN) {
@@ -116,17 +115,47 @@ static void check_breaks(session *ss);
 /* Layer stepping and layer breakpoints listen to the profiler's layer events (prof_event),
  * whichever source raised them: tinysim's core or TFLM's interpreter. */
 /* A breakpoint's condition holds now (or it has none). */
+/* A condition (the words expect takes) now: 0 with *holds, or -1 when it is no expectation
+ * (said says why when n). */
+static int cond_eval(session *ss, const char *cond, int *holds, char *said, size_t n)
+{
+    char line[128], err[128], *w[9];
+    static char expect_word[] = "expect";
+    snprintf(line, sizeof line, "%s", cond);
+    int k = cmd_split(line, w + 1, 7, err, sizeof err);
+    w[0] = expect_word;
+    *holds = 0;
+    if (k <= 0) {
+        if (said)
+            snprintf(said, n, "%s", k == 0 ? "an empty condition" : err);
+        return -1;
+    }
+    return session_condition(ss, k + 1, w, holds, said, n);
+}
+
 static int cond_holds(session *ss, const session_break *b)
 {
-    char line[sizeof b->cond], *w[9];
-    char err[64];
-    static char expect_word[] = "expect";
-    if (!b->cond[0])
-        return 1;
-    snprintf(line, sizeof line, "%s", b->cond);
-    int n = cmd_split(line, w + 1, 7, err, sizeof err), holds = 0;
-    w[0] = expect_word;
-    return n > 0 && session_condition(ss, n + 1, w, &holds, NULL, 0) == 0 && holds;
+    int holds;
+    return !b->cond[0] || (cond_eval(ss, b->cond, &holds, NULL, 0) == 0 && holds);
+}
+
+/* The words of "... if WHAT OP VALUE" (argv[0..argc)) as b's condition, checked to be an
+ * expectation: CMD_OK, or CMD_ERROR (said). */
+static int set_cond(session *ss, session_break *b, int argc, char **argv, const char *cmd,
+                    FILE *out)
+{
+    size_t o = 0;
+    int holds;
+    char said[256];
+    for (int i = 0; i < argc && o < sizeof b->cond; i++)
+        o += (size_t)snprintf(b->cond + o, sizeof b->cond - o, "%s%s", i ? " " : "", argv[i]);
+    if (o >= sizeof b->cond)
+        return session_err(out, "%s: the condition is longer than %zu characters", cmd,
+                           sizeof b->cond - 1);
+    if (cond_eval(ss, b->cond, &holds, said, sizeof said) < 0)
+        return session_err(out, "%s ... if: %s", cmd,
+                           said + (strncmp(said, "error: ", 7) ? 0 : 7));
+    return CMD_OK;
 }
 
 static void on_probe(void *ud, const sim_probe_event *ev)
@@ -139,7 +168,7 @@ static void on_probe(void *ud, const sim_probe_event *ev)
         check_breaks(ss);
     if (kind == PROF_EV_INFERENCE_BEGIN || kind == PROF_EV_LAYER_BEGIN ||
         kind == PROF_EV_LAYER_END)
-        capture(ss, ev, kind, layer);
+        capture(ss, kind, layer);
     switch (kind) {
     case PROF_EV_LAYER_BEGIN: {
         ss->in_layer = 1;
@@ -543,12 +572,8 @@ static int c_watch(void *ctx, int argc, char **argv, FILE *out)
     b.kind = SB_WATCH;
     b.addr = addr;
     b.len = (uint32_t)len;
-    if (nw < argc) {
-        size_t o = 0;
-        for (int i = nw + 1; i < argc && o < sizeof b.cond; i++)
-            o += (size_t)snprintf(b.cond + o, sizeof b.cond - o, "%s%s", i > nw + 1 ? " " : "",
-                                  argv[i]);
-    }
+    if (nw < argc && set_cond(ss, &b, argc - nw - 1, argv + nw + 1, "watch", out) != CMD_OK)
+        return CMD_ERROR;
     snprintf(b.text, sizeof b.text, "watch %.64s (%u byte%s at 0x%08x)%s%s", argv[1], b.len,
              b.len == 1 ? "" : "s", addr, b.cond[0] ? " if " : "", b.cond);
     if (sim_mwatch_add(ss->v.s, addr, b.len) < 0)
@@ -787,21 +812,8 @@ static int c_break(void *ctx, int argc, char **argv, FILE *out)
         if (strcmp(argv[3], "if") != 0 || argc < 7)
             return session_err(out, "break KIND VALUE [if WHAT OP VALUE], as 'break layer 4 if "
                                     "run cycles > 1M'");
-        size_t o = 0;
-        for (int i = 4; i < argc && o < sizeof b.cond; i++)
-            o += (size_t)snprintf(b.cond + o, sizeof b.cond - o, "%s%s", i > 4 ? " " : "", argv[i]);
-        if (o >= sizeof b.cond)
-            return session_err(out, "break: the condition is longer than %zu characters",
-                               sizeof b.cond - 1);
-        int holds;
-        char said[256];
-        char *cv[8];
-        static char expect_word[] = "expect";
-        cv[0] = expect_word;
-        for (int i = 4; i < argc && i - 3 < 8; i++)
-            cv[i - 3] = argv[i];
-        if (argc - 3 > 8 || session_condition(ss, argc - 3, cv, &holds, said, sizeof said) < 0)
-            return session_err(out, "break ... if: %s", said + (strncmp(said, "error: ", 7) ? 0 : 7));
+        if (set_cond(ss, &b, argc - 4, argv + 4, "break", out) != CMD_OK)
+            return CMD_ERROR;
         argc = 3;
     }
     if (argc != 3) {

@@ -36,6 +36,8 @@ int inspect_export(void *ctx, int argc, char **argv, FILE *out);
 int gdb_print(void *ctx, int argc, char **argv, FILE *out);
 int gdb_bt(void *ctx, int argc, char **argv, FILE *out);
 int gdb_x(session *ss, const char *fmt, const char *where, FILE *out);
+/* "flags nZCvq  GE 0000  exception 0": xPSR's flags, GE bits and exception number. */
+const char *session_xpsr_text(uint32_t xpsr, char *buf, size_t n);
 
 /* expect.c: assertions for scripts. */
 int session_expect(void *ctx, int argc, char **argv, FILE *out);
