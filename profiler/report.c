@@ -178,6 +178,8 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
             jw_num(&w, "busy", d.busy);
             jw_num(&w, "power_w", d.p_avg);
             jw_bool(&w, "sleep_current_known", bd->sleep_ua > 0);
+            jw_num(&w, "sleep_ua", bd->sleep_ua);
+            jw_str(&w, "sleep_mode", bd->sleep_mode);
         }
         if (mah > 0) {
             jw_num(&w, "battery_mah", mah);
@@ -468,8 +470,16 @@ void prof_report_energy(FILE *f, const prof *pf, const sim_board *b, double rate
             d.busy * 100, d.p_avg * 1e3);
     if (b->sleep_ua <= 0)
         fprintf(f, " (sleep current unknown for %s: counted as 0)", b->name);
+    else
+        fprintf(f, ", asleep at %.3g uA between", b->sleep_ua);
     fputc('\n', f);
-    if (mah > 0 && d.hours > 0)
-        fprintf(f, "battery       %.0f mAh lasts %.0f h (%.1f days)%s\n", mah, d.hours,
-                d.hours / 24, b->sleep_ua <= 0 ? ", an upper bound" : "");
+    if (mah > 0 && d.hours > 0) {
+        fprintf(f, "battery       %.0f mAh lasts %.0f h (%.1f days)", mah, d.hours, d.hours / 24);
+        if (b->sleep_ua > 0)
+            fprintf(f, ", an estimate: asleep at %.3g uA (%s)\n", b->sleep_ua,
+                    b->sleep_mode[0] ? b->sleep_mode : "the board profile's sleep_ua");
+        else
+            fprintf(f, ", an upper bound: %s has no sleep current (a profile with "
+                       "'base = %s' and 'sleep_ua = N' gives one)\n", b->name, b->name);
+    }
 }

@@ -28,6 +28,9 @@
  *     run_ua_per_mhz = 110                 (0 or absent: unknown)
  *     run_offset_ua = 0
  *     sleep_ua = 0
+ *     sleep_mode = Stop 2, RTC on     optional, what sleep_ua assumes (printed with the battery
+ *                                      life); printable ASCII, at most 95 characters; a
+ *                                      profile that sets sleep_ua without it drops the base's
  *     flash_width = 8                  optional: the flash accelerator (sim/memtime.c): bytes per
  *     icache_bytes = 1024                  flash read, instruction and data cache bytes,
  *     dcache_bytes = 256                   sequential prefetch 0 or 1

@@ -311,7 +311,7 @@ static int parse_region(pctx *p, sim_board *b, char *val)
 
 enum {
     K_NAME, K_MCU, K_CORE, K_CLOCK, K_REGION, K_VDD, K_RUN, K_OFFSET, K_SLEEP, K_WIDTH,
-    K_ICACHE, K_DCACHE, K_PREFETCH, K_WSTABLE, K_CLKMIN, K_BASE, K_SOURCE
+    K_ICACHE, K_DCACHE, K_PREFETCH, K_WSTABLE, K_CLKMIN, K_BASE, K_SLEEPMODE, K_SOURCE
 };
 
 static const struct {
@@ -326,7 +326,7 @@ static const struct {
     {"flash_width", K_WIDTH}, {"icache_bytes", K_ICACHE},
     {"dcache_bytes", K_DCACHE}, {"prefetch", K_PREFETCH},
     {"ws_table", K_WSTABLE},  {"clock_min_mhz", K_CLKMIN},
-    {"base", K_BASE},         {"source", K_SOURCE},
+    {"base", K_BASE},         {"sleep_mode", K_SLEEPMODE}, {"source", K_SOURCE},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -357,7 +357,8 @@ static int parse_line(pctx *p, sim_board *b, char *line, uint32_t *seen)
     if (k == N_KEYS)
         return perr(p, "unknown key '%s' (keys: name, mcu, core, clock_mhz or clock_hz, region, "
                        "vdd_v, run_ua_per_mhz, run_offset_ua, sleep_ua, flash_width, icache_bytes, "
-                       "dcache_bytes, prefetch, ws_table, clock_min_mhz, base, source)", key);
+                       "dcache_bytes, prefetch, ws_table, clock_min_mhz, base, sleep_mode, source)",
+                       key);
     int id = keys[k].id;
     if (id != K_REGION && seen[id])
         return perr(p, "'%s' is given twice (first on line %u)",
@@ -415,6 +416,8 @@ static int parse_line(pctx *p, sim_board *b, char *line, uint32_t *seen)
         return set_text(p, key, val, b->mcu, sizeof b->mcu);
     case K_SOURCE:
         return set_text(p, key, val, b->source, sizeof b->source);
+    case K_SLEEPMODE:
+        return set_text(p, key, val, b->sleep_mode, sizeof b->sleep_mode);
     case K_CORE:
         if (sim_core_parse(val, &b->core) != 0)
             return perr(p, "unknown core '%s' (cores: cortex-m0plus, cortex-m3, cortex-m4f, "
@@ -517,6 +520,9 @@ int sim_board_parse(const char *text, size_t len, const char *name, sim_board *o
         return perr(&p, "%s", msg);
     if (p.based) /* the base gave them */
         seen[K_NAME] = seen[K_CORE] = seen[K_CLOCK] = 1;
+    /* the base's sleep_mode describes the base's sleep_ua, not a figure given here */
+    if (seen[K_SLEEP] && !seen[K_SLEEPMODE])
+        b.sleep_mode[0] = '\0';
     if (!seen[K_NAME])
         return perr(&p, "no 'name = ...' line (required: name, core, clock_mhz, and a flash "
                         "and a ram region)");
@@ -696,6 +702,8 @@ char *sim_board_to_profile(const sim_board *b)
             cat(&s, " %s", board_mhz(b->ws_max_hz[i], mhz, sizeof mhz));
         cat(&s, "\nclock_min_mhz = %s\n", board_mhz(b->clock_min_hz, mhz, sizeof mhz));
     }
+    if (b->sleep_mode[0])
+        cat(&s, "sleep_mode = %s\n", b->sleep_mode);
     if (b->source[0])
         cat(&s, "source = %s\n", b->source);
     return s;

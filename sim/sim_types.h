@@ -57,6 +57,9 @@ typedef struct {
     uint32_t ws_max_hz[16];
     uint32_t n_ws, clock_min_hz;
     char source[200]; /* datasheet / reference manual citations */
+    /* What sleep_ua assumes (the low-power mode, what it keeps, its source), printed with
+     * every battery figure: "Stop 2 with RTC, all SRAM kept (DS12023 typ., 3 V, 25 C)". */
+    char sleep_mode[96];
 } sim_board;
 
 #endif /* SIM_TYPES_H */

@@ -1134,6 +1134,7 @@ int cli_boards(int argc, char **argv)
             jw_num(&w, "run_ua_per_mhz", b->run_ua_per_mhz);
             jw_num(&w, "run_offset_ua", b->run_offset_ua);
             jw_num(&w, "sleep_ua", b->sleep_ua);
+            jw_str(&w, "sleep_mode", b->sleep_mode);
             jw_uint(&w, "flash_width", b->flash_width);
             jw_uint(&w, "icache_bytes", b->icache_bytes);
             jw_uint(&w, "dcache_bytes", b->dcache_bytes);

@@ -91,5 +91,37 @@ expect 0 "cannot be sustained: one takes [0-9.]* ms; the most it sustains is [0-
 grep -q '"sustained": false' "$TMP/fast.json" && grep -q '"max_rate_per_s": 2\.' "$TMP/fast.json" &&
     ok || bad "report: an unsustainable rate and the most that is"
 
+# the sleep current: a built-in figure makes the battery life an estimate (its assumption
+# printed), no figure makes it an upper bound, and a profile can give one
+expect 0 "an estimate: asleep at 2.8 uA (Stop 2, RTC on, all SRAM kept" \
+    "the L4R5's battery life counts its Stop 2 current" -- \
+    "$BIN" run "$L4" -q --rate 10/h --battery 1000 --json "$TMP/sleep.json"
+printf 'base = nucleo-l4r5zi\nname = l4-nosleep\nsleep_ua = 0\n' >"$TMP/nosleep.board"
+"$BIN" run "$L4" -q --board "$TMP/nosleep.board" --rate 10/h --battery 1000 \
+    --json "$TMP/nosleep.json" >/dev/null 2>&1
+python3 - "$TMP/sleep.json" "$TMP/nosleep.json" <<'PY' && ok || bad "the sleep current shortens the battery life"
+import json, sys
+a, b = (json.load(open(f))["duty"] for f in sys.argv[1:3])
+assert a["sleep_current_known"] and a["sleep_ua"] == 2.8 and "Stop 2" in a["sleep_mode"], a
+assert not b["sleep_current_known"] and b["sleep_ua"] == 0 and b["sleep_mode"] == "", b
+# at 10 inferences an hour the L4R5 sleeps 99.9% of the time: the 5.0 uW asleep (2.8 uA at
+# 1.8 V) adds about a tenth to the 47 uW of the inferences
+p_sleep = (1 - a["busy"]) * 1.8 * 2.8e-6
+assert abs(a["power_w"] - b["power_w"] - p_sleep) < 1e-9, (a, b)
+assert b["battery_hours"] > 1.05 * a["battery_hours"], (a, b)
+PY
+G0=$FW/nucleo-g0b1re/infer.elf
+expect 0 "an upper bound: nucleo-g0b1re has no sleep current" \
+    "a board without a sleep figure says its battery life is an upper bound" -- \
+    "$BIN" run "$G0" -q --rate 10/h --battery 1000
+printf 'base = nucleo-g0b1re\nname = g0-sleep\nsleep_ua = 5\nsleep_mode = Stop 1, measured on my board\n' \
+    >"$TMP/g0sleep.board"
+expect 0 "an estimate: asleep at 5 uA (Stop 1, measured on my board)" \
+    "a profile gives the sleep current and what it assumes" -- \
+    "$BIN" run "$G0" -q --board "$TMP/g0sleep.board" --rate 10/h --battery 1000
+"$BIN" boards --export nrf52840-dk >"$TMP/nrf.board" 2>/dev/null
+grep -q '^sleep_ua = 3.16$' "$TMP/nrf.board" && grep -q '^sleep_mode = System ON' "$TMP/nrf.board" &&
+    ok || bad "boards --export writes the sleep current and its mode"
+
 printf 'boards: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]

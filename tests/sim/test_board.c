@@ -71,6 +71,7 @@ static void assert_same_board(const sim_board *a, const sim_board *b)
     assert_true(a->run_ua_per_mhz == b->run_ua_per_mhz);
     assert_true(a->run_offset_ua == b->run_offset_ua);
     assert_true(a->sleep_ua == b->sleep_ua);
+    assert_string_equal(a->sleep_mode, b->sleep_mode);
     assert_string_equal(a->source, b->source);
 }
 
