@@ -546,8 +546,12 @@ static int rd_buffers(rd_ctx *r, const fb_table *model, rd_buf **out, size_t *co
 
 /*
  * QuantizationParameters: scale[] and zero_point[] must have the same length; a tensor with
- * no (or an empty) scale vector is not quantized. Per-channel parameters (more than one
- * scale) must match the size of the quantized dimension.
+ * no (or an empty) scale vector is not quantized. quantized_dimension is recorded as it is,
+ * even when it is not a dimension of the tensor or its size is not the number of scales:
+ * TFLM never reads it (its conv, depthwise and fully connected Prepare check the number of
+ * filter scales against a fixed dimension of the filter, and ignore the bias's quantization
+ * altogether), and real models (TFLM's own examples among them) carry biases whose
+ * quantized_dimension is the filter's. The converter checks what the kernels use.
  */
 static int rd_quant(rd_ctx *r, size_t pos, tfl_tensor *t)
 {
@@ -563,9 +567,6 @@ static int rd_quant(rd_ctx *r, size_t pos, tfl_tensor *t)
         return 0;
     if (zv.n != sv.n)
         return rd_err(r, "quantization has %zu scales but %zu zero points", sv.n, zv.n);
-    if (sv.n > 1 && (qd < 0 || qd >= t->ndims || (size_t)t->dims[qd] != sv.n))
-        return rd_err(r, "quantization has %zu scales for quantized dimension %d, which is "
-                      "not a dimension of that size", sv.n, (int)qd);
     if (rd_charge(r, 4 * sv.n) < 0 || rd_charge(r, 8 * zv.n) < 0 ||
         (t->scale = rd_calloc(r, sv.n, sizeof *t->scale)) == NULL ||
         (t->zero_point = rd_calloc(r, sv.n, sizeof *t->zero_point)) == NULL)

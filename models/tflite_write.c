@@ -240,10 +240,10 @@ static int check_tensor(const tfl_tensor *t, int i, char **cause)
     if (t->nquant < 0 || (t->nquant > 0 && (t->scale == NULL || t->zero_point == NULL)))
         return wr_err(cause, "tensor %d: nquant %d without scale / zero_point arrays", i,
                       t->nquant);
-    if (t->nquant > 1 && (t->quant_dim < 0 || t->quant_dim >= t->ndims ||
-                          t->dims[t->quant_dim] != t->nquant))
-        return wr_err(cause, "tensor %d: %d scales do not match quantized dimension %d", i,
-                      t->nquant, t->quant_dim);
+    /* A quantized_dimension that does not fit the shape is written as it is: the reader
+     * accepts it as TFLM does (see rd_quant). Only a negative one has no meaning. */
+    if (t->nquant > 1 && t->quant_dim < 0)
+        return wr_err(cause, "tensor %d: quantized dimension %d is negative", i, t->quant_dim);
     return 0;
 }
 

@@ -222,7 +222,7 @@ head -c 40 "$TMP/good.tsm" >"$TMP/cut40.tsm"
 model 3 "image truncated (field header" ".tsm: truncated in the header" "$TMP/cut40.tsm"
 
 # .tflite: an int16 SVDF (unsupported op), truncated files, bad FlatBuffer offsets
-model 3 "cannot convert: layer 0 (SVDF 'svdf_out'): op SVDF is not supported" ".tflite: int16 SVDF" \
+model 3 "cannot convert: 1 of the model's 1 layers uses an op or type tinysim does not run" ".tflite: int16 SVDF" \
     "$TMP/svdf_int16.tflite"
 head -c 7 models/demo/kws_demo.tflite >"$TMP/cut7.tflite"
 model 3 "not a model: neither a .tflite file (no TFL3 identifier at byte 4)" ".tflite: truncated to 7 bytes" \

@@ -310,11 +310,216 @@ static void test_refuses_int16_and_float(void **state)
     tfl_tensor t[2];
     tfl_op op;
     hand_model(&m, t, &op, TFL_OP_SOFTMAX, TFL_INT16);
-    expect_refusal(&m, (const char *const[]){"layer 0", "SOFTMAX", "INT16", "int16", NULL});
-    hand_model(&m, t, &op, TFL_OP_SOFTMAX, TFL_FLOAT32);
-    expect_refusal(&m, (const char *const[]){"layer 0", "FLOAT32", "float model", NULL});
+    expect_refusal(&m, (const char *const[]){"SOFTMAX int16: layer 0", "int16 (16x8)", NULL});
     hand_model(&m, t, &op, TFL_OP_SOFTMAX, TFL_UINT8);
-    expect_refusal(&m, (const char *const[]){"UINT8", "uint8", NULL});
+    expect_refusal(&m, (const char *const[]){"SOFTMAX uint8: layer 0", "uint8 (legacy", NULL});
+}
+
+/* A chain of n one-input ops: op i reads tensor i and writes tensor i + 1; types[i] is the
+ * type of tensor i (the last op's output takes the last op's input type). */
+#define CHAIN_MAX 8
+static int chain_in[CHAIN_MAX], chain_out[CHAIN_MAX], chain_codes[CHAIN_MAX];
+
+static void chain_model(tfl_model *m, tfl_tensor *t, tfl_op *ops, int n, const int *builtin,
+                        const int *types, const char *const *custom)
+{
+    memset(m, 0, sizeof *m);
+    memset(t, 0, sizeof(tfl_tensor) * (size_t)(n + 1));
+    memset(ops, 0, sizeof(tfl_op) * (size_t)n);
+    for (int i = 0; i <= n; i++) {
+        t[i].name = (char *)"t";
+        t[i].type = types[i < n ? i : n - 1];
+        t[i].ndims = 2;
+        t[i].dims[0] = 1;
+        t[i].dims[1] = 8;
+        t[i].nquant = 1;
+        t[i].scale = one_scale;
+        t[i].zero_point = one_zp;
+    }
+    for (int i = 0; i < n; i++) {
+        chain_in[i] = i;
+        chain_out[i] = i + 1;
+        chain_codes[i] = builtin[i];
+        ops[i].builtin = builtin[i];
+        ops[i].custom_code = custom ? custom[i] : NULL;
+        ops[i].ninputs = 1;
+        ops[i].inputs = &chain_in[i];
+        ops[i].noutputs = 1;
+        ops[i].outputs = &chain_out[i];
+    }
+    m->version = 3;
+    m->nsubgraphs = 1;
+    m->ntensors = n + 1;
+    m->tensors = t;
+    m->nops = n;
+    m->ops = ops;
+    m->ninputs = 1;
+    m->inputs = &chain_in[0];
+    m->noutputs = 1;
+    m->outputs = &chain_out[n - 1];
+    m->nopcodes = n;
+    m->opcode_builtin = chain_codes;
+}
+
+/* Every unsupported kind and type is named with all of its layers, in one refusal. */
+static void test_refusal_lists_every_unsupported_op(void **state)
+{
+    (void)state;
+    tfl_model m;
+    tfl_tensor t[CHAIN_MAX + 1];
+    tfl_op ops[CHAIN_MAX];
+    const int b[7] = {TFL_OP_SVDF,   TFL_OP_SOFTMAX, TFL_OP_SVDF,
+                      TFL_OP_CUSTOM, TFL_OP_SVDF,    TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM,
+                      TFL_OP_SVDF};
+    const int ty[7] = {TFL_INT16, TFL_INT8, TFL_INT16, TFL_INT8, TFL_INT16, TFL_FLOAT32,
+                       TFL_INT16};
+    const char *const cc[7] = {NULL, NULL, NULL, "Foo", NULL, NULL, NULL};
+    chain_model(&m, t, ops, 7, b, ty, cc);
+    expect_refusal(&m, (const char *const[]){"6 of the model's 7 layers use ops or types",
+                                             "\n  SVDF int16: layers 0, 2, 4, 6",
+                                             "\n  custom op 'Foo': layer 3",
+                                             "\n  UNIDIRECTIONAL_SEQUENCE_LSTM float32: layer 5",
+                                             "int16 (16x8)", "tinysim runs int8: ADD", NULL});
+}
+
+/* A model compiled for an NPU is named as such, with what to give instead. */
+static void test_refuses_npu_model(void **state)
+{
+    (void)state;
+    tfl_model m;
+    tfl_tensor t[3];
+    tfl_op ops[2];
+    const int b[2] = {TFL_OP_CUSTOM, TFL_OP_SOFTMAX};
+    const int ty[2] = {TFL_INT8, TFL_INT8};
+    const char *const cc[2] = {"ethos-u", NULL};
+    chain_model(&m, t, ops, 2, b, ty, cc);
+    expect_refusal(&m, (const char *const[]){"compiled for an Arm Ethos-U NPU",
+                                             "before the NPU compiler",
+                                             "custom op 'ethos-u': layer 0", NULL});
+}
+
+/* float32 activations with int8 weights: a hybrid model, said so. */
+static void test_refuses_hybrid_model(void **state)
+{
+    (void)state;
+    tfl_model m;
+    tfl_tensor t[3];
+    tfl_op op;
+    static int fc_in[2] = {0, 2}, fc_out[1] = {1};
+    hand_model(&m, t, &op, TFL_OP_FULLY_CONNECTED, TFL_FLOAT32);
+    memset(&t[2], 0, sizeof t[2]);
+    t[2].name = (char *)"weights";
+    t[2].type = TFL_INT8;
+    t[2].ndims = 2;
+    t[2].dims[0] = 8;
+    t[2].dims[1] = 8;
+    m.ntensors = 3;
+    op.ninputs = 2;
+    op.inputs = fc_in;
+    op.outputs = fc_out;
+    expect_refusal(&m, (const char *const[]){"hybrid model",
+                                             "FULLY_CONNECTED hybrid (float32 activations, "
+                                             "int8 weights): layer 0", NULL});
+}
+
+/* Run a converted image on the bytes of models/demo/kws_demo_input.bin; the output, malloc'd. */
+static uint8_t *run_demo_input(const cv_result *r, size_t *out_len)
+{
+    uint8_t *in;
+    size_t n;
+    char *cause = NULL;
+    if (mu_read_file("models/demo/kws_demo_input.bin", &in, &n, &cause) != 0)
+        fail_msg("%s", cause);
+    nn_model m;
+    assert_int_equal(nn_model_load(&m, r->image, (uint32_t)r->size, NULL, 0, NULL), NN_OK);
+    uint8_t *arena = malloc(m.hdr->arena_size);
+    assert_int_equal(nn_model_load(&m, r->image, (uint32_t)r->size, arena, m.hdr->arena_size,
+                                   NULL), NN_OK);
+    uint32_t ti = nn_model_input(&m, 0), to = nn_model_output(&m, 0);
+    assert_int_equal(n, nn_tensor(&m, ti)->size);
+    memcpy((void *)(uintptr_t)nn_tensor_data(&m, ti), in, n);
+    assert_int_equal(nn_invoke(&m), NN_OK);
+    *out_len = nn_tensor(&m, to)->size;
+    uint8_t *out = malloc(*out_len);
+    memcpy(out, nn_tensor_data(&m, to), *out_len);
+    free(arena);
+    free(in);
+    return out;
+}
+
+/* Biases with per-channel scales along a quantized_dimension that is not one of theirs (as
+ * some of TFLM's example models have): TFLM ignores a bias's quantization, so does tinysim.
+ * Written to a file and read back, the model converts and computes what it did before. */
+static void test_accepts_bias_quantized_dimension_as_tflm(void **state)
+{
+    (void)state;
+    uint8_t *file, *img;
+    size_t len, ilen;
+    char *cause = NULL;
+    assert_int_equal(mu_read_file("models/demo/kws_demo.tflite", &file, &len, &cause), 0);
+    tfl_model m;
+    assert_int_equal(tfl_read(file, len, &m, &cause), 0);
+    cv_result plain = convert_image(file, len, "kws");
+    int changed = 0;
+    for (int i = 0; i < m.nops; i++) {
+        const tfl_op *op = &m.ops[i];
+        if (op->builtin != TFL_OP_CONV_2D && op->builtin != TFL_OP_DEPTHWISE_CONV_2D &&
+            op->builtin != TFL_OP_FULLY_CONNECTED)
+            continue;
+        if (op->ninputs < 3 || op->inputs[2] < 0)
+            continue;
+        tfl_tensor *b = &m.tensors[op->inputs[2]];
+        int n = (int)b->dims[0];
+        if (b->ndims != 1 || n < 2)
+            continue;
+        free(b->scale);
+        free(b->zero_point);
+        b->scale = calloc((size_t)n, sizeof *b->scale);
+        b->zero_point = calloc((size_t)n, sizeof *b->zero_point);
+        for (int k = 0; k < n; k++)
+            b->scale[k] = 1e-4f * (float)(k + 1);
+        b->nquant = n;
+        b->quant_dim = 3; /* the filter's (depthwise) dimension: not a dimension of a 1-D bias */
+        changed++;
+    }
+    assert_true(changed >= 2);
+    if (tfl_write(&m, &img, &ilen, &cause) != 0)
+        fail_msg("tfl_write: %s", cause);
+    tfl_free(&m);
+    cv_result odd = convert_image(img, ilen, "kws");
+    size_t n1, n2;
+    uint8_t *o1 = run_demo_input(&plain, &n1), *o2 = run_demo_input(&odd, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(o1, o2, n1);
+    free(o1);
+    free(o2);
+    cv_result_free(&plain);
+    cv_result_free(&odd);
+    free(img);
+    free(file);
+}
+
+/* TFLM's keyword_scrambled (int16 and SVDF): every SVDF layer is named, not only the first
+ * int16 problem. */
+static void test_refusal_names_keyword_scrambled_svdf(void **state)
+{
+    (void)state;
+    size_t n;
+    uint8_t *buf = ts_read_shared("coverage/models/keyword_scrambled.tflite", &n);
+    if (buf == NULL) {
+        skip();
+        return;
+    }
+    tfl_model m;
+    char *cause = NULL;
+    assert_int_equal(tfl_read(buf, n, &m, &cause), 0);
+    cv_result r;
+    assert_int_equal(cv_convert(&m, "kws", &r, &cause), -1);
+    assert_non_null(strstr(cause, "SVDF int8: layers 1, 3, 5, 7, 9-11"));
+    assert_non_null(strstr(cause, "QUANTIZE int16 -> int8: layer 0"));
+    free(cause);
+    tfl_free(&m);
+    free(buf);
 }
 
 static void test_refuses_subgraphs_and_bad_softmax_output(void **state)
@@ -847,6 +1052,11 @@ int main(void)
         cmocka_unit_test(test_probes_called_around_every_layer),
         cmocka_unit_test(test_refuses_svdf_naming_op_and_layer),
         cmocka_unit_test(test_refuses_int16_and_float),
+        cmocka_unit_test(test_refusal_lists_every_unsupported_op),
+        cmocka_unit_test(test_refuses_npu_model),
+        cmocka_unit_test(test_refuses_hybrid_model),
+        cmocka_unit_test(test_refusal_names_keyword_scrambled_svdf),
+        cmocka_unit_test(test_accepts_bias_quantized_dimension_as_tflm),
         cmocka_unit_test(test_refuses_subgraphs_and_bad_softmax_output),
         cmocka_unit_test(test_loader_rejects_every_truncation),
         cmocka_unit_test(test_loader_rejects_every_flipped_byte),
