@@ -18,11 +18,12 @@ V        ?= 0
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef \
             -Wpointer-arith -Wcast-align -Wwrite-strings -Wvla
-CSTD     := -std=c11
+CSTD     := -std=c11 -ffp-contract=off
 OPT      ?= -O2 -g
 CPPFLAGS += -D_DEFAULT_SOURCE -I.
 HOST_CFLAGS := $(CSTD) $(OPT) -fno-strict-aliasing $(WARN) -Werror $(SANFLAGS)
-HOST_LDFLAGS := $(SANFLAGS)
+# The host tools run float32 models: link the core's float kernels (see core/nn_float.h).
+HOST_LDFLAGS := $(SANFLAGS) -Wl,--undefined=nn_run_layer_f32
 
 ifeq ($(V),1)
 Q :=

@@ -28,6 +28,8 @@ static const char *const status_names[NN_E_COUNT_] = {
     [NN_E_PARAMS] = "layer parameter out of range",
     [NN_E_ARENA] = "arena missing or too small",
     [NN_E_KERNEL] = "kernel refused its arguments",
+    [NN_E_NOFLOAT] = "a float32 layer, and this firmware was linked without the float kernels "
+                     "(link with -Wl,--undefined=nn_run_layer_f32)",
 };
 
 const char *nn_strerror(nn_status s)
@@ -82,7 +84,7 @@ static uint32_t type_size(uint32_t type)
 }
 
 /* Right-align a tensor's dims into NHWC: [C] -> [1,1,1,C], [B,D] -> [1,1,B,D]. */
-static nn_dims dims4(const nn_tsm_tensor *t)
+nn_dims nn_tensor_dims(const nn_tsm_tensor *t)
 {
     int32_t d[4] = {1, 1, 1, 1};
     uint32_t nd = t->ndims;
@@ -105,6 +107,22 @@ static int32_t dim_at(const nn_dims *d, uint32_t i)
 static uint32_t elements(const nn_tsm_tensor *t)
 {
     return t->size / type_size(t->type);
+}
+
+/* A float32's bits (the loader checks floats without float arithmetic: none on FPU-less
+ * cores, and no soft-float routines linked into an int8-only firmware). */
+static uint32_t fbits(float f)
+{
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return bits;
+}
+
+/* Not NaN (infinities are fine: the clamp of no activation is [-FLT_MAX, FLT_MAX], but a
+ * converter may write +-inf). */
+static int float_not_nan(float f)
+{
+    return (fbits(f) & 0x7fffffffu) <= 0x7f800000u;
 }
 
 /* A positive, finite float32, checked on its bits (no float arithmetic on FPU-less cores). */
@@ -273,6 +291,7 @@ typedef struct {
     const nn_tsm_tensor *in[NN_MAX_LAYER_IO];
     const nn_tsm_tensor *out;
     const void *params;
+    uint32_t act; /* the type the layer computes in: NN_T_INT8 or NN_T_FLOAT32 */
 } layer_ctx;
 
 #define LFAIL(ld, c, s, field) fail((ld), (s), (int32_t)(c)->index, -1, (field), (c)->rec)
@@ -299,44 +318,66 @@ static int quant_arrays_ok(loader *ld, uint32_t mult_off, uint32_t shift_off, ui
     return 1;
 }
 
-static int is_int8(const nn_tsm_tensor *t)
+/* An operand of the layer's type (int8 or float32). */
+static int is_act(const layer_ctx *c, const nn_tsm_tensor *t)
 {
-    return t->type == NN_T_INT8;
+    return t->type == c->act;
+}
+
+/* A bias of the layer's type: int32 for int8 layers, float32 for float32 layers. */
+static int bias_ok(const layer_ctx *c, const nn_tsm_tensor *b, uint32_t n)
+{
+    uint32_t want = c->act == NN_T_FLOAT32 ? NN_T_FLOAT32 : NN_T_INT32;
+    return b->type == want && b->storage == NN_S_CONST && elements(b) == n;
+}
+
+static int f32_act_ok(const nn_f32_act *a)
+{
+    return float_not_nan(a->act_min) && float_not_nan(a->act_max);
 }
 
 static nn_status check_conv(loader *ld, const layer_ctx *c)
 {
+    const int flt = c->act == NN_T_FLOAT32;
     const nn_tsm_conv *pc = c->params;
-    const nn_conv_params *p = &pc->p;
+    const nn_f32_conv_params *pf = c->params;
+    /* The geometry fields, from whichever record the layer has. */
+    const int32_t stride_h = flt ? pf->stride_h : pc->p.stride_h;
+    const int32_t stride_w = flt ? pf->stride_w : pc->p.stride_w;
+    const int32_t dil_h = flt ? pf->dilation_h : pc->p.dilation_h;
+    const int32_t dil_w = flt ? pf->dilation_w : pc->p.dilation_w;
+    const int32_t pad_h = flt ? pf->pad_h : pc->p.pad_h, pad_w = flt ? pf->pad_w : pc->p.pad_w;
+    const int32_t depth_mult = flt ? pf->depth_multiplier : pc->p.depth_multiplier;
     int dw = c->l->op == NN_OP_DEPTHWISE_CONV_2D;
     const nn_tsm_tensor *in = c->in[0], *w = c->in[1], *b = c->in[2];
     if (c->l->n_inputs != 3 || in == NULL || w == NULL)
         return LFAIL(ld, c, NN_E_LAYER, "n_inputs");
-    if (!is_int8(in) || in->ndims != 4 || !is_int8(c->out) || c->out->ndims != 4)
+    if (!is_act(c, in) || in->ndims != 4 || !is_act(c, c->out) || c->out->ndims != 4)
         return LFAIL(ld, c, NN_E_LAYER, "input/output type or rank");
-    if (!is_int8(w) || w->ndims != 4 || w->storage != NN_S_CONST)
+    if (!is_act(c, w) || w->ndims != 4 || w->storage != NN_S_CONST)
         return LFAIL(ld, c, NN_E_LAYER, "weights");
     int32_t cout = c->out->dims[3];
     if (in->dims[0] != c->out->dims[0])
         return LFAIL(ld, c, NN_E_LAYER, "batch");
     if (dw) {
-        if (w->dims[0] != 1 || w->dims[3] != cout || p->depth_multiplier < 1 ||
-            (int64_t)in->dims[3] * p->depth_multiplier != cout)
+        if (w->dims[0] != 1 || w->dims[3] != cout || depth_mult < 1 ||
+            (int64_t)in->dims[3] * depth_mult != cout)
             return LFAIL(ld, c, NN_E_PARAMS, "depth_multiplier");
     } else if (w->dims[0] != cout || w->dims[3] != in->dims[3]) {
         return LFAIL(ld, c, NN_E_LAYER, "weights shape");
     }
-    if (b && (b->type != NN_T_INT32 || b->storage != NN_S_CONST || elements(b) != (uint32_t)cout))
+    if (b && !bias_ok(c, b, (uint32_t)cout))
         return LFAIL(ld, c, NN_E_LAYER, "bias");
-    if (p->stride_h < 1 || p->stride_h > NN_MAX_STRIDE || p->stride_w < 1 ||
-        p->stride_w > NN_MAX_STRIDE)
+    if (stride_h < 1 || stride_h > NN_MAX_STRIDE || stride_w < 1 || stride_w > NN_MAX_STRIDE)
         return LFAIL(ld, c, NN_E_PARAMS, "stride");
-    if (p->dilation_h < 1 || p->dilation_h > NN_MAX_STRIDE || p->dilation_w < 1 ||
-        p->dilation_w > NN_MAX_STRIDE)
+    if (dil_h < 1 || dil_h > NN_MAX_STRIDE || dil_w < 1 || dil_w > NN_MAX_STRIDE)
         return LFAIL(ld, c, NN_E_PARAMS, "dilation");
-    if (p->pad_h < 0 || p->pad_h > (w->dims[1] - 1) * p->dilation_h || p->pad_w < 0 ||
-        p->pad_w > (w->dims[2] - 1) * p->dilation_w)
+    if (pad_h < 0 || pad_h > (w->dims[1] - 1) * dil_h || pad_w < 0 ||
+        pad_w > (w->dims[2] - 1) * dil_w)
         return LFAIL(ld, c, NN_E_PARAMS, "padding");
+    if (flt)
+        return f32_act_ok(&pf->act) ? NN_OK : LFAIL(ld, c, NN_E_PARAMS, "activation range");
+    const nn_conv_params *p = &pc->p;
     if (p->input_offset < -127 || p->input_offset > 128 || p->output_offset < -128 ||
         p->output_offset > 127)
         return LFAIL(ld, c, NN_E_PARAMS, "zero point");
@@ -353,16 +394,18 @@ static nn_status check_fc(loader *ld, const layer_ctx *c)
     const nn_tsm_tensor *in = c->in[0], *w = c->in[1], *b = c->in[2];
     if (c->l->n_inputs != 3 || in == NULL || w == NULL)
         return LFAIL(ld, c, NN_E_LAYER, "n_inputs");
-    if (!is_int8(in) || !is_int8(c->out))
+    if (!is_act(c, in) || !is_act(c, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "input/output type");
-    if (!is_int8(w) || w->ndims != 2 || w->storage != NN_S_CONST)
+    if (!is_act(c, w) || w->ndims != 2 || w->storage != NN_S_CONST)
         return LFAIL(ld, c, NN_E_LAYER, "weights");
     uint32_t out_depth = (uint32_t)w->dims[0], accum = (uint32_t)w->dims[1];
     if (elements(in) % accum != 0 ||
         (uint64_t)(elements(in) / accum) * out_depth != elements(c->out))
         return LFAIL(ld, c, NN_E_LAYER, "shape");
-    if (b && (b->type != NN_T_INT32 || b->storage != NN_S_CONST || elements(b) != out_depth))
+    if (b && !bias_ok(c, b, out_depth))
         return LFAIL(ld, c, NN_E_LAYER, "bias");
+    if (c->act == NN_T_FLOAT32)
+        return f32_act_ok(c->params) ? NN_OK : LFAIL(ld, c, NN_E_PARAMS, "activation range");
     const nn_fc_params *p = &pf->p;
     if (p->input_offset < -127 || p->input_offset > 128 || p->output_offset < -128 ||
         p->output_offset > 127 || p->weights_offset < -127 || p->weights_offset > 128)
@@ -377,9 +420,11 @@ static nn_status check_fc(loader *ld, const layer_ctx *c)
 
 static nn_status check_pool(loader *ld, const layer_ctx *c)
 {
+    /* nn_pool_params and nn_f32_pool_params share their first six fields */
     const nn_pool_params *p = c->params;
     const nn_tsm_tensor *in = c->in[0], *out = c->out;
-    if (c->l->n_inputs != 1 || !is_int8(in) || !is_int8(out) || in->ndims != 4 || out->ndims != 4)
+    if (c->l->n_inputs != 1 || !is_act(c, in) || !is_act(c, out) || in->ndims != 4 ||
+        out->ndims != 4)
         return LFAIL(ld, c, NN_E_LAYER, "input/output type or rank");
     if (in->dims[0] != out->dims[0] || in->dims[3] != out->dims[3])
         return LFAIL(ld, c, NN_E_LAYER, "shape");
@@ -394,7 +439,8 @@ static nn_status check_pool(loader *ld, const layer_ctx *c)
     if ((int64_t)(out->dims[1] - 1) * p->stride_h - p->pad_h >= in->dims[1] ||
         (int64_t)(out->dims[2] - 1) * p->stride_w - p->pad_w >= in->dims[2])
         return LFAIL(ld, c, NN_E_PARAMS, "output shape");
-    if (!int8_range(p->act_min, p->act_max))
+    if (c->act == NN_T_FLOAT32 ? !f32_act_ok(&((const nn_f32_pool_params *)c->params)->act)
+                               : !int8_range(p->act_min, p->act_max))
         return LFAIL(ld, c, NN_E_PARAMS, "activation range");
     return NN_OK;
 }
@@ -403,7 +449,7 @@ static nn_status check_pool(loader *ld, const layer_ctx *c)
  * output is exactly the broadcast shape (in each dim the larger of the inputs'). */
 static int broadcast_ok(const nn_tsm_tensor *a, const nn_tsm_tensor *b, const nn_tsm_tensor *out)
 {
-    nn_dims da = dims4(a), db = dims4(b), dout = dims4(out);
+    nn_dims da = nn_tensor_dims(a), db = nn_tensor_dims(b), dout = nn_tensor_dims(out);
     for (uint32_t i = 0; i < 4; i++) {
         int32_t x = dim_at(&da, i), y = dim_at(&db, i), o = dim_at(&dout, i);
         if ((x != o && x != 1) || (y != o && y != 1) || o != NN_MAX(x, y))
@@ -415,11 +461,13 @@ static int broadcast_ok(const nn_tsm_tensor *a, const nn_tsm_tensor *b, const nn
 static nn_status check_binary(loader *ld, const layer_ctx *c)
 {
     const nn_tsm_tensor *a = c->in[0], *b = c->in[1];
-    if (c->l->n_inputs != 2 || a == NULL || b == NULL || !is_int8(a) || !is_int8(b) ||
-        !is_int8(c->out))
+    if (c->l->n_inputs != 2 || a == NULL || b == NULL || !is_act(c, a) || !is_act(c, b) ||
+        !is_act(c, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "operands");
     if (!broadcast_ok(a, b, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "broadcast shape");
+    if (c->act == NN_T_FLOAT32)
+        return f32_act_ok(c->params) ? NN_OK : LFAIL(ld, c, NN_E_PARAMS, "activation range");
     if (c->l->op == NN_OP_ADD) {
         const nn_add_params *p = c->params;
         if (p->left_shift < 0 || p->left_shift > 20 ||
@@ -458,9 +506,15 @@ static nn_status check_unary(loader *ld, const layer_ctx *c, uint32_t in_type, u
 
 static nn_status check_activation(loader *ld, const layer_ctx *c)
 {
-    nn_status s = check_unary(ld, c, NN_T_INT8, NN_T_INT8);
+    nn_status s = check_unary(ld, c, c->act, c->act);
     if (s != NN_OK)
         return s;
+    if (c->act == NN_T_FLOAT32) {
+        if (c->l->op == NN_OP_SOFTMAX &&
+            (c->in[0]->ndims < 1 || !float_not_nan(((const nn_tsm_softmax_f32 *)c->params)->beta)))
+            return LFAIL(ld, c, NN_E_PARAMS, "softmax parameters");
+        return NN_OK;
+    }
     if (c->l->op == NN_OP_SOFTMAX) {
         const nn_softmax_params *p = c->params;
         /* -diff_min (at most 255 matters) shifted left must stay an int32 */
@@ -506,19 +560,21 @@ static nn_status check_quant(loader *ld, const layer_ctx *c)
 
 static nn_status check_pad(loader *ld, const layer_ctx *c)
 {
+    /* nn_tsm_pad and nn_tsm_pad_f32 share their paddings */
     const nn_tsm_pad *p = c->params;
     const nn_tsm_tensor *in = c->in[0];
-    if (c->l->n_inputs != 1 || in == NULL || !is_int8(in) || !is_int8(c->out) ||
+    if (c->l->n_inputs != 1 || in == NULL || !is_act(c, in) || !is_act(c, c->out) ||
         in->ndims != c->out->ndims)
         return LFAIL(ld, c, NN_E_LAYER, "operands");
-    nn_dims di = dims4(in), dout = dims4(c->out);
+    nn_dims di = nn_tensor_dims(in), dout = nn_tensor_dims(c->out);
     for (uint32_t d = 0; d < 4; d++) {
         if (p->pad[d][0] < 0 || p->pad[d][1] < 0 || p->pad[d][0] > NN_MAX_DIM ||
             p->pad[d][1] > NN_MAX_DIM ||
             dim_at(&di, d) + p->pad[d][0] + p->pad[d][1] != dim_at(&dout, d))
             return LFAIL(ld, c, NN_E_PARAMS, "paddings");
     }
-    if (p->pad_value < -128 || p->pad_value > 127)
+    if (c->act == NN_T_FLOAT32 ? !float_not_nan(((const nn_tsm_pad_f32 *)c->params)->pad_value)
+                               : p->pad_value < -128 || p->pad_value > 127)
         return LFAIL(ld, c, NN_E_PARAMS, "pad value");
     return NN_OK;
 }
@@ -528,15 +584,15 @@ static nn_status check_concat(loader *ld, const layer_ctx *c)
     const nn_tsm_concat *p = c->params;
     if (p->axis < 0 || p->axis > 3)
         return LFAIL(ld, c, NN_E_PARAMS, "axis");
-    if (!is_int8(c->out))
+    if (!is_act(c, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "output type");
-    nn_dims dout = dims4(c->out);
+    nn_dims dout = nn_tensor_dims(c->out);
     int64_t sum = 0;
     for (uint32_t i = 0; i < c->l->n_inputs; i++) {
         const nn_tsm_tensor *in = c->in[i];
-        if (in == NULL || !is_int8(in))
+        if (in == NULL || !is_act(c, in))
             return LFAIL(ld, c, NN_E_LAYER, "inputs");
-        nn_dims di = dims4(in);
+        nn_dims di = nn_tensor_dims(in);
         for (uint32_t d = 0; d < 4; d++)
             if (d != (uint32_t)p->axis && dim_at(&di, d) != dim_at(&dout, d))
                 return LFAIL(ld, c, NN_E_LAYER, "input shape");
@@ -551,26 +607,49 @@ static nn_status check_mean(loader *ld, const layer_ctx *c)
 {
     const nn_mean_params *p = c->params;
     const nn_tsm_tensor *in = c->in[0];
-    if (c->l->n_inputs != 1 || in == NULL || !is_int8(in) || !is_int8(c->out))
+    const int32_t axis_mask = c->act == NN_T_FLOAT32
+                                  ? ((const nn_tsm_mean_f32 *)c->params)->axis_mask
+                                  : p->axis_mask;
+    if (c->l->n_inputs != 1 || in == NULL || !is_act(c, in) || !is_act(c, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "operands");
-    if (p->axis_mask < 1 || p->axis_mask > 15)
+    if (axis_mask < 1 || axis_mask > 15)
         return LFAIL(ld, c, NN_E_PARAMS, "axis_mask");
-    nn_dims di = dims4(in);
+    nn_dims di = nn_tensor_dims(in);
     /* The output may drop the reduced dims (keep_dims false): compare element counts. */
     uint64_t kept = 1;
     for (uint32_t d = 0; d < 4; d++)
-        if (!(p->axis_mask & (1 << d)))
+        if (!(axis_mask & (1 << d)))
             kept *= (uint64_t)dim_at(&di, d);
     if (kept != elements(c->out))
         return LFAIL(ld, c, NN_E_LAYER, "output shape");
+    if (c->act == NN_T_FLOAT32)
+        return NN_OK;
     if (p->input_zero_point < -128 || p->input_zero_point > 127 || p->output_zero_point < -128 ||
         p->output_zero_point > 127 || p->multiplier < 0 || p->shift < -31 || p->shift > 31)
         return LFAIL(ld, c, NN_E_PARAMS, "quantization");
     return NN_OK;
 }
 
-uint32_t nn_op_params_size(uint32_t op)
+uint32_t nn_op_params_size(uint32_t op, int is_float)
 {
+    if (is_float) {
+        switch (op) {
+        case NN_OP_CONV_2D:
+        case NN_OP_DEPTHWISE_CONV_2D: return sizeof(nn_f32_conv_params);
+        case NN_OP_FULLY_CONNECTED:
+        case NN_OP_ADD:
+        case NN_OP_MUL: return sizeof(nn_f32_act);
+        case NN_OP_AVERAGE_POOL_2D:
+        case NN_OP_MAX_POOL_2D: return sizeof(nn_f32_pool_params);
+        case NN_OP_SOFTMAX: return sizeof(nn_tsm_softmax_f32);
+        case NN_OP_LOGISTIC:
+        case NN_OP_RESHAPE: return sizeof(nn_tsm_none);
+        case NN_OP_PAD: return sizeof(nn_tsm_pad_f32);
+        case NN_OP_CONCATENATION: return sizeof(nn_tsm_concat);
+        case NN_OP_MEAN: return sizeof(nn_tsm_mean_f32);
+        default: return 0;
+        }
+    }
     switch (op) {
     case NN_OP_CONV_2D:
     case NN_OP_DEPTHWISE_CONV_2D: return sizeof(nn_tsm_conv);
@@ -607,15 +686,12 @@ static nn_status check_layer(loader *ld, uint32_t i)
     c.rec = m->hdr->layers_off + i * NN_TSM_LAYER_SIZE;
     c.l = &m->layers[i];
     const nn_tsm_layer *l = c.l;
-    uint32_t expect = nn_op_params_size(l->op);
-    if (expect == 0)
+    if (nn_op_params_size(l->op, 0) == 0)
         return LFAIL(ld, &c, NN_E_LAYER, "op");
     if (l->n_inputs < 1 || l->n_inputs > NN_MAX_LAYER_IO || l->n_outputs != 1)
         return LFAIL(ld, &c, NN_E_LAYER, "n_inputs/n_outputs");
     if (!in_data(ld, l->io_off, 2u * (l->n_inputs + l->n_outputs), 2))
         return LFAIL(ld, &c, NN_E_LAYER, "io_off");
-    if (l->params_size != expect || !in_data(ld, l->params_off, expect, 4))
-        return LFAIL(ld, &c, NN_E_LAYER, "params_off/params_size");
     if (l->scratch_size != 0 || l->reserved[0] || l->reserved[1])
         return LFAIL(ld, &c, NN_E_LAYER, "scratch_size");
     if (!valid_string(m, l->name))
@@ -634,6 +710,13 @@ static nn_status check_layer(loader *ld, uint32_t i)
     if (o >= m->hdr->n_tensors || m->tensors[o].storage != NN_S_ARENA)
         return LFAIL(ld, &c, NN_E_LAYER, "output index");
     c.out = &m->tensors[o];
+    c.act = l->op != NN_OP_QUANTIZE && l->op != NN_OP_DEQUANTIZE && c.out->type == NN_T_FLOAT32
+                ? NN_T_FLOAT32 : NN_T_INT8;
+    uint32_t expect = nn_op_params_size(l->op, c.act == NN_T_FLOAT32);
+    if (expect == 0)
+        return LFAIL(ld, &c, NN_E_LAYER, "op");
+    if (l->params_size != expect || !in_data(ld, l->params_off, expect, 4))
+        return LFAIL(ld, &c, NN_E_LAYER, "params_off/params_size");
     for (uint32_t k = 0; k < l->n_inputs; k++) {
         if (c.in[k] && arena_overlap(c.in[k], c.out) &&
             !(l->op == NN_OP_RESHAPE && c.in[k]->offset == c.out->offset))
@@ -704,6 +787,13 @@ bad:
 
 /* ===================================================================== accessors */
 
+int nn_layer_is_float(const nn_model *m, uint32_t l)
+{
+    const nn_tsm_layer *ly = &m->layers[l];
+    const nn_tsm_tensor *out = &m->tensors[nn_layer_operand(m, l, ly->n_inputs)];
+    return ly->op != NN_OP_QUANTIZE && ly->op != NN_OP_DEQUANTIZE && out->type == NN_T_FLOAT32;
+}
+
 uint32_t nn_layer_operand(const nn_model *m, uint32_t layer, uint32_t i)
 {
     const uint16_t *io = (const uint16_t *)at(m->image, m->layers[layer].io_off);
@@ -758,6 +848,9 @@ uint64_t nn_layer_macs(const nn_model *m, uint32_t layer)
 
 /* ===================================================================== interpreter */
 
+/* Weak: NULL unless the firmware links core/nn_float.c (see core/nn_float.h). */
+extern nn_status nn_run_layer_f32(nn_model *m, uint32_t layer) __attribute__((weak));
+
 static void *tdata(nn_model *m, uint32_t t)
 {
     const nn_tsm_tensor *x = &m->tensors[t];
@@ -773,7 +866,7 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
     const void *params = m->image + l->params_off;
     const nn_tsm_tensor *in = &m->tensors[io[0]];
     const nn_tsm_tensor *out = &m->tensors[io[l->n_inputs]];
-    nn_dims din = dims4(in), dout = dims4(out);
+    nn_dims din = nn_tensor_dims(in), dout = nn_tensor_dims(out);
     void *x = tdata(m, io[0]);
     void *y = tdata(m, io[l->n_inputs]);
     nn_kernel_status ks = NN_KERNEL_EARG;
@@ -782,7 +875,7 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
     case NN_OP_CONV_2D:
     case NN_OP_DEPTHWISE_CONV_2D: {
         const nn_tsm_conv *p = params;
-        nn_dims dw = dims4(&m->tensors[io[1]]);
+        nn_dims dw = nn_tensor_dims(&m->tensors[io[1]]);
         nn_quant q = {at(m->image, p->mult_off),
                       at(m->image, p->shift_off), dout.c};
         const int32_t *bias = io[2] == NN_NO_TENSOR ? NULL : tdata(m, io[2]);
@@ -811,7 +904,7 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         break;
     case NN_OP_ADD:
     case NN_OP_MUL: {
-        nn_dims d2 = dims4(&m->tensors[io[1]]);
+        nn_dims d2 = nn_tensor_dims(&m->tensors[io[1]]);
         if (l->op == NN_OP_ADD)
             ks = nn_add_s8(params, &din, x, &d2, tdata(m, io[1]), &dout, y);
         else
@@ -856,7 +949,7 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         const nn_dims *dptr[NN_MAX_LAYER_IO];
         const int8_t *ptr[NN_MAX_LAYER_IO];
         for (uint32_t k = 0; k < l->n_inputs; k++) {
-            dims[k] = dims4(&m->tensors[io[k]]);
+            dims[k] = nn_tensor_dims(&m->tensors[io[k]]);
             dptr[k] = &dims[k];
             ptr[k] = tdata(m, io[k]);
         }
@@ -887,7 +980,13 @@ nn_status nn_run_layer(nn_model *m, uint32_t layer)
     if (layer >= m->hdr->n_layers)
         return NN_E_LAYER;
     nn_probe_layer_begin(m, layer);
-    nn_status s = run_kernel(m, layer);
+    nn_status s;
+    if (!nn_layer_is_float(m, layer))
+        s = run_kernel(m, layer);
+    else if (nn_run_layer_f32 != NULL)
+        s = nn_run_layer_f32(m, layer);
+    else
+        s = NN_E_NOFLOAT;
     nn_probe_layer_end(m, layer);
     return s;
 }

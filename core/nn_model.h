@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nn_float.h"
 #include "nn_kernels.h"
 
 /*
@@ -78,6 +79,11 @@
  *   CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: input, weights (CONST int8), bias
  *     (CONST int32 or NN_NO_TENSOR)
  *   ADD, MUL: input1, input2; CONCATENATION: inputs...; every other op: input
+ *
+ * A layer computes in the type of its output tensor (QUANTIZE and DEQUANTIZE, which convert,
+ * excepted): int8 layers take the int8 parameter records below; float32 layers (every
+ * operand float32, weights and bias too) take the nn_tsm_*_f32 records, and run in the
+ * float kernels (core/nn_float.h) when the firmware links them.
  */
 
 #define NN_TSM_MAGIC 0x314D5354u /* "TSM1" */
@@ -194,6 +200,22 @@ typedef struct {
     int32_t input_zero_point, multiplier, shift;
 } nn_tsm_quant;
 
+/* float32 layers: CONV_2D, DEPTHWISE_CONV_2D: nn_f32_conv_params. FULLY_CONNECTED, ADD, MUL:
+ * nn_f32_act. AVERAGE_POOL_2D, MAX_POOL_2D: nn_f32_pool_params. LOGISTIC, RESHAPE:
+ * nn_tsm_none. CONCATENATION: nn_tsm_concat. The others: */
+typedef struct {
+    float beta;
+} nn_tsm_softmax_f32;
+
+typedef struct {
+    int32_t pad[4][2];
+    float pad_value;
+} nn_tsm_pad_f32;
+
+typedef struct {
+    int32_t axis_mask; /* bit d: reduce over dimension d of NHWC */
+} nn_tsm_mean_f32;
+
 /* ===================================================================== loader */
 
 typedef enum {
@@ -209,6 +231,7 @@ typedef enum {
     NN_E_PARAMS,     /* a layer's parameters out of range */
     NN_E_ARENA,      /* arena missing or smaller than the model needs */
     NN_E_KERNEL,     /* a kernel refused its arguments (cannot happen after loading) */
+    NN_E_NOFLOAT,    /* a float32 layer, in a firmware linked without the float kernels */
     NN_E_COUNT_
 } nn_status;
 
@@ -262,8 +285,15 @@ const char *nn_strerror(nn_status s);
 /* The name of an op ("CONV_2D"), or "?" for an invalid code. */
 const char *nn_op_name(uint32_t op);
 
-/* Size of an op's parameter record in the data section (0 for an invalid op). */
-uint32_t nn_op_params_size(uint32_t op);
+/* Size of an op's parameter record in the data section for an int8 (or QUANTIZE,
+ * DEQUANTIZE) layer, or with is_float for a float32 layer; 0 for an invalid op. */
+uint32_t nn_op_params_size(uint32_t op, int is_float);
+
+/* Does layer l compute in float32 (its output is float32 and it is not a DEQUANTIZE)? */
+int nn_layer_is_float(const nn_model *m, uint32_t l);
+
+/* A tensor's dims right-aligned into NHWC: [C] -> [1,1,1,C], [B,D] -> [1,1,B,D]. */
+nn_dims nn_tensor_dims(const nn_tsm_tensor *t);
 
 /* ===================================================================== interpreter */
 
@@ -272,6 +302,10 @@ nn_status nn_invoke(nn_model *m);
 
 /* Run one layer (with its probes). Layers must run in order for the results to mean anything. */
 nn_status nn_run_layer(nn_model *m, uint32_t layer);
+
+/* The float32 layers' kernels (core/nn_float.c), without probes; linked on request (see
+ * core/nn_float.h). A firmware without them has this weak reference NULL. */
+nn_status nn_run_layer_f32(nn_model *m, uint32_t layer);
 
 /* Accessors for a loaded model. Indices are those of the tables; no bounds checks beyond
  * those stated: callers pass indices < n_tensors / n_layers / n_inputs / n_outputs. */

@@ -97,8 +97,12 @@ $(FW_OUT)/$(1)/%.elf: $(FW_OUT)/$(1)/obj/%.o $$(fw_$(1)_common) $(FW_OUT)/$(1)/o
 		$(FW_DIR)/boards/$(1)/memory.ld $(FW_DIR)/common/sections.ld
 	$$(call msg,LD,$$@)
 	$$(Q)$$(CROSS)gcc $$(fw_$(1)_cpu) $$(FW_LDFLAGS) -T $(FW_DIR)/boards/$(1)/memory.ld \
-		-Wl,-Map=$$(@:.elf=.map) -o $$@ $$(filter %.o,$$^) $$(filter %.a,$$^)
+		-Wl,-Map=$$(@:.elf=.map) $$(FW_ELF_LDFLAGS) -o $$@ $$(filter %.o,$$^) \
+		$$(filter %.a,$$^) -lm
 
+# The infer sample runs float32 models too: it links the core's float kernels (an
+# int8-only firmware, as every other sample here, has none of them: tests/sim/firmware.sh).
+$(FW_OUT)/$(1)/infer.elf: FW_ELF_LDFLAGS := -Wl,--undefined=nn_run_layer_f32
 $(FW_OUT)/$(1)/infer.elf: $(FW_OUT)/$(1)/obj/infer_model.o
 $(FW_OUT)/$(1)/cxx.elf: $(FW_OUT)/$(1)/obj/cxx_ops.o $(FW_OUT)/$(1)/obj/common/cxxrt.o
 $(FW_OUT)/$(1)/tflmfake.elf: $(FW_OUT)/$(1)/obj/common/cxxrt.o

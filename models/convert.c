@@ -3,6 +3,7 @@
  * kernel parameter (models/qparams.c), plans the activation arena and writes the image in the
  * byte layout documented in core/nn_model.h.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,15 @@ typedef struct {
         nn_tsm_concat concat;
         nn_tsm_quant quant;
         nn_mean_params mean;
+        /* float32 layers */
+        nn_f32_conv_params conv_f;
+        nn_f32_act act_f;
+        nn_f32_pool_params pool_f;
+        nn_tsm_softmax_f32 softmax_f;
+        nn_tsm_pad_f32 pad_f;
+        nn_tsm_mean_f32 mean_f;
     } p;
+    int flt;       /* a float32 layer (nn_layer_is_float) */
     int nq;        /* per-channel multiplier count (conv, fc) */
     int32_t *mult, *shift;
 } cv_layer;
@@ -78,6 +87,7 @@ typedef struct {
     char **cause;
     cv_layer *layers;
     int cur;       /* layer being converted, for messages */
+    int flt;       /* it computes in float32: its activations, weights and bias are float32 */
 } cv_ctx;
 
 static void layers_free(cv_layer *layers, int n)
@@ -195,9 +205,11 @@ static int need(cv_ctx *c, int ti, int type, const char *role)
     return 0;
 }
 
-/* An int8 activation: as need(), and per-tensor quantized. */
+/* An activation of the layer's type: float32, or int8 per-tensor quantized. */
 static int need_act(cv_ctx *c, int ti, const char *role)
 {
+    if (c->flt)
+        return need(c, ti, TFL_FLOAT32, role);
     if (need(c, ti, TFL_INT8, role))
         return -1;
     if (T(c, ti)->nquant != 1)
@@ -220,6 +232,20 @@ static int need_const(cv_ctx *c, int ti, int type, const char *role)
         return fail(c, "%s tensor %d '%s' holds %zu bytes, its shape needs %llu", role, ti,
                     t->name, t->data_size, (unsigned long long)(tensor_elements(t) * es));
     return 0;
+}
+
+/* The float clamp of a fused activation, as TFLite's CalculateActivationRange<float>. */
+static int act_range_f32(cv_ctx *c, int act, nn_f32_act *a)
+{
+    switch (act) {
+    case QP_ACT_NONE: a->act_min = -FLT_MAX; a->act_max = FLT_MAX; return 0;
+    case QP_ACT_RELU: a->act_min = 0.0f; a->act_max = FLT_MAX; return 0;
+    case QP_ACT_RELU_N1_TO_1: a->act_min = -1.0f; a->act_max = 1.0f; return 0;
+    case QP_ACT_RELU6: a->act_min = 0.0f; a->act_max = 6.0f; return 0;
+    default:
+        return fail(c, "fused activation %d is not supported (use NONE, RELU, RELU_N1_TO_1 or "
+                       "RELU6)", act);
+    }
 }
 
 static int act_range(cv_ctx *c, int act, int out, int32_t *lo, int32_t *hi)
@@ -301,9 +327,9 @@ static int op_conv(cv_ctx *c, const tfl_op *op, cv_layer *L, int depthwise)
     int out = op->outputs[0];
     const tfl_options *o = &op->opt;
     if (need_act(c, in, "input") || need_act(c, out, "output") ||
-        need_const(c, w, TFL_INT8, "weights"))
+        need_const(c, w, c->flt ? TFL_FLOAT32 : TFL_INT8, "weights"))
         return -1;
-    if (b >= 0 && need_const(c, b, TFL_INT32, "bias"))
+    if (b >= 0 && need_const(c, b, c->flt ? TFL_FLOAT32 : TFL_INT32, "bias"))
         return -1;
     const tfl_tensor *ti = T(c, in), *tw = T(c, w), *to = T(c, out);
     if (ti->ndims != 4 || tw->ndims != 4 || to->ndims != 4)
@@ -340,15 +366,23 @@ static int op_conv(cv_ctx *c, const tfl_op *op, cv_layer *L, int depthwise)
         conv_geometry(c, o->padding, ti->dims[2], tw->dims[2], o->stride_w, o->dilation_w,
                       to->dims[2], "width", &p->pad_w))
         return -1;
-    p->input_offset = -tzp(ti);
-    p->output_offset = tzp(to);
-    if (act_range(c, o->fused_activation, out, &p->act_min, &p->act_max))
-        return -1;
     L->op = depthwise ? NN_OP_DEPTHWISE_CONV_2D : NN_OP_CONV_2D;
     L->nin = 3;
     L->in[0] = in;
     L->in[1] = w;
     L->in[2] = b;
+    if (c->flt) {
+        nn_f32_conv_params f = {p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
+                                p->pad_h,    p->pad_w,    p->depth_multiplier, {0, 0}};
+        if (act_range_f32(c, o->fused_activation, &f.act))
+            return -1;
+        L->p.conv_f = f;
+        return 0;
+    }
+    p->input_offset = -tzp(ti);
+    p->output_offset = tzp(to);
+    if (act_range(c, o->fused_activation, out, &p->act_min, &p->act_max))
+        return -1;
     return channel_multipliers(c, L, in, w, out, cout);
 }
 
@@ -357,9 +391,9 @@ static int op_fc(cv_ctx *c, const tfl_op *op, cv_layer *L)
     int in = op->inputs[0], w = op->inputs[1], b = op->ninputs > 2 ? op->inputs[2] : -1;
     int out = op->outputs[0];
     if (need_act(c, in, "input") || need_act(c, out, "output") ||
-        need_const(c, w, TFL_INT8, "weights"))
+        need_const(c, w, c->flt ? TFL_FLOAT32 : TFL_INT8, "weights"))
         return -1;
-    if (b >= 0 && need_const(c, b, TFL_INT32, "bias"))
+    if (b >= 0 && need_const(c, b, c->flt ? TFL_FLOAT32 : TFL_INT32, "bias"))
         return -1;
     if (op->opt.weights_format != 0)
         return fail(c, "shuffled weights format %d is not supported", op->opt.weights_format);
@@ -375,6 +409,14 @@ static int op_fc(cv_ctx *c, const tfl_op *op, cv_layer *L)
     if (b >= 0 && tensor_elements(T(c, b)) != nout)
         return fail(c, "bias has %llu values for %llu outputs",
                     (unsigned long long)tensor_elements(T(c, b)), (unsigned long long)nout);
+    if (c->flt) {
+        L->op = NN_OP_FULLY_CONNECTED;
+        L->nin = 3;
+        L->in[0] = in;
+        L->in[1] = w;
+        L->in[2] = b;
+        return act_range_f32(c, op->opt.fused_activation, &L->p.act_f);
+    }
     nn_fc_params *p = &L->p.fc.p;
     p->input_offset = -tzp(T(c, in));
     p->weights_offset = -tzp(tw);
@@ -402,7 +444,7 @@ static int op_pool(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
     if (ti->ndims != 4 || to->ndims != 4 || ti->dims[0] != to->dims[0] ||
         ti->dims[3] != to->dims[3])
         return fail(c, "input and output must be 4-D with the same batch and channels");
-    if (tscale(ti) != tscale(to) || tzp(ti) != tzp(to))
+    if (!c->flt && (tscale(ti) != tscale(to) || tzp(ti) != tzp(to)))
         return fail(c, "input and output quantization differ (scale %g/%g, zero point %d/%d); "
                        "int8 pooling keeps the input's", (double)tscale(ti), (double)tscale(to),
                     (int)tzp(ti), (int)tzp(to));
@@ -421,12 +463,18 @@ static int op_pool(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
         conv_geometry(c, o->padding, ti->dims[2], o->filter_w, o->stride_w, 1, to->dims[2],
                       "width", &p->pad_w))
         return -1;
-    if (act_range(c, o->fused_activation, out, &p->act_min, &p->act_max))
-        return -1;
     L->op = nnop;
     L->nin = 1;
     L->in[0] = in;
-    return 0;
+    if (c->flt) {
+        nn_f32_pool_params f = {p->stride_h, p->stride_w, p->filter_h, p->filter_w,
+                                p->pad_h,    p->pad_w,    {0, 0}};
+        if (act_range_f32(c, o->fused_activation, &f.act))
+            return -1;
+        L->p.pool_f = f;
+        return 0;
+    }
+    return act_range(c, o->fused_activation, out, &p->act_min, &p->act_max);
 }
 
 /* Right-aligned broadcasting of a into out (each dim equal or 1), at most 4-D. */
@@ -449,6 +497,12 @@ static int op_binary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
         return -1;
     if (!broadcasts(T(c, a), T(c, out)) || !broadcasts(T(c, b), T(c, out)))
         return fail(c, "input shapes do not broadcast to the output shape");
+    L->op = nnop;
+    L->nin = 2;
+    L->in[0] = a;
+    L->in[1] = b;
+    if (c->flt)
+        return act_range_f32(c, op->opt.fused_activation, &L->p.act_f);
     int r;
     if (nnop == NN_OP_ADD)
         r = qp_add_params(tscale(T(c, a)), tzp(T(c, a)), tscale(T(c, b)), tzp(T(c, b)),
@@ -461,10 +515,6 @@ static int op_binary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
                        "%d)", op->opt.fused_activation);
     if (nnop == NN_OP_MUL && shift_ok(c, L->p.mul.output_shift, 15))
         return -1;
-    L->op = nnop;
-    L->nin = 2;
-    L->in[0] = a;
-    L->in[1] = b;
     return 0;
 }
 
@@ -491,10 +541,18 @@ static int op_activation(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop
 {
     int in = op->inputs[0], out = op->outputs[0];
     if (need_act(c, in, "input") || need_act(c, out, "output") ||
-        need_same_elements(c, in, out) || need_prob_output(c, out))
+        need_same_elements(c, in, out) || (!c->flt && need_prob_output(c, out)))
         return -1;
     if (T(c, in)->ndims < 1)
         return fail(c, "input must have at least one dimension");
+    if (c->flt) {
+        L->op = nnop;
+        L->nin = 1;
+        L->in[0] = in;
+        if (nnop == NN_OP_SOFTMAX) /* LOGISTIC's float record is empty */
+            L->p.softmax_f.beta = op->opt.beta;
+        return 0;
+    }
     int r;
     if (nnop == NN_OP_SOFTMAX)
         r = qp_softmax_params(tscale(T(c, in)), op->opt.beta, &L->p.softmax);
@@ -516,7 +574,7 @@ static int op_reshape(cv_ctx *c, const tfl_op *op, cv_layer *L)
     int in = op->inputs[0], out = op->outputs[0];
     if (need_act(c, in, "input") || need_act(c, out, "output") || need_same_elements(c, in, out))
         return -1;
-    if (tscale(T(c, in)) != tscale(T(c, out)) || tzp(T(c, in)) != tzp(T(c, out)))
+    if (!c->flt && (tscale(T(c, in)) != tscale(T(c, out)) || tzp(T(c, in)) != tzp(T(c, out))))
         return fail(c, "input and output quantization differ");
     L->op = NN_OP_RESHAPE;
     L->nin = 1;
@@ -585,9 +643,9 @@ static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
     if (n != 2u * (uint64_t)ti->ndims || ti->ndims != to->ndims)
         return fail(c, "paddings have %llu values for a %d-D input", (unsigned long long)n,
                     ti->ndims);
-    if (tscale(ti) != tscale(to) || tzp(ti) != tzp(to))
+    if (!c->flt && (tscale(ti) != tscale(to) || tzp(ti) != tzp(to)))
         return fail(c, "input and output quantization differ");
-    nn_tsm_pad *p = &L->p.pad;
+    nn_tsm_pad *p = &L->p.pad; /* nn_tsm_pad_f32 shares its paddings */
     int shift = 4 - ti->ndims;
     for (int d = 0; d < ti->ndims; d++) {
         int32_t before, after;
@@ -599,7 +657,12 @@ static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
         p->pad[d + shift][0] = before;
         p->pad[d + shift][1] = after;
     }
-    p->pad_value = tzp(to);
+    if (c->flt) {
+        /* PADV2's constant_values would give the value; PAD pads float with 0 */
+        L->p.pad_f.pad_value = 0.0f;
+    } else {
+        p->pad_value = tzp(to);
+    }
     L->op = NN_OP_PAD;
     L->nin = 1;
     L->in[0] = in;
@@ -625,7 +688,7 @@ static int op_concat(cv_ctx *c, const tfl_op *op, cv_layer *L)
             return -1;
         if (T(c, ti)->ndims != to->ndims)
             return fail(c, "input %d has rank %d, output %d", i, T(c, ti)->ndims, to->ndims);
-        if (tscale(T(c, ti)) != tscale(to) || tzp(T(c, ti)) != tzp(to))
+        if (!c->flt && (tscale(T(c, ti)) != tscale(to) || tzp(T(c, ti)) != tzp(to)))
             return fail(c, "input %d quantization differs from the output's; int8 "
                            "concatenation needs identical scales and zero points", i);
         L->in[i] = ti;
@@ -668,6 +731,13 @@ static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
         return fail(c, "output has %llu values, reducing gives %llu",
                     (unsigned long long)tensor_elements(T(c, out)),
                     (unsigned long long)(tensor_elements(ti) / reduced));
+    if (c->flt) {
+        L->p.mean_f.axis_mask = mask;
+        L->op = NN_OP_MEAN;
+        L->nin = 1;
+        L->in[0] = in;
+        return 0;
+    }
     if (qp_mean_params(tscale(ti), tzp(ti), tscale(T(c, out)), tzp(T(c, out)), (int32_t)reduced,
                        &L->p.mean))
         return fail(c, "cannot compute the requantization multiplier");
@@ -687,6 +757,9 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     if (op->ninputs < 1 || op->inputs[0] < 0)
         return fail(c, "missing input operand");
     L->out = op->outputs[0];
+    c->flt = op->builtin != TFL_OP_QUANTIZE && op->builtin != TFL_OP_DEQUANTIZE &&
+             T(c, L->out)->type == TFL_FLOAT32;
+    L->flt = c->flt;
     for (int i = 0; i < NN_MAX_LAYER_IO; i++)
         L->in[i] = -1;
     int min_in = 1;
@@ -990,7 +1063,7 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
                 L->p.conv.shift_off = so;
             }
         }
-        size_t psize = nn_op_params_size(L->op);
+        size_t psize = nn_op_params_size(L->op, L->flt);
         lrec[l].op = (uint16_t)L->op;
         lrec[l].n_inputs = (uint8_t)L->nin;
         lrec[l].n_outputs = 1;
@@ -1087,7 +1160,7 @@ done:
 
 int cv_convert(const tfl_model *m, const char *name, cv_result *out, char **cause)
 {
-    cv_ctx c = {m, cause, NULL, -1};
+    cv_ctx c = {m, cause, NULL, -1, 0};
     int rc = -1;
     if (m->nsubgraphs != 1)
         return fail(&c, "the model has %d subgraphs; tinysim runs single-subgraph models "

@@ -27,22 +27,22 @@ typedef struct {
 /* The builtins the converter maps to core kernels, with the types each runs in. Keep in
  * step with convert_op() and the README's op table. */
 static const op_support supported[] = {
-    {TFL_OP_ADD, B_INT8},
-    {TFL_OP_AVERAGE_POOL_2D, B_INT8},
-    {TFL_OP_CONCATENATION, B_INT8},
-    {TFL_OP_CONV_2D, B_INT8},
-    {TFL_OP_DEPTHWISE_CONV_2D, B_INT8},
+    {TFL_OP_ADD, B_INT8 | B_FLOAT32},
+    {TFL_OP_AVERAGE_POOL_2D, B_INT8 | B_FLOAT32},
+    {TFL_OP_CONCATENATION, B_INT8 | B_FLOAT32},
+    {TFL_OP_CONV_2D, B_INT8 | B_FLOAT32},
+    {TFL_OP_DEPTHWISE_CONV_2D, B_INT8 | B_FLOAT32},
     {TFL_OP_DEQUANTIZE, B_INT8},  /* int8 -> float32 */
-    {TFL_OP_FULLY_CONNECTED, B_INT8},
-    {TFL_OP_LOGISTIC, B_INT8},
-    {TFL_OP_MAX_POOL_2D, B_INT8},
-    {TFL_OP_MEAN, B_INT8},
-    {TFL_OP_MUL, B_INT8},
-    {TFL_OP_PAD, B_INT8},
+    {TFL_OP_FULLY_CONNECTED, B_INT8 | B_FLOAT32},
+    {TFL_OP_LOGISTIC, B_INT8 | B_FLOAT32},
+    {TFL_OP_MAX_POOL_2D, B_INT8 | B_FLOAT32},
+    {TFL_OP_MEAN, B_INT8 | B_FLOAT32},
+    {TFL_OP_MUL, B_INT8 | B_FLOAT32},
+    {TFL_OP_PAD, B_INT8 | B_FLOAT32},
     {TFL_OP_QUANTIZE, B_INT8}, /* float32 or int8 -> int8 */
-    {TFL_OP_RESHAPE, B_INT8},
-    {TFL_OP_SOFTMAX, B_INT8},
-    {TFL_OP_SQUEEZE, B_INT8},
+    {TFL_OP_RESHAPE, B_INT8 | B_FLOAT32},
+    {TFL_OP_SOFTMAX, B_INT8 | B_FLOAT32},
+    {TFL_OP_SQUEEZE, B_INT8 | B_FLOAT32},
 };
 
 static unsigned type_bit(int tfl_type)

@@ -120,7 +120,7 @@ static uint64_t check_model(const nn_model *m)
         const nn_tsm_layer *ly = nn_layer(m, l);
         CHECK(ly->op >= 1 && ly->op < NN_OP_COUNT_);
         CHECK(strcmp(nn_op_name(ly->op), "?") != 0);
-        CHECK(ly->params_size == nn_op_params_size(ly->op));
+        CHECK(ly->params_size == nn_op_params_size(ly->op, nn_layer_is_float(m, l)));
         CHECK(ly->params_off % 4 == 0 && ly->params_off >= h->data_off &&
               (uint64_t)ly->params_off + ly->params_size <= (uint64_t)h->data_off + h->data_size);
         CHECK(ly->n_inputs >= 1 && ly->n_inputs <= NN_MAX_LAYER_IO && ly->n_outputs == 1);

@@ -129,10 +129,11 @@ static const char *const input_names[] = {"sample", "seed1", "seed2", "seed3", "
 
 /* Run a model on one input, layer by layer; if layers_dir is set, compare each layer's
  * output with golden's op_NN_OP.bin and report the first layer that differs. */
-static void run_golden(nn_model *m, const char *model, const char *input, int per_layer)
+static void run_golden_in(nn_model *m, const char *root, const char *model, const char *input,
+                          int per_layer)
 {
     size_t n;
-    char *rel = mu_asprintf("golden/%s/input_%s.bin", model, input);
+    char *rel = mu_asprintf("%s/%s/input_%s.bin", root, model, input);
     uint8_t *in = ts_read_shared(rel, &n);
     free(rel);
     if (in == NULL)
@@ -147,7 +148,7 @@ static void run_golden(nn_model *m, const char *model, const char *input, int pe
             continue;
         const nn_tsm_layer *L = nn_layer(m, l);
         uint32_t to = nn_layer_operand(m, l, L->n_inputs);
-        rel = mu_asprintf("golden/%s/layers_%s/op_%02u_%s.bin", model, input, l,
+        rel = mu_asprintf("%s/%s/layers_%s/op_%02u_%s.bin", root, model, input, l,
                           nn_op_name(L->op));
         uint8_t *want = ts_read_shared(rel, &n);
         if (want == NULL)
@@ -161,7 +162,7 @@ static void run_golden(nn_model *m, const char *model, const char *input, int pe
         free(want);
         free(rel);
     }
-    rel = mu_asprintf("golden/%s/output_%s.bin", model, input);
+    rel = mu_asprintf("%s/%s/output_%s.bin", root, model, input);
     uint8_t *want = ts_read_shared(rel, &n);
     free(rel);
     assert_non_null(want);
@@ -169,6 +170,11 @@ static void run_golden(nn_model *m, const char *model, const char *input, int pe
     assert_int_equal(n, nn_tensor(m, to)->size);
     assert_memory_equal(nn_tensor_data(m, to), want, n);
     free(want);
+}
+
+static void run_golden(nn_model *m, const char *model, const char *input, int per_layer)
+{
+    run_golden_in(m, "golden", model, input, per_layer);
 }
 
 static void test_golden_models(void **state)
@@ -196,6 +202,42 @@ static void test_golden_models(void **state)
         for (size_t i = 0; i < sizeof input_names / sizeof input_names[0]; i++)
             run_golden(&m, golden[g].model, input_names[i],
                        strcmp(input_names[i], golden[g].layers_input) == 0);
+        free(arena);
+        cv_result_free(&r);
+    }
+}
+
+/* The coverage models tinysim runs (../shared/coverage): float32 and int8, every seed, each
+ * layer of seed1, byte for byte against TFLM's reference kernels. */
+static void test_coverage_models(void **state)
+{
+    (void)state;
+    static const char *const models[] = {"hello_world_float", "ad01_fp32", "model_ToyCar",
+                                         "pretrainedResnet_large_int8"};
+    if (!have_shared())
+        skip();
+    for (size_t g = 0; g < sizeof models / sizeof models[0]; g++) {
+        size_t len;
+        char *rel = mu_asprintf("coverage/models/%s.tflite", models[g]);
+        uint8_t *file = ts_read_shared(rel, &len);
+        free(rel);
+        if (file == NULL)
+            fail_msg("coverage/models/%s.tflite missing", models[g]);
+        cv_result r = convert_image(file, len, models[g]);
+        free(file);
+        nn_model m;
+        nn_error e;
+        assert_int_equal(nn_model_load(&m, r.image, (uint32_t)r.size, NULL, 0, &e), NN_OK);
+        uint8_t *arena = malloc(m.hdr->arena_size);
+        assert_int_equal(nn_model_load(&m, r.image, (uint32_t)r.size, arena,
+                                       m.hdr->arena_size, &e), NN_OK);
+        printf("  %-28s %u layers, arena %6u bytes\n", models[g], m.hdr->n_layers,
+               m.hdr->arena_size);
+        for (int seed = 1; seed <= 4; seed++) {
+            char in[8];
+            snprintf(in, sizeof in, "seed%d", seed);
+            run_golden_in(&m, "coverage/golden", models[g], in, seed == 1);
+        }
         free(arena);
         cv_result_free(&r);
     }
@@ -1048,6 +1090,7 @@ int main(void)
         cmocka_unit_test(test_plan_disjoint_lifetimes_share),
         cmocka_unit_test(test_plan_overlapping_never_share),
         cmocka_unit_test(test_golden_models),
+        cmocka_unit_test(test_coverage_models),
         cmocka_unit_test(test_kws_shape_and_macs),
         cmocka_unit_test(test_probes_called_around_every_layer),
         cmocka_unit_test(test_refuses_svdf_naming_op_and_layer),

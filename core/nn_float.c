@@ -1,0 +1,486 @@
+/*
+ * The float32 kernels (core/nn_float.h) and nn_run_layer_f32, the interpreter's entry to
+ * them. Each kernel follows the loop order and the expression of TFLM's reference float
+ * kernel it names, so that with contraction off (-ffp-contract=off, and C11 gives
+ * FLT_EVAL_METHOD 0 on every target here) every sum and product rounds where TFLM's does.
+ */
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "nn_float.h"
+#include "nn_model.h"
+
+static int dims_ok(const nn_dims *d)
+{
+    return d != NULL && d->n > 0 && d->h > 0 && d->w > 0 && d->c > 0;
+}
+
+/* TFLite's ActivationFunctionWithMinMax: std::min(std::max(x, lo), hi), with std::max(a, b)
+ * being (a < b) ? b : a and std::min(a, b) being (b < a) ? b : a (a NaN passes through). */
+static inline float clampf(float x, const nn_f32_act *a)
+{
+    float v = x < a->act_min ? a->act_min : x;
+    return a->act_max < v ? a->act_max : v;
+}
+
+static size_t at4(const nn_dims *d, int32_t n, int32_t y, int32_t x, int32_t c)
+{
+    return (((size_t)n * (size_t)d->h + (size_t)y) * (size_t)d->w + (size_t)x) * (size_t)d->c +
+           (size_t)c;
+}
+
+/* ---------------------------------------------------------------- convolutions */
+
+static int conv_ok(const nn_f32_conv_params *p, const nn_dims *in, const float *input,
+                   const nn_dims *f, const float *filter, const nn_dims *out,
+                   const float *output)
+{
+    return p != NULL && input != NULL && filter != NULL && output != NULL && dims_ok(in) &&
+           dims_ok(f) && dims_ok(out) && p->stride_h >= 1 && p->stride_w >= 1 &&
+           p->dilation_h >= 1 && p->dilation_w >= 1 && p->pad_h >= 0 && p->pad_w >= 0 &&
+           in->n == out->n;
+}
+
+nn_kernel_status nn_conv2d_f32(const nn_f32_conv_params *p, const nn_dims *input_dims,
+                               const float *input, const nn_dims *filter_dims,
+                               const float *filter, const float *bias,
+                               const nn_dims *output_dims, float *output)
+{
+    if (!conv_ok(p, input_dims, input, filter_dims, filter, output_dims, output) ||
+        filter_dims->n != output_dims->c || input_dims->c % filter_dims->c != 0)
+        return NN_KERNEL_EARG;
+    const int32_t groups = input_dims->c / filter_dims->c;
+    if (output_dims->c % groups != 0)
+        return NN_KERNEL_EARG;
+    const int32_t per_group = output_dims->c / groups, fdepth = filter_dims->c;
+    for (int32_t b = 0; b < output_dims->n; b++)
+        for (int32_t oy = 0; oy < output_dims->h; oy++) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_h;
+            for (int32_t ox = 0; ox < output_dims->w; ox++) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_w;
+                for (int32_t oc = 0; oc < output_dims->c; oc++) {
+                    const int32_t g = oc / per_group;
+                    float total = 0.f;
+                    for (int32_t fy = 0; fy < filter_dims->h; fy++) {
+                        const int32_t iy = iy0 + p->dilation_h * fy;
+                        for (int32_t fx = 0; fx < filter_dims->w; fx++) {
+                            const int32_t ix = ix0 + p->dilation_w * fx;
+                            if (ix < 0 || ix >= input_dims->w || iy < 0 || iy >= input_dims->h)
+                                continue;
+                            const float *x = input + at4(input_dims, b, iy, ix, g * fdepth);
+                            const float *w = filter + at4(filter_dims, oc, fy, fx, 0);
+                            for (int32_t ic = 0; ic < fdepth; ic++)
+                                total += x[ic] * w[ic];
+                        }
+                    }
+                    const float bias_value = bias ? bias[oc] : 0.0f;
+                    output[at4(output_dims, b, oy, ox, oc)] = clampf(total + bias_value, &p->act);
+                }
+            }
+        }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_dwconv2d_f32(const nn_f32_conv_params *p, const nn_dims *input_dims,
+                                 const float *input, const nn_dims *filter_dims,
+                                 const float *filter, const float *bias,
+                                 const nn_dims *output_dims, float *output)
+{
+    if (!conv_ok(p, input_dims, input, filter_dims, filter, output_dims, output) ||
+        p->depth_multiplier < 1 || filter_dims->n != 1 || filter_dims->c != output_dims->c ||
+        (int64_t)input_dims->c * p->depth_multiplier != output_dims->c)
+        return NN_KERNEL_EARG;
+    for (int32_t b = 0; b < output_dims->n; b++)
+        for (int32_t oy = 0; oy < output_dims->h; oy++)
+            for (int32_t ox = 0; ox < output_dims->w; ox++)
+                for (int32_t ic = 0; ic < input_dims->c; ic++)
+                    for (int32_t mm = 0; mm < p->depth_multiplier; mm++) {
+                        const int32_t oc = mm + ic * p->depth_multiplier;
+                        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+                        const int32_t iy0 = oy * p->stride_h - p->pad_h;
+                        float total = 0.f;
+                        for (int32_t fy = 0; fy < filter_dims->h; fy++)
+                            for (int32_t fx = 0; fx < filter_dims->w; fx++) {
+                                const int32_t ix = ix0 + p->dilation_w * fx;
+                                const int32_t iy = iy0 + p->dilation_h * fy;
+                                if (ix >= 0 && ix < input_dims->w && iy >= 0 &&
+                                    iy < input_dims->h)
+                                    total += input[at4(input_dims, b, iy, ix, ic)] *
+                                             filter[at4(filter_dims, 0, fy, fx, oc)];
+                            }
+                        const float bias_value = bias ? bias[oc] : 0.0f;
+                        output[at4(output_dims, b, oy, ox, oc)] =
+                            clampf(total + bias_value, &p->act);
+                    }
+    return NN_KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------- fully connected */
+
+nn_kernel_status nn_fc_f32(const nn_f32_act *act, int32_t batches, int32_t accum_depth,
+                           int32_t out_depth, const float *input, const float *weights,
+                           const float *bias, float *output)
+{
+    if (act == NULL || input == NULL || weights == NULL || output == NULL || batches <= 0 ||
+        accum_depth <= 0 || out_depth <= 0)
+        return NN_KERNEL_EARG;
+    for (int32_t b = 0; b < batches; b++)
+        for (int32_t o = 0; o < out_depth; o++) {
+            const float *x = input + (size_t)b * (size_t)accum_depth;
+            const float *w = weights + (size_t)o * (size_t)accum_depth;
+            float total = 0.f;
+            for (int32_t d = 0; d < accum_depth; d++)
+                total += x[d] * w[d];
+            const float bias_value = bias ? bias[o] : 0.0f;
+            output[(size_t)b * (size_t)out_depth + (size_t)o] = clampf(total + bias_value, act);
+        }
+    return NN_KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------- pooling */
+
+static int pool_ok(const nn_f32_pool_params *p, const nn_dims *in, const float *input,
+                   const nn_dims *out, const float *output)
+{
+    return p != NULL && input != NULL && output != NULL && dims_ok(in) && dims_ok(out) &&
+           p->stride_h >= 1 && p->stride_w >= 1 && p->filter_h >= 1 && p->filter_w >= 1 &&
+           p->pad_h >= 0 && p->pad_w >= 0 && in->n == out->n && in->c == out->c;
+}
+
+/* The window's rows or columns inside the input: [*lo, *hi) of [0, filter). */
+static void window(int32_t origin, int32_t filter, int32_t size, int32_t *lo, int32_t *hi)
+{
+    *lo = origin < 0 ? -origin : 0;
+    *hi = size - origin < filter ? size - origin : filter;
+}
+
+static nn_kernel_status pool_f32(int is_max, const nn_f32_pool_params *p, const nn_dims *in,
+                                 const float *input, const nn_dims *out, float *output)
+{
+    if (!pool_ok(p, in, input, out, output))
+        return NN_KERNEL_EARG;
+    for (int32_t b = 0; b < out->n; b++)
+        for (int32_t oy = 0; oy < out->h; oy++)
+            for (int32_t ox = 0; ox < out->w; ox++)
+                for (int32_t c = 0; c < out->c; c++) {
+                    const int32_t ix0 = ox * p->stride_w - p->pad_w;
+                    const int32_t iy0 = oy * p->stride_h - p->pad_h;
+                    int32_t y0, y1, x0, x1;
+                    window(iy0, p->filter_h, in->h, &y0, &y1);
+                    window(ix0, p->filter_w, in->w, &x0, &x1);
+                    if (y0 >= y1 || x0 >= x1)
+                        return NN_KERNEL_EARG; /* TFLM fails on an empty window too */
+                    float v;
+                    if (is_max) {
+                        v = -FLT_MAX; /* std::numeric_limits<float>::lowest() */
+                        for (int32_t fy = y0; fy < y1; fy++)
+                            for (int32_t fx = x0; fx < x1; fx++) {
+                                const float x = input[at4(in, b, iy0 + fy, ix0 + fx, c)];
+                                v = v < x ? x : v; /* std::max(v, x) */
+                            }
+                    } else {
+                        float total = 0.f, count = 0.f;
+                        for (int32_t fy = y0; fy < y1; fy++)
+                            for (int32_t fx = x0; fx < x1; fx++) {
+                                total += input[at4(in, b, iy0 + fy, ix0 + fx, c)];
+                                count += 1.f;
+                            }
+                        v = total / count;
+                    }
+                    output[at4(out, b, oy, ox, c)] = clampf(v, &p->act);
+                }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_avgpool_f32(const nn_f32_pool_params *p, const nn_dims *input_dims,
+                                const float *input, const nn_dims *output_dims, float *output)
+{
+    return pool_f32(0, p, input_dims, input, output_dims, output);
+}
+
+nn_kernel_status nn_maxpool_f32(const nn_f32_pool_params *p, const nn_dims *input_dims,
+                                const float *input, const nn_dims *output_dims, float *output)
+{
+    return pool_f32(1, p, input_dims, input, output_dims, output);
+}
+
+/* ---------------------------------------------------------------- elementwise */
+
+/* Index of out's element (n, y, x, c) in a broadcast input: 0 in its dims of size 1. */
+static size_t bcast(const nn_dims *d, int32_t n, int32_t y, int32_t x, int32_t c)
+{
+    return at4(d, d->n == 1 ? 0 : n, d->h == 1 ? 0 : y, d->w == 1 ? 0 : x, d->c == 1 ? 0 : c);
+}
+
+static int bcast_ok(const nn_dims *a, const nn_dims *b, const nn_dims *o)
+{
+    const int32_t da[4] = {a->n, a->h, a->w, a->c}, db[4] = {b->n, b->h, b->w, b->c};
+    const int32_t dout[4] = {o->n, o->h, o->w, o->c};
+    for (int i = 0; i < 4; i++)
+        if ((da[i] != dout[i] && da[i] != 1) || (db[i] != dout[i] && db[i] != 1))
+            return 0;
+    return 1;
+}
+
+static nn_kernel_status binary_f32(int is_mul, const nn_f32_act *act, const nn_dims *d1,
+                                   const float *in1, const nn_dims *d2, const float *in2,
+                                   const nn_dims *dout, float *out)
+{
+    if (act == NULL || in1 == NULL || in2 == NULL || out == NULL || !dims_ok(d1) ||
+        !dims_ok(d2) || !dims_ok(dout) || !bcast_ok(d1, d2, dout))
+        return NN_KERNEL_EARG;
+    for (int32_t n = 0; n < dout->n; n++)
+        for (int32_t y = 0; y < dout->h; y++)
+            for (int32_t x = 0; x < dout->w; x++)
+                for (int32_t c = 0; c < dout->c; c++) {
+                    const float a = in1[bcast(d1, n, y, x, c)], b = in2[bcast(d2, n, y, x, c)];
+                    out[at4(dout, n, y, x, c)] = clampf(is_mul ? a * b : a + b, act);
+                }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_add_f32(const nn_f32_act *act, const nn_dims *in1_dims, const float *in1,
+                            const nn_dims *in2_dims, const float *in2, const nn_dims *out_dims,
+                            float *out)
+{
+    return binary_f32(0, act, in1_dims, in1, in2_dims, in2, out_dims, out);
+}
+
+nn_kernel_status nn_mul_f32(const nn_f32_act *act, const nn_dims *in1_dims, const float *in1,
+                            const nn_dims *in2_dims, const float *in2, const nn_dims *out_dims,
+                            float *out)
+{
+    return binary_f32(1, act, in1_dims, in1, in2_dims, in2, out_dims, out);
+}
+
+/* ---------------------------------------------------------------- activations */
+
+nn_kernel_status nn_softmax_f32(float beta, int32_t rows, int32_t depth, const float *input,
+                                float *output)
+{
+    if (input == NULL || output == NULL || rows <= 0 || depth <= 0)
+        return NN_KERNEL_EARG;
+    for (int32_t r = 0; r < rows; r++) {
+        const float *x = input + (size_t)r * (size_t)depth;
+        float *y = output + (size_t)r * (size_t)depth;
+        float max = -FLT_MAX;
+        for (int32_t c = 0; c < depth; c++)
+            max = max < x[c] ? x[c] : max;
+        float sum = 0.f;
+        for (int32_t c = 0; c < depth; c++) {
+            const float e = expf((x[c] - max) * beta);
+            y[c] = e;
+            sum += e;
+        }
+        for (int32_t c = 0; c < depth; c++)
+            y[c] = y[c] / sum;
+    }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_logistic_f32(int32_t size, const float *input, float *output)
+{
+    if (input == NULL || output == NULL || size < 0)
+        return NN_KERNEL_EARG;
+    const float cutoff_upper = 16.619047164916992188f, cutoff_lower = -9.f;
+    for (int32_t i = 0; i < size; i++) {
+        const float v = input[i];
+        float r;
+        if (v > cutoff_upper)
+            r = 1.0f;
+        else if (v < cutoff_lower)
+            r = expf(v);
+        else
+            r = 1.f / (1.f + expf(-v));
+        output[i] = r;
+    }
+    return NN_KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------- data movement */
+
+nn_kernel_status nn_pad_f32(const nn_dims *input_dims, const float *input,
+                            const int32_t pad[4][2], float pad_value,
+                            const nn_dims *output_dims, float *output)
+{
+    if (input == NULL || pad == NULL || output == NULL || !dims_ok(input_dims) ||
+        !dims_ok(output_dims))
+        return NN_KERNEL_EARG;
+    const int32_t di[4] = {input_dims->n, input_dims->h, input_dims->w, input_dims->c};
+    const int32_t dout[4] = {output_dims->n, output_dims->h, output_dims->w, output_dims->c};
+    for (int d = 0; d < 4; d++)
+        if (pad[d][0] < 0 || pad[d][1] < 0 || (int64_t)di[d] + pad[d][0] + pad[d][1] != dout[d])
+            return NN_KERNEL_EARG;
+    for (int32_t n = 0; n < dout[0]; n++)
+        for (int32_t y = 0; y < dout[1]; y++)
+            for (int32_t x = 0; x < dout[2]; x++)
+                for (int32_t c = 0; c < dout[3]; c++) {
+                    const int32_t in_n = n - pad[0][0], in_y = y - pad[1][0];
+                    const int32_t in_x = x - pad[2][0], in_c = c - pad[3][0];
+                    const int inside = in_n >= 0 && in_n < di[0] && in_y >= 0 && in_y < di[1] &&
+                                       in_x >= 0 && in_x < di[2] && in_c >= 0 && in_c < di[3];
+                    output[at4(output_dims, n, y, x, c)] =
+                        inside ? input[at4(input_dims, in_n, in_y, in_x, in_c)] : pad_value;
+                }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_concat_f32(int32_t axis, int32_t count, const nn_dims *const input_dims[],
+                               const float *const inputs[], const nn_dims *output_dims,
+                               float *output)
+{
+    /* The bytes of a float tensor [n, h, w, c] are an int8 tensor [n, h, w, 4c]: concatenated
+     * along the same axis they are the float concatenation. */
+    if (count < 1 || count > NN_MAX_LAYER_IO || input_dims == NULL || inputs == NULL ||
+        output_dims == NULL)
+        return NN_KERNEL_EARG;
+    nn_dims bd[NN_MAX_LAYER_IO], bo = *output_dims;
+    const nn_dims *bdp[NN_MAX_LAYER_IO];
+    const int8_t *bp[NN_MAX_LAYER_IO];
+    for (int32_t i = 0; i < count; i++) {
+        if (input_dims[i] == NULL || input_dims[i]->c > INT32_MAX / 4)
+            return NN_KERNEL_EARG;
+        bd[i] = *input_dims[i];
+        bd[i].c *= 4;
+        bdp[i] = &bd[i];
+        bp[i] = (const int8_t *)(const void *)inputs[i];
+    }
+    if (bo.c > INT32_MAX / 4)
+        return NN_KERNEL_EARG;
+    bo.c *= 4;
+    return nn_concat_s8(axis, count, bdp, bp, &bo, (int8_t *)(void *)output);
+}
+
+nn_kernel_status nn_mean_f32(int32_t axis_mask, const nn_dims *input_dims, const float *input,
+                             const nn_dims *output_dims, float *output)
+{
+    if (input == NULL || output == NULL || !dims_ok(input_dims) || !dims_ok(output_dims) ||
+        axis_mask < 1 || axis_mask > 15)
+        return NN_KERNEL_EARG;
+    const int32_t di[4] = {input_dims->n, input_dims->h, input_dims->w, input_dims->c};
+    const int32_t dout[4] = {output_dims->n, output_dims->h, output_dims->w, output_dims->c};
+    uint32_t count = 1;
+    for (int d = 0; d < 4; d++) {
+        if (axis_mask & (1 << d)) {
+            if (dout[d] != 1)
+                return NN_KERNEL_EARG;
+            count *= (uint32_t)di[d];
+        } else if (dout[d] != di[d]) {
+            return NN_KERNEL_EARG;
+        }
+    }
+    const size_t nout = (size_t)dout[0] * (size_t)dout[1] * (size_t)dout[2] * (size_t)dout[3];
+    for (size_t i = 0; i < nout; i++)
+        output[i] = 0.f;
+    /* The input in row-major order, each value added to its output: the order of TFLM's
+     * ReduceSumImpl, and of its 4-D Mean (which loops over h, then w, per output). */
+    for (int32_t n = 0; n < di[0]; n++)
+        for (int32_t y = 0; y < di[1]; y++)
+            for (int32_t x = 0; x < di[2]; x++)
+                for (int32_t c = 0; c < di[3]; c++)
+                    output[bcast(output_dims, n, y, x, c)] += input[at4(input_dims, n, y, x, c)];
+    for (size_t i = 0; i < nout; i++)
+        output[i] = output[i] / (float)count;
+    return NN_KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------- the interpreter's entry */
+
+static float *fdata(nn_model *m, uint32_t t)
+{
+    return (float *)(uintptr_t)nn_tensor_data(m, t);
+}
+
+nn_status nn_run_layer_f32(nn_model *m, uint32_t li)
+{
+    if (m == NULL || m->arena == NULL || li >= m->hdr->n_layers || !nn_layer_is_float(m, li))
+        return NN_E_LAYER;
+    const nn_tsm_layer *l = nn_layer(m, li);
+    const void *params = m->image + l->params_off;
+    const uint32_t i0 = nn_layer_operand(m, li, 0), o = nn_layer_operand(m, li, l->n_inputs);
+    const nn_tsm_tensor *in = nn_tensor(m, i0), *out = nn_tensor(m, o);
+    const nn_dims din = nn_tensor_dims(in), dout = nn_tensor_dims(out);
+    const float *x = fdata(m, i0);
+    float *y = fdata(m, o);
+    nn_kernel_status ks = NN_KERNEL_EARG;
+    switch (l->op) {
+    case NN_OP_CONV_2D:
+    case NN_OP_DEPTHWISE_CONV_2D: {
+        const uint32_t wi = nn_layer_operand(m, li, 1), bi = nn_layer_operand(m, li, 2);
+        const nn_dims dw = nn_tensor_dims(nn_tensor(m, wi));
+        const float *bias = bi == NN_NO_TENSOR ? NULL : fdata(m, bi);
+        if (l->op == NN_OP_CONV_2D)
+            ks = nn_conv2d_f32(params, &din, x, &dw, fdata(m, wi), bias, &dout, y);
+        else
+            ks = nn_dwconv2d_f32(params, &din, x, &dw, fdata(m, wi), bias, &dout, y);
+        break;
+    }
+    case NN_OP_FULLY_CONNECTED: {
+        const uint32_t wi = nn_layer_operand(m, li, 1), bi = nn_layer_operand(m, li, 2);
+        const nn_tsm_tensor *w = nn_tensor(m, wi);
+        const int32_t accum = w->dims[1];
+        const uint32_t n_in = in->size / 4u;
+        ks = nn_fc_f32(params, (int32_t)(n_in / (uint32_t)accum), accum, w->dims[0], x,
+                       fdata(m, wi), bi == NN_NO_TENSOR ? NULL : fdata(m, bi), y);
+        break;
+    }
+    case NN_OP_AVERAGE_POOL_2D: ks = nn_avgpool_f32(params, &din, x, &dout, y); break;
+    case NN_OP_MAX_POOL_2D: ks = nn_maxpool_f32(params, &din, x, &dout, y); break;
+    case NN_OP_ADD:
+    case NN_OP_MUL: {
+        const uint32_t i1 = nn_layer_operand(m, li, 1);
+        const nn_dims d2 = nn_tensor_dims(nn_tensor(m, i1));
+        if (l->op == NN_OP_ADD)
+            ks = nn_add_f32(params, &din, x, &d2, fdata(m, i1), &dout, y);
+        else
+            ks = nn_mul_f32(params, &din, x, &d2, fdata(m, i1), &dout, y);
+        break;
+    }
+    case NN_OP_SOFTMAX: {
+        const int32_t depth = in->dims[in->ndims - 1];
+        const nn_tsm_softmax_f32 *p = params;
+        ks = nn_softmax_f32(p->beta, (int32_t)(in->size / 4u / (uint32_t)depth), depth, x, y);
+        break;
+    }
+    case NN_OP_LOGISTIC: ks = nn_logistic_f32((int32_t)(in->size / 4u), x, y); break;
+    case NN_OP_RESHAPE:
+        if (x != y)
+            memmove(y, x, in->size);
+        ks = NN_KERNEL_OK;
+        break;
+    case NN_OP_PAD: {
+        const nn_tsm_pad_f32 *p = params;
+        ks = nn_pad_f32(&din, x, (const int32_t(*)[2])p->pad, p->pad_value, &dout, y);
+        break;
+    }
+    case NN_OP_CONCATENATION: {
+        const nn_tsm_concat *p = params;
+        nn_dims dims[NN_MAX_LAYER_IO];
+        const nn_dims *dptr[NN_MAX_LAYER_IO];
+        const float *ptr[NN_MAX_LAYER_IO];
+        for (uint32_t k = 0; k < l->n_inputs; k++) {
+            const uint32_t t = nn_layer_operand(m, li, k);
+            dims[k] = nn_tensor_dims(nn_tensor(m, t));
+            dptr[k] = &dims[k];
+            ptr[k] = fdata(m, t);
+        }
+        ks = nn_concat_f32(p->axis, (int32_t)l->n_inputs, dptr, ptr, &dout, y);
+        break;
+    }
+    case NN_OP_MEAN: {
+        const nn_tsm_mean_f32 *p = params;
+        nn_dims dk = din; /* the output with the reduced dims kept as 1 */
+        if (p->axis_mask & 1) dk.n = 1;
+        if (p->axis_mask & 2) dk.h = 1;
+        if (p->axis_mask & 4) dk.w = 1;
+        if (p->axis_mask & 8) dk.c = 1;
+        ks = nn_mean_f32(p->axis_mask, &din, x, &dk, y);
+        break;
+    }
+    default: break;
+    }
+    return ks == NN_KERNEL_OK ? NN_OK : NN_E_KERNEL;
+}
