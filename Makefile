@@ -144,6 +144,7 @@ test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware firmware-O0
 	printf '== tests/sim/firmware.sh\n'; tests/sim/firmware.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/sim/cxx.sh\n'; tests/sim/cxx.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/sim/tflm.sh\n'; tests/sim/tflm.sh $(O)/tinysim || fail=1; \
+	printf '== tests/sim/coverage.sh\n'; tests/sim/coverage.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/sim/boards.sh\n'; tests/sim/boards.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/tui/tui.sh\n'; tests/tui/tui.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/tui/script.sh\n'; tests/tui/script.sh $(O)/tinysim build/firmware || fail=1; \

@@ -1,6 +1,6 @@
 /*
  * mkdemo: generates the demo models shipped in models/demo/ (kws_demo, cnn_demo,
- * float_io_demo) as real .tflite files, with a sample input for each, so that a fresh clone
+ * float_io_demo, float_cnn_demo) as real .tflite files, with a sample input for each, so that a fresh clone
  * without the MLPerf Tiny models has something to run.
  *
  * The weights are PSEUDO-RANDOM, NOT TRAINED: the models have realistic architectures,
@@ -1015,6 +1015,177 @@ static void build_float_io(mk_graph *g, uint8_t **sample, size_t *sample_len)
     g_output(g, x);
 }
 
+/*
+ * The float32 twin of an int8 graph, as a float model before quantization would be: every
+ * int8 activation becomes float32 without quantization; weights and biases become float32
+ * holding their dequantized values (q x scale, per channel), the values the float reference
+ * used; the int8 -> int8 QUANTIZE ops (the requantization before a CONCATENATION) go, their
+ * readers reading what they read; the int8 sample becomes its dequantized float32 values.
+ * float -> double -> float conversions here are exact.
+ */
+static void g_floatify(mk_graph *g, uint8_t **sample, size_t *sample_len)
+{
+    tfl_model *m = &g->m;
+    /* the sample, while the input still has its quantization (a float input stays) */
+    const tfl_tensor *ti = &m->tensors[m->inputs[0]];
+    size_t n = g_elems(g, m->inputs[0]);
+    if (ti->type == TFL_INT8) {
+        uint8_t *fs = xcalloc(n, 4);
+        for (size_t i = 0; i < n; i++) {
+            float f = (float)(((double)(int8_t)(*sample)[i] - (double)ti->zero_point[0]) *
+                              (double)ti->scale[0]);
+            uint32_t bits;
+            memcpy(&bits, &f, 4);
+            put_le32(fs + 4 * i, bits);
+        }
+        free(*sample);
+        *sample = fs;
+        *sample_len = 4 * n;
+    }
+    /* drop the int8 -> int8 QUANTIZE ops */
+    int kept = 0;
+    for (int i = 0; i < m->nops; i++) {
+        tfl_op *op = &m->ops[i];
+        if (op->builtin == TFL_OP_QUANTIZE && m->tensors[op->inputs[0]].type == TFL_INT8) {
+            for (int j = i + 1; j < m->nops; j++)
+                for (int k = 0; k < m->ops[j].ninputs; k++)
+                    if (m->ops[j].inputs[k] == op->outputs[0])
+                        m->ops[j].inputs[k] = op->inputs[0];
+            free(op->inputs);
+            free(op->outputs);
+            continue;
+        }
+        m->ops[kept++] = *op;
+    }
+    m->nops = kept;
+    for (int i = 0; i < m->nops; i++)
+        m->ops[i].version = 1;
+    /* tensors */
+    for (int t = 0; t < m->ntensors; t++) {
+        tfl_tensor *x = &m->tensors[t];
+        int quantized = x->nquant > 0;
+        if (x->type == TFL_INT8 || (x->type == TFL_INT32 && quantized && x->data != NULL)) {
+            if (x->data != NULL) {
+                size_t ne = g_elems(g, t), inner = 1;
+                for (int d = x->quant_dim + 1; d < x->ndims; d++)
+                    inner *= (size_t)x->dims[d];
+                uint8_t *fd = xcalloc(ne, 4);
+                for (size_t i = 0; i < ne; i++) {
+                    size_t ch = x->nquant > 1 ? (i / inner) % (size_t)x->nquant : 0;
+                    double q = x->type == TFL_INT8
+                                   ? (double)(int8_t)x->data[i]
+                                   : (double)(int32_t)((uint32_t)x->data[4 * i] |
+                                                       (uint32_t)x->data[4 * i + 1] << 8 |
+                                                       (uint32_t)x->data[4 * i + 2] << 16 |
+                                                       (uint32_t)x->data[4 * i + 3] << 24);
+                    float f = (float)(q * (double)x->scale[ch]);
+                    uint32_t bits;
+                    memcpy(&bits, &f, 4);
+                    put_le32(fd + 4 * i, bits);
+                }
+                free(g->data[t]);
+                g->data[t] = fd;
+                x->data = fd;
+                x->data_size = 4 * ne;
+            }
+            x->type = TFL_FLOAT32;
+            free(x->scale);
+            free(x->zero_point);
+            x->scale = NULL;
+            x->zero_point = NULL;
+            x->nquant = 0;
+            x->quant_dim = 0;
+        }
+    }
+}
+
+/*
+ * float_cnn_demo: a small float32 CNN (the float model a user has before quantizing) with
+ * every float32 op the core has: CONV_2D (RELU6, SAME; strided VALID after a PAD), a residual
+ * ADD with RELU, MAX_POOL_2D, a dilated DEPTHWISE_CONV_2D with depth multiplier 2, a
+ * CONCATENATION, a squeeze-and-excitation gate (MEAN, 1x1 conv, LOGISTIC, MUL broadcast),
+ * AVERAGE_POOL_2D, RESHAPE, FULLY_CONNECTED and SOFTMAX. Built as its int8 twin, then made
+ * float (g_floatify). Small (about 150 thousand MACs), so that soft-float cores run it
+ * quickly. The sample: a smooth random 12x12 RGB pattern plus noise.
+ */
+static void build_float_cnn(mk_graph *g, uint8_t **sample, size_t *sample_len)
+{
+    enum { S = 12, C = 3 };
+    double img[S * S * C];
+    g_init(g, 0x46434e31u, "tinysim demo model float_cnn_demo: small float32 CNN exercising "
+           "every float32 op tinysim supports; pseudo-random weights, NOT trained; generated "
+           "by mkdemo");
+    for (int y = 0; y < S; y++)
+        for (int x = 0; x < S; x++)
+            for (int c = 0; c < C; c++)
+                img[((size_t)y * S + x) * C + c] =
+                    0.6 * sin(0.5 * x + 1.3 * c) * cos(0.4 * y) + 0.3 * rng_uniform(&g->rng);
+    int32_t din[4] = {1, S, S, C};
+    int x = g_input(g, "input", TFL_INT8, 4, din, img, sample, sample_len);
+    int stem = layer_conv(g, "stem", x, 8, 0,
+                          (conv_geom){3, 3, 1, 1, TFL_PAD_SAME, QP_ACT_RELU6}, 1.0);
+    x = layer_conv(g, "res_conv", stem, 8, 0,
+                   (conv_geom){3, 3, 1, 1, TFL_PAD_SAME, QP_ACT_NONE}, 0.7);
+    x = layer_binary(g, "res_add", TFL_OP_ADD, x, stem, QP_ACT_RELU);
+    x = layer_pool(g, "max_pool", TFL_OP_MAX_POOL_2D, x, 2, 2, 2, TFL_PAD_VALID);
+    x = layer_pad(g, "pad", x, 1);
+    int down = layer_conv(g, "down_conv", x, 16, 0,
+                          (conv_geom){3, 3, 2, 1, TFL_PAD_VALID, QP_ACT_RELU}, 1.0);
+    int branches[2];
+    branches[0] = layer_conv(g, "dw_dilated", down, 0, 2,
+                             (conv_geom){3, 3, 1, 2, TFL_PAD_SAME, QP_ACT_RELU}, 1.0);
+    branches[1] = layer_conv(g, "branch_1x1", down, 8, 0,
+                             (conv_geom){1, 1, 1, 1, TFL_PAD_SAME, QP_ACT_RELU}, 1.0);
+    int cat = layer_concat(g, "concat", branches, 2);
+    int se = layer_mean_hw(g, "se_squeeze", cat);
+    se = layer_conv(g, "se_excite", se, 40, 0,
+                    (conv_geom){1, 1, 1, 1, TFL_PAD_SAME, QP_ACT_NONE}, 1.0);
+    se = layer_logistic(g, "se_gate", se);
+    x = layer_binary(g, "se_scale", TFL_OP_MUL, cat, se, QP_ACT_NONE);
+    x = layer_pool(g, "avg_pool", TFL_OP_AVERAGE_POOL_2D, x, 3, 3, 1, TFL_PAD_VALID);
+    int32_t flat[2] = {1, 40};
+    x = layer_reshape(g, "flatten", x, 2, flat);
+    x = layer_fc(g, "logits", x, 10, QP_ACT_NONE, 2.0);
+    x = layer_softmax(g, "softmax", x);
+    g_output(g, x);
+    g_floatify(g, sample, sample_len);
+}
+
+/*
+ * Test models (mkdemo --test OUTDIR; not shipped): one float32 op over a sweep of inputs, to
+ * measure how far the target's libm (newlib) rounds from the host's (glibc, which made
+ * TFLM's golden files) where the float kernels call expf. ulp_logistic: 4096 inputs evenly
+ * over [-10, 17] (both cutoffs of TFLM's logistic inside); ulp_softmax: 16 rows of 256
+ * uniform values in [-8, 8).
+ */
+static void build_ulp_logistic(mk_graph *g, uint8_t **sample, size_t *sample_len)
+{
+    enum { N = 4096 };
+    static double v[N];
+    g_init(g, 0x554c5031u, "tinysim test model ulp_logistic: float32 LOGISTIC over [-10, 17]");
+    for (int i = 0; i < N; i++)
+        v[i] = -10.0 + 27.0 * i / (N - 1);
+    int32_t d[2] = {1, N};
+    int x = g_input(g, "input", TFL_FLOAT32, 2, d, v, sample, sample_len);
+    x = layer_logistic(g, "logistic", x);
+    g_output(g, x);
+    g_floatify(g, sample, sample_len);
+}
+
+static void build_ulp_softmax(mk_graph *g, uint8_t **sample, size_t *sample_len)
+{
+    enum { R = 16, D = 256 };
+    static double v[R * D];
+    g_init(g, 0x554c5032u, "tinysim test model ulp_softmax: float32 SOFTMAX, 16 rows of 256");
+    for (int i = 0; i < R * D; i++)
+        v[i] = 8.0 * rng_uniform(&g->rng);
+    int32_t d[2] = {R, D};
+    int x = g_input(g, "input", TFL_FLOAT32, 2, d, v, sample, sample_len);
+    x = layer_softmax(g, "softmax", x);
+    g_output(g, x);
+    g_floatify(g, sample, sample_len);
+}
+
 /* ===================================================================== output */
 
 /*
@@ -1073,27 +1244,36 @@ done:
 int main(int argc, char **argv)
 {
     static void (*const builders[])(mk_graph *, uint8_t **, size_t *) = {
-        build_kws, build_cnn, build_float_io,
+        build_kws, build_cnn, build_float_io, build_float_cnn,
     };
-    static const char *const names[] = {"kws_demo", "cnn_demo", "float_io_demo"};
+    static const char *const names[] = {"kws_demo", "cnn_demo", "float_io_demo",
+                                        "float_cnn_demo"};
 
-    if (argc != 2 || argv[1][0] == '\0' || argv[1][0] == '-') {
+    static void (*const test_builders[])(mk_graph *, uint8_t **, size_t *) = {
+        build_ulp_logistic, build_ulp_softmax,
+    };
+    static const char *const test_names[] = {"ulp_logistic", "ulp_softmax"};
+    int test = argc == 3 && strcmp(argv[1], "--test") == 0;
+    if (!test && (argc != 2 || argv[1][0] == '\0' || argv[1][0] == '-')) {
         fputs("usage: mkdemo OUTDIR\n"
+              "       mkdemo --test OUTDIR\n"
               "Generate the demo models (pseudo-random weights) and their sample inputs in "
-              "OUTDIR.\n", stderr);
+              "OUTDIR;\nwith --test, the test models instead (single float32 ops over input "
+              "sweeps).\n", stderr);
         return 2;
     }
-    const char *dir = argv[1];
+    const char *dir = argv[test ? 2 : 1];
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "mkdemo: cannot write %s: %s\n", dir, strerror(errno));
         return 1;
     }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    size_t count = test ? sizeof test_names / sizeof test_names[0] : sizeof names / sizeof names[0];
+    for (size_t i = 0; i < count; i++) {
         mk_graph g;
         uint8_t *sample = NULL;
         size_t sample_len = 0;
-        builders[i](&g, &sample, &sample_len);
-        int rc = emit(&g, dir, names[i], sample, sample_len);
+        (test ? test_builders : builders)[i](&g, &sample, &sample_len);
+        int rc = emit(&g, dir, (test ? test_names : names)[i], sample, sample_len);
         free(sample);
         g_free(&g);
         if (rc != 0)

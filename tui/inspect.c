@@ -263,6 +263,18 @@ static const uint8_t *tensor_bytes(session *ss, const nn_model *m, uint32_t t)
     return t < ss->n_cap ? ss->cap[t] : NULL;
 }
 
+/* How many float32 values lie between two (their distance in units in the last place; a NaN
+ * counts as far). */
+static uint64_t float_ulps(const uint8_t *a, const uint8_t *b)
+{
+    int32_t ia, ib;
+    memcpy(&ia, a, 4);
+    memcpy(&ib, b, 4);
+    /* the bits as a monotonic integer line: negative floats count down from 0 */
+    int64_t ka = ia >= 0 ? ia : (int64_t)INT32_MIN - ia, kb = ib >= 0 ? ib : (int64_t)INT32_MIN - ib;
+    return (uint64_t)(ka > kb ? ka - kb : kb - ka);
+}
+
 static double tval(const nn_tsm_tensor *x, const uint8_t *b, uint32_t i)
 {
     switch (x->type) {
@@ -540,18 +552,26 @@ int inspect_compare(void *ctx, int argc, char **argv, FILE *out)
         const uint8_t *hb = nn_tensor_data(&hm, t);
         if (memcmp(tb, hb, x->size) != 0) {
             uint32_t esz = x->type == NN_T_INT8 ? 1 : 4, first = UINT32_MAX, diff = 0;
+            uint64_t ulp = 0;
             for (uint32_t i = 0; i < x->size / esz; i++)
                 if (memcmp(tb + i * esz, hb + i * esz, esz) != 0) {
                     diff++;
                     if (first == UINT32_MAX)
                         first = i;
+                    if (x->type == NN_T_FLOAT32) {
+                        uint64_t u = float_ulps(tb + 4 * i, hb + 4 * i);
+                        ulp = u > ulp ? u : ulp;
+                    }
                 }
-            char shape[48];
+            char shape[48], apart[64] = "";
             mf_shape_str(x, shape, sizeof shape);
+            if (x->type == NN_T_FLOAT32) /* a libm's expf or tanhf rounding differently */
+                snprintf(apart, sizeof apart, "; float32 values at most %llu ULP apart",
+                         (unsigned long long)ulp);
             fprintf(out, "compare: layer %u %s differs from the host reference: %u of %u values "
-                         "(output %s); first at index %u: target %g, host %g\n",
+                         "(output %s); first at index %u: target %.9g, host %.9g%s\n",
                     l, nn_op_name(L->op), diff, x->size / esz, shape, first, tval(x, tb, first),
-                    tval(x, hb, first));
+                    tval(x, hb, first), apart);
             fprintf(out, "  layers 0..%d are identical\n", (int)l - 1);
             free(host_arena);
             return CMD_OK;

@@ -277,6 +277,13 @@ int session_load(session *ss, int argc, char **argv)
     int rc = run_opts_parse(ac, av, cli_find("repl"), &o);
     if (rc >= 0)
         return rc;
+    /* A session writes its files with commands (export), when the user says: an output
+     * option given here would be silently unwritten. */
+    if (o.json || o.csv || o.output)
+        return cli_usage_error(cli_find("repl"), "%s is for 'tinysim run': in the REPL, the TUI "
+                               "and scripts, 'export json|csv|markdown FILE' writes the report "
+                               "and 'tensor' shows the output",
+                               o.json ? "--json" : o.csv ? "--csv" : "--output");
     /* keep the strings: o points into argv */
     copy_args(ss, ac, av);
     rc = run_opts_parse(ss->argc_copy, ss->argv_copy, cli_find("repl"), &ss->o);

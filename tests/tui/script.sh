@@ -121,5 +121,12 @@ expect 2 "unknown command 'stpe'; did you mean 'step'?" "a typo gets a suggestio
 script badp "print (double)*r0"
 expect 2 "print: unknown type 'double'" "print: an unknown cast" -- "$BIN" -x "$TMP/badp.tss" "$L4/infer.elf"
 
+# a session's files come from 'export': an output option it would never write is refused
+expect 2 "^tinysim repl: --output is for 'tinysim run'" "-x with --output is refused" -- \
+    "$BIN" -x "$TMP/pass.tss" "$L4/infer.elf" --output "$TMP/never.bin"
+expect 2 "^tinysim repl: --json is for 'tinysim run'.*export json" "repl with --json is refused" -- \
+    "$BIN" repl "$L4/infer.elf" --json "$TMP/never.json"
+[ ! -e "$TMP/never.bin" ] && [ ! -e "$TMP/never.json" ] && ok || bad "a refused output was created"
+
 printf 'script: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
