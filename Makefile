@@ -92,6 +92,11 @@ $(O)/mkdemo: $(O)/models/mkdemo.o $(O)/libmodels.a $(O)/libcore.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
+# tests/ops/mkops: the single-op test models (tests/ops/ops.sh checks them against TFLM)
+$(O)/mkops: $(O)/tests/ops/mkops.o $(O)/libmodels.a $(O)/libcore.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
 # A test binary links the libraries of its own layer and those below it, and cmocka.
 $(O)/tests/core/%: $(O)/tests/core/%.o $(O)/libcore.a
 	$(call msg,LD,$@)
@@ -135,7 +140,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 	$(Q)$(MAKE) --no-print-directory test-asan
 
-test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware firmware-O0
+test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo $(O)/mkops firmware firmware-O0
 	$(Q)fail=0; for t in $(TEST_BIN); do \
 		printf '== %s\n' "$$t"; "$$t" || fail=1; \
 	done; \
@@ -145,6 +150,7 @@ test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo firmware firmware-O0
 	printf '== tests/sim/cxx.sh\n'; tests/sim/cxx.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/sim/tflm.sh\n'; tests/sim/tflm.sh $(O)/tinysim || fail=1; \
 	printf '== tests/sim/coverage.sh\n'; tests/sim/coverage.sh $(O)/tinysim build/firmware || fail=1; \
+	printf '== tests/ops/ops.sh\n'; tests/ops/ops.sh $(O)/tinysim $(O)/mkops build/firmware || fail=1; \
 	printf '== tests/sim/boards.sh\n'; tests/sim/boards.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/tui/tui.sh\n'; tests/tui/tui.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/tui/script.sh\n'; tests/tui/script.sh $(O)/tinysim build/firmware || fail=1; \

@@ -214,6 +214,28 @@ typedef struct {
 nn_kernel_status nn_mean_s8(const nn_mean_params *p, const nn_dims *input_dims,
                             const int8_t *input, const nn_dims *output_dims, int8_t *output);
 
+/*
+ * Data movement by an affine index map (TRANSPOSE, SLICE, STRIDED_SLICE, SPLIT, SPLIT_V,
+ * UNPACK, DEPTH_TO_SPACE, BATCH_TO_SPACE_ND): the output, in row-major order over the
+ * iteration space dims[0..ndims), is out[i] = in[offset + sum_k index_k(i) * stride[k]]
+ * (strides in elements, any sign). Copies elements of elem_size bytes, so it serves every
+ * type; an innermost stride of 1 copies runs. EARG when an index could leave
+ * [0, in_elements) (the loader checks this too) or the output would overlap the input.
+ */
+#define NN_MOVE_DIMS 6
+typedef struct {
+    int32_t ndims;               /* 1..NN_MOVE_DIMS */
+    int32_t dims[NN_MOVE_DIMS];  /* >= 1 each; their product is the output's element count */
+    int32_t stride[NN_MOVE_DIMS];
+    int32_t offset;
+} nn_move;
+
+/* The extent [lo, hi] of the input indices a move reads (int64: no overflow). */
+void nn_move_extent(const nn_move *mv, int64_t *lo, int64_t *hi);
+
+nn_kernel_status nn_move_run(const nn_move *mv, uint32_t elem_size, const void *input,
+                         uint32_t in_elements, void *output);
+
 /* ---------------------------------------------------------------- float boundary */
 
 /* QUANTIZE float32 -> int8: round(x / scale) + zero_point (ties away from zero, in float),

@@ -55,7 +55,36 @@ static const char *const op_names[NN_OP_COUNT_] = {
     [NN_OP_PAD] = "PAD",
     [NN_OP_CONCATENATION] = "CONCATENATION",
     [NN_OP_MEAN] = "MEAN",
+    [NN_OP_TRANSPOSE] = "TRANSPOSE",
+    [NN_OP_SLICE] = "SLICE",
+    [NN_OP_STRIDED_SLICE] = "STRIDED_SLICE",
+    [NN_OP_SPLIT] = "SPLIT",
+    [NN_OP_SPLIT_V] = "SPLIT_V",
+    [NN_OP_UNPACK] = "UNPACK",
+    [NN_OP_DEPTH_TO_SPACE] = "DEPTH_TO_SPACE",
+    [NN_OP_BATCH_TO_SPACE_ND] = "BATCH_TO_SPACE_ND",
+    [NN_OP_PACK] = "PACK",
+    [NN_OP_EXPAND_DIMS] = "EXPAND_DIMS",
 };
+
+/* Ops whose kernel is an nn_move per output. */
+static int is_move_op(uint32_t op)
+{
+    return op >= NN_OP_TRANSPOSE && op <= NN_OP_BATCH_TO_SPACE_ND;
+}
+
+/* Ops that move bytes whatever the type: no float kernels needed. */
+static int is_typeless_op(uint32_t op)
+{
+    return is_move_op(op) || op == NN_OP_PACK || op == NN_OP_EXPAND_DIMS ||
+           op == NN_OP_RESHAPE;
+}
+
+/* Ops with several outputs. */
+static int is_multi_output_op(uint32_t op)
+{
+    return op == NN_OP_SPLIT || op == NN_OP_SPLIT_V || op == NN_OP_UNPACK;
+}
 
 const char *nn_op_name(uint32_t op)
 {
@@ -289,7 +318,8 @@ typedef struct {
     uint32_t index, rec;              /* layer index, image offset of its record */
     const nn_tsm_layer *l;
     const nn_tsm_tensor *in[NN_MAX_LAYER_IO];
-    const nn_tsm_tensor *out;
+    const nn_tsm_tensor *out;         /* the first output */
+    const nn_tsm_tensor *outs[NN_MAX_LAYER_IO];
     const void *params;
     uint32_t act; /* the type the layer computes in: NN_T_INT8 or NN_T_FLOAT32 */
 } layer_ctx;
@@ -630,8 +660,57 @@ static nn_status check_mean(loader *ld, const layer_ctx *c)
     return NN_OK;
 }
 
+/* Each output k: of the input's type, its nn_move's space the output's size, reading only
+ * inside the input. */
+static nn_status check_move(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_tensor *in = c->in[0];
+    if (c->l->n_inputs != 1 || in == NULL || type_size(in->type) == 0)
+        return LFAIL(ld, c, NN_E_LAYER, "operands");
+    const nn_move *mv = c->params;
+    for (uint32_t k = 0; k < c->l->n_outputs; k++) {
+        const nn_tsm_tensor *out = c->outs[k];
+        if (out->type != in->type)
+            return LFAIL(ld, c, NN_E_LAYER, "output type");
+        if (mv[k].ndims < 1 || mv[k].ndims > NN_MOVE_DIMS)
+            return LFAIL(ld, c, NN_E_PARAMS, "move ndims");
+        uint64_t n = 1;
+        for (int32_t d = 0; d < mv[k].ndims; d++) {
+            if (mv[k].dims[d] < 1)
+                return LFAIL(ld, c, NN_E_PARAMS, "move dims");
+            n *= (uint64_t)mv[k].dims[d];
+        }
+        if (n != elements(out))
+            return LFAIL(ld, c, NN_E_PARAMS, "move dims");
+        int64_t lo, hi;
+        nn_move_extent(&mv[k], &lo, &hi);
+        if (lo < 0 || hi >= (int64_t)elements(in))
+            return LFAIL(ld, c, NN_E_PARAMS, "move stride/offset");
+    }
+    return NN_OK;
+}
+
+static nn_status check_pack(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_pack *p = c->params;
+    if (p->outer < 1 || p->inner < 1 ||
+        (uint64_t)p->outer * (uint64_t)p->inner * c->l->n_inputs != elements(c->out))
+        return LFAIL(ld, c, NN_E_PARAMS, "pack shape");
+    for (uint32_t k = 0; k < c->l->n_inputs; k++)
+        if (c->in[k] == NULL || c->in[k]->type != c->out->type ||
+            (uint64_t)elements(c->in[k]) != (uint64_t)p->outer * (uint64_t)p->inner)
+            return LFAIL(ld, c, NN_E_LAYER, "inputs");
+    return NN_OK;
+}
+
 uint32_t nn_op_params_size(uint32_t op, int is_float)
 {
+    if (is_move_op(op))
+        return sizeof(nn_move);
+    if (op == NN_OP_PACK)
+        return sizeof(nn_tsm_pack);
+    if (op == NN_OP_EXPAND_DIMS)
+        return sizeof(nn_tsm_none);
     if (is_float) {
         switch (op) {
         case NN_OP_CONV_2D:
@@ -688,7 +767,8 @@ static nn_status check_layer(loader *ld, uint32_t i)
     const nn_tsm_layer *l = c.l;
     if (nn_op_params_size(l->op, 0) == 0)
         return LFAIL(ld, &c, NN_E_LAYER, "op");
-    if (l->n_inputs < 1 || l->n_inputs > NN_MAX_LAYER_IO || l->n_outputs != 1)
+    if (l->n_inputs < 1 || l->n_inputs > NN_MAX_LAYER_IO || l->n_outputs < 1 ||
+        l->n_outputs > NN_MAX_LAYER_IO || (l->n_outputs > 1 && !is_multi_output_op(l->op)))
         return LFAIL(ld, &c, NN_E_LAYER, "n_inputs/n_outputs");
     if (!in_data(ld, l->io_off, 2u * (l->n_inputs + l->n_outputs), 2))
         return LFAIL(ld, &c, NN_E_LAYER, "io_off");
@@ -706,22 +786,30 @@ static nn_status check_layer(loader *ld, uint32_t i)
             return LFAIL(ld, &c, NN_E_LAYER, "input index");
         c.in[k] = &m->tensors[io[k]];
     }
-    uint32_t o = io[l->n_inputs];
-    if (o >= m->hdr->n_tensors || m->tensors[o].storage != NN_S_ARENA)
-        return LFAIL(ld, &c, NN_E_LAYER, "output index");
-    c.out = &m->tensors[o];
+    for (uint32_t j = 0; j < l->n_outputs; j++) {
+        uint32_t o = io[l->n_inputs + j];
+        if (o >= m->hdr->n_tensors || m->tensors[o].storage != NN_S_ARENA)
+            return LFAIL(ld, &c, NN_E_LAYER, "output index");
+        c.outs[j] = &m->tensors[o];
+        for (uint32_t k = 0; k < j; k++)
+            if (arena_overlap(c.outs[k], c.outs[j]))
+                return LFAIL(ld, &c, NN_E_LAYER, "outputs overlap in the arena");
+    }
+    c.out = c.outs[0];
     c.act = l->op != NN_OP_QUANTIZE && l->op != NN_OP_DEQUANTIZE && c.out->type == NN_T_FLOAT32
                 ? NN_T_FLOAT32 : NN_T_INT8;
     uint32_t expect = nn_op_params_size(l->op, c.act == NN_T_FLOAT32);
     if (expect == 0)
         return LFAIL(ld, &c, NN_E_LAYER, "op");
+    expect *= is_move_op(l->op) ? l->n_outputs : 1u;
     if (l->params_size != expect || !in_data(ld, l->params_off, expect, 4))
         return LFAIL(ld, &c, NN_E_LAYER, "params_off/params_size");
-    for (uint32_t k = 0; k < l->n_inputs; k++) {
-        if (c.in[k] && arena_overlap(c.in[k], c.out) &&
-            !(l->op == NN_OP_RESHAPE && c.in[k]->offset == c.out->offset))
-            return LFAIL(ld, &c, NN_E_LAYER, "output overlaps an input in the arena");
-    }
+    const int in_place = l->op == NN_OP_RESHAPE || l->op == NN_OP_EXPAND_DIMS;
+    for (uint32_t k = 0; k < l->n_inputs; k++)
+        for (uint32_t j = 0; j < l->n_outputs; j++)
+            if (c.in[k] && arena_overlap(c.in[k], c.outs[j]) &&
+                !(in_place && c.in[k]->offset == c.outs[j]->offset))
+                return LFAIL(ld, &c, NN_E_LAYER, "output overlaps an input in the arena");
     c.params = m->image + l->params_off;
     switch (l->op) {
     case NN_OP_CONV_2D:
@@ -734,16 +822,21 @@ static nn_status check_layer(loader *ld, uint32_t i)
     case NN_OP_SOFTMAX:
     case NN_OP_LOGISTIC: return check_activation(ld, &c);
     case NN_OP_RESHAPE:
+    case NN_OP_EXPAND_DIMS:
         if (c.in[0] == NULL || c.in[0]->type != c.out->type || c.in[0]->size != c.out->size ||
             l->n_inputs != 1)
             return LFAIL(ld, &c, NN_E_LAYER, "reshape operands");
         return NN_OK;
+    case NN_OP_PACK: return check_pack(ld, &c);
     case NN_OP_QUANTIZE:
     case NN_OP_DEQUANTIZE: return check_quant(ld, &c);
     case NN_OP_PAD: return check_pad(ld, &c);
     case NN_OP_CONCATENATION: return check_concat(ld, &c);
     case NN_OP_MEAN: return check_mean(ld, &c);
-    default: return LFAIL(ld, &c, NN_E_LAYER, "op");
+    default:
+        if (is_move_op(l->op))
+            return check_move(ld, &c);
+        return LFAIL(ld, &c, NN_E_LAYER, "op");
     }
 }
 
@@ -791,7 +884,8 @@ int nn_layer_is_float(const nn_model *m, uint32_t l)
 {
     const nn_tsm_layer *ly = &m->layers[l];
     const nn_tsm_tensor *out = &m->tensors[nn_layer_operand(m, l, ly->n_inputs)];
-    return ly->op != NN_OP_QUANTIZE && ly->op != NN_OP_DEQUANTIZE && out->type == NN_T_FLOAT32;
+    return ly->op != NN_OP_QUANTIZE && ly->op != NN_OP_DEQUANTIZE && !is_typeless_op(ly->op) &&
+           out->type == NN_T_FLOAT32;
 }
 
 uint32_t nn_layer_operand(const nn_model *m, uint32_t layer, uint32_t i)
@@ -920,10 +1014,26 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         ks = nn_logistic_s8(params, (int32_t)elements(in), x, y);
         break;
     case NN_OP_RESHAPE:
+    case NN_OP_EXPAND_DIMS:
         if (x != y)
             memmove(y, x, in->size);
         ks = NN_KERNEL_OK;
         break;
+    case NN_OP_PACK: {
+        /* a concatenation of the inputs' bytes, each [outer, 1, inner], on axis 2 */
+        const nn_tsm_pack *p = params;
+        const int32_t esz = (int32_t)type_size(out->type);
+        nn_dims dims[NN_MAX_LAYER_IO], dpack = {1, p->outer, (int32_t)l->n_inputs, p->inner * esz};
+        const nn_dims *dptr[NN_MAX_LAYER_IO];
+        const int8_t *ptr[NN_MAX_LAYER_IO];
+        for (uint32_t k = 0; k < l->n_inputs; k++) {
+            dims[k] = (nn_dims){1, p->outer, 1, p->inner * esz};
+            dptr[k] = &dims[k];
+            ptr[k] = tdata(m, io[k]);
+        }
+        ks = nn_concat_s8(2, (int32_t)l->n_inputs, dptr, ptr, &dpack, y);
+        break;
+    }
     case NN_OP_QUANTIZE: {
         const nn_tsm_quant *p = params;
         if (p->kind == 0)
@@ -968,6 +1078,13 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         break;
     }
     default:
+        if (is_move_op(l->op)) {
+            const nn_move *mv = params;
+            ks = NN_KERNEL_OK;
+            for (uint32_t k = 0; k < l->n_outputs && ks == NN_KERNEL_OK; k++)
+                ks = nn_move_run(&mv[k], type_size(in->type), x, elements(in),
+                             tdata(m, io[l->n_inputs + k]));
+        }
         break;
     }
     return ks == NN_KERNEL_OK ? NN_OK : NN_E_KERNEL;

@@ -66,7 +66,7 @@
  * layer (nn_tsm_layer, 32 bytes):
  *    0 u16 op             nn_op
  *    2 u8  n_inputs       1..NN_MAX_LAYER_IO
- *    3 u8  n_outputs      1
+ *    3 u8  n_outputs      1 (SPLIT, SPLIT_V, UNPACK: 1..NN_MAX_LAYER_IO)
  *    4 u32 io_off         n_inputs + n_outputs u16 tensor indices, inside data;
  *                         NN_NO_TENSOR (0xFFFF) marks an omitted optional input (bias)
  *    8 u32 params_off     op parameters, 4-aligned, inside data (see nn_tsm_* records)
@@ -78,7 +78,9 @@
  * Operand order per op (inputs; every op has one output):
  *   CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: input, weights (CONST int8), bias
  *     (CONST int32 or NN_NO_TENSOR)
- *   ADD, MUL: input1, input2; CONCATENATION: inputs...; every other op: input
+ *   ADD, MUL: input1, input2; CONCATENATION, PACK: inputs...; every other op: input
+ *   (the constant operands of a TFLite op, such as TRANSPOSE's perm or SPLIT's axis, are
+ *   folded into the parameters and are not operands here)
  *
  * A layer computes in the type of its output tensor (QUANTIZE and DEQUANTIZE, which convert,
  * excepted): int8 layers take the int8 parameter records below; float32 layers (every
@@ -129,7 +131,19 @@ typedef enum {
     NN_OP_PAD = 13,
     NN_OP_CONCATENATION = 14,
     NN_OP_MEAN = 15,
-    NN_OP_COUNT_ = 16
+    /* data movement (any type; one nn_move per output: SPLIT, SPLIT_V and UNPACK have
+     * several outputs, every other op one) */
+    NN_OP_TRANSPOSE = 16,
+    NN_OP_SLICE = 17,
+    NN_OP_STRIDED_SLICE = 18,
+    NN_OP_SPLIT = 19,
+    NN_OP_SPLIT_V = 20,
+    NN_OP_UNPACK = 21,
+    NN_OP_DEPTH_TO_SPACE = 22,
+    NN_OP_BATCH_TO_SPACE_ND = 23,
+    NN_OP_PACK = 24,          /* nn_tsm_pack: a concatenation on a new axis */
+    NN_OP_EXPAND_DIMS = 25,   /* as RESHAPE */
+    NN_OP_COUNT_ = 26
 } nn_op;
 
 typedef struct {
@@ -199,6 +213,13 @@ typedef struct {
     int32_t zero_point;
     int32_t input_zero_point, multiplier, shift;
 } nn_tsm_quant;
+
+/* TRANSPOSE ... BATCH_TO_SPACE_ND: n_outputs x nn_move (core/nn_kernels.h), output k's
+ * map into input 0. PACK: inputs of identical shape [outer, inner] stacked as
+ * [outer, n_inputs, inner]. */
+typedef struct {
+    int32_t outer, inner;
+} nn_tsm_pack;
 
 /* float32 layers: CONV_2D, DEPTHWISE_CONV_2D: nn_f32_conv_params. FULLY_CONNECTED, ADD, MUL:
  * nn_f32_act. AVERAGE_POOL_2D, MAX_POOL_2D: nn_f32_pool_params. LOGISTIC, RESHAPE:

@@ -10,6 +10,7 @@
 
 #include "../core/nn_model.h"
 #include "convert.h"
+#include "convert_int.h"
 #include "qparams.h"
 #include "support.h"
 #include "util.h"
@@ -50,46 +51,6 @@ static size_t bb_put(bbuf *b, const void *data, size_t n, size_t align)
 
 /* ===================================================================== conversion state */
 
-/* One layer as converted, before serialisation. */
-typedef struct {
-    uint32_t op;
-    int nin;
-    int in[NN_MAX_LAYER_IO]; /* tflite tensor indices; -1: omitted optional input */
-    int out;
-    union {
-        nn_tsm_conv conv;
-        nn_tsm_fc fc;
-        nn_pool_params pool;
-        nn_add_params add;
-        nn_mul_params mul;
-        nn_softmax_params softmax;
-        nn_logistic_params logistic;
-        nn_tsm_none none;
-        nn_tsm_pad pad;
-        nn_tsm_concat concat;
-        nn_tsm_quant quant;
-        nn_mean_params mean;
-        /* float32 layers */
-        nn_f32_conv_params conv_f;
-        nn_f32_act act_f;
-        nn_f32_pool_params pool_f;
-        nn_tsm_softmax_f32 softmax_f;
-        nn_tsm_pad_f32 pad_f;
-        nn_tsm_mean_f32 mean_f;
-    } p;
-    int flt;       /* a float32 layer (nn_layer_is_float) */
-    int nq;        /* per-channel multiplier count (conv, fc) */
-    int32_t *mult, *shift;
-} cv_layer;
-
-typedef struct {
-    const tfl_model *m;
-    char **cause;
-    cv_layer *layers;
-    int cur;       /* layer being converted, for messages */
-    int flt;       /* it computes in float32: its activations, weights and bias are float32 */
-} cv_ctx;
-
 static void layers_free(cv_layer *layers, int n)
 {
     if (layers == NULL)
@@ -102,8 +63,7 @@ static void layers_free(cv_layer *layers, int n)
 }
 
 /* The message prefix naming the current layer: "layer 3 (CONV_2D 'name')". */
-static int fail(cv_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(cv_ctx *c, const char *fmt, ...)
+int cv_fail(cv_ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -128,17 +88,17 @@ static int fail(cv_ctx *c, const char *fmt, ...)
 static int shift_ok(cv_ctx *c, int32_t shift, int32_t max)
 {
     if (shift > max)
-        return fail(c, "the scales need a requantization shift of %d, beyond the kernels' %d "
+        return cv_fail(c, "the scales need a requantization shift of %d, beyond the kernels' %d "
                        "(input, weights and output scales too far apart)", (int)shift, (int)max);
     return 0;
 }
 
-static const tfl_tensor *T(cv_ctx *c, int i)
+const tfl_tensor *cv_T(cv_ctx *c, int i)
 {
     return &c->m->tensors[i];
 }
 
-static uint64_t tensor_elements(const tfl_tensor *t)
+uint64_t cv_elements(const tfl_tensor *t)
 {
     uint64_t n = 1;
     for (int i = 0; i < t->ndims; i++)
@@ -146,12 +106,12 @@ static uint64_t tensor_elements(const tfl_tensor *t)
     return n;
 }
 
-static float tscale(const tfl_tensor *t)
+float cv_scale(const tfl_tensor *t)
 {
     return t->nquant > 0 ? t->scale[0] : 0.0f;
 }
 
-static int32_t tzp(const tfl_tensor *t)
+int32_t cv_zp(const tfl_tensor *t)
 {
     return t->nquant > 0 ? (int32_t)t->zero_point[0] : 0;
 }
@@ -159,7 +119,7 @@ static int32_t tzp(const tfl_tensor *t)
 /* Describe why a tensor's type is not what the int8 core runs. */
 static int bad_type(cv_ctx *c, int ti, const char *role, const char *want)
 {
-    const tfl_tensor *t = T(c, ti);
+    const tfl_tensor *t = cv_T(c, ti);
     const char *hint = "";
     if (t->type == TFL_FLOAT32)
         hint = "; this looks like a float model: tinysim runs int8-quantized models "
@@ -168,7 +128,7 @@ static int bad_type(cv_ctx *c, int ti, const char *role, const char *want)
         hint = "; int16 (16x8) quantized models are not supported, only int8";
     else if (t->type == TFL_UINT8)
         hint = "; uint8 (legacy asymmetric) quantization is not supported, only int8";
-    return fail(c, "%s tensor %d '%s' is %s, expected %s%s", role, ti, t->name,
+    return cv_fail(c, "%s tensor %d '%s' is %s, expected %s%s", role, ti, t->name,
                 tfl_type_name(t->type), want, hint);
 }
 
@@ -176,61 +136,61 @@ static int bad_type(cv_ctx *c, int ti, const char *role, const char *want)
  * Check an operand: present, of the given type, at most 4-D, and for int8 activations
  * per-tensor quantized with a positive scale and an int8 zero point.
  */
-static int need(cv_ctx *c, int ti, int type, const char *role)
+int cv_need(cv_ctx *c, int ti, int type, const char *role)
 {
     if (ti < 0)
-        return fail(c, "missing %s operand", role);
-    const tfl_tensor *t = T(c, ti);
+        return cv_fail(c, "missing %s operand", role);
+    const tfl_tensor *t = cv_T(c, ti);
     if (t->type != type)
         return bad_type(c, ti, role, tfl_type_name(type));
     if (t->ndims > 4)
-        return fail(c, "%s tensor %d '%s' has %d dimensions; at most 4 are supported", role, ti,
+        return cv_fail(c, "%s tensor %d '%s' has %d dimensions; at most 4 are supported", role, ti,
                     t->name, t->ndims);
     for (int d = 0; d < t->ndims; d++)
         if (t->dims[d] < 1 || t->dims[d] > NN_MAX_DIM)
-            return fail(c, "%s tensor %d '%s': dimension %d is %d (allowed 1..%d)", role, ti,
+            return cv_fail(c, "%s tensor %d '%s': dimension %d is %d (allowed 1..%d)", role, ti,
                         t->name, d, (int)t->dims[d], NN_MAX_DIM);
     if (type == TFL_INT8) {
         if (t->nquant < 1)
-            return fail(c, "%s tensor %d '%s' is int8 without quantization parameters", role,
+            return cv_fail(c, "%s tensor %d '%s' is int8 without quantization parameters", role,
                         ti, t->name);
         for (int q = 0; q < t->nquant; q++)
             if (!(t->scale[q] > 0.0f) || !isfinite(t->scale[q]))
-                return fail(c, "%s tensor %d '%s' has a non-positive scale %g", role, ti,
+                return cv_fail(c, "%s tensor %d '%s' has a non-positive scale %g", role, ti,
                             t->name, (double)t->scale[q]);
         if (t->zero_point[0] < -128 || t->zero_point[0] > 127)
-            return fail(c, "%s tensor %d '%s' has zero point %lld outside int8", role, ti,
+            return cv_fail(c, "%s tensor %d '%s' has zero point %lld outside int8", role, ti,
                         t->name, (long long)t->zero_point[0]);
     }
     return 0;
 }
 
 /* An activation of the layer's type: float32, or int8 per-tensor quantized. */
-static int need_act(cv_ctx *c, int ti, const char *role)
+int cv_need_act(cv_ctx *c, int ti, const char *role)
 {
     if (c->flt)
-        return need(c, ti, TFL_FLOAT32, role);
-    if (need(c, ti, TFL_INT8, role))
+        return cv_need(c, ti, TFL_FLOAT32, role);
+    if (cv_need(c, ti, TFL_INT8, role))
         return -1;
-    if (T(c, ti)->nquant != 1)
-        return fail(c, "%s tensor %d '%s' is per-channel quantized; activations must be "
-                       "per-tensor", role, ti, T(c, ti)->name);
+    if (cv_T(c, ti)->nquant != 1)
+        return cv_fail(c, "%s tensor %d '%s' is per-channel quantized; activations must be "
+                       "per-tensor", role, ti, cv_T(c, ti)->name);
     return 0;
 }
 
 /* A constant operand (weights, bias, paddings): has data of the size its shape needs. */
-static int need_const(cv_ctx *c, int ti, int type, const char *role)
+int cv_need_const(cv_ctx *c, int ti, int type, const char *role)
 {
-    if (need(c, ti, type, role))
+    if (cv_need(c, ti, type, role))
         return -1;
-    const tfl_tensor *t = T(c, ti);
+    const tfl_tensor *t = cv_T(c, ti);
     size_t es = type == TFL_INT8 ? 1 : 4;
     if (t->data == NULL)
-        return fail(c, "%s tensor %d '%s' must be a constant (it has no data)", role, ti,
+        return cv_fail(c, "%s tensor %d '%s' must be a constant (it has no data)", role, ti,
                     t->name);
-    if (t->data_size != tensor_elements(t) * es)
-        return fail(c, "%s tensor %d '%s' holds %zu bytes, its shape needs %llu", role, ti,
-                    t->name, t->data_size, (unsigned long long)(tensor_elements(t) * es));
+    if (t->data_size != cv_elements(t) * es)
+        return cv_fail(c, "%s tensor %d '%s' holds %zu bytes, its shape needs %llu", role, ti,
+                    t->name, t->data_size, (unsigned long long)(cv_elements(t) * es));
     return 0;
 }
 
@@ -243,15 +203,15 @@ static int act_range_f32(cv_ctx *c, int act, nn_f32_act *a)
     case QP_ACT_RELU_N1_TO_1: a->act_min = -1.0f; a->act_max = 1.0f; return 0;
     case QP_ACT_RELU6: a->act_min = 0.0f; a->act_max = 6.0f; return 0;
     default:
-        return fail(c, "fused activation %d is not supported (use NONE, RELU, RELU_N1_TO_1 or "
+        return cv_fail(c, "fused activation %d is not supported (use NONE, RELU, RELU_N1_TO_1 or "
                        "RELU6)", act);
     }
 }
 
 static int act_range(cv_ctx *c, int act, int out, int32_t *lo, int32_t *hi)
 {
-    if (qp_activation_range(act, tscale(T(c, out)), tzp(T(c, out)), lo, hi) != 0)
-        return fail(c, "fused activation %d is not supported for int8 (use NONE, RELU, "
+    if (qp_activation_range(act, cv_scale(cv_T(c, out)), cv_zp(cv_T(c, out)), lo, hi) != 0)
+        return cv_fail(c, "fused activation %d is not supported for int8 (use NONE, RELU, "
                        "RELU_N1_TO_1 or RELU6)", act);
     return 0;
 }
@@ -267,9 +227,9 @@ static int conv_geometry(cv_ctx *c, int padding, int in, int filter, int stride,
     else if (padding == TFL_PAD_VALID)
         out = (in - eff + stride) / stride;
     else
-        return fail(c, "unknown padding type %d", padding);
+        return cv_fail(c, "unknown padding type %d", padding);
     if (out < 1 || out != out_expected)
-        return fail(c, "output %s is %d but %s padding with input %d, filter %d, stride %d, "
+        return cv_fail(c, "output %s is %d but %s padding with input %d, filter %d, stride %d, "
                        "dilation %d gives %d", axis, out_expected,
                     padding == TFL_PAD_SAME ? "SAME" : "VALID", in, filter, stride, dil, out);
     int total = (out - 1) * stride + eff - in;
@@ -280,24 +240,24 @@ static int conv_geometry(cv_ctx *c, int padding, int in, int filter, int stride,
 static int strides_ok(cv_ctx *c, int sh, int sw, int dh, int dw)
 {
     if (sh < 1 || sw < 1 || sh > NN_MAX_STRIDE || sw > NN_MAX_STRIDE)
-        return fail(c, "stride %dx%d out of range 1..%d", sh, sw, NN_MAX_STRIDE);
+        return cv_fail(c, "stride %dx%d out of range 1..%d", sh, sw, NN_MAX_STRIDE);
     if (dh < 1 || dw < 1 || dh > NN_MAX_STRIDE || dw > NN_MAX_STRIDE)
-        return fail(c, "dilation %dx%d out of range 1..%d", dh, dw, NN_MAX_STRIDE);
+        return cv_fail(c, "dilation %dx%d out of range 1..%d", dh, dw, NN_MAX_STRIDE);
     return 0;
 }
 
 /* Per-channel (or per-tensor) multipliers for conv / depthwise / FC. */
 static int channel_multipliers(cv_ctx *c, cv_layer *L, int in, int w, int out, int n)
 {
-    const tfl_tensor *tw = T(c, w);
+    const tfl_tensor *tw = cv_T(c, w);
     if (tw->nquant != 1 && tw->nquant != n)
-        return fail(c, "weights tensor '%s' has %d scales for %d output channels", tw->name,
+        return cv_fail(c, "weights tensor '%s' has %d scales for %d output channels", tw->name,
                     tw->nquant, n);
     /* Conv weights and per-channel FC weights must be symmetric (TFLite's per-channel
      * kernels ignore a weights zero point); only per-tensor FC weights may have one. */
     for (int q = 0; q < tw->nquant; q++)
         if (tw->zero_point[q] != 0 && (L->op != NN_OP_FULLY_CONNECTED || tw->nquant > 1))
-            return fail(c, "weights tensor '%s' has a non-zero zero point; int8 weights must "
+            return cv_fail(c, "weights tensor '%s' has a non-zero zero point; int8 weights must "
                            "be symmetric", tw->name);
     int nq = (L->op == NN_OP_FULLY_CONNECTED && tw->nquant == 1) ? 1 : n;
     float *scales = malloc(sizeof(float) * (size_t)nq);
@@ -308,11 +268,11 @@ static int channel_multipliers(cv_ctx *c, cv_layer *L, int in, int w, int out, i
     for (int i = 0; i < nq; i++)
         scales[i] = tw->scale[tw->nquant == 1 ? 0 : i];
     L->nq = nq;
-    int r = qp_conv_multipliers(tscale(T(c, in)), scales, nq, tscale(T(c, out)), L->mult,
+    int r = qp_conv_multipliers(cv_scale(cv_T(c, in)), scales, nq, cv_scale(cv_T(c, out)), L->mult,
                                 L->shift);
     free(scales);
     if (r != 0)
-        return fail(c, "cannot compute requantization multipliers (bad scales)");
+        return cv_fail(c, "cannot compute requantization multipliers (bad scales)");
     for (int i = 0; i < nq; i++)
         if (shift_ok(c, L->shift[i], 30))
             return -1;
@@ -326,35 +286,35 @@ static int op_conv(cv_ctx *c, const tfl_op *op, cv_layer *L, int depthwise)
     int in = op->inputs[0], w = op->inputs[1], b = op->ninputs > 2 ? op->inputs[2] : -1;
     int out = op->outputs[0];
     const tfl_options *o = &op->opt;
-    if (need_act(c, in, "input") || need_act(c, out, "output") ||
-        need_const(c, w, c->flt ? TFL_FLOAT32 : TFL_INT8, "weights"))
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
+        cv_need_const(c, w, c->flt ? TFL_FLOAT32 : TFL_INT8, "weights"))
         return -1;
-    if (b >= 0 && need_const(c, b, c->flt ? TFL_FLOAT32 : TFL_INT32, "bias"))
+    if (b >= 0 && cv_need_const(c, b, c->flt ? TFL_FLOAT32 : TFL_INT32, "bias"))
         return -1;
-    const tfl_tensor *ti = T(c, in), *tw = T(c, w), *to = T(c, out);
+    const tfl_tensor *ti = cv_T(c, in), *tw = cv_T(c, w), *to = cv_T(c, out);
     if (ti->ndims != 4 || tw->ndims != 4 || to->ndims != 4)
-        return fail(c, "input, weights and output must be 4-D (NHWC)");
+        return cv_fail(c, "input, weights and output must be 4-D (NHWC)");
     int cout = to->dims[3];
     if (ti->dims[0] != to->dims[0])
-        return fail(c, "batch of input (%d) and output (%d) differ", (int)ti->dims[0],
+        return cv_fail(c, "batch of input (%d) and output (%d) differ", (int)ti->dims[0],
                     (int)to->dims[0]);
     nn_conv_params *p = &L->p.conv.p;
     if (depthwise) {
         if (tw->dims[0] != 1 || tw->dims[3] != cout || cout % ti->dims[3] != 0)
-            return fail(c, "weights shape [%d,%d,%d,%d] does not fit %d input and %d output "
+            return cv_fail(c, "weights shape [%d,%d,%d,%d] does not fit %d input and %d output "
                            "channels", (int)tw->dims[0], (int)tw->dims[1], (int)tw->dims[2],
                         (int)tw->dims[3], (int)ti->dims[3], cout);
         p->depth_multiplier = cout / ti->dims[3];
     } else {
         if (tw->dims[0] != cout || tw->dims[3] != ti->dims[3])
-            return fail(c, "weights shape [%d,%d,%d,%d] does not fit %d input and %d output "
+            return cv_fail(c, "weights shape [%d,%d,%d,%d] does not fit %d input and %d output "
                            "channels", (int)tw->dims[0], (int)tw->dims[1], (int)tw->dims[2],
                         (int)tw->dims[3], (int)ti->dims[3], cout);
         p->depth_multiplier = 1;
     }
-    if (b >= 0 && tensor_elements(T(c, b)) != (uint64_t)cout)
-        return fail(c, "bias has %llu values for %d output channels",
-                    (unsigned long long)tensor_elements(T(c, b)), cout);
+    if (b >= 0 && cv_elements(cv_T(c, b)) != (uint64_t)cout)
+        return cv_fail(c, "bias has %llu values for %d output channels",
+                    (unsigned long long)cv_elements(cv_T(c, b)), cout);
     if (strides_ok(c, o->stride_h, o->stride_w, o->dilation_h, o->dilation_w))
         return -1;
     p->stride_h = o->stride_h;
@@ -379,8 +339,8 @@ static int op_conv(cv_ctx *c, const tfl_op *op, cv_layer *L, int depthwise)
         L->p.conv_f = f;
         return 0;
     }
-    p->input_offset = -tzp(ti);
-    p->output_offset = tzp(to);
+    p->input_offset = -cv_zp(ti);
+    p->output_offset = cv_zp(to);
     if (act_range(c, o->fused_activation, out, &p->act_min, &p->act_max))
         return -1;
     return channel_multipliers(c, L, in, w, out, cout);
@@ -390,25 +350,25 @@ static int op_fc(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
     int in = op->inputs[0], w = op->inputs[1], b = op->ninputs > 2 ? op->inputs[2] : -1;
     int out = op->outputs[0];
-    if (need_act(c, in, "input") || need_act(c, out, "output") ||
-        need_const(c, w, c->flt ? TFL_FLOAT32 : TFL_INT8, "weights"))
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
+        cv_need_const(c, w, c->flt ? TFL_FLOAT32 : TFL_INT8, "weights"))
         return -1;
-    if (b >= 0 && need_const(c, b, c->flt ? TFL_FLOAT32 : TFL_INT32, "bias"))
+    if (b >= 0 && cv_need_const(c, b, c->flt ? TFL_FLOAT32 : TFL_INT32, "bias"))
         return -1;
     if (op->opt.weights_format != 0)
-        return fail(c, "shuffled weights format %d is not supported", op->opt.weights_format);
-    const tfl_tensor *tw = T(c, w);
+        return cv_fail(c, "shuffled weights format %d is not supported", op->opt.weights_format);
+    const tfl_tensor *tw = cv_T(c, w);
     if (tw->ndims != 2)
-        return fail(c, "weights must be 2-D [out, in], not %d-D", tw->ndims);
+        return cv_fail(c, "weights must be 2-D [out, in], not %d-D", tw->ndims);
     uint64_t accum = (uint64_t)tw->dims[1], nout = (uint64_t)tw->dims[0];
-    uint64_t nin = tensor_elements(T(c, in));
-    if (nin % accum != 0 || (nin / accum) * nout != tensor_elements(T(c, out)))
-        return fail(c, "input of %llu values, weights [%llu,%llu] and output of %llu values do "
+    uint64_t nin = cv_elements(cv_T(c, in));
+    if (nin % accum != 0 || (nin / accum) * nout != cv_elements(cv_T(c, out)))
+        return cv_fail(c, "input of %llu values, weights [%llu,%llu] and output of %llu values do "
                        "not match", (unsigned long long)nin, (unsigned long long)nout,
-                    (unsigned long long)accum, (unsigned long long)tensor_elements(T(c, out)));
-    if (b >= 0 && tensor_elements(T(c, b)) != nout)
-        return fail(c, "bias has %llu values for %llu outputs",
-                    (unsigned long long)tensor_elements(T(c, b)), (unsigned long long)nout);
+                    (unsigned long long)accum, (unsigned long long)cv_elements(cv_T(c, out)));
+    if (b >= 0 && cv_elements(cv_T(c, b)) != nout)
+        return cv_fail(c, "bias has %llu values for %llu outputs",
+                    (unsigned long long)cv_elements(cv_T(c, b)), (unsigned long long)nout);
     if (c->flt) {
         L->op = NN_OP_FULLY_CONNECTED;
         L->nin = 3;
@@ -418,9 +378,9 @@ static int op_fc(cv_ctx *c, const tfl_op *op, cv_layer *L)
         return act_range_f32(c, op->opt.fused_activation, &L->p.act_f);
     }
     nn_fc_params *p = &L->p.fc.p;
-    p->input_offset = -tzp(T(c, in));
-    p->weights_offset = -tzp(tw);
-    p->output_offset = tzp(T(c, out));
+    p->input_offset = -cv_zp(cv_T(c, in));
+    p->weights_offset = -cv_zp(tw);
+    p->output_offset = cv_zp(cv_T(c, out));
     if (act_range(c, op->opt.fused_activation, out, &p->act_min, &p->act_max))
         return -1;
     L->op = NN_OP_FULLY_CONNECTED;
@@ -438,19 +398,19 @@ static int op_pool(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
 {
     int in = op->inputs[0], out = op->outputs[0];
     const tfl_options *o = &op->opt;
-    if (need_act(c, in, "input") || need_act(c, out, "output"))
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output"))
         return -1;
-    const tfl_tensor *ti = T(c, in), *to = T(c, out);
+    const tfl_tensor *ti = cv_T(c, in), *to = cv_T(c, out);
     if (ti->ndims != 4 || to->ndims != 4 || ti->dims[0] != to->dims[0] ||
         ti->dims[3] != to->dims[3])
-        return fail(c, "input and output must be 4-D with the same batch and channels");
-    if (!c->flt && (tscale(ti) != tscale(to) || tzp(ti) != tzp(to)))
-        return fail(c, "input and output quantization differ (scale %g/%g, zero point %d/%d); "
-                       "int8 pooling keeps the input's", (double)tscale(ti), (double)tscale(to),
-                    (int)tzp(ti), (int)tzp(to));
+        return cv_fail(c, "input and output must be 4-D with the same batch and channels");
+    if (!c->flt && (cv_scale(ti) != cv_scale(to) || cv_zp(ti) != cv_zp(to)))
+        return cv_fail(c, "input and output quantization differ (scale %g/%g, zero point %d/%d); "
+                       "int8 pooling keeps the input's", (double)cv_scale(ti), (double)cv_scale(to),
+                    (int)cv_zp(ti), (int)cv_zp(to));
     if (o->filter_h < 1 || o->filter_w < 1 || o->filter_h > NN_MAX_DIM ||
         o->filter_w > NN_MAX_DIM)
-        return fail(c, "filter %dx%d out of range", o->filter_h, o->filter_w);
+        return cv_fail(c, "filter %dx%d out of range", o->filter_h, o->filter_w);
     if (strides_ok(c, o->stride_h, o->stride_w, 1, 1))
         return -1;
     nn_pool_params *p = &L->p.pool;
@@ -493,10 +453,10 @@ static int broadcasts(const tfl_tensor *a, const tfl_tensor *out)
 static int op_binary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
 {
     int a = op->inputs[0], b = op->inputs[1], out = op->outputs[0];
-    if (need_act(c, a, "input1") || need_act(c, b, "input2") || need_act(c, out, "output"))
+    if (cv_need_act(c, a, "input1") || cv_need_act(c, b, "input2") || cv_need_act(c, out, "output"))
         return -1;
-    if (!broadcasts(T(c, a), T(c, out)) || !broadcasts(T(c, b), T(c, out)))
-        return fail(c, "input shapes do not broadcast to the output shape");
+    if (!broadcasts(cv_T(c, a), cv_T(c, out)) || !broadcasts(cv_T(c, b), cv_T(c, out)))
+        return cv_fail(c, "input shapes do not broadcast to the output shape");
     L->op = nnop;
     L->nin = 2;
     L->in[0] = a;
@@ -505,46 +465,46 @@ static int op_binary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
         return act_range_f32(c, op->opt.fused_activation, &L->p.act_f);
     int r;
     if (nnop == NN_OP_ADD)
-        r = qp_add_params(tscale(T(c, a)), tzp(T(c, a)), tscale(T(c, b)), tzp(T(c, b)),
-                          tscale(T(c, out)), tzp(T(c, out)), op->opt.fused_activation, &L->p.add);
+        r = qp_add_params(cv_scale(cv_T(c, a)), cv_zp(cv_T(c, a)), cv_scale(cv_T(c, b)), cv_zp(cv_T(c, b)),
+                          cv_scale(cv_T(c, out)), cv_zp(cv_T(c, out)), op->opt.fused_activation, &L->p.add);
     else
-        r = qp_mul_params(tscale(T(c, a)), tzp(T(c, a)), tscale(T(c, b)), tzp(T(c, b)),
-                          tscale(T(c, out)), tzp(T(c, out)), op->opt.fused_activation, &L->p.mul);
+        r = qp_mul_params(cv_scale(cv_T(c, a)), cv_zp(cv_T(c, a)), cv_scale(cv_T(c, b)), cv_zp(cv_T(c, b)),
+                          cv_scale(cv_T(c, out)), cv_zp(cv_T(c, out)), op->opt.fused_activation, &L->p.mul);
     if (r != 0)
-        return fail(c, "cannot compute parameters (bad scales or unsupported fused activation "
+        return cv_fail(c, "cannot compute parameters (bad scales or unsupported fused activation "
                        "%d)", op->opt.fused_activation);
     if (nnop == NN_OP_MUL && shift_ok(c, L->p.mul.output_shift, 15))
         return -1;
     return 0;
 }
 
-static int need_same_elements(cv_ctx *c, int in, int out)
+int cv_same_elements(cv_ctx *c, int in, int out)
 {
-    if (tensor_elements(T(c, in)) != tensor_elements(T(c, out)))
-        return fail(c, "input has %llu values, output %llu",
-                    (unsigned long long)tensor_elements(T(c, in)),
-                    (unsigned long long)tensor_elements(T(c, out)));
+    if (cv_elements(cv_T(c, in)) != cv_elements(cv_T(c, out)))
+        return cv_fail(c, "input has %llu values, output %llu",
+                    (unsigned long long)cv_elements(cv_T(c, in)),
+                    (unsigned long long)cv_elements(cv_T(c, out)));
     return 0;
 }
 
 /* int8 SOFTMAX and LOGISTIC outputs must have scale 1/256 and zero point -128. */
 static int need_prob_output(cv_ctx *c, int out)
 {
-    const tfl_tensor *t = T(c, out);
-    if (tzp(t) != -128 || fabs((double)tscale(t) - 1.0 / 256) > 1e-6 / 256)
-        return fail(c, "int8 output must have scale 1/256 and zero point -128 (has %g, %d)",
-                    (double)tscale(t), (int)tzp(t));
+    const tfl_tensor *t = cv_T(c, out);
+    if (cv_zp(t) != -128 || fabs((double)cv_scale(t) - 1.0 / 256) > 1e-6 / 256)
+        return cv_fail(c, "int8 output must have scale 1/256 and zero point -128 (has %g, %d)",
+                    (double)cv_scale(t), (int)cv_zp(t));
     return 0;
 }
 
 static int op_activation(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
 {
     int in = op->inputs[0], out = op->outputs[0];
-    if (need_act(c, in, "input") || need_act(c, out, "output") ||
-        need_same_elements(c, in, out) || (!c->flt && need_prob_output(c, out)))
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
+        cv_same_elements(c, in, out) || (!c->flt && need_prob_output(c, out)))
         return -1;
-    if (T(c, in)->ndims < 1)
-        return fail(c, "input must have at least one dimension");
+    if (cv_T(c, in)->ndims < 1)
+        return cv_fail(c, "input must have at least one dimension");
     if (c->flt) {
         L->op = nnop;
         L->nin = 1;
@@ -555,12 +515,12 @@ static int op_activation(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop
     }
     int r;
     if (nnop == NN_OP_SOFTMAX)
-        r = qp_softmax_params(tscale(T(c, in)), op->opt.beta, &L->p.softmax);
+        r = qp_softmax_params(cv_scale(cv_T(c, in)), op->opt.beta, &L->p.softmax);
     else
-        r = qp_logistic_params(tscale(T(c, in)), tzp(T(c, in)), &L->p.logistic);
+        r = qp_logistic_params(cv_scale(cv_T(c, in)), cv_zp(cv_T(c, in)), &L->p.logistic);
     if (r != 0)
-        return fail(c, "cannot compute parameters from input scale %g",
-                    (double)tscale(T(c, in)));
+        return cv_fail(c, "cannot compute parameters from input scale %g",
+                    (double)cv_scale(cv_T(c, in)));
     if (nnop == NN_OP_LOGISTIC && shift_ok(c, L->p.logistic.input_left_shift, 31))
         return -1;
     L->op = nnop;
@@ -572,10 +532,10 @@ static int op_activation(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop
 static int op_reshape(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
     int in = op->inputs[0], out = op->outputs[0];
-    if (need_act(c, in, "input") || need_act(c, out, "output") || need_same_elements(c, in, out))
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") || cv_same_elements(c, in, out))
         return -1;
-    if (!c->flt && (tscale(T(c, in)) != tscale(T(c, out)) || tzp(T(c, in)) != tzp(T(c, out))))
-        return fail(c, "input and output quantization differ");
+    if (!c->flt && (cv_scale(cv_T(c, in)) != cv_scale(cv_T(c, out)) || cv_zp(cv_T(c, in)) != cv_zp(cv_T(c, out))))
+        return cv_fail(c, "input and output quantization differ");
     L->op = NN_OP_RESHAPE;
     L->nin = 1;
     L->in[0] = in;
@@ -587,32 +547,32 @@ static int op_quantize(cv_ctx *c, const tfl_op *op, cv_layer *L, int builtin)
     int in = op->inputs[0], out = op->outputs[0];
     nn_tsm_quant *p = &L->p.quant;
     if (builtin == TFL_OP_DEQUANTIZE) {
-        if (need_act(c, in, "input") || need(c, out, TFL_FLOAT32, "output"))
+        if (cv_need_act(c, in, "input") || cv_need(c, out, TFL_FLOAT32, "output"))
             return -1;
         p->kind = 0;
-        p->scale = tscale(T(c, in));
-        p->zero_point = tzp(T(c, in));
+        p->scale = cv_scale(cv_T(c, in));
+        p->zero_point = cv_zp(cv_T(c, in));
         L->op = NN_OP_DEQUANTIZE;
-    } else if (T(c, in)->type == TFL_FLOAT32) {
-        if (need(c, in, TFL_FLOAT32, "input") || need_act(c, out, "output"))
+    } else if (cv_T(c, in)->type == TFL_FLOAT32) {
+        if (cv_need(c, in, TFL_FLOAT32, "input") || cv_need_act(c, out, "output"))
             return -1;
         p->kind = 0;
-        p->scale = tscale(T(c, out));
-        p->zero_point = tzp(T(c, out));
+        p->scale = cv_scale(cv_T(c, out));
+        p->zero_point = cv_zp(cv_T(c, out));
         L->op = NN_OP_QUANTIZE;
     } else {
-        if (need_act(c, in, "input") || need_act(c, out, "output"))
+        if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output"))
             return -1;
         p->kind = 1;
-        p->input_zero_point = tzp(T(c, in));
-        p->zero_point = tzp(T(c, out));
-        if (qp_requantize_params(tscale(T(c, in)), tscale(T(c, out)), &p->multiplier, &p->shift))
-            return fail(c, "cannot compute the requantization multiplier");
+        p->input_zero_point = cv_zp(cv_T(c, in));
+        p->zero_point = cv_zp(cv_T(c, out));
+        if (qp_requantize_params(cv_scale(cv_T(c, in)), cv_scale(cv_T(c, out)), &p->multiplier, &p->shift))
+            return cv_fail(c, "cannot compute the requantization multiplier");
         if (shift_ok(c, p->shift, 22))
             return -1;
         L->op = NN_OP_QUANTIZE;
     }
-    if (need_same_elements(c, in, out))
+    if (cv_same_elements(c, in, out))
         return -1;
     L->nin = 1;
     L->in[0] = in;
@@ -620,31 +580,31 @@ static int op_quantize(cv_ctx *c, const tfl_op *op, cv_layer *L, int builtin)
 }
 
 /* Read a small constant int32 operand (PAD paddings, MEAN axes). */
-static const int32_t *const_i32(cv_ctx *c, int ti, const char *role, uint64_t *n)
+const int32_t *cv_const_i32(cv_ctx *c, int ti, const char *role, uint64_t *n)
 {
-    if (need_const(c, ti, TFL_INT32, role))
+    if (cv_need_const(c, ti, TFL_INT32, role))
         return NULL;
-    *n = tensor_elements(T(c, ti));
-    return (const int32_t *)(const void *)T(c, ti)->data;
+    *n = cv_elements(cv_T(c, ti));
+    return (const int32_t *)(const void *)cv_T(c, ti)->data;
 }
 
 static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
     int in = op->inputs[0], out = op->outputs[0];
     uint64_t n;
-    if (need_act(c, in, "input") || need_act(c, out, "output"))
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output"))
         return -1;
     if (op->ninputs < 2)
-        return fail(c, "missing paddings operand");
-    const int32_t *pads = const_i32(c, op->inputs[1], "paddings", &n);
+        return cv_fail(c, "missing paddings operand");
+    const int32_t *pads = cv_const_i32(c, op->inputs[1], "paddings", &n);
     if (pads == NULL)
         return -1;
-    const tfl_tensor *ti = T(c, in), *to = T(c, out);
+    const tfl_tensor *ti = cv_T(c, in), *to = cv_T(c, out);
     if (n != 2u * (uint64_t)ti->ndims || ti->ndims != to->ndims)
-        return fail(c, "paddings have %llu values for a %d-D input", (unsigned long long)n,
+        return cv_fail(c, "paddings have %llu values for a %d-D input", (unsigned long long)n,
                     ti->ndims);
-    if (!c->flt && (tscale(ti) != tscale(to) || tzp(ti) != tzp(to)))
-        return fail(c, "input and output quantization differ");
+    if (!c->flt && (cv_scale(ti) != cv_scale(to) || cv_zp(ti) != cv_zp(to)))
+        return cv_fail(c, "input and output quantization differ");
     nn_tsm_pad *p = &L->p.pad; /* nn_tsm_pad_f32 shares its paddings */
     int shift = 4 - ti->ndims;
     for (int d = 0; d < ti->ndims; d++) {
@@ -652,7 +612,7 @@ static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
         memcpy(&before, &pads[2 * d], 4);
         memcpy(&after, &pads[2 * d + 1], 4);
         if (before < 0 || after < 0 || (int64_t)ti->dims[d] + before + after != to->dims[d])
-            return fail(c, "padding %d,%d of dimension %d does not give the output shape",
+            return cv_fail(c, "padding %d,%d of dimension %d does not give the output shape",
                         (int)before, (int)after, d);
         p->pad[d + shift][0] = before;
         p->pad[d + shift][1] = after;
@@ -661,7 +621,7 @@ static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
         /* PADV2's constant_values would give the value; PAD pads float with 0 */
         L->p.pad_f.pad_value = 0.0f;
     } else {
-        p->pad_value = tzp(to);
+        p->pad_value = cv_zp(to);
     }
     L->op = NN_OP_PAD;
     L->nin = 1;
@@ -672,24 +632,24 @@ static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
 static int op_concat(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
     int out = op->outputs[0];
-    if (need_act(c, out, "output"))
+    if (cv_need_act(c, out, "output"))
         return -1;
     if (op->ninputs < 1 || op->ninputs > NN_MAX_LAYER_IO)
-        return fail(c, "%d inputs; 1..%d are supported", op->ninputs, NN_MAX_LAYER_IO);
-    const tfl_tensor *to = T(c, out);
+        return cv_fail(c, "%d inputs; 1..%d are supported", op->ninputs, NN_MAX_LAYER_IO);
+    const tfl_tensor *to = cv_T(c, out);
     int axis = op->opt.axis < 0 ? op->opt.axis + to->ndims : op->opt.axis;
     if (axis < 0 || axis >= to->ndims)
-        return fail(c, "axis %d out of range for a %d-D output", op->opt.axis, to->ndims);
+        return cv_fail(c, "axis %d out of range for a %d-D output", op->opt.axis, to->ndims);
     if (op->opt.fused_activation != QP_ACT_NONE)
-        return fail(c, "a fused activation on CONCATENATION is not supported");
+        return cv_fail(c, "a fused activation on CONCATENATION is not supported");
     for (int i = 0; i < op->ninputs; i++) {
         int ti = op->inputs[i];
-        if (need_act(c, ti, "input"))
+        if (cv_need_act(c, ti, "input"))
             return -1;
-        if (T(c, ti)->ndims != to->ndims)
-            return fail(c, "input %d has rank %d, output %d", i, T(c, ti)->ndims, to->ndims);
-        if (!c->flt && (tscale(T(c, ti)) != tscale(to) || tzp(T(c, ti)) != tzp(to)))
-            return fail(c, "input %d quantization differs from the output's; int8 "
+        if (cv_T(c, ti)->ndims != to->ndims)
+            return cv_fail(c, "input %d has rank %d, output %d", i, cv_T(c, ti)->ndims, to->ndims);
+        if (!c->flt && (cv_scale(cv_T(c, ti)) != cv_scale(to) || cv_zp(cv_T(c, ti)) != cv_zp(to)))
+            return cv_fail(c, "input %d quantization differs from the output's; int8 "
                            "concatenation needs identical scales and zero points", i);
         L->in[i] = ti;
     }
@@ -703,14 +663,14 @@ static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
     int in = op->inputs[0], out = op->outputs[0];
     uint64_t n;
-    if (need_act(c, in, "input") || need_act(c, out, "output"))
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output"))
         return -1;
     if (op->ninputs < 2)
-        return fail(c, "missing axis operand");
-    const int32_t *axes = const_i32(c, op->inputs[1], "axis", &n);
+        return cv_fail(c, "missing axis operand");
+    const int32_t *axes = cv_const_i32(c, op->inputs[1], "axis", &n);
     if (axes == NULL)
         return -1;
-    const tfl_tensor *ti = T(c, in);
+    const tfl_tensor *ti = cv_T(c, in);
     int32_t mask = 0;
     uint64_t reduced = 1;
     for (uint64_t i = 0; i < n; i++) {
@@ -719,18 +679,18 @@ static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
         if (a < 0)
             a += ti->ndims;
         if (a < 0 || a >= ti->ndims)
-            return fail(c, "axis %d out of range for a %d-D input", (int)a, ti->ndims);
+            return cv_fail(c, "axis %d out of range for a %d-D input", (int)a, ti->ndims);
         int bit = 1 << (a + 4 - ti->ndims);
         if (!(mask & bit))
             reduced *= (uint64_t)ti->dims[a];
         mask |= bit;
     }
     if (mask == 0)
-        return fail(c, "no axis to reduce");
-    if (tensor_elements(ti) / reduced != tensor_elements(T(c, out)))
-        return fail(c, "output has %llu values, reducing gives %llu",
-                    (unsigned long long)tensor_elements(T(c, out)),
-                    (unsigned long long)(tensor_elements(ti) / reduced));
+        return cv_fail(c, "no axis to reduce");
+    if (cv_elements(ti) / reduced != cv_elements(cv_T(c, out)))
+        return cv_fail(c, "output has %llu values, reducing gives %llu",
+                    (unsigned long long)cv_elements(cv_T(c, out)),
+                    (unsigned long long)(cv_elements(ti) / reduced));
     if (c->flt) {
         L->p.mean_f.axis_mask = mask;
         L->op = NN_OP_MEAN;
@@ -738,9 +698,9 @@ static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
         L->in[0] = in;
         return 0;
     }
-    if (qp_mean_params(tscale(ti), tzp(ti), tscale(T(c, out)), tzp(T(c, out)), (int32_t)reduced,
+    if (qp_mean_params(cv_scale(ti), cv_zp(ti), cv_scale(cv_T(c, out)), cv_zp(cv_T(c, out)), (int32_t)reduced,
                        &L->p.mean))
-        return fail(c, "cannot compute the requantization multiplier");
+        return cv_fail(c, "cannot compute the requantization multiplier");
     if (shift_ok(c, L->p.mean.shift, 31))
         return -1;
     L->p.mean.axis_mask = mask;
@@ -752,13 +712,21 @@ static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
 
 static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
-    if (op->noutputs != 1 || op->outputs[0] < 0)
-        return fail(c, "%d outputs; exactly one is supported", op->noutputs);
+    const int multi = op->builtin == TFL_OP_SPLIT || op->builtin == TFL_OP_SPLIT_V ||
+                      op->builtin == TFL_OP_UNPACK;
+    if (op->noutputs < 1 || op->noutputs > (multi ? NN_MAX_LAYER_IO : 1))
+        return cv_fail(c, "%d outputs; %s", op->noutputs,
+                       multi ? "1..16 are supported" : "exactly one is supported");
+    for (int j = 0; j < op->noutputs; j++)
+        if (op->outputs[j] < 0)
+            return cv_fail(c, "output %d is missing", j);
     if (op->ninputs < 1 || op->inputs[0] < 0)
-        return fail(c, "missing input operand");
+        return cv_fail(c, "missing input operand");
     L->out = op->outputs[0];
+    L->nout = 1;
+    L->outs[0] = L->out;
     c->flt = op->builtin != TFL_OP_QUANTIZE && op->builtin != TFL_OP_DEQUANTIZE &&
-             T(c, L->out)->type == TFL_FLOAT32;
+             cv_T(c, L->out)->type == TFL_FLOAT32;
     L->flt = c->flt;
     for (int i = 0; i < NN_MAX_LAYER_IO; i++)
         L->in[i] = -1;
@@ -772,7 +740,7 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     default: break;
     }
     if (op->ninputs < min_in || op->inputs[min_in - 1] < 0)
-        return fail(c, "needs %d inputs, has %d", min_in, op->ninputs);
+        return cv_fail(c, "needs %d inputs, has %d", min_in, op->ninputs);
     if (!op->has_options) {
         switch (op->builtin) {
         case TFL_OP_CONV_2D:
@@ -780,7 +748,7 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
         case TFL_OP_AVERAGE_POOL_2D:
         case TFL_OP_MAX_POOL_2D:
         case TFL_OP_CONCATENATION:
-            return fail(c, "builtin options missing");
+            return cv_fail(c, "builtin options missing");
         default: break;
         }
     }
@@ -801,9 +769,19 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_PAD: return op_pad(c, op, L);
     case TFL_OP_CONCATENATION: return op_concat(c, op, L);
     case TFL_OP_MEAN: return op_mean(c, op, L);
+    case TFL_OP_TRANSPOSE:
+    case TFL_OP_SLICE:
+    case TFL_OP_STRIDED_SLICE:
+    case TFL_OP_SPLIT:
+    case TFL_OP_SPLIT_V:
+    case TFL_OP_UNPACK:
+    case TFL_OP_PACK:
+    case TFL_OP_EXPAND_DIMS:
+    case TFL_OP_DEPTH_TO_SPACE:
+    case TFL_OP_BATCH_TO_SPACE_ND: return cv_op_move(c, op, L);
     default: { /* cv_survey refuses these first; kept for a table out of step */
         char *ops = cv_supported_text();
-        int r = fail(c, "op %s is not supported; %s", tfl_op_name(op->builtin), ops);
+        int r = cv_fail(c, "op %s is not supported; %s", tfl_op_name(op->builtin), ops);
         free(ops);
         return r;
     }
@@ -947,30 +925,33 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
             if (!tm[x].is_const) {
                 if (tm[x].first < 0) {
                     c->cur = l;
-                    fail(c, "input tensor %d '%s' is read before any layer writes it and is "
+                    cv_fail(c, "input tensor %d '%s' is read before any layer writes it and is "
                             "not a model input", L->in[k], t->name);
                     goto done;
                 }
                 tm[x].last = l;
             }
         }
-        int x = map_tensor(tsm_of, tm, &nt, L->out);
-        if (m->tensors[L->out].data != NULL || tm[x].first >= 0) {
-            c->cur = l;
-            fail(c, "output tensor %d '%s' is a constant or written twice", L->out,
-                 m->tensors[L->out].name);
-            goto done;
+        for (int j = 0; j < L->nout; j++) {
+            int ot = L->outs[j];
+            int x = map_tensor(tsm_of, tm, &nt, ot);
+            if (m->tensors[ot].data != NULL || tm[x].first >= 0) {
+                c->cur = l;
+                cv_fail(c, "output tensor %d '%s' is a constant or written twice", ot,
+                        m->tensors[ot].name);
+                goto done;
+            }
+            tm[x].first = l;
+            if (tm[x].last < l)
+                tm[x].last = l;
         }
-        tm[x].first = l;
-        if (tm[x].last < l)
-            tm[x].last = l;
     }
     c->cur = -1;
     for (int i = 0; i < m->noutputs; i++) {
         int k = map_tensor(tsm_of, tm, &nt, m->outputs[i]);
         /* model inputs and outputs live in the arena (the loader refuses constants there) */
         if (tm[k].first < 0 || tm[k].is_const) {
-            fail(c, "model output tensor %d '%s' is %s", m->outputs[i],
+            cv_fail(c, "model output tensor %d '%s' is %s", m->outputs[i],
                  m->tensors[m->outputs[i]].name,
                  tm[k].is_const ? "a constant" : "not written by any layer");
             goto done;
@@ -984,17 +965,17 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
             goto done;
         }
         if (t->data != NULL) {
-            fail(c, "model input tensor %d '%s' is a constant", m->inputs[i], t->name);
+            cv_fail(c, "model input tensor %d '%s' is a constant", m->inputs[i], t->name);
             goto done;
         }
     }
     if (nt > NN_MAX_TENSORS) {
-        fail(c, "%d tensors; at most %d are supported", nt, NN_MAX_TENSORS);
+        cv_fail(c, "%d tensors; at most %d are supported", nt, NN_MAX_TENSORS);
         goto done;
     }
 
     /* Plan the arena. */
-    sizes = malloc(sizeof(uint32_t) * (size_t)nt);
+    sizes = calloc((size_t)nt + 1, sizeof(uint32_t)); /* zeroed: GCC cannot see na <= nt */
     offs = malloc(sizeof(uint32_t) * (size_t)nt);
     first = malloc(sizeof(int) * (size_t)nt);
     last = malloc(sizeof(int) * (size_t)nt);
@@ -1007,9 +988,9 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
         if (tm[k].is_const)
             continue;
         const tfl_tensor *t = &m->tensors[tm[k].tfl];
-        uint64_t bytes = tensor_elements(t) * (t->type == TFL_INT8 ? 1u : 4u);
+        uint64_t bytes = cv_elements(t) * (t->type == TFL_INT8 ? 1u : 4u);
         if (bytes > 0x40000000u) {
-            fail(c, "tensor '%s' needs %llu bytes", t->name, (unsigned long long)bytes);
+            cv_fail(c, "tensor '%s' needs %llu bytes", t->name, (unsigned long long)bytes);
             goto done;
         }
         sizes[na] = (uint32_t)bytes;
@@ -1064,16 +1045,19 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
             }
         }
         size_t psize = nn_op_params_size(L->op, L->flt);
+        if (L->op >= NN_OP_TRANSPOSE && L->op <= NN_OP_BATCH_TO_SPACE_ND)
+            psize *= (size_t)L->nout; /* one nn_move per output */
         lrec[l].op = (uint16_t)L->op;
         lrec[l].n_inputs = (uint8_t)L->nin;
-        lrec[l].n_outputs = 1;
+        lrec[l].n_outputs = (uint8_t)L->nout;
         lrec[l].params_off = data_off + (uint32_t)bb_put(&data, &L->p, psize, 4);
         lrec[l].params_size = (uint32_t)psize;
-        size_t lio = bb_alloc(&data, 2u * (size_t)(L->nin + 1), 2);
+        size_t lio = bb_alloc(&data, 2u * (size_t)(L->nin + L->nout), 2);
         uint16_t *ix = (uint16_t *)(void *)(data.p + lio);
         for (int k = 0; k < L->nin; k++)
             ix[k] = L->in[k] < 0 ? NN_NO_TENSOR : (uint16_t)tsm_of[L->in[k]];
-        ix[L->nin] = (uint16_t)tsm_of[L->out];
+        for (int j = 0; j < L->nout; j++)
+            ix[L->nin + j] = (uint16_t)tsm_of[L->outs[j]];
         lrec[l].io_off = data_off + (uint32_t)lio;
         lrec[l].name = put_string(&strings, m->tensors[L->out].name);
     }
@@ -1118,9 +1102,9 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
             r.dims[d] = t->dims[d];
         r.storage = tm[k].is_const ? NN_S_CONST : NN_S_ARENA;
         r.offset = tm[k].offset;
-        r.size = (uint32_t)(tensor_elements(t) * (r.type == NN_T_INT8 ? 1u : 4u));
-        r.scale = tscale(t);
-        r.zero_point = tzp(t);
+        r.size = (uint32_t)(cv_elements(t) * (r.type == NN_T_INT8 ? 1u : 4u));
+        r.scale = cv_scale(t);
+        r.zero_point = cv_zp(t);
         r.name = tname[k];
         r.nquant = t->nquant > 1 ? (uint32_t)t->nquant : 0;
         r.quant_off = qoff[k];
@@ -1132,7 +1116,7 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
     free(lrec);
     free(tname);
     if (img.len > 0xffffffffu) {
-        fail(c, "compiled model larger than 4 GiB");
+        cv_fail(c, "compiled model larger than 4 GiB");
         goto done;
     }
     h.crc32 = nn_crc32(0, img.p + 16, img.len - 16);
@@ -1163,13 +1147,13 @@ int cv_convert(const tfl_model *m, const char *name, cv_result *out, char **caus
     cv_ctx c = {m, cause, NULL, -1, 0};
     int rc = -1;
     if (m->nsubgraphs != 1)
-        return fail(&c, "the model has %d subgraphs; tinysim runs single-subgraph models "
+        return cv_fail(&c, "the model has %d subgraphs; tinysim runs single-subgraph models "
                         "(no control flow)", m->nsubgraphs);
     if (m->nops < 1 || m->nops > NN_MAX_LAYERS)
-        return fail(&c, "the model has %d operators; 1..%d are supported", m->nops,
+        return cv_fail(&c, "the model has %d operators; 1..%d are supported", m->nops,
                     NN_MAX_LAYERS);
     if (m->ninputs < 1 || m->ninputs > NN_MAX_IO || m->noutputs < 1 || m->noutputs > NN_MAX_IO)
-        return fail(&c, "the model has %d inputs and %d outputs; 1..%d of each are supported",
+        return cv_fail(&c, "the model has %d inputs and %d outputs; 1..%d of each are supported",
                     m->ninputs, m->noutputs, NN_MAX_IO);
     if (cv_survey(m, cause) != 0)
         return -1;

@@ -43,6 +43,17 @@ static const op_support supported[] = {
     {TFL_OP_RESHAPE, B_INT8 | B_FLOAT32},
     {TFL_OP_SOFTMAX, B_INT8 | B_FLOAT32},
     {TFL_OP_SQUEEZE, B_INT8 | B_FLOAT32},
+    /* data movement (models/convert_move.c) */
+    {TFL_OP_BATCH_TO_SPACE_ND, B_INT8 | B_FLOAT32},
+    {TFL_OP_DEPTH_TO_SPACE, B_INT8 | B_FLOAT32},
+    {TFL_OP_EXPAND_DIMS, B_INT8 | B_FLOAT32},
+    {TFL_OP_PACK, B_INT8 | B_FLOAT32},
+    {TFL_OP_SLICE, B_INT8 | B_FLOAT32},
+    {TFL_OP_SPLIT, B_INT8 | B_FLOAT32},
+    {TFL_OP_SPLIT_V, B_INT8 | B_FLOAT32},
+    {TFL_OP_STRIDED_SLICE, B_INT8 | B_FLOAT32},
+    {TFL_OP_TRANSPOSE, B_INT8 | B_FLOAT32},
+    {TFL_OP_UNPACK, B_INT8 | B_FLOAT32},
 };
 
 static unsigned type_bit(int tfl_type)
@@ -172,7 +183,9 @@ static int classify(const tfl_model *m, const tfl_op *op, char *what, size_t n,
                     const char **npu)
 {
     const char *name = tfl_op_name(op->builtin);
-    int in = op->ninputs > 0 ? tensor_type(m, op->inputs[0]) : -1;
+    /* the data input (SPLIT's first operand is its axis) */
+    int data = op->builtin == TFL_OP_SPLIT ? 1 : 0;
+    int in = op->ninputs > data ? tensor_type(m, op->inputs[data]) : -1;
     int out = op->noutputs > 0 ? tensor_type(m, op->outputs[0]) : -1;
     if (op->builtin == TFL_OP_CUSTOM) {
         const char *code = op->custom_code ? op->custom_code : "";
@@ -269,8 +282,19 @@ int cv_survey(const tfl_model *m, char **cause)
 char *cv_supported_text(void)
 {
     char *i8 = mu_asprintf("%s", ""), *f32 = mu_asprintf("%s", "");
-    /* alphabetical: the table is */
-    for (size_t i = 0; i < sizeof supported / sizeof supported[0]; i++) {
+    const size_t n = sizeof supported / sizeof supported[0];
+    size_t order[sizeof supported / sizeof supported[0]];
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++) /* alphabetical: an insertion sort of a short table */
+        for (size_t j = i; j > 0 && strcmp(tfl_op_name(supported[order[j - 1]].builtin),
+                                           tfl_op_name(supported[order[j]].builtin)) > 0; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t o = 0; o < n; o++) {
+        size_t i = order[o];
         const char *name = tfl_op_name(supported[i].builtin);
         char **dst[2] = {&i8, &f32};
         unsigned bits[2] = {B_INT8, B_FLOAT32};

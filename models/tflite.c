@@ -109,6 +109,22 @@ int tfl_options_type(int builtin)
     case TFL_OP_ADD: return TFL_OPT_ADD;
     case TFL_OP_RESHAPE: return TFL_OPT_RESHAPE;
     case TFL_OP_MUL: return TFL_OPT_MUL;
+    case TFL_OP_L2_NORMALIZATION: return TFL_OPT_L2NORM;
+    case TFL_OP_RESIZE_BILINEAR: return TFL_OPT_RESIZE_BILINEAR;
+    case TFL_OP_GATHER: return TFL_OPT_GATHER;
+    case TFL_OP_SUB: return TFL_OPT_SUB;
+    case TFL_OP_SQUEEZE: return TFL_OPT_SQUEEZE;
+    case TFL_OP_STRIDED_SLICE: return TFL_OPT_STRIDED_SLICE;
+    case TFL_OP_SPLIT: return TFL_OPT_SPLIT;
+    case TFL_OP_CAST: return TFL_OPT_CAST;
+    case TFL_OP_TRANSPOSE_CONV: return TFL_OPT_TRANSPOSE_CONV;
+    case TFL_OP_PACK: return TFL_OPT_PACK;
+    case TFL_OP_UNPACK: return TFL_OPT_UNPACK;
+    case TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return TFL_OPT_UNI_LSTM;
+    case TFL_OP_RESIZE_NEAREST_NEIGHBOR: return TFL_OPT_RESIZE_NN;
+    case TFL_OP_LEAKY_RELU: return TFL_OPT_LEAKY_RELU;
+    case TFL_OP_SPLIT_V: return TFL_OPT_SPLIT_V;
+    case TFL_OP_DEPTH_TO_SPACE: return TFL_OPT_DEPTH_TO_SPACE;
     case TFL_OP_MEAN:
     case 74:  /* SUM */
     case 81:  /* REDUCE_PROD */
@@ -135,6 +151,22 @@ static const char *options_name(int type)
     case TFL_OPT_RESHAPE: return "ReshapeOptions";
     case TFL_OPT_MUL: return "MulOptions";
     case TFL_OPT_REDUCER: return "ReducerOptions";
+    case TFL_OPT_L2NORM: return "L2NormOptions";
+    case TFL_OPT_RESIZE_BILINEAR: return "ResizeBilinearOptions";
+    case TFL_OPT_GATHER: return "GatherOptions";
+    case TFL_OPT_SUB: return "SubOptions";
+    case TFL_OPT_SQUEEZE: return "SqueezeOptions";
+    case TFL_OPT_STRIDED_SLICE: return "StridedSliceOptions";
+    case TFL_OPT_SPLIT: return "SplitOptions";
+    case TFL_OPT_CAST: return "CastOptions";
+    case TFL_OPT_TRANSPOSE_CONV: return "TransposeConvOptions";
+    case TFL_OPT_PACK: return "PackOptions";
+    case TFL_OPT_UNPACK: return "UnpackOptions";
+    case TFL_OPT_UNI_LSTM: return "UnidirectionalSequenceLSTMOptions";
+    case TFL_OPT_RESIZE_NN: return "ResizeNearestNeighborOptions";
+    case TFL_OPT_LEAKY_RELU: return "LeakyReluOptions";
+    case TFL_OPT_SPLIT_V: return "SplitVOptions";
+    case TFL_OPT_DEPTH_TO_SPACE: return "DepthToSpaceOptions";
     default: return "?";
     }
 }
@@ -680,6 +712,78 @@ static int rd_option_fields(rd_ctx *r, const fb_table *t, int type, tfl_options 
         return tab_i8(r, t, 0, 0, 0, "fused_activation_function", &o->fused_activation);
     case TFL_OPT_REDUCER:
         return tab_i8(r, t, 0, 0, 1, "keep_dims", &o->keep_dims);
+    case TFL_OPT_L2NORM:
+        return tab_i8(r, t, 0, 0, 0, "fused_activation_function", &o->fused_activation);
+    case TFL_OPT_RESIZE_BILINEAR:
+        return tab_i8(r, t, 2, 0, 1, "align_corners", &o->align_corners) < 0 ||
+               tab_i8(r, t, 3, 0, 1, "half_pixel_centers", &o->half_pixel_centers) < 0 ? -1 : 0;
+    case TFL_OPT_RESIZE_NN:
+        return tab_i8(r, t, 0, 0, 1, "align_corners", &o->align_corners) < 0 ||
+               tab_i8(r, t, 1, 0, 1, "half_pixel_centers", &o->half_pixel_centers) < 0 ? -1 : 0;
+    case TFL_OPT_GATHER:
+        return tab_i32(r, t, 0, 0, "axis", &o->axis) < 0 ||
+               tab_i32(r, t, 1, 0, "batch_dims", &o->batch_dims) < 0 ? -1 : 0;
+    case TFL_OPT_SUB:
+        return tab_i8(r, t, 0, 0, 0, "fused_activation_function", &o->fused_activation) < 0 ||
+               tab_i8(r, t, 1, 1, 1, "pot_scale_int16", &o->pot_scale_int16) < 0 ? -1 : 0;
+    case TFL_OPT_STRIDED_SLICE:
+        return tab_i32(r, t, 0, 0, "begin_mask", &v[0]) < 0 ||
+               tab_i32(r, t, 1, 0, "end_mask", &v[1]) < 0 ||
+               tab_i32(r, t, 2, 0, "ellipsis_mask", &v[2]) < 0 ||
+               tab_i32(r, t, 3, 0, "new_axis_mask", &v[3]) < 0 ||
+               tab_i32(r, t, 4, 0, "shrink_axis_mask", &o->shrink_axis_mask) < 0 ||
+               tab_i8(r, t, 5, 0, 1, "offset", &o->offset) < 0
+               ? -1 : (o->begin_mask = v[0], o->end_mask = v[1], o->ellipsis_mask = v[2],
+                       o->new_axis_mask = v[3], 0);
+    case TFL_OPT_SPLIT:
+    case TFL_OPT_SPLIT_V:
+        return tab_i32(r, t, 0, 0, "num_splits", &o->num);
+    case TFL_OPT_PACK:
+        return tab_i32(r, t, 0, 0, "values_count", &o->num) < 0 ||
+               tab_i32(r, t, 1, 0, "axis", &o->axis) < 0 ? -1 : 0;
+    case TFL_OPT_UNPACK:
+        return tab_i32(r, t, 0, 0, "num", &o->num) < 0 ||
+               tab_i32(r, t, 1, 0, "axis", &o->axis) < 0 ? -1 : 0;
+    case TFL_OPT_CAST:
+        return tab_i8(r, t, 0, 0, 0, "in_data_type", &o->in_type) < 0 ||
+               tab_i8(r, t, 1, 0, 0, "out_data_type", &o->out_type) < 0 ? -1 : 0;
+    case TFL_OPT_TRANSPOSE_CONV:
+        if (tab_i8(r, t, 0, 0, 0, "padding", &o->padding) < 0 ||
+            tab_i32(r, t, 1, 0, "stride_w", &v[0]) < 0 ||
+            tab_i32(r, t, 2, 0, "stride_h", &v[1]) < 0 ||
+            tab_i8(r, t, 3, 0, 0, "fused_activation_function", &o->fused_activation) < 0)
+            return -1;
+        o->stride_w = v[0], o->stride_h = v[1];
+        return 0;
+    case TFL_OPT_LEAKY_RELU:
+        if (tab_u32(r, t, 0, 0, "alpha", &beta) < 0)
+            return -1;
+        o->alpha = as_f32(beta);
+        return 0;
+    case TFL_OPT_DEPTH_TO_SPACE:
+        return tab_i32(r, t, 0, 0, "block_size", &o->block_size);
+    case TFL_OPT_UNI_LSTM: {
+        uint32_t cc, pc;
+        if (tab_i8(r, t, 0, 0, 0, "fused_activation_function", &o->fused_activation) < 0 ||
+            tab_u32(r, t, 1, 0, "cell_clip", &cc) < 0 || tab_u32(r, t, 2, 0, "proj_clip", &pc) < 0 ||
+            tab_i8(r, t, 3, 0, 1, "time_major", &o->time_major) < 0 ||
+            tab_i8(r, t, 4, 0, 1, "asymmetric_quantize_inputs", &o->asymmetric_quantize_inputs) < 0)
+            return -1;
+        o->cell_clip = as_f32(cc);
+        o->proj_clip = as_f32(pc);
+        return 0;
+    }
+    case TFL_OPT_SQUEEZE: {
+        int rc = tab_vec(r, t, 0, 4, "squeeze_dims", &ns);
+        if (rc <= 0)
+            return rc;
+        if (ns.n > TFL_MAX_DIMS)
+            return rd_err(r, "squeeze_dims has %zu entries, more than %d", ns.n, TFL_MAX_DIMS);
+        o->n_squeeze_dims = (int)ns.n;
+        for (size_t d = 0; d < ns.n; d++)
+            o->squeeze_dims[d] = as_i32(ld32(r->buf + ns.start + 4 * d));
+        return 0;
+    }
     case TFL_OPT_RESHAPE: {
         int rc = tab_vec(r, t, 0, 4, "new_shape", &ns);
         if (rc <= 0)
@@ -712,6 +816,8 @@ static int rd_options(rd_ctx *r, const fb_table *t, tfl_op *o)
         o->opt.dilation_w = o->opt.dilation_h = 1;
     if (want == TFL_OPT_RESHAPE)
         o->opt.n_new_shape = -1;
+    if (want == TFL_OPT_SUB)
+        o->opt.pot_scale_int16 = 1;
     if (want == TFL_OPT_NONE)
         return 0;
     if (tab_scalar(r, t, OP_OPTIONS_TYPE, 1, "builtin_options_type", 0, &type) < 0)

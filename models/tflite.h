@@ -28,7 +28,16 @@ enum {
     TFL_OP_RELU6 = 21, TFL_OP_RESHAPE = 22, TFL_OP_SOFTMAX = 25, TFL_OP_PAD = 34,
     TFL_OP_MEAN = 40, TFL_OP_SQUEEZE = 43, TFL_OP_QUANTIZE = 114, TFL_OP_SVDF = 27,
     TFL_OP_CUSTOM = 32, TFL_OP_EMBEDDING_LOOKUP = 7, TFL_OP_LSTM = 16,
-    TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM = 44, TFL_OP_BATCH_MATMUL = 126
+    TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM = 44, TFL_OP_BATCH_MATMUL = 126,
+    TFL_OP_DEPTH_TO_SPACE = 5, TFL_OP_L2_NORMALIZATION = 11, TFL_OP_RESIZE_BILINEAR = 23,
+    TFL_OP_TANH = 28, TFL_OP_GATHER = 36, TFL_OP_BATCH_TO_SPACE_ND = 37,
+    TFL_OP_SPACE_TO_BATCH_ND = 38, TFL_OP_TRANSPOSE = 39, TFL_OP_SUB = 41,
+    TFL_OP_STRIDED_SLICE = 45, TFL_OP_SPLIT = 49, TFL_OP_CAST = 53, TFL_OP_PRELU = 54,
+    TFL_OP_MAXIMUM = 55, TFL_OP_MINIMUM = 57, TFL_OP_PADV2 = 60, TFL_OP_SLICE = 65,
+    TFL_OP_TRANSPOSE_CONV = 67, TFL_OP_EXPAND_DIMS = 70, TFL_OP_SUM = 74,
+    TFL_OP_REDUCE_MAX = 82, TFL_OP_PACK = 83, TFL_OP_UNPACK = 88,
+    TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97, TFL_OP_LEAKY_RELU = 98, TFL_OP_SPLIT_V = 102,
+    TFL_OP_HARD_SWISH = 117
 };
 
 /* Padding, as schema.fbs. */
@@ -71,6 +80,20 @@ typedef struct {
     float beta;                /* softmax, as stored (schema default 0.0) */
     int n_new_shape;           /* reshape: -1 when the option table is absent */
     int32_t new_shape[TFL_MAX_DIMS];
+    /* strided slice */
+    int begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask, offset;
+    int num;                   /* split, split_v: num_splits; pack: values_count; unpack: num
+                                  (pack and unpack take axis above) */
+    int batch_dims;            /* gather (its axis in axis) */
+    int block_size;            /* depth_to_space */
+    float alpha;               /* leaky_relu */
+    int align_corners, half_pixel_centers; /* resize_bilinear, resize_nearest_neighbor */
+    int pot_scale_int16;       /* sub (schema default 1) */
+    int in_type, out_type;     /* cast */
+    int n_squeeze_dims;        /* squeeze: 0 (and absent) squeezes every dimension of 1 */
+    int32_t squeeze_dims[TFL_MAX_DIMS];
+    float cell_clip, proj_clip;/* unidirectional_sequence_lstm (with fused_activation) */
+    int time_major, asymmetric_quantize_inputs;
 } tfl_options;
 
 typedef struct {
@@ -125,7 +148,12 @@ const char *tfl_type_name(int type);
 enum {
     TFL_OPT_NONE = 0, TFL_OPT_CONV2D = 1, TFL_OPT_DWCONV2D = 2, TFL_OPT_POOL2D = 5,
     TFL_OPT_FC = 8, TFL_OPT_SOFTMAX = 9, TFL_OPT_CONCAT = 10, TFL_OPT_ADD = 11,
-    TFL_OPT_RESHAPE = 17, TFL_OPT_MUL = 21, TFL_OPT_REDUCER = 27
+    TFL_OPT_RESHAPE = 17, TFL_OPT_MUL = 21, TFL_OPT_REDUCER = 27,
+    TFL_OPT_L2NORM = 12, TFL_OPT_RESIZE_BILINEAR = 15, TFL_OPT_GATHER = 23, TFL_OPT_SUB = 28,
+    TFL_OPT_SQUEEZE = 30, TFL_OPT_STRIDED_SLICE = 32, TFL_OPT_SPLIT = 35, TFL_OPT_CAST = 37,
+    TFL_OPT_TRANSPOSE_CONV = 49, TFL_OPT_PACK = 59, TFL_OPT_UNPACK = 64,
+    TFL_OPT_UNI_LSTM = 71, TFL_OPT_RESIZE_NN = 74, TFL_OPT_LEAKY_RELU = 75,
+    TFL_OPT_SPLIT_V = 79, TFL_OPT_DEPTH_TO_SPACE = 94
 };
 
 /* The BuiltinOptions member whose fields tfl_options holds for a builtin op (the pools

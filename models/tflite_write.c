@@ -276,6 +276,13 @@ static int check_op(const tfl_model *m, const tfl_op *o, int i, char **cause)
         (p->n_new_shape < -1 || p->n_new_shape > TFL_MAX_DIMS))
         return wr_err(cause, "operator %d (RESHAPE): n_new_shape %d (-1..%d allowed)", i,
                       p->n_new_shape, TFL_MAX_DIMS);
+    if (tfl_options_type(o->builtin) == TFL_OPT_SQUEEZE &&
+        (p->n_squeeze_dims < 0 || p->n_squeeze_dims > TFL_MAX_DIMS))
+        return wr_err(cause, "operator %d (SQUEEZE): n_squeeze_dims %d (0..%d allowed)", i,
+                      p->n_squeeze_dims, TFL_MAX_DIMS);
+    if (!fits_i8(p->in_type) || !fits_i8(p->out_type))
+        return wr_err(cause, "operator %d (%s): cast types out of range", i,
+                      tfl_op_name(o->builtin));
     return 0;
 }
 
@@ -410,6 +417,61 @@ static size_t wr_options(wbuf *b, int type, const tfl_options *p)
         if (p->n_new_shape >= 0)
             F(0, 4, 0);
         break;
+    case TFL_OPT_L2NORM:
+        F(0, 1, p->fused_activation);
+        break;
+    case TFL_OPT_RESIZE_BILINEAR:
+        F(2, 1, p->align_corners != 0); F(3, 1, p->half_pixel_centers != 0);
+        break;
+    case TFL_OPT_RESIZE_NN:
+        F(0, 1, p->align_corners != 0); F(1, 1, p->half_pixel_centers != 0);
+        break;
+    case TFL_OPT_GATHER:
+        F(0, 4, p->axis); F(1, 4, p->batch_dims);
+        break;
+    case TFL_OPT_SUB:
+        F(0, 1, p->fused_activation); F(1, 1, p->pot_scale_int16 != 0);
+        break;
+    case TFL_OPT_STRIDED_SLICE:
+        F(0, 4, p->begin_mask); F(1, 4, p->end_mask); F(2, 4, p->ellipsis_mask);
+        F(3, 4, p->new_axis_mask); F(4, 4, p->shrink_axis_mask); F(5, 1, p->offset != 0);
+        break;
+    case TFL_OPT_SPLIT:
+    case TFL_OPT_SPLIT_V:
+        F(0, 4, p->num);
+        break;
+    case TFL_OPT_PACK:
+    case TFL_OPT_UNPACK:
+        F(0, 4, p->num); F(1, 4, p->axis);
+        break;
+    case TFL_OPT_CAST:
+        F(0, 1, p->in_type); F(1, 1, p->out_type);
+        break;
+    case TFL_OPT_TRANSPOSE_CONV:
+        F(0, 1, p->padding); F(1, 4, p->stride_w); F(2, 4, p->stride_h);
+        F(3, 1, p->fused_activation);
+        break;
+    case TFL_OPT_LEAKY_RELU: {
+        uint32_t bits;
+        memcpy(&bits, &p->alpha, 4);
+        F(0, 4, bits);
+        break;
+    }
+    case TFL_OPT_DEPTH_TO_SPACE:
+        F(0, 4, p->block_size);
+        break;
+    case TFL_OPT_UNI_LSTM: {
+        uint32_t cc, pc;
+        memcpy(&cc, &p->cell_clip, 4);
+        memcpy(&pc, &p->proj_clip, 4);
+        F(0, 1, p->fused_activation); F(1, 4, cc); F(2, 4, pc); F(3, 1, p->time_major != 0);
+        F(4, 1, p->asymmetric_quantize_inputs != 0);
+        break;
+    }
+    case TFL_OPT_SQUEEZE:
+        if (p->n_squeeze_dims > 0)
+            F(0, 4, 0);
+        break;
     default:
         break;
     }
@@ -418,6 +480,8 @@ static size_t wr_options(wbuf *b, int type, const tfl_options *p)
     size_t t = wb_table(b, f, n, pos);
     if (type == TFL_OPT_RESHAPE && p->n_new_shape >= 0)
         wb_link(b, pos[0], wb_ints(b, p->new_shape, p->n_new_shape));
+    if (type == TFL_OPT_SQUEEZE && p->n_squeeze_dims > 0)
+        wb_link(b, pos[0], wb_ints(b, p->squeeze_dims, p->n_squeeze_dims));
     return t;
 }
 

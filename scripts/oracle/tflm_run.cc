@@ -2,12 +2,19 @@
 // MicroInterpreter (reference kernels) and dump the raw output tensors.
 // A developer tool (test oracle) for tinysim; see README.md beside it.
 //
-//   tflm_run MODEL.tflite OUTDIR IN0.bin [IN1.bin ...]
+//   tflm_run [--resource-variables N] MODEL.tflite OUTDIR IN0.bin [IN1.bin ...]
+//
+// By default a MicroResourceVariables table is made only when the model has
+// VAR_HANDLE ops (one slot per VAR_HANDLE), so arena_used_bytes() equals that
+// of a plain MicroInterpreter(model, resolver, arena, size).  With
+// --resource-variables N a table of N slots is always made (N >= 1) from the
+// persistent arena, which adds about 16 + 40*N bytes to arena_used_bytes().
 //
 // Each INk.bin holds the raw bytes of input k (size must match exactly).
 // Writes OUTDIR/output_K.bin for every output K and prints
 // "arena_used_bytes N" on stdout.  Exit status: 0 ok, 1 usage/IO, 2 TFLM.
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdint>
@@ -24,7 +31,10 @@
 
 namespace {
 
-constexpr size_t kArenaBytes = 16u << 20;  // 16 MiB
+#ifndef TFLM_RUN_ARENA_BYTES
+#define TFLM_RUN_ARENA_BYTES (16u << 20)  // 16 MiB
+#endif
+constexpr size_t kArenaBytes = TFLM_RUN_ARENA_BYTES;
 alignas(16) uint8_t g_arena[kArenaBytes];
 
 [[noreturn]] void Die(int code, const char* fmt, ...) {
@@ -125,10 +135,22 @@ int CountVarHandles(const tflite::Model* model) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const char* prog = argv[0];
+  int forced_vars = 0;
+  if (argc >= 3 && std::strcmp(argv[1], "--resource-variables") == 0) {
+    char* end = nullptr;
+    long v = std::strtol(argv[2], &end, 10);
+    if (!end || *end || v < 1 || v > 100000)
+      Die(1, "--resource-variables needs a count >= 1, got '%s'", argv[2]);
+    forced_vars = static_cast<int>(v);
+    argc -= 2;
+    argv += 2;
+  }
   if (argc < 4) {
     std::fprintf(stderr,
-                 "usage: %s MODEL.tflite OUTDIR IN0.bin [IN1.bin ...]\n",
-                 argv[0]);
+                 "usage: %s [--resource-variables N] MODEL.tflite OUTDIR "
+                 "IN0.bin [IN1.bin ...]\n",
+                 prog);
     return 1;
   }
   const char* model_path = argv[1];
@@ -157,7 +179,7 @@ int main(int argc, char** argv) {
   // Resource variables only when the model uses them, so that the arena
   // figure of ordinary models is the same as with the plain constructor.
   tflite::MicroResourceVariables* vars = nullptr;
-  int nvars = CountVarHandles(model);
+  int nvars = forced_vars > 0 ? forced_vars : CountVarHandles(model);
   if (nvars > 0) {
     vars = tflite::MicroResourceVariables::Create(allocator, nvars);
     if (!vars) Die(2, "MicroResourceVariables::Create(%d) failed", nvars);

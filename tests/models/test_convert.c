@@ -541,6 +541,77 @@ static void test_accepts_bias_quantized_dimension_as_tflm(void **state)
     free(file);
 }
 
+/* A TRANSPOSE's nn_move with hostile fields: the loader refuses every map that could read
+ * outside the input or write other than the output's size; what it accepts runs (under ASan
+ * in make test-asan) without touching memory it should not. */
+static void test_loader_hostile_move(void **state)
+{
+    (void)state;
+    tfl_model m;
+    tfl_tensor t[3];
+    tfl_op op;
+    static int tr_in[2] = {0, 2};
+    static int32_t perm[2] = {1, 0};
+    hand_model(&m, t, &op, TFL_OP_TRANSPOSE, TFL_INT8);
+    t[0].dims[0] = 5;
+    t[0].dims[1] = 7;
+    t[1].dims[0] = 7;
+    t[1].dims[1] = 5;
+    memset(&t[2], 0, sizeof t[2]);
+    t[2].name = (char *)"perm";
+    t[2].type = TFL_INT32;
+    t[2].ndims = 1;
+    t[2].dims[0] = 2;
+    t[2].data = (const uint8_t *)perm;
+    t[2].data_size = sizeof perm;
+    m.ntensors = 3;
+    op.ninputs = 2;
+    op.inputs = tr_in;
+    cv_result r;
+    char *cause = NULL;
+    if (cv_convert(&m, "transpose", &r, &cause) != 0)
+        fail_msg("%s", cause);
+    nn_model mm;
+    assert_int_equal(nn_model_load(&mm, r.image, (uint32_t)r.size, NULL, 0, NULL), NN_OK);
+    const uint32_t poff = mm.layers[0].params_off;
+    static const int32_t values[] = {0, 1, 2, 5, 6, 7, 35, 36, -1, -7, 1 << 20,
+                                     INT32_MAX, INT32_MIN};
+    int refused = 0, ran = 0;
+    for (uint32_t field = 0; field < sizeof(nn_move) / 4; field++)
+        for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+            uint8_t *copy = aligned_alloc(16, (r.size + 15) & ~(size_t)15);
+            memcpy(copy, r.image, r.size);
+            memcpy(copy + poff + 4 * field, &values[v], 4);
+            uint32_t crc = nn_crc32(0, copy + 16, r.size - 16);
+            memcpy(copy + 12, &crc, 4);
+            nn_model h;
+            uint8_t arena[256];
+            if (nn_model_load(&h, copy, (uint32_t)r.size, arena, sizeof arena, NULL) != NN_OK) {
+                refused++;
+            } else {
+                nn_status s = nn_invoke(&h);
+                assert_true(s == NN_OK || s == NN_E_KERNEL);
+                ran++;
+            }
+            free(copy);
+        }
+    printf("  nn_move fields x values: %d refused, %d accepted and ran (fields past ndims "
+           "are not read)\n", refused, ran);
+    assert_true(refused > 50);
+    /* the map [7,5] by strides [1,7] reads 0..34 of 35: one more offset reads past the end */
+    uint8_t *copy = aligned_alloc(16, (r.size + 15) & ~(size_t)15);
+    memcpy(copy, r.image, r.size);
+    int32_t one = 1;
+    memcpy(copy + poff + 4 * (1 + 2 * NN_MOVE_DIMS), &one, 4);
+    uint32_t crc = nn_crc32(0, copy + 16, r.size - 16);
+    memcpy(copy + 12, &crc, 4);
+    nn_error e;
+    assert_int_equal(nn_model_load(&mm, copy, (uint32_t)r.size, NULL, 0, &e), NN_E_PARAMS);
+    assert_string_equal(e.field, "move stride/offset");
+    free(copy);
+    cv_result_free(&r);
+}
+
 /* TFLM's keyword_scrambled (int16 and SVDF): every SVDF layer is named, not only the first
  * int16 problem. */
 static void test_refusal_names_keyword_scrambled_svdf(void **state)
@@ -1099,6 +1170,7 @@ int main(void)
         cmocka_unit_test(test_refuses_npu_model),
         cmocka_unit_test(test_refuses_hybrid_model),
         cmocka_unit_test(test_refusal_names_keyword_scrambled_svdf),
+        cmocka_unit_test(test_loader_hostile_move),
         cmocka_unit_test(test_accepts_bias_quantized_dimension_as_tflm),
         cmocka_unit_test(test_refuses_subgraphs_and_bad_softmax_output),
         cmocka_unit_test(test_loader_rejects_every_truncation),

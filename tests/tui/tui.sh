@@ -99,7 +99,7 @@ wait_for "terminal too small for tinysim: 60x15, needs at least 80x24" "a termin
 tm resize-window -t "$S" -x 100 -y 32 2>/dev/null || tm resize-pane -t "$S" -x 100 -y 32
 wait_for "^-- layers \(share: of the 5 layers run so far\) --" "the screen comes back after growing; the share says what it is of"
 
-keys "disas nn_conv2" Tab
+keys "disas nn_conv2d_s" Tab
 wait_for "^\(tinysim\) disas nn_conv2d_s8$" "Tab completes a function symbol"
 keys C-u
 keys "tensor 1" Tab Tab

@@ -1,0 +1,437 @@
+/*
+ * mkops: the single-op test models of tests/ops/. For each case, OUTDIR/NAME.tflite (one
+ * operator, generated configurations: shapes, axes, masks, strides, quantization) and
+ * OUTDIR/NAME_input_K.bin for each input K (pseudo-random, xorshift32 as ../shared/golden's
+ * README describes: int8 inputs take the bytes raw, float32 ones (int8)(state >> 24) / 32).
+ * tests/ops/golden/NAME_output_K.bin are TFLM's reference-kernel outputs for them, made with
+ * scripts/oracle (see its README); tests/ops/ops.sh checks tinysim's against them.
+ * Everything is deterministic: the same bytes on every run and host.
+ *
+ * Usage: mkops OUTDIR      (prints one line per case: NAME)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "models/outfile.h"
+#include "models/tflite.h"
+#include "models/util.h"
+
+#define MAXT 32
+
+typedef struct {
+    tfl_model m;
+    tfl_tensor t[MAXT];
+    tfl_op op;
+    int in_list[MAXT], out_list[MAXT], op_in[MAXT], op_out[MAXT];
+    int code[1];
+    uint8_t *data[MAXT];
+    int nin, nout; /* model inputs / outputs */
+} mcase;
+
+static uint32_t rng = 1;
+
+static uint32_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+static float scales[1];
+static int64_t zps[1];
+
+static void c_init(mcase *c, int builtin)
+{
+    memset(c, 0, sizeof *c);
+    c->m.version = 3;
+    c->m.nsubgraphs = 1;
+    c->m.description = (char *)"tinysim op test";
+    c->m.tensors = c->t;
+    c->m.ops = &c->op;
+    c->m.nops = 1;
+    c->code[0] = builtin;
+    c->m.opcode_builtin = c->code;
+    c->m.nopcodes = 1;
+    c->op.builtin = builtin;
+    c->op.version = 1;
+    c->op.inputs = c->op_in;
+    c->op.outputs = c->op_out;
+    c->m.inputs = c->in_list;
+    c->m.outputs = c->out_list;
+}
+
+/* A tensor; int8 ones get (scale, zp). */
+static int tensor(mcase *c, int type, int ndims, const int32_t *dims, float scale, int zp)
+{
+    int i = c->m.ntensors++;
+    tfl_tensor *t = &c->t[i];
+    t->name = mu_asprintf("t%d", i);
+    t->type = type;
+    t->ndims = ndims;
+    memcpy(t->dims, dims, sizeof(int32_t) * (size_t)ndims);
+    if (type == TFL_INT8) {
+        t->nquant = 1;
+        t->scale = malloc(sizeof(float));
+        t->zero_point = malloc(sizeof(int64_t));
+        t->scale[0] = scale;
+        t->zero_point[0] = zp;
+    }
+    return i;
+}
+
+static int const_i32(mcase *c, int n, const int32_t *v)
+{
+    int32_t d[1] = {n};
+    int i = tensor(c, TFL_INT32, 1, d, 0, 0);
+    c->data[i] = malloc(4 * (size_t)(n ? n : 1));
+    memcpy(c->data[i], v, 4 * (size_t)n);
+    c->t[i].data = c->data[i];
+    c->t[i].data_size = 4 * (size_t)n;
+    return i;
+}
+
+static int scalar_i32(mcase *c, int32_t v)
+{
+    int i = const_i32(c, 1, &v);
+    c->t[i].ndims = 0;
+    return i;
+}
+
+static void op_in(mcase *c, int t)
+{
+    c->op_in[c->op.ninputs++] = t;
+}
+
+static void op_out(mcase *c, int t)
+{
+    c->op_out[c->op.noutputs++] = t;
+    c->out_list[c->m.noutputs++] = t;
+}
+
+static void model_in(mcase *c, int t)
+{
+    c->in_list[c->m.ninputs++] = t;
+}
+
+static void c_free(mcase *c)
+{
+    for (int i = 0; i < c->m.ntensors; i++) {
+        free(c->t[i].name);
+        free(c->t[i].scale);
+        free(c->t[i].zero_point);
+        free(c->data[i]);
+    }
+}
+
+static size_t elems(const tfl_tensor *t)
+{
+    size_t n = 1;
+    for (int d = 0; d < t->ndims; d++)
+        n *= (size_t)t->dims[d];
+    return n;
+}
+
+static const char *out_dir;
+static int failed;
+
+/* Write the model and its inputs (one stream over every input, per the golden README). */
+static void emit(mcase *c, const char *name, uint32_t seed)
+{
+    uint8_t *img = NULL;
+    size_t len = 0;
+    char *cause = NULL;
+    if (tfl_write(&c->m, &img, &len, &cause) != 0) {
+        fprintf(stderr, "mkops: %s: %s\n", name, cause);
+        free(cause);
+        failed = 1;
+        c_free(c);
+        return;
+    }
+    char *path = mu_asprintf("%s/%s.tflite", out_dir, name);
+    if (mo_write_file(path, img, len, &cause) != 0) {
+        fprintf(stderr, "mkops: %s\n", cause);
+        failed = 1;
+    }
+    free(path);
+    free(img);
+    rng = seed;
+    for (int k = 0; k < c->m.ninputs; k++) {
+        const tfl_tensor *t = &c->t[c->in_list[k]];
+        size_t n = elems(t), es = t->type == TFL_INT8 ? 1 : 4;
+        uint8_t *b = malloc(n * es);
+        for (size_t i = 0; i < n; i++) {
+            int8_t v = (int8_t)(next() >> 24);
+            if (es == 1) {
+                b[i] = (uint8_t)v;
+            } else {
+                float f = (float)v / 32.0f;
+                memcpy(b + 4 * i, &f, 4);
+            }
+        }
+        char *ip = mu_asprintf("%s/%s_input_%d.bin", out_dir, name, k);
+        if (mo_write_file(ip, b, n * es, &cause) != 0) {
+            fprintf(stderr, "mkops: %s\n", cause);
+            failed = 1;
+        }
+        free(ip);
+        free(b);
+    }
+    printf("%s\n", name);
+    c_free(c);
+}
+
+static const char *tname(int type)
+{
+    return type == TFL_INT8 ? "i8" : "f32";
+}
+
+/* ---------------------------------------------------------------- the cases */
+
+static void transpose(int type, int n, const int32_t *dims, const int32_t *perm, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_TRANSPOSE);
+    int32_t od[4];
+    for (int i = 0; i < n; i++)
+        od[i] = dims[perm[i]];
+    int in = tensor(&c, type, n, dims, 0.05f, 3), out = tensor(&c, type, n, od, 0.05f, 3);
+    op_in(&c, in);
+    op_in(&c, const_i32(&c, n, perm));
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "transpose_%s_%d", tname(type), id);
+    emit(&c, name, 100u + (uint32_t)id);
+}
+
+static void slice(int type, int n, const int32_t *dims, const int32_t *begin,
+                  const int32_t *size, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_SLICE);
+    int32_t od[4];
+    for (int i = 0; i < n; i++)
+        od[i] = size[i] == -1 ? dims[i] - begin[i] : size[i];
+    int in = tensor(&c, type, n, dims, 0.02f, -5), out = tensor(&c, type, n, od, 0.02f, -5);
+    op_in(&c, in);
+    op_in(&c, const_i32(&c, n, begin));
+    op_in(&c, const_i32(&c, n, size));
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "slice_%s_%d", tname(type), id);
+    emit(&c, name, 200u + (uint32_t)id);
+}
+
+/* out dims given (the test states what TFLM's shape inference gives) */
+static void strided(int type, int n, const int32_t *dims, const int32_t *b, const int32_t *e,
+                    const int32_t *s, int bm, int em, int sm, int on, const int32_t *od, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_STRIDED_SLICE);
+    int in = tensor(&c, type, n, dims, 0.03f, 1), out = tensor(&c, type, on, od, 0.03f, 1);
+    op_in(&c, in);
+    op_in(&c, const_i32(&c, n, b));
+    op_in(&c, const_i32(&c, n, e));
+    op_in(&c, const_i32(&c, n, s));
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.begin_mask = bm;
+    c.op.opt.end_mask = em;
+    c.op.opt.shrink_axis_mask = sm;
+    char name[64];
+    snprintf(name, sizeof name, "strided_slice_%s_%d", tname(type), id);
+    emit(&c, name, 300u + (uint32_t)id);
+}
+
+static void split(int type, int v, int n, const int32_t *dims, int axis, int parts,
+                  const int32_t *sizes, int id)
+{
+    mcase c;
+    c_init(&c, v ? TFL_OP_SPLIT_V : TFL_OP_SPLIT);
+    int a = axis < 0 ? axis + n : axis;
+    int in = tensor(&c, type, n, dims, 0.04f, 0);
+    if (v) {
+        op_in(&c, in);
+        op_in(&c, const_i32(&c, parts, sizes));
+        op_in(&c, scalar_i32(&c, axis));
+    } else {
+        op_in(&c, scalar_i32(&c, axis));
+        op_in(&c, in);
+    }
+    for (int k = 0; k < parts; k++) {
+        int32_t od[4];
+        memcpy(od, dims, sizeof od);
+        od[a] = v ? sizes[k] : dims[a] / parts;
+        op_out(&c, tensor(&c, type, n, od, 0.04f, 0));
+    }
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.num = parts;
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s_%d", v ? "split_v" : "split", tname(type), id);
+    emit(&c, name, 400u + (uint32_t)id);
+}
+
+static void unpack(int type, int n, const int32_t *dims, int axis, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_UNPACK);
+    int a = axis < 0 ? axis + n : axis;
+    int in = tensor(&c, type, n, dims, 0.04f, 2);
+    op_in(&c, in);
+    int32_t od[4];
+    for (int d = 0, j = 0; d < n; d++)
+        if (d != a)
+            od[j++] = dims[d];
+    for (int k = 0; k < dims[a]; k++)
+        op_out(&c, tensor(&c, type, n - 1, od, 0.04f, 2));
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.num = dims[a];
+    c.op.opt.axis = axis;
+    char name[64];
+    snprintf(name, sizeof name, "unpack_%s_%d", tname(type), id);
+    emit(&c, name, 500u + (uint32_t)id);
+}
+
+static void pack(int type, int n, const int32_t *dims, int count, int axis, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_PACK);
+    int a = axis < 0 ? axis + n + 1 : axis;
+    int32_t od[5];
+    for (int d = 0, j = 0; d <= n; d++)
+        od[d] = d == a ? count : dims[j++];
+    for (int k = 0; k < count; k++) {
+        int t = tensor(&c, type, n, dims, 0.04f, -3);
+        op_in(&c, t);
+        model_in(&c, t);
+    }
+    op_out(&c, tensor(&c, type, n + 1, od, 0.04f, -3));
+    c.op.has_options = 1;
+    c.op.opt.num = count;
+    c.op.opt.axis = axis;
+    char name[64];
+    snprintf(name, sizeof name, "pack_%s_%d", tname(type), id);
+    emit(&c, name, 600u + (uint32_t)id);
+}
+
+static void depth_to_space(int type, const int32_t *dims, int bs, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_DEPTH_TO_SPACE);
+    int32_t od[4] = {dims[0], dims[1] * bs, dims[2] * bs, dims[3] / (bs * bs)};
+    int in = tensor(&c, type, 4, dims, 0.05f, 0), out = tensor(&c, type, 4, od, 0.05f, 0);
+    op_in(&c, in);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.block_size = bs;
+    char name[64];
+    snprintf(name, sizeof name, "depth_to_space_%s_%d", tname(type), id);
+    emit(&c, name, 700u + (uint32_t)id);
+}
+
+static void batch_to_space(int type, const int32_t *dims, int bh, int bw, const int32_t *crops,
+                           int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_BATCH_TO_SPACE_ND);
+    int32_t od[4] = {dims[0] / (bh * bw), dims[1] * bh - crops[0] - crops[1],
+                     dims[2] * bw - crops[2] - crops[3], dims[3]};
+    int32_t block[2] = {bh, bw};
+    int in = tensor(&c, type, 4, dims, 0.05f, 0), out = tensor(&c, type, 4, od, 0.05f, 0);
+    op_in(&c, in);
+    op_in(&c, const_i32(&c, 2, block));
+    int cr = const_i32(&c, 4, crops);
+    c.t[cr].ndims = 2;
+    c.t[cr].dims[0] = 2;
+    c.t[cr].dims[1] = 2;
+    op_in(&c, cr);
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "batch_to_space_nd_%s_%d", tname(type), id);
+    emit(&c, name, 800u + (uint32_t)id);
+}
+
+static void expand_dims(int type, int n, const int32_t *dims, int axis, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_EXPAND_DIMS);
+    int a = axis < 0 ? axis + n + 1 : axis;
+    int32_t od[5];
+    for (int d = 0, j = 0; d <= n; d++)
+        od[d] = d == a ? 1 : dims[j++];
+    int in = tensor(&c, type, n, dims, 0.05f, 0), out = tensor(&c, type, n + 1, od, 0.05f, 0);
+    op_in(&c, in);
+    op_in(&c, scalar_i32(&c, axis));
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "expand_dims_%s_%d", tname(type), id);
+    emit(&c, name, 900u + (uint32_t)id);
+}
+
+static void cases_move(int type)
+{
+    transpose(type, 2, (const int32_t[]){5, 7}, (const int32_t[]){1, 0}, 0);
+    transpose(type, 3, (const int32_t[]){2, 3, 4}, (const int32_t[]){2, 0, 1}, 1);
+    transpose(type, 4, (const int32_t[]){2, 3, 4, 5}, (const int32_t[]){0, 3, 1, 2}, 2);
+    transpose(type, 4, (const int32_t[]){1, 6, 5, 3}, (const int32_t[]){3, 2, 1, 0}, 3);
+    slice(type, 4, (const int32_t[]){1, 6, 7, 5}, (const int32_t[]){0, 1, 2, 1},
+          (const int32_t[]){1, 4, -1, 3}, 0);
+    slice(type, 2, (const int32_t[]){9, 8}, (const int32_t[]){3, 0}, (const int32_t[]){5, 8}, 1);
+    strided(type, 4, (const int32_t[]){1, 8, 9, 4}, (const int32_t[]){0, 1, 0, 0},
+            (const int32_t[]){1, 7, 9, 4}, (const int32_t[]){1, 2, 3, 1}, 0, 0, 0, 4,
+            (const int32_t[]){1, 3, 3, 4}, 0);
+    strided(type, 3, (const int32_t[]){6, 5, 4}, (const int32_t[]){-1, 0, 3},
+            (const int32_t[]){0, 5, 0}, (const int32_t[]){-1, 2, -1}, 0, 2, 0, 3,
+            (const int32_t[]){5, 3, 3}, 1);
+    strided(type, 3, (const int32_t[]){4, 6, 5}, (const int32_t[]){2, 0, 1},
+            (const int32_t[]){3, 6, 4}, (const int32_t[]){1, 1, 1}, 0, 0, 1, 2,
+            (const int32_t[]){6, 3}, 2);
+    strided(type, 2, (const int32_t[]){7, 9}, (const int32_t[]){100, -3},
+            (const int32_t[]){-100, -1}, (const int32_t[]){-2, 1}, 0, 1, 0, 2,
+            (const int32_t[]){4, 2}, 3);
+    split(type, 0, 4, (const int32_t[]){1, 4, 6, 8}, 3, 4, NULL, 0);
+    split(type, 0, 3, (const int32_t[]){6, 4, 2}, -3, 3, NULL, 1);
+    split(type, 1, 2, (const int32_t[]){5, 9}, 1, 3, (const int32_t[]){2, 4, 3}, 0);
+    split(type, 1, 4, (const int32_t[]){1, 7, 3, 2}, 1, 2, (const int32_t[]){5, 2}, 1);
+    unpack(type, 3, (const int32_t[]){3, 4, 5}, 0, 0);
+    unpack(type, 3, (const int32_t[]){3, 4, 5}, -1, 1);
+    pack(type, 2, (const int32_t[]){3, 4}, 3, 0, 0);
+    pack(type, 2, (const int32_t[]){3, 4}, 2, -1, 1);
+    pack(type, 3, (const int32_t[]){2, 3, 4}, 4, 1, 2);
+    depth_to_space(type, (const int32_t[]){1, 3, 4, 8}, 2, 0);
+    depth_to_space(type, (const int32_t[]){2, 2, 3, 18}, 3, 1);
+    batch_to_space(type, (const int32_t[]){4, 3, 3, 2}, 2, 2, (const int32_t[]){0, 0, 0, 0}, 0);
+    batch_to_space(type, (const int32_t[]){8, 3, 4, 3}, 2, 4, (const int32_t[]){2, 0, 0, 4}, 1);
+    expand_dims(type, 3, (const int32_t[]){2, 3, 4}, 1, 0);
+    expand_dims(type, 2, (const int32_t[]){5, 6}, -1, 1);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fputs("usage: mkops OUTDIR\nWrite tinysim's single-op test models and their inputs "
+              "into OUTDIR.\n", stderr);
+        return 2;
+    }
+    out_dir = argv[1];
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "mkops: cannot write %s: %s\n", out_dir, strerror(errno));
+        return 1;
+    }
+    (void)scales;
+    (void)zps;
+    cases_move(TFL_INT8);
+    cases_move(TFL_FLOAT32);
+    return failed;
+}

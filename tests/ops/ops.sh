@@ -1,0 +1,67 @@
+#!/bin/sh
+# The single-op test models (tests/ops/mkops.c: generated configurations of each op, int8 and
+# float32) against TFLM's reference kernels: tests/ops/golden holds TFLM's outputs for them
+# (made by scripts/oracle/mkgolden.sh with a host build of TFLM, scripts/oracle/README.md).
+# - every case mkops writes is the one its golden files were made from (MANIFEST's hash);
+# - on the host (tinysim infer), every output of every case equals TFLM's byte for byte;
+# - in firmware, on an FPU core (nucleo-l4r5zi, M4F) and a soft-float one (nucleo-g0b1re,
+#   M0+), output 0 of every single-input case equals TFLM's too.
+# Needs nothing outside the project.
+#
+# usage: tests/ops/ops.sh TINYSIM MKOPS FIRMWARE_DIR
+set -u
+BIN=${1:?usage: ops.sh TINYSIM MKOPS FIRMWARE_DIR}
+MKOPS=${2:?usage: ops.sh TINYSIM MKOPS FIRMWARE_DIR}
+FW=${3:?usage: ops.sh TINYSIM MKOPS FIRMWARE_DIR}
+G=$(dirname "$0")/golden
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-ops.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/../lib.sh"
+
+if ! "$MKOPS" "$TMP/c" >"$TMP/names" 2>"$TMP/err"; then
+    bad "mkops failed: $(cat "$TMP/err")"
+fi
+n_cases=0
+while read -r n; do
+    n_cases=$((n_cases + 1))
+    ins=$(ls "$TMP/c/${n}"_input_*.bin | sort)
+    # shellcheck disable=SC2086
+    h=$(cat "$TMP/c/$n.tflite" $ins | sha256sum | cut -d' ' -f1)
+    if ! grep -q "^$n $h\$" "$G/MANIFEST"; then
+        bad "$n: mkops no longer writes the case tests/ops/golden was made from (regenerate it: scripts/oracle/mkgolden.sh)"
+        continue
+    fi
+    args="" outs="" k=0
+    for i in $ins; do args="$args --input $i"; done
+    while [ -f "$G/${n}_output_$k.bin" ]; do
+        outs="$outs --output $TMP/${n}_$k.bin"
+        k=$((k + 1))
+    done
+    # shellcheck disable=SC2086
+    if ! $LIMIT "$BIN" infer "$TMP/c/$n.tflite" $args $outs >"$TMP/log" 2>&1; then
+        bad "$n: tinysim infer failed: $(tail -n 3 "$TMP/log")"
+        continue
+    fi
+    j=0 same=1
+    while [ "$j" -lt "$k" ]; do
+        cmp -s "$G/${n}_output_$j.bin" "$TMP/${n}_$j.bin" || same=0
+        j=$((j + 1))
+    done
+    [ "$same" -eq 1 ] && ok || bad "$n: the host's output differs from TFLM's"
+    # firmware: single-input cases, output 0
+    set -- $ins
+    [ "$#" -eq 1 ] || continue
+    for b in nucleo-l4r5zi nucleo-g0b1re; do
+        if $LIMIT "$BIN" run "$FW/$b/infer.elf" --model "$TMP/c/$n.tflite" --input "$1" \
+            --output "$TMP/fw.bin" -q --timeout 30 >"$TMP/log" 2>&1 &&
+            cmp -s "$G/${n}_output_0.bin" "$TMP/fw.bin"; then
+            ok
+        else
+            bad "$b $n: the firmware's output differs from TFLM's: $(tail -n 2 "$TMP/log")"
+        fi
+    done
+done <"$TMP/names"
+echo "  $n_cases cases"
+
+printf 'ops: %d passed, %d failed\n' "$pass" "$fail"
+[ "$fail" -eq 0 ]
