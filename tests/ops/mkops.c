@@ -417,6 +417,355 @@ static void cases_move(int type)
     expand_dims(type, 2, (const int32_t[]){5, 6}, -1, 1);
 }
 
+/* ---------------------------------------------------------------- compute ops */
+
+static uint32_t wrng = 7; /* weights: a stream of their own, per case */
+
+static uint32_t wnext(void)
+{
+    wrng ^= wrng << 13;
+    wrng ^= wrng >> 17;
+    wrng ^= wrng << 5;
+    return wrng;
+}
+
+/* Constant weights: int8 in [-127, 127] with per-channel scales along qdim (nscale of them),
+ * or float32 (int8)(x) / 64. */
+static int weights(mcase *c, int type, int ndims, const int32_t *dims, int qdim, int nscale)
+{
+    int i = tensor(c, type, ndims, dims, 0, 0);
+    size_t n = elems(&c->t[i]), es = type == TFL_INT8 ? 1 : 4;
+    c->data[i] = malloc(n * es);
+    for (size_t k = 0; k < n; k++) {
+        int8_t v = (int8_t)(wnext() >> 24);
+        if (v == -128)
+            v = -127;
+        if (es == 1) {
+            c->data[i][k] = (uint8_t)v;
+        } else {
+            float f = (float)v / 64.0f;
+            memcpy(c->data[i] + 4 * k, &f, 4);
+        }
+    }
+    c->t[i].data = c->data[i];
+    c->t[i].data_size = n * es;
+    if (type == TFL_INT8) {
+        free(c->t[i].scale);
+        free(c->t[i].zero_point);
+        c->t[i].nquant = nscale;
+        c->t[i].scale = malloc(sizeof(float) * (size_t)nscale);
+        c->t[i].zero_point = calloc((size_t)nscale, sizeof(int64_t));
+        for (int q = 0; q < nscale; q++)
+            c->t[i].scale[q] = 0.002f + 0.0005f * (float)(wnext() % 16);
+        c->t[i].quant_dim = qdim;
+    }
+    return i;
+}
+
+/* Bias for n channels: int32 with scale in_scale * w_scale[c] (values +-2000), or float32. */
+static int bias(mcase *c, int type, int n, float in_scale, int w)
+{
+    int32_t d[1] = {n};
+    int i = tensor(c, type == TFL_INT8 ? TFL_INT32 : TFL_FLOAT32, 1, d, 0, 0);
+    c->data[i] = malloc(4 * (size_t)n);
+    for (int k = 0; k < n; k++) {
+        int32_t v = (int32_t)(wnext() % 4001) - 2000;
+        if (type == TFL_INT8) {
+            memcpy(c->data[i] + 4 * k, &v, 4);
+        } else {
+            float f = (float)v / 1024.0f;
+            memcpy(c->data[i] + 4 * k, &f, 4);
+        }
+    }
+    c->t[i].data = c->data[i];
+    c->t[i].data_size = 4 * (size_t)n;
+    if (type == TFL_INT8) {
+        const tfl_tensor *tw = &c->t[w];
+        c->t[i].nquant = tw->nquant;
+        c->t[i].scale = malloc(sizeof(float) * (size_t)tw->nquant);
+        c->t[i].zero_point = calloc((size_t)tw->nquant, sizeof(int64_t));
+        for (int q = 0; q < tw->nquant; q++)
+            c->t[i].scale[q] = in_scale * tw->scale[q];
+    }
+    return i;
+}
+
+static int pad_out(int padding, int in, int k, int stride, int dil)
+{
+    int eff = (k - 1) * dil + 1;
+    return padding == TFL_PAD_SAME ? (in + stride - 1) / stride : (in - eff + stride) / stride;
+}
+
+typedef struct {
+    int h, w, cin, cout, kh, kw, stride, dil, padding, act, mult;
+} conv_case;
+
+static void conv(int type, int dw, conv_case k, int id)
+{
+    mcase c;
+    c_init(&c, dw ? TFL_OP_DEPTHWISE_CONV_2D : TFL_OP_CONV_2D);
+    wrng = 1000u + (uint32_t)id * 7u + (uint32_t)dw;
+    int cout = dw ? k.cin * k.mult : k.cout;
+    int oh = pad_out(k.padding, k.h, k.kh, k.stride, k.dil);
+    int ow = pad_out(k.padding, k.w, k.kw, k.stride, k.dil);
+    int32_t di[4] = {1, k.h, k.w, k.cin}, dout[4] = {1, oh, ow, cout};
+    int in = tensor(&c, type, 4, di, 0.05f, -3);
+    int32_t wd[4] = {dw ? 1 : cout, k.kh, k.kw, dw ? cout : k.cin};
+    int w = weights(&c, type, 4, wd, dw ? 3 : 0, cout);
+    int b = bias(&c, type, cout, 0.05f, w);
+    int out = tensor(&c, type, 4, dout, 0.15f, 5);
+    op_in(&c, in);
+    op_in(&c, w);
+    op_in(&c, b);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.padding = k.padding;
+    c.op.opt.stride_h = c.op.opt.stride_w = k.stride;
+    c.op.opt.dilation_h = c.op.opt.dilation_w = k.dil;
+    c.op.opt.fused_activation = k.act;
+    c.op.opt.depth_multiplier = dw ? k.mult : 0;
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s_%d", dw ? "depthwise_conv_2d" : "conv_2d", tname(type),
+             id);
+    emit(&c, name, 1100u + (uint32_t)id * 3u + (uint32_t)dw);
+}
+
+static void fc(int type, int batches, int nin, int nout, int act, int per_channel, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_FULLY_CONNECTED);
+    wrng = 2000u + (uint32_t)id;
+    int32_t di[2] = {batches, nin}, dout[2] = {batches, nout}, wd[2] = {nout, nin};
+    int in = tensor(&c, type, 2, di, 0.05f, 4);
+    int w = weights(&c, type, 2, wd, 0, per_channel ? nout : 1);
+    int b = bias(&c, type, nout, 0.05f, w);
+    int out = tensor(&c, type, 2, dout, 0.2f, -7);
+    op_in(&c, in);
+    op_in(&c, w);
+    op_in(&c, b);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.fused_activation = act;
+    char name[64];
+    snprintf(name, sizeof name, "fully_connected_%s_%d", tname(type), id);
+    emit(&c, name, 2100u + (uint32_t)id);
+}
+
+static void pool(int type, int builtin, int h, int w, int ch, int f, int stride, int padding,
+                 int act, int id)
+{
+    mcase c;
+    c_init(&c, builtin);
+    int oh = pad_out(padding, h, f, stride, 1), ow = pad_out(padding, w, f, stride, 1);
+    int32_t di[4] = {1, h, w, ch}, dout[4] = {1, oh, ow, ch};
+    int in = tensor(&c, type, 4, di, 0.05f, 2), out = tensor(&c, type, 4, dout, 0.05f, 2);
+    op_in(&c, in);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.padding = padding;
+    c.op.opt.stride_h = c.op.opt.stride_w = stride;
+    c.op.opt.filter_h = c.op.opt.filter_w = f;
+    c.op.opt.fused_activation = act;
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s_%d",
+             builtin == TFL_OP_MAX_POOL_2D ? "max_pool_2d" : "average_pool_2d", tname(type), id);
+    emit(&c, name, 2200u + (uint32_t)id * 2u + (builtin == TFL_OP_MAX_POOL_2D));
+}
+
+/* ADD, MUL, SUB, MINIMUM, MAXIMUM: a [.. dims] with b broadcast ([.. bdims]). */
+static void binary(int type, int builtin, const char *opname, int n, const int32_t *dims,
+                   const int32_t *bdims, int act, float sa, float sb, float so, int id)
+{
+    mcase c;
+    c_init(&c, builtin);
+    int a = tensor(&c, type, n, dims, sa, 3), b = tensor(&c, type, n, bdims, sb, -9);
+    int out = tensor(&c, type, n, dims, so, -2);
+    op_in(&c, a);
+    op_in(&c, b);
+    op_out(&c, out);
+    model_in(&c, a);
+    model_in(&c, b);
+    if (builtin == TFL_OP_ADD || builtin == TFL_OP_MUL || builtin == TFL_OP_SUB) {
+        c.op.has_options = 1;
+        c.op.opt.fused_activation = act;
+        c.op.opt.pot_scale_int16 = 1;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s_%d", opname, tname(type), id);
+    emit(&c, name, 2300u + (uint32_t)id * 5u + (uint32_t)builtin);
+}
+
+/* one-input ops whose int8 output is 1/256, -128 (SOFTMAX, LOGISTIC) or as given */
+static void unary(int type, int builtin, const char *opname, int n, const int32_t *dims,
+                  float si, int zi, float so, int zo, int id)
+{
+    mcase c;
+    c_init(&c, builtin);
+    int in = tensor(&c, type, n, dims, si, zi), out = tensor(&c, type, n, dims, so, zo);
+    op_in(&c, in);
+    op_out(&c, out);
+    model_in(&c, in);
+    if (builtin == TFL_OP_SOFTMAX) {
+        c.op.has_options = 1;
+        c.op.opt.beta = id % 2 ? 0.5f : 1.0f;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s_%d", opname, tname(type), id);
+    emit(&c, name, 2400u + (uint32_t)id * 7u + (uint32_t)builtin);
+}
+
+static void pad(int type, const int32_t *dims, const int32_t *pads, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_PAD);
+    int32_t od[4];
+    for (int d = 0; d < 4; d++)
+        od[d] = dims[d] + pads[2 * d] + pads[2 * d + 1];
+    int in = tensor(&c, type, 4, dims, 0.05f, 6), out = tensor(&c, type, 4, od, 0.05f, 6);
+    op_in(&c, in);
+    int p = const_i32(&c, 8, pads);
+    c.t[p].ndims = 2;
+    c.t[p].dims[0] = 4;
+    c.t[p].dims[1] = 2;
+    op_in(&c, p);
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "pad_%s_%d", tname(type), id);
+    emit(&c, name, 2500u + (uint32_t)id);
+}
+
+static void concat(int type, int n, int count, const int32_t *dims, int axis, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_CONCATENATION);
+    int a = axis < 0 ? axis + n : axis;
+    int32_t od[4];
+    memcpy(od, dims, sizeof od);
+    od[a] = 0;
+    for (int k = 0; k < count; k++) {
+        int32_t d[4];
+        memcpy(d, dims, sizeof d);
+        d[a] = dims[a] + k;
+        od[a] += d[a];
+        int t = tensor(&c, type, n, d, 0.05f, 1);
+        op_in(&c, t);
+        model_in(&c, t);
+    }
+    op_out(&c, tensor(&c, type, n, od, 0.05f, 1));
+    c.op.has_options = 1;
+    c.op.opt.axis = axis;
+    char name[64];
+    snprintf(name, sizeof name, "concatenation_%s_%d", tname(type), id);
+    emit(&c, name, 2600u + (uint32_t)id);
+}
+
+static void mean(int type, int builtin, const char *opname, const int32_t *dims, int naxes,
+                 const int32_t *axes, int keep, int id)
+{
+    mcase c;
+    c_init(&c, builtin);
+    int32_t od[4];
+    int on = 0;
+    for (int d = 0; d < 4; d++) {
+        int reduced = 0;
+        for (int k = 0; k < naxes; k++)
+            reduced |= (axes[k] < 0 ? axes[k] + 4 : axes[k]) == d;
+        if (!reduced)
+            od[on++] = dims[d];
+        else if (keep)
+            od[on++] = 1;
+    }
+    int in = tensor(&c, type, 4, dims, 0.05f, -4), out = tensor(&c, type, on, od, 0.04f, 3);
+    op_in(&c, in);
+    op_in(&c, const_i32(&c, naxes, axes));
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.keep_dims = keep;
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s_%d", opname, tname(type), id);
+    emit(&c, name, 2700u + (uint32_t)id);
+}
+
+static void squeeze(int type, int n, const int32_t *dims, int nsq, const int32_t *sq, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_SQUEEZE);
+    int32_t od[4];
+    int on = 0;
+    for (int d = 0; d < n; d++) {
+        int drop = nsq == 0 ? dims[d] == 1 : 0;
+        for (int k = 0; k < nsq; k++)
+            drop |= (sq[k] < 0 ? sq[k] + n : sq[k]) == d;
+        if (!drop)
+            od[on++] = dims[d];
+    }
+    int in = tensor(&c, type, n, dims, 0.05f, 0), out = tensor(&c, type, on, od, 0.05f, 0);
+    op_in(&c, in);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.n_squeeze_dims = nsq;
+    memcpy(c.op.opt.squeeze_dims, sq, sizeof(int32_t) * (size_t)nsq);
+    char name[64];
+    snprintf(name, sizeof name, "squeeze_%s_%d", tname(type), id);
+    emit(&c, name, 2800u + (uint32_t)id);
+}
+
+static void cases_compute(int type)
+{
+    enum { S = TFL_PAD_SAME, V = TFL_PAD_VALID };
+    conv(type, 0, (conv_case){9, 8, 3, 5, 3, 3, 1, 1, S, 1, 0}, 0);
+    conv(type, 0, (conv_case){10, 11, 4, 6, 3, 2, 2, 1, V, 3, 0}, 1);
+    conv(type, 0, (conv_case){12, 12, 2, 4, 3, 3, 1, 2, S, 0, 0}, 2);
+    conv(type, 0, (conv_case){7, 9, 8, 3, 1, 1, 1, 1, S, 2, 0}, 3);
+    conv(type, 1, (conv_case){9, 8, 3, 0, 3, 3, 1, 1, S, 1, 2}, 0);
+    conv(type, 1, (conv_case){10, 11, 4, 0, 3, 3, 2, 1, V, 3, 1}, 1);
+    conv(type, 1, (conv_case){12, 10, 3, 0, 3, 3, 1, 2, S, 0, 3}, 2);
+    fc(type, 1, 37, 11, 0, 0, 0);
+    fc(type, 3, 20, 7, 1, type == TFL_INT8, 1);
+    fc(type, 2, 64, 16, 3, 0, 2);
+    pool(type, TFL_OP_AVERAGE_POOL_2D, 9, 10, 3, 3, 2, S, 0, 0);
+    pool(type, TFL_OP_AVERAGE_POOL_2D, 8, 8, 4, 2, 2, V, 1, 1);
+    pool(type, TFL_OP_MAX_POOL_2D, 9, 10, 3, 3, 2, S, 0, 0);
+    pool(type, TFL_OP_MAX_POOL_2D, 7, 9, 5, 3, 1, V, 3, 1);
+    binary(type, TFL_OP_ADD, "add", 4, (const int32_t[]){1, 4, 5, 3}, (const int32_t[]){1, 4, 5, 3},
+           0, 0.05f, 0.03f, 0.07f, 0);
+    binary(type, TFL_OP_ADD, "add", 4, (const int32_t[]){2, 3, 4, 5}, (const int32_t[]){1, 3, 1, 5},
+           1, 0.04f, 0.06f, 0.08f, 1);
+    binary(type, TFL_OP_MUL, "mul", 4, (const int32_t[]){1, 4, 5, 3}, (const int32_t[]){1, 4, 5, 3},
+           0, 0.05f, 0.03f, 0.01f, 0);
+    binary(type, TFL_OP_MUL, "mul", 4, (const int32_t[]){2, 3, 4, 6}, (const int32_t[]){2, 1, 4, 1},
+           3, 0.04f, 0.06f, 0.02f, 1);
+    binary(type, TFL_OP_MUL, "mul", 2, (const int32_t[]){7, 9}, (const int32_t[]){1, 9},
+           0, 0.1f, 0.1f, 0.05f, 2);
+    unary(type, TFL_OP_SOFTMAX, "softmax", 2, (const int32_t[]){3, 10}, 0.1f, 7,
+          1.0f / 256, -128, 0);
+    unary(type, TFL_OP_SOFTMAX, "softmax", 4, (const int32_t[]){1, 2, 3, 33}, 0.05f, -10,
+          1.0f / 256, -128, 1);
+    unary(type, TFL_OP_LOGISTIC, "logistic", 2, (const int32_t[]){6, 43}, 0.06f, 5,
+          1.0f / 256, -128, 0);
+    unary(type, TFL_OP_LOGISTIC, "logistic", 4, (const int32_t[]){1, 5, 5, 7}, 0.02f, -30,
+          1.0f / 256, -128, 1);
+    pad(type, (const int32_t[]){1, 4, 5, 3}, (const int32_t[]){0, 0, 1, 2, 2, 1, 0, 0}, 0);
+    pad(type, (const int32_t[]){2, 3, 3, 2}, (const int32_t[]){1, 0, 0, 1, 1, 1, 2, 3}, 1);
+    concat(type, 4, 3, (const int32_t[]){1, 3, 4, 2}, 3, 0);
+    concat(type, 4, 2, (const int32_t[]){2, 3, 4, 5}, 1, 1);
+    concat(type, 2, 4, (const int32_t[]){3, 5}, -2, 2);
+    mean(type, TFL_OP_MEAN, "mean", (const int32_t[]){1, 6, 7, 5}, 2, (const int32_t[]){1, 2},
+         1, 0);
+    mean(type, TFL_OP_MEAN, "mean", (const int32_t[]){2, 4, 5, 3}, 1, (const int32_t[]){3}, 0,
+         1);
+    mean(type, TFL_OP_MEAN, "mean", (const int32_t[]){1, 6, 7, 5}, 2, (const int32_t[]){2, 1},
+         0, 2);
+    squeeze(type, 4, (const int32_t[]){1, 5, 1, 3}, 0, NULL, 0);
+    squeeze(type, 4, (const int32_t[]){1, 1, 4, 1}, 1, (const int32_t[]){-1}, 1);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
@@ -433,5 +782,7 @@ int main(int argc, char **argv)
     (void)zps;
     cases_move(TFL_INT8);
     cases_move(TFL_FLOAT32);
+    cases_compute(TFL_INT8);
+    cases_compute(TFL_FLOAT32);
     return failed;
 }
