@@ -149,3 +149,176 @@ nn_kernel_status nn_logistic_s8(const nn_logistic_params *p, int32_t size,
     }
     return NN_KERNEL_OK;
 }
+
+/* ---------------------------------------------------------------- RELU, RELU6, LEAKY_RELU */
+
+nn_kernel_status nn_relu_s8(const nn_relu_params *p, int32_t size, const int8_t *input,
+                            int8_t *output)
+{
+    if (p == NULL || input == NULL || output == NULL || size <= 0 || p->multiplier < 0 ||
+        p->shift < -31 || p->shift > 30 || p->act_min > p->act_max ||
+        p->input_zero_point < INT8_MIN || p->input_zero_point > INT8_MAX ||
+        p->output_zero_point < INT8_MIN || p->output_zero_point > INT8_MAX)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        int32_t v = p->output_zero_point +
+                    nn_requantize((int32_t)input[i] - p->input_zero_point, p->multiplier,
+                                  p->shift);
+        v = NN_CLAMP(v, p->act_min, p->act_max);
+        output[i] = nn_clamp_s8(v);
+    }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_relu6_s8(const nn_clamp_params *p, int32_t size, const int8_t *input,
+                             int8_t *output)
+{
+    if (p == NULL || input == NULL || output == NULL || size <= 0)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        const int32_t v = input[i];
+        output[i] = nn_clamp_s8(v > p->hi ? p->hi : v < p->lo ? p->lo : v);
+    }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_leaky_relu_s8(const nn_leaky_relu_params *p, int32_t size,
+                                  const int8_t *input, int8_t *output)
+{
+    if (p == NULL || input == NULL || output == NULL || size <= 0 ||
+        p->multiplier_identity < 0 || p->multiplier_alpha == INT32_MIN ||
+        p->shift_identity < -31 || p->shift_identity > 30 || p->shift_alpha < -31 ||
+        p->shift_alpha > 30 || p->input_zero_point < INT8_MIN ||
+        p->input_zero_point > INT8_MAX || p->output_zero_point < INT8_MIN ||
+        p->output_zero_point > INT8_MAX)
+        return NN_KERNEL_EARG;
+    const int negative = p->multiplier_alpha < 0;
+    const int32_t alpha_mult = negative ? -p->multiplier_alpha : p->multiplier_alpha;
+    for (int32_t i = 0; i < size; i++) {
+        const int32_t x = (int32_t)input[i] - p->input_zero_point;
+        int32_t v = p->output_zero_point;
+        if (x >= 0) {
+            v += nn_requantize(x, p->multiplier_identity, p->shift_identity);
+        } else {
+            const int32_t a = nn_requantize(x, alpha_mult, p->shift_alpha);
+            v += negative ? -a : a;
+        }
+        output[i] = nn_clamp_s8(v);
+    }
+    return NN_KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------- HARD_SWISH */
+
+/* gemmlowp's SaturatingRoundingDoublingHighMul on int16. */
+static int16_t nn_rdhm16(int16_t a, int16_t b)
+{
+    if (a == b && a == INT16_MIN)
+        return INT16_MAX;
+    const int32_t ab = (int32_t)a * (int32_t)b;
+    const int32_t nudge = ab >= 0 ? (1 << 14) : (1 - (1 << 14));
+    return (int16_t)((ab + nudge) / (1 << 15));
+}
+
+/* TFLite's SaturatingDoublingHighMul (no rounding), int16. */
+static int16_t nn_dhm16(int16_t a, int16_t b)
+{
+    if (a == b && a == INT16_MIN)
+        return INT16_MAX;
+    return (int16_t)(((int32_t)a * (int32_t)b) / (1 << 15));
+}
+
+/* TFLite's SaturatingLeftShift on int16. */
+static int16_t nn_sat_shl16(int16_t v, int amount)
+{
+    const int64_t r = (int64_t)v * ((int64_t)1 << amount);
+    return (int16_t)(r > INT16_MAX ? INT16_MAX : r < INT16_MIN ? INT16_MIN : r);
+}
+
+nn_kernel_status nn_hard_swish_s8(const nn_hard_swish_params *p, int32_t size,
+                                  const int8_t *input, int8_t *output)
+{
+    if (p == NULL || input == NULL || output == NULL || size <= 0 ||
+        p->output_exponent > 0 || p->output_exponent < -15 || p->reluish_exponent > 15 ||
+        p->reluish_exponent < -15 || p->output_multiplier < INT16_MIN ||
+        p->output_multiplier > INT16_MAX || p->reluish_multiplier < INT16_MIN ||
+        p->reluish_multiplier > INT16_MAX || p->input_zero_point < INT8_MIN ||
+        p->input_zero_point > INT8_MAX || p->output_zero_point < INT8_MIN ||
+        p->output_zero_point > INT8_MAX)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        const int16_t x = (int16_t)(input[i] - p->input_zero_point);
+        const int16_t hires = (int16_t)(x * (1 << 7));
+        const int16_t preshift = nn_rdhm16(hires, (int16_t)p->output_multiplier);
+        int16_t reluish = hires;
+        if (p->reluish_exponent > 0)
+            reluish = nn_sat_shl16(reluish, p->reluish_exponent - 1);
+        reluish = nn_rdhm16(reluish, (int16_t)p->reluish_multiplier);
+        if (p->reluish_exponent > 0)
+            reluish = nn_sat_shl16(reluish, 1);
+        if (p->reluish_exponent < 0)
+            reluish = (int16_t)nn_rdbpot(reluish, -p->reluish_exponent);
+        reluish = (int16_t)((reluish + (1 << 15)) >> 1);
+        const int16_t pre_out = nn_dhm16(reluish, preshift);
+        int32_t v = (int16_t)nn_rdbpot(pre_out, -p->output_exponent);
+        v = (int16_t)(v + p->output_zero_point);
+        output[i] = nn_clamp_s8(v);
+    }
+    return NN_KERNEL_OK;
+}
+
+/* ---------------------------------------------------------------- TANH */
+
+/* (1 - a) / (1 + a) for a in (0, 1), Q0 (gemmlowp's one_minus_x_over_one_plus_x_for_x_in_0_1):
+ * the Newton-Raphson loop of nn_fp_one_over_one_plus_x_for_x_in_0_1, then x - 1 in Q2 to Q0. */
+static int32_t nn_fp_one_minus_x_over_one_plus_x(int32_t a)
+{
+    const int32_t c48_over_17 = 1515870810;      /* Q2 */
+    const int32_t c_neg32_over_17 = -1010580540; /* Q2 */
+    const int32_t one_q2 = 1 << 29;
+    const int32_t half_denominator = nn_fp_rounding_half_sum(a, INT32_MAX);
+    int32_t x = nn_fp_add(c48_over_17, nn_sat_rdhm(half_denominator, c_neg32_over_17));
+    for (int i = 0; i < 3; i++) {
+        const int32_t hdx = nn_sat_rdhm(half_denominator, x);
+        x = nn_fp_add(x, nn_fp_sat_shl(nn_sat_rdhm(x, nn_fp_sub(one_q2, hdx)), 2));
+    }
+    return nn_fp_sat_shl(nn_fp_sub(x, one_q2), 2);
+}
+
+/* tanh(a) for a in Q(integer_bits), the result in Q0 (gemmlowp's tanh). */
+static int32_t nn_fp_tanh(int32_t a, int integer_bits)
+{
+    if (a == 0)
+        return 0;
+    const int32_t n = a < 0 ? a : nn_fp_sub(0, a);
+    /* -tanh(n) = tanh(|a|): exp of 2n, which is n read with one more integer bit */
+    const int32_t t = nn_fp_one_minus_x_over_one_plus_x(
+        nn_fp_exp_on_negative_values(n, integer_bits + 1));
+    return a < 0 ? nn_fp_sub(0, t) : t;
+}
+
+nn_kernel_status nn_tanh_s8(const nn_logistic_params *p, int32_t size, const int8_t *input,
+                            int8_t *output)
+{
+    if (p == NULL || input == NULL || output == NULL || size <= 0)
+        return NN_KERNEL_EARG;
+    if (p->input_zero_point < INT8_MIN || p->input_zero_point > INT8_MAX ||
+        p->input_range_radius < 0 || p->input_multiplier < 0 || p->input_left_shift < 0 ||
+        (p->input_left_shift > 31 && p->input_range_radius > 0))
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        const int32_t x = (int32_t)input[i] - p->input_zero_point;
+        int8_t y;
+        if (x <= -p->input_range_radius) {
+            y = INT8_MIN;
+        } else if (x >= p->input_range_radius) {
+            y = INT8_MAX;
+        } else {
+            const int32_t x_q4 = nn_requantize(x, p->input_multiplier, p->input_left_shift);
+            const int32_t y_q0 = nn_fp_tanh(x_q4, LOGISTIC_INPUT_INTEGER_BITS);
+            y = nn_clamp_s8(nn_rdbpot(y_q0, 31 - 7));
+        }
+        output[i] = y;
+    }
+    return NN_KERNEL_OK;
+}

@@ -225,35 +225,79 @@ static int bcast_ok(const nn_dims *a, const nn_dims *b, const nn_dims *o)
     return 1;
 }
 
-static nn_kernel_status binary_f32(int is_mul, const nn_f32_act *act, const nn_dims *d1,
+enum { F_ADD, F_MUL, F_SUB, F_MIN, F_MAX, F_PRELU };
+
+static inline float binop(int kind, float a, float b)
+{
+    switch (kind) {
+    case F_ADD: return a + b;
+    case F_MUL: return a * b;
+    case F_SUB: return a - b;
+    case F_MIN: return a < b ? a : b;  /* MinimumOp */
+    case F_MAX: return a > b ? a : b;  /* MaximumOp */
+    default: return a >= 0.0f ? a : a * b; /* BroadcastPrelu4DSlowFloat */
+    }
+}
+
+/* act NULL: no clamp (MINIMUM, MAXIMUM, PRELU have none). */
+static nn_kernel_status binary_f32(int kind, const nn_f32_act *act, const nn_dims *d1,
                                    const float *in1, const nn_dims *d2, const float *in2,
                                    const nn_dims *dout, float *out)
 {
-    if (act == NULL || in1 == NULL || in2 == NULL || out == NULL || !dims_ok(d1) ||
-        !dims_ok(d2) || !dims_ok(dout) || !bcast_ok(d1, d2, dout))
+    if (in1 == NULL || in2 == NULL || out == NULL || !dims_ok(d1) || !dims_ok(d2) ||
+        !dims_ok(dout) || !bcast_ok(d1, d2, dout))
         return NN_KERNEL_EARG;
     for (int32_t n = 0; n < dout->n; n++)
         for (int32_t y = 0; y < dout->h; y++)
             for (int32_t x = 0; x < dout->w; x++)
                 for (int32_t c = 0; c < dout->c; c++) {
                     const float a = in1[bcast(d1, n, y, x, c)], b = in2[bcast(d2, n, y, x, c)];
-                    out[at4(dout, n, y, x, c)] = clampf(is_mul ? a * b : a + b, act);
+                    const float v = binop(kind, a, b);
+                    out[at4(dout, n, y, x, c)] = act ? clampf(v, act) : v;
                 }
     return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_sub_f32(const nn_f32_act *act, const nn_dims *in1_dims, const float *in1,
+                            const nn_dims *in2_dims, const float *in2, const nn_dims *out_dims,
+                            float *out)
+{
+    if (act == NULL)
+        return NN_KERNEL_EARG;
+    return binary_f32(F_SUB, act, in1_dims, in1, in2_dims, in2, out_dims, out);
+}
+
+nn_kernel_status nn_minmax_f32(int is_max, const nn_dims *in1_dims, const float *in1,
+                               const nn_dims *in2_dims, const float *in2,
+                               const nn_dims *out_dims, float *out)
+{
+    return binary_f32(is_max ? F_MAX : F_MIN, NULL, in1_dims, in1, in2_dims, in2, out_dims,
+                      out);
+}
+
+nn_kernel_status nn_prelu_f32(const nn_dims *in_dims, const float *input,
+                              const nn_dims *alpha_dims, const float *alpha,
+                              const nn_dims *out_dims, float *output)
+{
+    return binary_f32(F_PRELU, NULL, in_dims, input, alpha_dims, alpha, out_dims, output);
 }
 
 nn_kernel_status nn_add_f32(const nn_f32_act *act, const nn_dims *in1_dims, const float *in1,
                             const nn_dims *in2_dims, const float *in2, const nn_dims *out_dims,
                             float *out)
 {
-    return binary_f32(0, act, in1_dims, in1, in2_dims, in2, out_dims, out);
+    if (act == NULL)
+        return NN_KERNEL_EARG;
+    return binary_f32(F_ADD, act, in1_dims, in1, in2_dims, in2, out_dims, out);
 }
 
 nn_kernel_status nn_mul_f32(const nn_f32_act *act, const nn_dims *in1_dims, const float *in1,
                             const nn_dims *in2_dims, const float *in2, const nn_dims *out_dims,
                             float *out)
 {
-    return binary_f32(1, act, in1_dims, in1, in2_dims, in2, out_dims, out);
+    if (act == NULL)
+        return NN_KERNEL_EARG;
+    return binary_f32(F_MUL, act, in1_dims, in1, in2_dims, in2, out_dims, out);
 }
 
 /* ---------------------------------------------------------------- activations */
@@ -296,6 +340,62 @@ nn_kernel_status nn_logistic_f32(int32_t size, const float *input, float *output
         else
             r = 1.f / (1.f + expf(-v));
         output[i] = r;
+    }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_relu_f32(int32_t size, const float *input, float *output)
+{
+    if (input == NULL || output == NULL || size < 0)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        const float v = input[i];
+        output[i] = v < 0.0f ? 0.0f : v;
+    }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_relu6_f32(int32_t size, const float *input, float *output)
+{
+    if (input == NULL || output == NULL || size < 0)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        const float v = input[i];
+        output[i] = v > 6.0f ? 6.0f : v < 0.0f ? 0.0f : v;
+    }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_tanh_f32(int32_t size, const float *input, float *output)
+{
+    if (input == NULL || output == NULL || size < 0)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++)
+        output[i] = tanhf(input[i]);
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_hard_swish_f32(int32_t size, const float *input, float *output)
+{
+    if (input == NULL || output == NULL || size < 0)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        const float in = input[i], r = in + 3; /* in * min(6, max(0, in + 3)) / 6 */
+        const float m = 0.0f < r ? r : 0.0f;    /* std::max(0, r): (0 < r) ? r : 0 */
+        const float c = m < 6.0f ? m : 6.0f;    /* std::min(6, m): (m < 6) ? m : 6 */
+        output[i] = in * c / 6;
+    }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_leaky_relu_f32(float alpha, int32_t size, const float *input,
+                                   float *output)
+{
+    if (input == NULL || output == NULL || size < 0)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        const float v = input[i];
+        output[i] = v > 0 ? v : v * alpha;
     }
     return NN_KERNEL_OK;
 }
@@ -430,13 +530,30 @@ nn_status nn_run_layer_f32(nn_model *m, uint32_t li)
     case NN_OP_AVERAGE_POOL_2D: ks = nn_avgpool_f32(params, &din, x, &dout, y); break;
     case NN_OP_MAX_POOL_2D: ks = nn_maxpool_f32(params, &din, x, &dout, y); break;
     case NN_OP_ADD:
-    case NN_OP_MUL: {
+    case NN_OP_MUL:
+    case NN_OP_SUB:
+    case NN_OP_MINIMUM:
+    case NN_OP_MAXIMUM:
+    case NN_OP_PRELU: {
         const uint32_t i1 = nn_layer_operand(m, li, 1);
         const nn_dims d2 = nn_tensor_dims(nn_tensor(m, i1));
-        if (l->op == NN_OP_ADD)
-            ks = nn_add_f32(params, &din, x, &d2, fdata(m, i1), &dout, y);
-        else
-            ks = nn_mul_f32(params, &din, x, &d2, fdata(m, i1), &dout, y);
+        const float *x2 = fdata(m, i1);
+        switch (l->op) {
+        case NN_OP_ADD: ks = nn_add_f32(params, &din, x, &d2, x2, &dout, y); break;
+        case NN_OP_MUL: ks = nn_mul_f32(params, &din, x, &d2, x2, &dout, y); break;
+        case NN_OP_SUB: ks = nn_sub_f32(params, &din, x, &d2, x2, &dout, y); break;
+        case NN_OP_PRELU: ks = nn_prelu_f32(&din, x, &d2, x2, &dout, y); break;
+        default: ks = nn_minmax_f32(l->op == NN_OP_MAXIMUM, &din, x, &d2, x2, &dout, y); break;
+        }
+        break;
+    }
+    case NN_OP_RELU: ks = nn_relu_f32((int32_t)(in->size / 4u), x, y); break;
+    case NN_OP_RELU6: ks = nn_relu6_f32((int32_t)(in->size / 4u), x, y); break;
+    case NN_OP_TANH: ks = nn_tanh_f32((int32_t)(in->size / 4u), x, y); break;
+    case NN_OP_HARD_SWISH: ks = nn_hard_swish_f32((int32_t)(in->size / 4u), x, y); break;
+    case NN_OP_LEAKY_RELU: {
+        const nn_tsm_leaky_relu_f32 *p = params;
+        ks = nn_leaky_relu_f32(p->alpha, (int32_t)(in->size / 4u), x, y);
         break;
     }
     case NN_OP_SOFTMAX: {

@@ -84,6 +84,27 @@ nn_kernel_status nn_softmax_f32(float beta, int32_t rows, int32_t depth, const f
  * 1 / (1 + exp(-x)) between). Output may alias input. */
 nn_kernel_status nn_logistic_f32(int32_t size, const float *input, float *output);
 
+/* RELU, RELU6, TANH, HARD_SWISH, LEAKY_RELU, float (activations.cc ReluFloat and Relu6Float,
+ * reference_ops::Tanh, HardSwish and LeakyRelu). Output may alias input. */
+nn_kernel_status nn_relu_f32(int32_t size, const float *input, float *output);
+nn_kernel_status nn_relu6_f32(int32_t size, const float *input, float *output);
+nn_kernel_status nn_tanh_f32(int32_t size, const float *input, float *output);
+nn_kernel_status nn_hard_swish_f32(int32_t size, const float *input, float *output);
+nn_kernel_status nn_leaky_relu_f32(float alpha, int32_t size, const float *input,
+                                   float *output);
+
+/* SUB (with its fused activation), MINIMUM, MAXIMUM, PRELU (alpha broadcast), float, with
+ * broadcasting. */
+nn_kernel_status nn_sub_f32(const nn_f32_act *act, const nn_dims *in1_dims, const float *in1,
+                            const nn_dims *in2_dims, const float *in2, const nn_dims *out_dims,
+                            float *out);
+nn_kernel_status nn_minmax_f32(int is_max, const nn_dims *in1_dims, const float *in1,
+                               const nn_dims *in2_dims, const float *in2,
+                               const nn_dims *out_dims, float *out);
+nn_kernel_status nn_prelu_f32(const nn_dims *in_dims, const float *input,
+                              const nn_dims *alpha_dims, const float *alpha,
+                              const nn_dims *out_dims, float *output);
+
 /* PAD, float, as nn_pad_s8. */
 nn_kernel_status nn_pad_f32(const nn_dims *input_dims, const float *input,
                             const int32_t pad[4][2], float pad_value,

@@ -180,6 +180,69 @@ typedef struct {
 nn_kernel_status nn_logistic_s8(const nn_logistic_params *p, int32_t size,
                                 const int8_t *input, int8_t *output);
 
+/* RELU, int8 (TFLM's ReluQuantized): out = out_zp + (x - in_zp) * multiplier/shift,
+ * clamped to [act_min, act_max] (the output zero point and 127). */
+typedef struct {
+    int32_t input_zero_point, output_zero_point;
+    int32_t multiplier, shift;
+    int32_t act_min, act_max;
+} nn_relu_params;
+nn_kernel_status nn_relu_s8(const nn_relu_params *p, int32_t size, const int8_t *input,
+                            int8_t *output);
+
+/* RELU6, int8 (TFLM's Relu6Quantized): the raw values clamped to [lo, hi] (the input's
+ * zero point and its quantized 6), no requantization. Output may alias input. */
+typedef struct {
+    int32_t lo, hi;
+} nn_clamp_params;
+nn_kernel_status nn_relu6_s8(const nn_clamp_params *p, int32_t size, const int8_t *input,
+                             int8_t *output);
+
+/* LEAKY_RELU, int8 (reference_ops::QuantizeLeakyRelu): x - in_zp >= 0 scaled by the
+ * identity multiplier, below 0 by alpha's (negative alpha: a negative multiplier). */
+typedef struct {
+    int32_t input_zero_point, output_zero_point;
+    int32_t multiplier_identity, shift_identity;
+    int32_t multiplier_alpha, shift_alpha;
+} nn_leaky_relu_params;
+nn_kernel_status nn_leaky_relu_s8(const nn_leaky_relu_params *p, int32_t size,
+                                  const int8_t *input, int8_t *output);
+
+/* HARD_SWISH, int8 (reference_ops::HardSwish on HardSwishParams): int16 fixed point. */
+typedef struct {
+    int32_t input_zero_point, output_zero_point;
+    int32_t output_multiplier, output_exponent;   /* int16 multiplier, exponent <= 0 */
+    int32_t reluish_multiplier, reluish_exponent; /* int16 multiplier */
+} nn_hard_swish_params;
+nn_kernel_status nn_hard_swish_s8(const nn_hard_swish_params *p, int32_t size,
+                                  const int8_t *input, int8_t *output);
+
+/* TANH, int8 (reference_integer_ops::Tanh: gemmlowp's fixed-point tanh in Q4, the result
+ * in 1/128 units); the parameters are LOGISTIC's. Output may alias input. */
+nn_kernel_status nn_tanh_s8(const nn_logistic_params *p, int32_t size, const int8_t *input,
+                            int8_t *output);
+
+/* SUB, int8, with broadcasting as ADD (TFLM computes its parameters as ADD's). */
+nn_kernel_status nn_sub_s8(const nn_add_params *p,
+                           const nn_dims *in1_dims, const int8_t *in1,
+                           const nn_dims *in2_dims, const int8_t *in2,
+                           const nn_dims *out_dims, int8_t *out);
+
+/* MINIMUM / MAXIMUM, int8: of the raw values, with broadcasting (TFLM requantizes nothing). */
+nn_kernel_status nn_minmax_s8(int is_max, const nn_dims *in1_dims, const int8_t *in1,
+                              const nn_dims *in2_dims, const int8_t *in2,
+                              const nn_dims *out_dims, int8_t *out);
+
+/* PRELU, int8 (reference_ops::BroadcastPrelu4DSlow): alpha broadcast to the input. */
+typedef struct {
+    int32_t input_offset, alpha_offset, output_offset;
+    int32_t multiplier_1, shift_1; /* x >= 0: in / out */
+    int32_t multiplier_2, shift_2; /* x < 0: in * alpha / out */
+} nn_prelu_params;
+nn_kernel_status nn_prelu_s8(const nn_prelu_params *p, const nn_dims *in_dims,
+                             const int8_t *input, const nn_dims *alpha_dims,
+                             const int8_t *alpha, const nn_dims *out_dims, int8_t *output);
+
 /* ---------------------------------------------------------------- data movement */
 
 /* PAD on a 4-D tensor: pad[d][0] before and pad[d][1] after dimension d (N,H,W,C order),

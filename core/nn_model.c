@@ -65,6 +65,15 @@ static const char *const op_names[NN_OP_COUNT_] = {
     [NN_OP_BATCH_TO_SPACE_ND] = "BATCH_TO_SPACE_ND",
     [NN_OP_PACK] = "PACK",
     [NN_OP_EXPAND_DIMS] = "EXPAND_DIMS",
+    [NN_OP_SUB] = "SUB",
+    [NN_OP_MINIMUM] = "MINIMUM",
+    [NN_OP_MAXIMUM] = "MAXIMUM",
+    [NN_OP_PRELU] = "PRELU",
+    [NN_OP_RELU] = "RELU",
+    [NN_OP_RELU6] = "RELU6",
+    [NN_OP_LEAKY_RELU] = "LEAKY_RELU",
+    [NN_OP_HARD_SWISH] = "HARD_SWISH",
+    [NN_OP_TANH] = "TANH",
 };
 
 /* Ops whose kernel is an nn_move per output. */
@@ -496,9 +505,24 @@ static nn_status check_binary(loader *ld, const layer_ctx *c)
         return LFAIL(ld, c, NN_E_LAYER, "operands");
     if (!broadcast_ok(a, b, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "broadcast shape");
+    const uint32_t op = c->l->op;
     if (c->act == NN_T_FLOAT32)
-        return f32_act_ok(c->params) ? NN_OK : LFAIL(ld, c, NN_E_PARAMS, "activation range");
-    if (c->l->op == NN_OP_ADD) {
+        return op == NN_OP_ADD || op == NN_OP_MUL || op == NN_OP_SUB
+                   ? (f32_act_ok(c->params) ? NN_OK
+                                            : LFAIL(ld, c, NN_E_PARAMS, "activation range"))
+                   : NN_OK;
+    if (op == NN_OP_MINIMUM || op == NN_OP_MAXIMUM)
+        return NN_OK;
+    if (op == NN_OP_PRELU) {
+        const nn_prelu_params *p = c->params;
+        if (!mult_ok(p->multiplier_1, p->shift_1) || !mult_ok(p->multiplier_2, p->shift_2))
+            return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+        if (p->input_offset < -127 || p->input_offset > 128 || p->alpha_offset < -127 ||
+            p->alpha_offset > 128 || p->output_offset < -128 || p->output_offset > 127)
+            return LFAIL(ld, c, NN_E_PARAMS, "zero point");
+        return NN_OK;
+    }
+    if (op == NN_OP_ADD || op == NN_OP_SUB) {
         const nn_add_params *p = c->params;
         if (p->left_shift < 0 || p->left_shift > 20 ||
             !mult_ok(p->input1_multiplier, p->input1_shift) ||
@@ -560,6 +584,42 @@ static nn_status check_activation(loader *ld, const layer_ctx *c)
             return LFAIL(ld, c, NN_E_PARAMS, "logistic parameters");
     }
     return NN_OK;
+}
+
+/* RELU, RELU6, LEAKY_RELU, HARD_SWISH, TANH: one input, same count and type out. */
+static nn_status check_unary_act(loader *ld, const layer_ctx *c)
+{
+    nn_status s = check_unary(ld, c, c->act, c->act);
+    if (s != NN_OK || c->act == NN_T_FLOAT32)
+        return s;
+    const uint32_t op = c->l->op;
+    int ok = 1;
+    if (op == NN_OP_RELU) {
+        const nn_relu_params *p = c->params;
+        ok = mult_ok(p->multiplier, p->shift) && int8_range(p->act_min, p->act_max) &&
+             int8_range(p->input_zero_point, p->input_zero_point) &&
+             int8_range(p->output_zero_point, p->output_zero_point);
+    } else if (op == NN_OP_LEAKY_RELU) {
+        const nn_leaky_relu_params *p = c->params;
+        ok = mult_ok(p->multiplier_identity, p->shift_identity) &&
+             p->multiplier_alpha != INT32_MIN && p->shift_alpha >= -31 && p->shift_alpha <= 30 &&
+             int8_range(p->input_zero_point, p->input_zero_point) &&
+             int8_range(p->output_zero_point, p->output_zero_point);
+    } else if (op == NN_OP_HARD_SWISH) {
+        const nn_hard_swish_params *p = c->params;
+        ok = p->output_exponent <= 0 && p->output_exponent >= -15 &&
+             p->reluish_exponent >= -15 && p->reluish_exponent <= 15 &&
+             p->output_multiplier >= INT16_MIN && p->output_multiplier <= INT16_MAX &&
+             p->reluish_multiplier >= INT16_MIN && p->reluish_multiplier <= INT16_MAX &&
+             int8_range(p->input_zero_point, p->input_zero_point) &&
+             int8_range(p->output_zero_point, p->output_zero_point);
+    } else if (op == NN_OP_TANH) {
+        const nn_logistic_params *p = c->params;
+        ok = p->input_zero_point >= -128 && p->input_zero_point <= 127 &&
+             p->input_range_radius >= 0 && p->input_multiplier >= 0 &&
+             p->input_left_shift >= 0 && p->input_left_shift <= 31;
+    }
+    return ok ? NN_OK : LFAIL(ld, c, NN_E_PARAMS, "activation parameters");
 }
 
 static nn_status check_quant(loader *ld, const layer_ctx *c)
@@ -726,6 +786,15 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
         case NN_OP_PAD: return sizeof(nn_tsm_pad_f32);
         case NN_OP_CONCATENATION: return sizeof(nn_tsm_concat);
         case NN_OP_MEAN: return sizeof(nn_tsm_mean_f32);
+        case NN_OP_SUB: return sizeof(nn_f32_act);
+        case NN_OP_LEAKY_RELU: return sizeof(nn_tsm_leaky_relu_f32);
+        case NN_OP_MINIMUM:
+        case NN_OP_MAXIMUM:
+        case NN_OP_PRELU:
+        case NN_OP_RELU:
+        case NN_OP_RELU6:
+        case NN_OP_HARD_SWISH:
+        case NN_OP_TANH: return sizeof(nn_tsm_none);
         default: return 0;
         }
     }
@@ -745,6 +814,15 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
     case NN_OP_PAD: return sizeof(nn_tsm_pad);
     case NN_OP_CONCATENATION: return sizeof(nn_tsm_concat);
     case NN_OP_MEAN: return sizeof(nn_mean_params);
+    case NN_OP_SUB: return sizeof(nn_add_params);
+    case NN_OP_MINIMUM:
+    case NN_OP_MAXIMUM: return sizeof(nn_tsm_none);
+    case NN_OP_PRELU: return sizeof(nn_prelu_params);
+    case NN_OP_RELU: return sizeof(nn_relu_params);
+    case NN_OP_RELU6: return sizeof(nn_clamp_params);
+    case NN_OP_LEAKY_RELU: return sizeof(nn_leaky_relu_params);
+    case NN_OP_HARD_SWISH: return sizeof(nn_hard_swish_params);
+    case NN_OP_TANH: return sizeof(nn_logistic_params);
     default: return 0;
     }
 }
@@ -828,6 +906,15 @@ static nn_status check_layer(loader *ld, uint32_t i)
             return LFAIL(ld, &c, NN_E_LAYER, "reshape operands");
         return NN_OK;
     case NN_OP_PACK: return check_pack(ld, &c);
+    case NN_OP_SUB:
+    case NN_OP_MINIMUM:
+    case NN_OP_MAXIMUM:
+    case NN_OP_PRELU: return check_binary(ld, &c);
+    case NN_OP_RELU:
+    case NN_OP_RELU6:
+    case NN_OP_LEAKY_RELU:
+    case NN_OP_HARD_SWISH:
+    case NN_OP_TANH: return check_unary_act(ld, &c);
     case NN_OP_QUANTIZE:
     case NN_OP_DEQUANTIZE: return check_quant(ld, &c);
     case NN_OP_PAD: return check_pad(ld, &c);
@@ -997,14 +1084,27 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         ks = nn_maxpool_s8(params, &din, x, &dout, y);
         break;
     case NN_OP_ADD:
-    case NN_OP_MUL: {
+    case NN_OP_MUL:
+    case NN_OP_SUB:
+    case NN_OP_MINIMUM:
+    case NN_OP_MAXIMUM:
+    case NN_OP_PRELU: {
         nn_dims d2 = nn_tensor_dims(&m->tensors[io[1]]);
-        if (l->op == NN_OP_ADD)
-            ks = nn_add_s8(params, &din, x, &d2, tdata(m, io[1]), &dout, y);
-        else
-            ks = nn_mul_s8(params, &din, x, &d2, tdata(m, io[1]), &dout, y);
+        const int8_t *x2 = tdata(m, io[1]);
+        switch (l->op) {
+        case NN_OP_ADD: ks = nn_add_s8(params, &din, x, &d2, x2, &dout, y); break;
+        case NN_OP_MUL: ks = nn_mul_s8(params, &din, x, &d2, x2, &dout, y); break;
+        case NN_OP_SUB: ks = nn_sub_s8(params, &din, x, &d2, x2, &dout, y); break;
+        case NN_OP_PRELU: ks = nn_prelu_s8(params, &din, x, &d2, x2, &dout, y); break;
+        default: ks = nn_minmax_s8(l->op == NN_OP_MAXIMUM, &din, x, &d2, x2, &dout, y); break;
+        }
         break;
     }
+    case NN_OP_RELU: ks = nn_relu_s8(params, (int32_t)elements(in), x, y); break;
+    case NN_OP_RELU6: ks = nn_relu6_s8(params, (int32_t)elements(in), x, y); break;
+    case NN_OP_LEAKY_RELU: ks = nn_leaky_relu_s8(params, (int32_t)elements(in), x, y); break;
+    case NN_OP_HARD_SWISH: ks = nn_hard_swish_s8(params, (int32_t)elements(in), x, y); break;
+    case NN_OP_TANH: ks = nn_tanh_s8(params, (int32_t)elements(in), x, y); break;
     case NN_OP_SOFTMAX: {
         int32_t depth = in->dims[in->ndims - 1];
         ks = nn_softmax_s8(params, (int32_t)(elements(in) / (uint32_t)depth), depth, x, y);

@@ -143,7 +143,17 @@ typedef enum {
     NN_OP_BATCH_TO_SPACE_ND = 23,
     NN_OP_PACK = 24,          /* nn_tsm_pack: a concatenation on a new axis */
     NN_OP_EXPAND_DIMS = 25,   /* as RESHAPE */
-    NN_OP_COUNT_ = 26
+    /* elementwise: binary (inputs 1 and 2 broadcast to the output) and unary */
+    NN_OP_SUB = 26,
+    NN_OP_MINIMUM = 27,
+    NN_OP_MAXIMUM = 28,
+    NN_OP_PRELU = 29,         /* input, alpha */
+    NN_OP_RELU = 30,
+    NN_OP_RELU6 = 31,
+    NN_OP_LEAKY_RELU = 32,
+    NN_OP_HARD_SWISH = 33,
+    NN_OP_TANH = 34,
+    NN_OP_COUNT_ = 35
 } nn_op;
 
 typedef struct {
@@ -220,6 +230,14 @@ typedef struct {
 typedef struct {
     int32_t outer, inner;
 } nn_tsm_pack;
+
+/* SUB: nn_add_params. MINIMUM, MAXIMUM: nn_tsm_none. PRELU: nn_prelu_params. RELU:
+ * nn_relu_params. RELU6: nn_clamp_params. LEAKY_RELU: nn_leaky_relu_params. HARD_SWISH:
+ * nn_hard_swish_params. TANH: nn_logistic_params. float32: SUB nn_f32_act, LEAKY_RELU
+ * nn_tsm_leaky_relu_f32, the others nn_tsm_none. */
+typedef struct {
+    float alpha;
+} nn_tsm_leaky_relu_f32;
 
 /* float32 layers: CONV_2D, DEPTHWISE_CONV_2D: nn_f32_conv_params. FULLY_CONNECTED, ADD, MUL:
  * nn_f32_act. AVERAGE_POOL_2D, MAX_POOL_2D: nn_f32_pool_params. LOGISTIC, RESHAPE:

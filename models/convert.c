@@ -736,7 +736,11 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_DEPTHWISE_CONV_2D:
     case TFL_OP_FULLY_CONNECTED:
     case TFL_OP_ADD:
-    case TFL_OP_MUL: min_in = 2; break;
+    case TFL_OP_MUL:
+    case TFL_OP_SUB:
+    case TFL_OP_MINIMUM:
+    case TFL_OP_MAXIMUM:
+    case TFL_OP_PRELU: min_in = 2; break;
     default: break;
     }
     if (op->ninputs < min_in || op->inputs[min_in - 1] < 0)
@@ -779,6 +783,15 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_EXPAND_DIMS:
     case TFL_OP_DEPTH_TO_SPACE:
     case TFL_OP_BATCH_TO_SPACE_ND: return cv_op_move(c, op, L);
+    case TFL_OP_SUB:
+    case TFL_OP_MINIMUM:
+    case TFL_OP_MAXIMUM:
+    case TFL_OP_PRELU:
+    case TFL_OP_RELU:
+    case TFL_OP_RELU6:
+    case TFL_OP_LEAKY_RELU:
+    case TFL_OP_HARD_SWISH:
+    case TFL_OP_TANH: return cv_op_elementwise(c, op, L);
     default: { /* cv_survey refuses these first; kept for a table out of step */
         char *ops = cv_supported_text();
         int r = cv_fail(c, "op %s is not supported; %s", tfl_op_name(op->builtin), ops);

@@ -39,6 +39,13 @@ typedef struct {
         nn_tsm_softmax_f32 softmax_f;
         nn_tsm_pad_f32 pad_f;
         nn_tsm_mean_f32 mean_f;
+        /* elementwise (convert_elem.c) */
+        nn_prelu_params prelu;
+        nn_relu_params relu;
+        nn_clamp_params clamp;
+        nn_leaky_relu_params leaky;
+        nn_hard_swish_params hard_swish;
+        nn_tsm_leaky_relu_f32 leaky_f;
         /* data movement: one map per output */
         nn_move move[NN_MAX_LAYER_IO];
         nn_tsm_pack pack;
@@ -75,5 +82,8 @@ const int32_t *cv_const_i32(cv_ctx *c, int ti, const char *role, uint64_t *n);
 /* The data-movement ops (convert_move.c): TRANSPOSE, SLICE, STRIDED_SLICE, SPLIT, SPLIT_V,
  * UNPACK, PACK, EXPAND_DIMS, DEPTH_TO_SPACE, BATCH_TO_SPACE_ND. 0, or -1 after cv_fail. */
 int cv_op_move(cv_ctx *c, const tfl_op *op, cv_layer *L);
+
+/* SUB, MINIMUM, MAXIMUM, PRELU, RELU, RELU6, LEAKY_RELU, HARD_SWISH, TANH (convert_elem.c). */
+int cv_op_elementwise(cv_ctx *c, const tfl_op *op, cv_layer *L);
 
 #endif /* CONVERT_INT_H */

@@ -55,6 +55,30 @@ int qp_quantize_multiplier(double real, int32_t *mult, int32_t *shift)
     return 0;
 }
 
+/* TFLite's QuantizeMultiplier for a real of either sign (LEAKY_RELU's alpha may be
+ * negative): the frexp path on the signed value, as TFLite computes it. */
+int qp_quantize_multiplier_signed(double real, int32_t *mult, int32_t *shift)
+{
+    if (!(real < 0.0))
+        return qp_quantize_multiplier(real, mult, shift);
+    *mult = 0;
+    *shift = 0;
+    if (isinf(real))
+        return -1;
+    int e;
+    const double q = frexp(real, &e);
+    int64_t q_fixed = (int64_t)round(q * (double)(1ll << 31));
+    if (q_fixed == -(1ll << 31)) /* INT32_MIN cannot be negated by the kernel */
+        return -1;
+    if (e < -31) {
+        e = 0;
+        q_fixed = 0;
+    }
+    *mult = (int32_t)q_fixed;
+    *shift = e;
+    return 0;
+}
+
 /*
  * TFLite's QuantizeMultiplierSmallerThanOneExp: as qp_quantize_multiplier for a real in
  * (0, 1), where TFLite aborts otherwise (-1 here).

@@ -27,6 +27,10 @@ enum {
  */
 int qp_quantize_multiplier(double real, int32_t *mult, int32_t *shift);
 
+/* As qp_quantize_multiplier for a real of either sign (a negative one gives a negative
+ * mult). -1 for NaN, infinity, or a mult of -2^31. */
+int qp_quantize_multiplier_signed(double real, int32_t *mult, int32_t *shift);
+
 /*
  * int8 clamp range for a fused activation on an output with (scale, zero_point), as
  * TFLite's CalculateActivationRangeQuantized. Returns 0, or -1 for an activation the int8

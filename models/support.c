@@ -43,6 +43,16 @@ static const op_support supported[] = {
     {TFL_OP_RESHAPE, B_INT8 | B_FLOAT32},
     {TFL_OP_SOFTMAX, B_INT8 | B_FLOAT32},
     {TFL_OP_SQUEEZE, B_INT8 | B_FLOAT32},
+    /* elementwise (models/convert_elem.c) */
+    {TFL_OP_HARD_SWISH, B_INT8 | B_FLOAT32},
+    {TFL_OP_LEAKY_RELU, B_INT8 | B_FLOAT32},
+    {TFL_OP_MAXIMUM, B_INT8 | B_FLOAT32},
+    {TFL_OP_MINIMUM, B_INT8 | B_FLOAT32},
+    {TFL_OP_PRELU, B_INT8 | B_FLOAT32},
+    {TFL_OP_RELU, B_INT8 | B_FLOAT32},
+    {TFL_OP_RELU6, B_INT8 | B_FLOAT32},
+    {TFL_OP_SUB, B_INT8 | B_FLOAT32},
+    {TFL_OP_TANH, B_INT8 | B_FLOAT32},
     /* data movement (models/convert_move.c) */
     {TFL_OP_BATCH_TO_SPACE_ND, B_INT8 | B_FLOAT32},
     {TFL_OP_DEPTH_TO_SPACE, B_INT8 | B_FLOAT32},

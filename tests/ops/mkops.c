@@ -766,6 +766,73 @@ static void cases_compute(int type)
     squeeze(type, 4, (const int32_t[]){1, 1, 4, 1}, 1, (const int32_t[]){-1}, 1);
 }
 
+static void prelu(int type, int n, const int32_t *dims, int an, const int32_t *adims, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_PRELU);
+    wrng = 3000u + (uint32_t)id;
+    int in = tensor(&c, type, n, dims, 0.05f, 10);
+    int alpha = weights(&c, type, an, adims, 0, 1);
+    if (type == TFL_INT8) {
+        c.t[alpha].scale[0] = 0.01f;
+        c.t[alpha].zero_point[0] = 5;
+    }
+    int out = tensor(&c, type, n, dims, 0.04f, -6);
+    op_in(&c, in);
+    op_in(&c, alpha);
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "prelu_%s_%d", tname(type), id);
+    emit(&c, name, 3100u + (uint32_t)id);
+}
+
+static void leaky(int type, int n, const int32_t *dims, float alpha, float si, int zi, float so,
+                  int zo, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_LEAKY_RELU);
+    int in = tensor(&c, type, n, dims, si, zi), out = tensor(&c, type, n, dims, so, zo);
+    op_in(&c, in);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.alpha = alpha;
+    char name[64];
+    snprintf(name, sizeof name, "leaky_relu_%s_%d", tname(type), id);
+    emit(&c, name, 3200u + (uint32_t)id);
+}
+
+static void cases_elementwise(int type)
+{
+    const int32_t d4[4] = {2, 3, 4, 5}, d2[2] = {6, 7};
+    binary(type, TFL_OP_SUB, "sub", 4, d4, d4, 0, 0.05f, 0.03f, 0.07f, 0);
+    binary(type, TFL_OP_SUB, "sub", 4, d4, (const int32_t[]){1, 3, 1, 5}, 1, 0.04f, 0.06f,
+           0.05f, 1);
+    binary(type, TFL_OP_SUB, "sub", 2, d2, (const int32_t[]){6, 1}, 3, 0.1f, 0.02f, 0.03f, 2);
+    binary(type, TFL_OP_MINIMUM, "minimum", 4, d4, d4, 0, 0.05f, 0.05f, 0.05f, 0);
+    binary(type, TFL_OP_MINIMUM, "minimum", 4, d4, (const int32_t[]){1, 1, 4, 1}, 0, 0.05f,
+           0.05f, 0.05f, 1);
+    binary(type, TFL_OP_MAXIMUM, "maximum", 4, d4, d4, 0, 0.05f, 0.05f, 0.05f, 0);
+    binary(type, TFL_OP_MAXIMUM, "maximum", 2, d2, (const int32_t[]){1, 7}, 0, 0.05f, 0.05f,
+           0.05f, 1);
+    prelu(type, 4, (const int32_t[]){1, 4, 5, 6}, 3, (const int32_t[]){1, 1, 6}, 0);
+    prelu(type, 4, (const int32_t[]){2, 3, 4, 5}, 4, (const int32_t[]){2, 3, 4, 5}, 1);
+    unary(type, TFL_OP_RELU, "relu", 4, d4, 0.05f, -10, 0.03f, -128, 0);
+    unary(type, TFL_OP_RELU, "relu", 2, d2, 0.02f, 20, 0.02f, -100, 1);
+    unary(type, TFL_OP_RELU6, "relu6", 4, d4, 0.05f, -10, 0.05f, -10, 0);
+    unary(type, TFL_OP_RELU6, "relu6", 2, d2, 0.03f, -128, 0.03f, -128, 1);
+    leaky(type, 4, d4, 0.2f, 0.05f, 3, 0.04f, -5, 0);
+    leaky(type, 2, d2, -0.3f, 0.02f, -20, 0.03f, 10, 1);
+    leaky(type, 2, d2, 1.7f, 0.05f, 0, 0.1f, 0, 2);
+    unary(type, TFL_OP_HARD_SWISH, "hard_swish", 4, d4, 0.05f, 4, 0.04f, -60, 0);
+    unary(type, TFL_OP_HARD_SWISH, "hard_swish", 2, d2, 0.1f, -30, 0.1f, -100, 1);
+    unary(type, TFL_OP_HARD_SWISH, "hard_swish", 2, d2, 0.005f, 0, 0.002f, 0, 2);
+    unary(type, TFL_OP_TANH, "tanh", 4, d4, 0.05f, 4, 1.0f / 128, 0, 0);
+    unary(type, TFL_OP_TANH, "tanh", 2, d2, 0.02f, -30, 1.0f / 128, 0, 1);
+    unary(type, TFL_OP_TANH, "tanh", 2, d2, 0.2f, 10, 1.0f / 128, 0, 2);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
@@ -784,5 +851,7 @@ int main(int argc, char **argv)
     cases_move(TFL_FLOAT32);
     cases_compute(TFL_INT8);
     cases_compute(TFL_FLOAT32);
+    cases_elementwise(TFL_INT8);
+    cases_elementwise(TFL_FLOAT32);
     return failed;
 }
