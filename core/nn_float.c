@@ -454,8 +454,36 @@ nn_kernel_status nn_concat_f32(int32_t axis, int32_t count, const nn_dims *const
     return nn_concat_s8(axis, count, bdp, bp, &bo, (int8_t *)(void *)output);
 }
 
+enum { R_MEAN, R_SUM, R_MAX };
+
+static nn_kernel_status reduce_f32(int kind, int32_t axis_mask, const nn_dims *input_dims,
+                                   const float *input, const nn_dims *output_dims,
+                                   float *output);
+
 nn_kernel_status nn_mean_f32(int32_t axis_mask, const nn_dims *input_dims, const float *input,
                              const nn_dims *output_dims, float *output)
+{
+    return reduce_f32(R_MEAN, axis_mask, input_dims, input, output_dims, output);
+}
+
+nn_kernel_status nn_sum_f32(int32_t axis_mask, const nn_dims *input_dims, const float *input,
+                            const nn_dims *output_dims, float *output)
+{
+    return reduce_f32(R_SUM, axis_mask, input_dims, input, output_dims, output);
+}
+
+nn_kernel_status nn_reduce_max_f32(int32_t axis_mask, const nn_dims *input_dims,
+                                   const float *input, const nn_dims *output_dims,
+                                   float *output)
+{
+    return reduce_f32(R_MAX, axis_mask, input_dims, input, output_dims, output);
+}
+
+/* MEAN, SUM (ReduceGeneric with in + current from 0) and REDUCE_MAX (from lowest, keeping
+ * in > current): each input value, in row-major order, into its output. */
+static nn_kernel_status reduce_f32(int kind, int32_t axis_mask, const nn_dims *input_dims,
+                                   const float *input, const nn_dims *output_dims,
+                                   float *output)
 {
     if (input == NULL || output == NULL || !dims_ok(input_dims) || !dims_ok(output_dims) ||
         axis_mask < 1 || axis_mask > 15)
@@ -474,16 +502,23 @@ nn_kernel_status nn_mean_f32(int32_t axis_mask, const nn_dims *input_dims, const
     }
     const size_t nout = (size_t)dout[0] * (size_t)dout[1] * (size_t)dout[2] * (size_t)dout[3];
     for (size_t i = 0; i < nout; i++)
-        output[i] = 0.f;
+        output[i] = kind == R_MAX ? -FLT_MAX : 0.f;
     /* The input in row-major order, each value added to its output: the order of TFLM's
      * ReduceSumImpl, and of its 4-D Mean (which loops over h, then w, per output). */
     for (int32_t n = 0; n < di[0]; n++)
         for (int32_t y = 0; y < di[1]; y++)
             for (int32_t x = 0; x < di[2]; x++)
-                for (int32_t c = 0; c < di[3]; c++)
-                    output[bcast(output_dims, n, y, x, c)] += input[at4(input_dims, n, y, x, c)];
-    for (size_t i = 0; i < nout; i++)
-        output[i] = output[i] / (float)count;
+                for (int32_t c = 0; c < di[3]; c++) {
+                    float *o = &output[bcast(output_dims, n, y, x, c)];
+                    const float v = input[at4(input_dims, n, y, x, c)];
+                    if (kind == R_MAX)
+                        *o = v > *o ? v : *o;
+                    else
+                        *o = v + *o;
+                }
+    if (kind == R_MEAN)
+        for (size_t i = 0; i < nout; i++)
+            output[i] = output[i] / (float)count;
     return NN_KERNEL_OK;
 }
 
@@ -568,7 +603,8 @@ nn_status nn_run_layer_f32(nn_model *m, uint32_t li)
             memmove(y, x, in->size);
         ks = NN_KERNEL_OK;
         break;
-    case NN_OP_PAD: {
+    case NN_OP_PAD:
+    case NN_OP_PADV2: {
         const nn_tsm_pad_f32 *p = params;
         ks = nn_pad_f32(&din, x, (const int32_t(*)[2])p->pad, p->pad_value, &dout, y);
         break;
@@ -587,14 +623,17 @@ nn_status nn_run_layer_f32(nn_model *m, uint32_t li)
         ks = nn_concat_f32(p->axis, (int32_t)l->n_inputs, dptr, ptr, &dout, y);
         break;
     }
-    case NN_OP_MEAN: {
+    case NN_OP_MEAN:
+    case NN_OP_SUM:
+    case NN_OP_REDUCE_MAX: {
         const nn_tsm_mean_f32 *p = params;
         nn_dims dk = din; /* the output with the reduced dims kept as 1 */
         if (p->axis_mask & 1) dk.n = 1;
         if (p->axis_mask & 2) dk.h = 1;
         if (p->axis_mask & 4) dk.w = 1;
         if (p->axis_mask & 8) dk.c = 1;
-        ks = nn_mean_f32(p->axis_mask, &din, x, &dk, y);
+        ks = reduce_f32(l->op == NN_OP_MEAN ? R_MEAN : l->op == NN_OP_SUM ? R_SUM : R_MAX,
+                        p->axis_mask, &din, x, &dk, y);
         break;
     }
     default: break;

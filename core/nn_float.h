@@ -120,4 +120,11 @@ nn_kernel_status nn_concat_f32(int32_t axis, int32_t count, const nn_dims *const
 nn_kernel_status nn_mean_f32(int32_t axis_mask, const nn_dims *input_dims, const float *input,
                              const nn_dims *output_dims, float *output);
 
+/* SUM and REDUCE_MAX, float: as MEAN without the division, and the largest value. */
+nn_kernel_status nn_sum_f32(int32_t axis_mask, const nn_dims *input_dims, const float *input,
+                            const nn_dims *output_dims, float *output);
+nn_kernel_status nn_reduce_max_f32(int32_t axis_mask, const nn_dims *input_dims,
+                                   const float *input, const nn_dims *output_dims,
+                                   float *output);
+
 #endif /* NN_FLOAT_H */

@@ -299,6 +299,38 @@ void nn_move_extent(const nn_move *mv, int64_t *lo, int64_t *hi);
 nn_kernel_status nn_move_run(const nn_move *mv, uint32_t elem_size, const void *input,
                          uint32_t in_elements, void *output);
 
+/* GATHER (gather.cc): output [batch, outer, coord, inner] from input
+ * [batch, outer, axis_size, inner] at indices[batch * coord + j] (int32); an index outside
+ * [0, axis_size) is EARG (TFLM leaves it undefined). Any element size. */
+typedef struct {
+    int32_t batch, outer, coord, axis_size, inner;
+} nn_gather_params;
+nn_kernel_status nn_gather(const nn_gather_params *p, uint32_t elem_size, const void *input,
+                           const int32_t *indices, void *output);
+
+/* RESIZE_NEAREST_NEIGHBOR (reference_ops::ResizeNearestNeighbor): output (b, y, x) copies
+ * input (b, index[y], index[out_h + x]); the converter computes the indices as TFLM's
+ * GetNearestNeighbor does. index has out_h + out_w entries. Any element size. */
+nn_kernel_status nn_resize_nearest(const nn_dims *in_dims, const void *input, int32_t out_h,
+                                   int32_t out_w, const int32_t *index, uint32_t elem_size,
+                                   void *output);
+
+/* SPACE_TO_BATCH_ND (reference_ops::SpaceToBatchND), 4-D: output batch b reads input batch
+ * b % in_batch at (h * block_h + shift_h - pad_top, w * block_w + shift_w - pad_left); a
+ * position in the padding is filled with pad_byte (TFLM memsets it: the output zero point). */
+typedef struct {
+    int32_t block_h, block_w, pad_top, pad_left, pad_byte;
+} nn_space_to_batch_params;
+nn_kernel_status nn_space_to_batch(const nn_space_to_batch_params *p, const nn_dims *in_dims,
+                                   const void *input, const nn_dims *out_dims,
+                                   uint32_t elem_size, void *output);
+
+/* REDUCE_MAX, int8 (reduce.cc with MinMaxReducerCompare): the largest raw value over the
+ * reduced dims (input and output quantized alike, as TFLM requires). */
+nn_kernel_status nn_reduce_max_s8(int32_t axis_mask, const nn_dims *input_dims,
+                                  const int8_t *input, const nn_dims *output_dims,
+                                  int8_t *output);
+
 /* ---------------------------------------------------------------- float boundary */
 
 /* QUANTIZE float32 -> int8: round(x / scale) + zero_point (ties away from zero, in float),

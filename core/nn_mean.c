@@ -76,3 +76,36 @@ nn_kernel_status nn_mean_s8(const nn_mean_params *p, const nn_dims *input_dims,
                 }
     return NN_KERNEL_OK;
 }
+
+/* REDUCE_MAX: as MEAN's walk (nn_mean_s8), keeping the largest raw value. */
+nn_kernel_status nn_reduce_max_s8(int32_t axis_mask, const nn_dims *input_dims,
+                                  const int8_t *input, const nn_dims *output_dims,
+                                  int8_t *output)
+{
+    if (input_dims == NULL || input == NULL || output_dims == NULL || output == NULL ||
+        axis_mask < 1 || axis_mask > 15 || !nn_mean_dims_ok(axis_mask, input_dims, output_dims))
+        return NN_KERNEL_EARG;
+    const nn_dims *in = input_dims, *out = output_dims;
+    const int32_t en = (axis_mask & 1) ? in->n : 1, eh = (axis_mask & 2) ? in->h : 1;
+    const int32_t ew = (axis_mask & 4) ? in->w : 1, ec = (axis_mask & 8) ? in->c : 1;
+    size_t o = 0;
+    for (int32_t on = 0; on < out->n; on++)
+        for (int32_t oh = 0; oh < out->h; oh++)
+            for (int32_t ow = 0; ow < out->w; ow++)
+                for (int32_t oc = 0; oc < out->c; oc++) {
+                    int8_t m = INT8_MIN;
+                    for (int32_t rn = 0; rn < en; rn++)
+                        for (int32_t rh = 0; rh < eh; rh++)
+                            for (int32_t rw = 0; rw < ew; rw++) {
+                                const size_t row =
+                                    (((size_t)(on + rn) * (size_t)in->h + (size_t)(oh + rh)) *
+                                         (size_t)in->w + (size_t)(ow + rw)) * (size_t)in->c;
+                                for (int32_t rc = 0; rc < ec; rc++) {
+                                    const int8_t v = input[row + (size_t)(oc + rc)];
+                                    m = v > m ? v : m;
+                                }
+                            }
+                    output[o++] = m;
+                }
+    return NN_KERNEL_OK;
+}

@@ -74,6 +74,12 @@ static const char *const op_names[NN_OP_COUNT_] = {
     [NN_OP_LEAKY_RELU] = "LEAKY_RELU",
     [NN_OP_HARD_SWISH] = "HARD_SWISH",
     [NN_OP_TANH] = "TANH",
+    [NN_OP_SUM] = "SUM",
+    [NN_OP_REDUCE_MAX] = "REDUCE_MAX",
+    [NN_OP_GATHER] = "GATHER",
+    [NN_OP_PADV2] = "PADV2",
+    [NN_OP_RESIZE_NEAREST_NEIGHBOR] = "RESIZE_NEAREST_NEIGHBOR",
+    [NN_OP_SPACE_TO_BATCH_ND] = "SPACE_TO_BATCH_ND",
 };
 
 /* Ops whose kernel is an nn_move per output. */
@@ -86,7 +92,8 @@ static int is_move_op(uint32_t op)
 static int is_typeless_op(uint32_t op)
 {
     return is_move_op(op) || op == NN_OP_PACK || op == NN_OP_EXPAND_DIMS ||
-           op == NN_OP_RESHAPE;
+           op == NN_OP_RESHAPE || op == NN_OP_GATHER || op == NN_OP_RESIZE_NEAREST_NEIGHBOR ||
+           op == NN_OP_SPACE_TO_BATCH_ND;
 }
 
 /* Ops with several outputs. */
@@ -697,9 +704,9 @@ static nn_status check_mean(loader *ld, const layer_ctx *c)
 {
     const nn_mean_params *p = c->params;
     const nn_tsm_tensor *in = c->in[0];
-    const int32_t axis_mask = c->act == NN_T_FLOAT32
-                                  ? ((const nn_tsm_mean_f32 *)c->params)->axis_mask
-                                  : p->axis_mask;
+    const int small = c->act == NN_T_FLOAT32 || c->l->op == NN_OP_REDUCE_MAX;
+    const int32_t axis_mask = small ? ((const nn_tsm_mean_f32 *)c->params)->axis_mask
+                                    : p->axis_mask;
     if (c->l->n_inputs != 1 || in == NULL || !is_act(c, in) || !is_act(c, c->out))
         return LFAIL(ld, c, NN_E_LAYER, "operands");
     if (axis_mask < 1 || axis_mask > 15)
@@ -712,7 +719,7 @@ static nn_status check_mean(loader *ld, const layer_ctx *c)
             kept *= (uint64_t)dim_at(&di, d);
     if (kept != elements(c->out))
         return LFAIL(ld, c, NN_E_LAYER, "output shape");
-    if (c->act == NN_T_FLOAT32)
+    if (small)
         return NN_OK;
     if (p->input_zero_point < -128 || p->input_zero_point > 127 || p->output_zero_point < -128 ||
         p->output_zero_point > 127 || p->multiplier < 0 || p->shift < -31 || p->shift > 31)
@@ -763,6 +770,54 @@ static nn_status check_pack(loader *ld, const layer_ctx *c)
     return NN_OK;
 }
 
+static nn_status check_gather(loader *ld, const layer_ctx *c)
+{
+    const nn_gather_params *p = c->params;
+    const nn_tsm_tensor *in = c->in[0], *ix = c->in[1];
+    if (c->l->n_inputs != 2 || in == NULL || ix == NULL || ix->type != NN_T_INT32 ||
+        in->type != c->out->type || type_size(in->type) == 0)
+        return LFAIL(ld, c, NN_E_LAYER, "operands");
+    if (p->batch < 1 || p->outer < 1 || p->coord < 1 || p->axis_size < 1 || p->inner < 1)
+        return LFAIL(ld, c, NN_E_PARAMS, "gather sizes");
+    const uint64_t bo = (uint64_t)p->batch * (uint64_t)p->outer;
+    if (bo * (uint64_t)p->axis_size * (uint64_t)p->inner != elements(in) ||
+        bo * (uint64_t)p->coord * (uint64_t)p->inner != elements(c->out) ||
+        (uint64_t)p->batch * (uint64_t)p->coord != elements(ix))
+        return LFAIL(ld, c, NN_E_PARAMS, "gather sizes");
+    return NN_OK;
+}
+
+static nn_status check_resize_nn(loader *ld, const layer_ctx *c)
+{
+    const nn_tsm_resize_nn *p = c->params;
+    const nn_tsm_tensor *in = c->in[0], *out = c->out;
+    if (c->l->n_inputs != 1 || in == NULL || in->type != out->type || in->ndims != 4 ||
+        out->ndims != 4 || in->dims[0] != out->dims[0] || in->dims[3] != out->dims[3] ||
+        p->out_h != out->dims[1] || p->out_w != out->dims[2])
+        return LFAIL(ld, c, NN_E_LAYER, "resize shapes");
+    const int32_t *ix = (const int32_t *)(const void *)(p + 1);
+    for (int32_t i = 0; i < p->out_h + p->out_w; i++)
+        if (ix[i] < 0 || ix[i] >= (i < p->out_h ? in->dims[1] : in->dims[2]))
+            return LFAIL(ld, c, NN_E_PARAMS, "resize index");
+    return NN_OK;
+}
+
+static nn_status check_space_to_batch(loader *ld, const layer_ctx *c)
+{
+    const nn_space_to_batch_params *p = c->params;
+    const nn_tsm_tensor *in = c->in[0], *out = c->out;
+    if (c->l->n_inputs != 1 || in == NULL || in->type != out->type || in->ndims != 4 ||
+        out->ndims != 4 || in->dims[3] != out->dims[3])
+        return LFAIL(ld, c, NN_E_LAYER, "shapes");
+    if (p->block_h < 1 || p->block_w < 1 || p->pad_top < 0 || p->pad_left < 0 ||
+        p->block_h > NN_MAX_DIM || p->block_w > NN_MAX_DIM ||
+        (int64_t)in->dims[0] * p->block_h * p->block_w != out->dims[0] ||
+        p->pad_top > (int64_t)out->dims[1] * p->block_h ||
+        p->pad_left > (int64_t)out->dims[2] * p->block_w)
+        return LFAIL(ld, c, NN_E_PARAMS, "block and padding");
+    return NN_OK;
+}
+
 uint32_t nn_op_params_size(uint32_t op, int is_float)
 {
     if (is_move_op(op))
@@ -771,6 +826,14 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
         return sizeof(nn_tsm_pack);
     if (op == NN_OP_EXPAND_DIMS)
         return sizeof(nn_tsm_none);
+    if (op == NN_OP_GATHER)
+        return sizeof(nn_gather_params);
+    if (op == NN_OP_RESIZE_NEAREST_NEIGHBOR)
+        return sizeof(nn_tsm_resize_nn); /* plus its indices: check_layer */
+    if (op == NN_OP_SPACE_TO_BATCH_ND)
+        return sizeof(nn_space_to_batch_params);
+    if (op == NN_OP_REDUCE_MAX)
+        return sizeof(nn_tsm_mean_f32);
     if (is_float) {
         switch (op) {
         case NN_OP_CONV_2D:
@@ -785,7 +848,9 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
         case NN_OP_RESHAPE: return sizeof(nn_tsm_none);
         case NN_OP_PAD: return sizeof(nn_tsm_pad_f32);
         case NN_OP_CONCATENATION: return sizeof(nn_tsm_concat);
-        case NN_OP_MEAN: return sizeof(nn_tsm_mean_f32);
+        case NN_OP_MEAN:
+        case NN_OP_SUM: return sizeof(nn_tsm_mean_f32);
+        case NN_OP_PADV2: return sizeof(nn_tsm_pad_f32);
         case NN_OP_SUB: return sizeof(nn_f32_act);
         case NN_OP_LEAKY_RELU: return sizeof(nn_tsm_leaky_relu_f32);
         case NN_OP_MINIMUM:
@@ -813,7 +878,9 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
     case NN_OP_DEQUANTIZE: return sizeof(nn_tsm_quant);
     case NN_OP_PAD: return sizeof(nn_tsm_pad);
     case NN_OP_CONCATENATION: return sizeof(nn_tsm_concat);
-    case NN_OP_MEAN: return sizeof(nn_mean_params);
+    case NN_OP_MEAN:
+    case NN_OP_SUM: return sizeof(nn_mean_params);
+    case NN_OP_PADV2: return sizeof(nn_tsm_pad);
     case NN_OP_SUB: return sizeof(nn_add_params);
     case NN_OP_MINIMUM:
     case NN_OP_MAXIMUM: return sizeof(nn_tsm_none);
@@ -880,6 +947,11 @@ static nn_status check_layer(loader *ld, uint32_t i)
     if (expect == 0)
         return LFAIL(ld, &c, NN_E_LAYER, "op");
     expect *= is_move_op(l->op) ? l->n_outputs : 1u;
+    if (l->op == NN_OP_RESIZE_NEAREST_NEIGHBOR) { /* the indices follow the header */
+        if (c.out->ndims != 4)
+            return LFAIL(ld, &c, NN_E_LAYER, "output rank");
+        expect += 4u * (uint32_t)(c.out->dims[1] + c.out->dims[2]);
+    }
     if (l->params_size != expect || !in_data(ld, l->params_off, expect, 4))
         return LFAIL(ld, &c, NN_E_LAYER, "params_off/params_size");
     const int in_place = l->op == NN_OP_RESHAPE || l->op == NN_OP_EXPAND_DIMS;
@@ -906,6 +978,12 @@ static nn_status check_layer(loader *ld, uint32_t i)
             return LFAIL(ld, &c, NN_E_LAYER, "reshape operands");
         return NN_OK;
     case NN_OP_PACK: return check_pack(ld, &c);
+    case NN_OP_SUM:
+    case NN_OP_REDUCE_MAX: return check_mean(ld, &c);
+    case NN_OP_PADV2: return check_pad(ld, &c);
+    case NN_OP_GATHER: return check_gather(ld, &c);
+    case NN_OP_RESIZE_NEAREST_NEIGHBOR: return check_resize_nn(ld, &c);
+    case NN_OP_SPACE_TO_BATCH_ND: return check_space_to_batch(ld, &c);
     case NN_OP_SUB:
     case NN_OP_MINIMUM:
     case NN_OP_MAXIMUM:
@@ -1148,7 +1226,8 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         ks = nn_dequantize_s8_f32((int32_t)elements(in), x, p->scale, p->zero_point, y);
         break;
     }
-    case NN_OP_PAD: {
+    case NN_OP_PAD:
+    case NN_OP_PADV2: {
         const nn_tsm_pad *p = params;
         ks = nn_pad_s8(&din, x, (const int32_t(*)[2])p->pad, (int8_t)p->pad_value, &dout, y);
         break;
@@ -1166,17 +1245,36 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         ks = nn_concat_s8(p->axis, l->n_inputs, dptr, ptr, &dout, y);
         break;
     }
-    case NN_OP_MEAN: {
+    case NN_OP_MEAN:
+    case NN_OP_SUM:
+    case NN_OP_REDUCE_MAX: {
         /* The kernel sees the output with the reduced dims kept as 1. */
-        const nn_mean_params *p = params;
+        const int32_t mask = l->op == NN_OP_REDUCE_MAX
+                                 ? ((const nn_tsm_mean_f32 *)params)->axis_mask
+                                 : ((const nn_mean_params *)params)->axis_mask;
         nn_dims dk = din;
-        if (p->axis_mask & 1) dk.n = 1;
-        if (p->axis_mask & 2) dk.h = 1;
-        if (p->axis_mask & 4) dk.w = 1;
-        if (p->axis_mask & 8) dk.c = 1;
-        ks = nn_mean_s8(p, &din, x, &dk, y);
+        if (mask & 1) dk.n = 1;
+        if (mask & 2) dk.h = 1;
+        if (mask & 4) dk.w = 1;
+        if (mask & 8) dk.c = 1;
+        if (l->op == NN_OP_REDUCE_MAX)
+            ks = nn_reduce_max_s8(mask, &din, x, &dk, y);
+        else
+            ks = nn_mean_s8(params, &din, x, &dk, y);
         break;
     }
+    case NN_OP_GATHER:
+        ks = nn_gather(params, type_size(in->type), x, tdata(m, io[1]), y);
+        break;
+    case NN_OP_RESIZE_NEAREST_NEIGHBOR: {
+        const nn_tsm_resize_nn *p = params;
+        ks = nn_resize_nearest(&din, x, p->out_h, p->out_w,
+                               (const int32_t *)(const void *)(p + 1), type_size(in->type), y);
+        break;
+    }
+    case NN_OP_SPACE_TO_BATCH_ND:
+        ks = nn_space_to_batch(params, &din, x, &dout, type_size(in->type), y);
+        break;
     default:
         if (is_move_op(l->op)) {
             const nn_move *mv = params;

@@ -153,7 +153,13 @@ typedef enum {
     NN_OP_LEAKY_RELU = 32,
     NN_OP_HARD_SWISH = 33,
     NN_OP_TANH = 34,
-    NN_OP_COUNT_ = 35
+    NN_OP_SUM = 35,
+    NN_OP_REDUCE_MAX = 36,
+    NN_OP_GATHER = 37,        /* input, indices (int32) */
+    NN_OP_PADV2 = 38,         /* as PAD, the value from the model */
+    NN_OP_RESIZE_NEAREST_NEIGHBOR = 39,
+    NN_OP_SPACE_TO_BATCH_ND = 40,
+    NN_OP_COUNT_ = 41
 } nn_op;
 
 typedef struct {
@@ -238,6 +244,14 @@ typedef struct {
 typedef struct {
     float alpha;
 } nn_tsm_leaky_relu_f32;
+
+/* SUM: int8 nn_mean_params (the multiplier without MEAN's division), float nn_tsm_mean_f32.
+ * REDUCE_MAX: nn_tsm_mean_f32 for both types. GATHER: nn_gather_params. PADV2: PAD's.
+ * SPACE_TO_BATCH_ND: nn_space_to_batch_params. RESIZE_NEAREST_NEIGHBOR: this header, then
+ * out_h + out_w int32 indices (params_size 8 + 4 * (out_h + out_w)). */
+typedef struct {
+    int32_t out_h, out_w;
+} nn_tsm_resize_nn;
 
 /* float32 layers: CONV_2D, DEPTHWISE_CONV_2D: nn_f32_conv_params. FULLY_CONNECTED, ADD, MUL:
  * nn_f32_act. AVERAGE_POOL_2D, MAX_POOL_2D: nn_f32_pool_params. LOGISTIC, RESHAPE:

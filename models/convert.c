@@ -58,6 +58,7 @@ static void layers_free(cv_layer *layers, int n)
     for (int i = 0; i < n; i++) {
         free(layers[i].mult);
         free(layers[i].shift);
+        free(layers[i].extra);
     }
     free(layers);
 }
@@ -603,8 +604,7 @@ static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
     if (n != 2u * (uint64_t)ti->ndims || ti->ndims != to->ndims)
         return cv_fail(c, "paddings have %llu values for a %d-D input", (unsigned long long)n,
                     ti->ndims);
-    if (!c->flt && (cv_scale(ti) != cv_scale(to) || cv_zp(ti) != cv_zp(to)))
-        return cv_fail(c, "input and output quantization differ");
+    /* pad_common.cc: PAD copies the input's values raw (TFLM compares no scales) */
     nn_tsm_pad *p = &L->p.pad; /* nn_tsm_pad_f32 shares its paddings */
     int shift = 4 - ti->ndims;
     for (int d = 0; d < ti->ndims; d++) {
@@ -617,13 +617,28 @@ static int op_pad(cv_ctx *c, const tfl_op *op, cv_layer *L)
         p->pad[d + shift][0] = before;
         p->pad[d + shift][1] = after;
     }
-    if (c->flt) {
-        /* PADV2's constant_values would give the value; PAD pads float with 0 */
-        L->p.pad_f.pad_value = 0.0f;
+    const int v2 = op->builtin == TFL_OP_PADV2 && op->ninputs > 2 && op->inputs[2] >= 0;
+    if (v2) { /* PADV2: constant_values, a scalar of the input's type and quantization */
+        int cv = op->inputs[2];
+        if (cv_need_const(c, cv, c->flt ? TFL_FLOAT32 : TFL_INT8, "constant_values"))
+            return -1;
+        const tfl_tensor *tc = cv_T(c, cv);
+        if (cv_elements(tc) != 1)
+            return cv_fail(c, "constant_values must be one value");
+        if (!c->flt && (cv_zp(tc) != cv_zp(to) || (double)cv_scale(tc) != (double)cv_scale(to)))
+            return cv_fail(c, "constant_values must be quantized as the output (TFLM checks "
+                              "this too)");
+        if (c->flt) {
+            memcpy(&L->p.pad_f.pad_value, tc->data, 4);
+        } else {
+            p->pad_value = (int8_t)tc->data[0];
+        }
+    } else if (c->flt) {
+        L->p.pad_f.pad_value = 0.0f; /* PAD pads float with 0 */
     } else {
         p->pad_value = cv_zp(to);
     }
-    L->op = NN_OP_PAD;
+    L->op = op->builtin == TFL_OP_PADV2 ? NN_OP_PADV2 : NN_OP_PAD;
     L->nin = 1;
     L->in[0] = in;
     return 0;
@@ -659,7 +674,8 @@ static int op_concat(cv_ctx *c, const tfl_op *op, cv_layer *L)
     return 0;
 }
 
-static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
+/* MEAN, SUM, REDUCE_MAX (reduce_common.cc): the reduced axes as a mask of NHWC dims. */
+static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
 {
     int in = op->inputs[0], out = op->outputs[0];
     uint64_t n;
@@ -691,22 +707,31 @@ static int op_mean(cv_ctx *c, const tfl_op *op, cv_layer *L)
         return cv_fail(c, "output has %llu values, reducing gives %llu",
                     (unsigned long long)cv_elements(cv_T(c, out)),
                     (unsigned long long)(cv_elements(ti) / reduced));
-    if (c->flt) {
+    L->op = nnop;
+    L->nin = 1;
+    L->in[0] = in;
+    const tfl_tensor *to = cv_T(c, out);
+    if (c->flt || nnop == NN_OP_REDUCE_MAX) {
+        /* int8 REDUCE_MAX compares raw values: TFLM requires equal quantization */
+        if (!c->flt && ((double)cv_scale(ti) != (double)cv_scale(to) || cv_zp(ti) != cv_zp(to)))
+            return cv_fail(c, "int8 REDUCE_MAX needs the output quantized as the input (TFLM "
+                              "checks this too)");
         L->p.mean_f.axis_mask = mask;
-        L->op = NN_OP_MEAN;
-        L->nin = 1;
-        L->in[0] = in;
         return 0;
     }
-    if (qp_mean_params(cv_scale(ti), cv_zp(ti), cv_scale(cv_T(c, out)), cv_zp(cv_T(c, out)), (int32_t)reduced,
-                       &L->p.mean))
+    if (nnop == NN_OP_SUM) { /* PrepareMeanOrSumHelper: QuantizeMultiplier(in / out) */
+        nn_mean_params *p = &L->p.mean;
+        if (qp_requantize_params(cv_scale(ti), cv_scale(to), &p->multiplier, &p->shift))
+            return cv_fail(c, "cannot compute the requantization multiplier");
+        p->input_zero_point = cv_zp(ti);
+        p->output_zero_point = cv_zp(to);
+    } else if (qp_mean_params(cv_scale(ti), cv_zp(ti), cv_scale(to), cv_zp(to),
+                              (int32_t)reduced, &L->p.mean)) {
         return cv_fail(c, "cannot compute the requantization multiplier");
+    }
     if (shift_ok(c, L->p.mean.shift, 31))
         return -1;
     L->p.mean.axis_mask = mask;
-    L->op = NN_OP_MEAN;
-    L->nin = 1;
-    L->in[0] = in;
     return 0;
 }
 
@@ -772,7 +797,13 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_DEQUANTIZE: return op_quantize(c, op, L, op->builtin);
     case TFL_OP_PAD: return op_pad(c, op, L);
     case TFL_OP_CONCATENATION: return op_concat(c, op, L);
-    case TFL_OP_MEAN: return op_mean(c, op, L);
+    case TFL_OP_MEAN: return op_mean(c, op, L, NN_OP_MEAN);
+    case TFL_OP_SUM: return op_mean(c, op, L, NN_OP_SUM);
+    case TFL_OP_REDUCE_MAX: return op_mean(c, op, L, NN_OP_REDUCE_MAX);
+    case TFL_OP_PADV2: return op_pad(c, op, L);
+    case TFL_OP_GATHER:
+    case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
+    case TFL_OP_SPACE_TO_BATCH_ND: return cv_op_move(c, op, L);
     case TFL_OP_TRANSPOSE:
     case TFL_OP_SLICE:
     case TFL_OP_STRIDED_SLICE:
@@ -989,10 +1020,10 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
 
     /* Plan the arena. */
     sizes = calloc((size_t)nt + 1, sizeof(uint32_t)); /* zeroed: GCC cannot see na <= nt */
-    offs = malloc(sizeof(uint32_t) * (size_t)nt);
-    first = malloc(sizeof(int) * (size_t)nt);
-    last = malloc(sizeof(int) * (size_t)nt);
-    arena_idx = malloc(sizeof(int) * (size_t)nt);
+    offs = calloc((size_t)nt + 1, sizeof(uint32_t));
+    first = calloc((size_t)nt + 1, sizeof(int));
+    last = calloc((size_t)nt + 1, sizeof(int));
+    arena_idx = calloc((size_t)nt + 1, sizeof(int));
     if (!sizes || !offs || !first || !last || !arena_idx)
         abort();
     int na = 0;
@@ -1063,7 +1094,18 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
         lrec[l].op = (uint16_t)L->op;
         lrec[l].n_inputs = (uint8_t)L->nin;
         lrec[l].n_outputs = (uint8_t)L->nout;
-        lrec[l].params_off = data_off + (uint32_t)bb_put(&data, &L->p, psize, 4);
+        if (L->extra_size) { /* the record and what follows it, contiguous */
+            uint8_t *rec = malloc(psize + L->extra_size);
+            if (!rec)
+                abort();
+            memcpy(rec, &L->p, psize);
+            memcpy(rec + psize, L->extra, L->extra_size);
+            lrec[l].params_off = data_off + (uint32_t)bb_put(&data, rec, psize + L->extra_size, 4);
+            free(rec);
+            psize += L->extra_size;
+        } else {
+            lrec[l].params_off = data_off + (uint32_t)bb_put(&data, &L->p, psize, 4);
+        }
         lrec[l].params_size = (uint32_t)psize;
         size_t lio = bb_alloc(&data, 2u * (size_t)(L->nin + L->nout), 2);
         uint16_t *ix = (uint16_t *)(void *)(data.p + lio);

@@ -49,7 +49,13 @@ typedef struct {
         /* data movement: one map per output */
         nn_move move[NN_MAX_LAYER_IO];
         nn_tsm_pack pack;
+        nn_gather_params gather;
+        nn_space_to_batch_params s2b;
+        nn_tsm_resize_nn resize_nn;
     } p;
+    uint8_t *extra;          /* owned: bytes that follow the record (RESIZE_NEAREST_NEIGHBOR's
+                                indices) */
+    size_t extra_size;
     int flt;       /* a float32 layer (nn_layer_is_float) */
     int nq;        /* per-channel multiplier count (conv, fc) */
     int32_t *mult, *shift;
@@ -80,7 +86,8 @@ int cv_same_elements(cv_ctx *c, int in, int out);
 const int32_t *cv_const_i32(cv_ctx *c, int ti, const char *role, uint64_t *n);
 
 /* The data-movement ops (convert_move.c): TRANSPOSE, SLICE, STRIDED_SLICE, SPLIT, SPLIT_V,
- * UNPACK, PACK, EXPAND_DIMS, DEPTH_TO_SPACE, BATCH_TO_SPACE_ND. 0, or -1 after cv_fail. */
+ * UNPACK, PACK, EXPAND_DIMS, DEPTH_TO_SPACE, BATCH_TO_SPACE_ND, SPACE_TO_BATCH_ND, GATHER,
+ * RESIZE_NEAREST_NEIGHBOR. 0, or -1 after cv_fail. */
 int cv_op_move(cv_ctx *c, const tfl_op *op, cv_layer *L);
 
 /* SUB, MINIMUM, MAXIMUM, PRELU, RELU, RELU6, LEAKY_RELU, HARD_SWISH, TANH (convert_elem.c). */

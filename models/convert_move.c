@@ -7,6 +7,7 @@
  * Bytes are copied as they are, so int8 tensors keep whatever quantization they have: TFLM
  * checks none of these ops' scales either.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -447,6 +448,156 @@ static int op_batch_to_space(cv_ctx *c, const tfl_op *op, cv_layer *L)
     return one_in(L, in, NN_OP_BATCH_TO_SPACE_ND);
 }
 
+/*
+ * GATHER (gather.cc): input [batch, outer, axis, inner] by int32 indices [batch, coord]
+ * (batch_dims leading dims shared) to [batch, outer, coord, inner]. Constant indices are
+ * checked here; indices computed at run time, by the kernel (TFLM leaves an index out of
+ * range undefined; tinysim refuses to read outside the input).
+ */
+static int op_gather(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    if (op->ninputs < 2 || op->inputs[1] < 0)
+        return cv_fail(c, "needs input and indices operands");
+    int ix = op->inputs[1];
+    if (same_type(c, in, out))
+        return -1;
+    const tfl_tensor *ti = cv_T(c, in), *tx = cv_T(c, ix);
+    if (tx->type != TFL_INT32)
+        return cv_fail(c, "indices tensor %d '%s' is %s; int32 indices are supported", ix,
+                       tx->name, tfl_type_name(tx->type));
+    if (cv_need(c, ix, TFL_INT32, "indices"))
+        return -1;
+    int axis = op->opt.axis < 0 ? op->opt.axis + ti->ndims : op->opt.axis;
+    int bd = op->opt.batch_dims < 0 ? op->opt.batch_dims + tx->ndims : op->opt.batch_dims;
+    if (axis < 0 || axis >= ti->ndims || bd < 0 || bd > axis || bd >= ti->ndims ||
+        bd > tx->ndims)
+        return cv_fail(c, "axis %d and batch_dims %d do not fit a %d-D input and %d-D indices",
+                       op->opt.axis, op->opt.batch_dims, ti->ndims, tx->ndims);
+    int64_t batch = 1, outer = 1, inner = 1, coord = 1;
+    for (int i = 0; i < bd; i++) {
+        if (ti->dims[i] != tx->dims[i])
+            return cv_fail(c, "batch dimension %d differs between input and indices", i);
+        batch *= ti->dims[i];
+    }
+    for (int i = bd; i < axis; i++)
+        outer *= ti->dims[i];
+    for (int i = axis + 1; i < ti->ndims; i++)
+        inner *= ti->dims[i];
+    for (int i = bd; i < tx->ndims; i++)
+        coord *= tx->dims[i];
+    if (elements_match(c, (uint64_t)(batch * outer * coord * inner), out))
+        return -1;
+    if (tx->data != NULL) {
+        if (tx->data_size != cv_elements(tx) * 4)
+            return cv_fail(c, "indices tensor %d holds %zu bytes, its shape needs %llu", ix,
+                           tx->data_size, (unsigned long long)(cv_elements(tx) * 4));
+        for (uint64_t i = 0; i < cv_elements(tx); i++) {
+            int32_t k;
+            memcpy(&k, tx->data + 4 * i, 4);
+            if (k < 0 || k >= ti->dims[axis])
+                return cv_fail(c, "index %d at %llu is outside the axis of %d", (int)k,
+                               (unsigned long long)i, (int)ti->dims[axis]);
+        }
+    }
+    nn_gather_params *p = &L->p.gather;
+    p->batch = (int32_t)batch;
+    p->outer = (int32_t)outer;
+    p->coord = (int32_t)coord;
+    p->axis_size = ti->dims[axis];
+    p->inner = (int32_t)inner;
+    L->op = NN_OP_GATHER;
+    L->nin = 2;
+    L->in[0] = in;
+    L->in[1] = ix;
+    return 0;
+}
+
+/* TfLiteRound: std::round on a float (ties away from zero). */
+static float round_away(float x)
+{
+    return x < 0.0f ? -floorf(-x + 0.5f) : floorf(x + 0.5f);
+}
+
+/*
+ * RESIZE_NEAREST_NEIGHBOR (reference_ops::ResizeNearestNeighbor, GetNearestNeighbor): the
+ * source row of every output row and the source column of every output column, computed
+ * here in float exactly as TFLM computes them at run time (IEEE single precision, no
+ * contraction: the same indices on every target), and stored after the record.
+ */
+static int op_resize_nn(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0], n;
+    int64_t size[2];
+    if (op->ninputs < 2)
+        return cv_fail(c, "needs input and size operands");
+    if (same_type(c, in, out) || const_ints(c, op->inputs[1], "size", size, 2, &n))
+        return -1;
+    const tfl_tensor *ti = cv_T(c, in), *to = cv_T(c, out);
+    if (n != 2 || ti->ndims != 4 || to->ndims != 4 || to->dims[0] != ti->dims[0] ||
+        to->dims[3] != ti->dims[3] || to->dims[1] != size[0] || to->dims[2] != size[1])
+        return cv_fail(c, "a 4-D input, size [height, width] and the output of that size are "
+                          "supported");
+    const int ac = op->opt.align_corners, hp = op->opt.half_pixel_centers;
+    const int32_t oh = to->dims[1], ow = to->dims[2];
+    int32_t *ix = malloc(sizeof(int32_t) * (size_t)(oh + ow));
+    if (ix == NULL)
+        abort();
+    for (int k = 0; k < oh + ow; k++) {
+        const int32_t in_size = k < oh ? ti->dims[1] : ti->dims[2];
+        const int32_t out_size = k < oh ? oh : ow;
+        const int v = k < oh ? k : k - oh;
+        const float scale = (ac && out_size > 1) ? (float)(in_size - 1) / (float)(out_size - 1)
+                                                 : (float)in_size / (float)out_size;
+        const float offset = hp ? 0.5f : 0.0f;
+        const float pos = ((float)v + offset) * scale;
+        int32_t r = ac ? (int32_t)round_away(pos) : (int32_t)floorf(pos);
+        r = r < in_size - 1 ? r : in_size - 1;
+        if (hp && r < 0)
+            r = 0;
+        ix[k] = r;
+    }
+    L->p.resize_nn.out_h = oh;
+    L->p.resize_nn.out_w = ow;
+    L->extra = (uint8_t *)ix;
+    L->extra_size = sizeof(int32_t) * (size_t)(oh + ow);
+    return one_in(L, in, NN_OP_RESIZE_NEAREST_NEIGHBOR);
+}
+
+/* SPACE_TO_BATCH_ND (space_to_batch_nd.cc, reference_ops::SpaceToBatchND), 4-D. */
+static int op_space_to_batch(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0], nb, np;
+    int64_t block[2], pads[4];
+    if (op->ninputs < 3)
+        return cv_fail(c, "needs input, block_shape and paddings operands");
+    if (same_type(c, in, out) || const_ints(c, op->inputs[1], "block_shape", block, 2, &nb) ||
+        const_ints(c, op->inputs[2], "paddings", pads, 4, &np))
+        return -1;
+    const tfl_tensor *ti = cv_T(c, in), *to = cv_T(c, out);
+    if (ti->ndims != 4 || to->ndims != 4 || nb != 2 || np != 4)
+        return cv_fail(c, "a 4-D input with a 2-value block_shape and 2x2 paddings is "
+                          "supported");
+    const int64_t bh = block[0], bw = block[1];
+    if (bh < 1 || bw < 1 || bh > 65536 || bw > 65536 || pads[0] < 0 || pads[1] < 0 ||
+        pads[2] < 0 || pads[3] < 0 || (ti->dims[1] + pads[0] + pads[1]) % bh ||
+        (ti->dims[2] + pads[2] + pads[3]) % bw || to->dims[0] != ti->dims[0] * bh * bw ||
+        to->dims[1] != (ti->dims[1] + pads[0] + pads[1]) / bh ||
+        to->dims[2] != (ti->dims[2] + pads[2] + pads[3]) / bw || to->dims[3] != ti->dims[3])
+        return cv_fail(c, "block_shape and paddings do not give the output shape");
+    nn_space_to_batch_params *p = &L->p.s2b;
+    p->block_h = (int32_t)bh;
+    p->block_w = (int32_t)bw;
+    p->pad_top = (int32_t)pads[0];
+    p->pad_left = (int32_t)pads[2];
+    /* The reference kernel pads with params.output_offset, which TFLM Micro never sets
+     * (space_to_batch_nd.cc allocates the params and fills only what the kernel's other
+     * fields need): its persistent buffer comes zeroed, so the padding is 0 bytes whatever
+     * the output's zero point. tinysim pads as TFLM does. */
+    p->pad_byte = 0;
+    return one_in(L, in, NN_OP_SPACE_TO_BATCH_ND);
+}
+
 int cv_op_move(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
     switch (op->builtin) {
@@ -460,6 +611,9 @@ int cv_op_move(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_EXPAND_DIMS: return op_expand_dims(c, op, L);
     case TFL_OP_DEPTH_TO_SPACE: return op_depth_to_space(c, op, L);
     case TFL_OP_BATCH_TO_SPACE_ND: return op_batch_to_space(c, op, L);
+    case TFL_OP_SPACE_TO_BATCH_ND: return op_space_to_batch(c, op, L);
+    case TFL_OP_GATHER: return op_gather(c, op, L);
+    case TFL_OP_RESIZE_NEAREST_NEIGHBOR: return op_resize_nn(c, op, L);
     default: return cv_fail(c, "not a data-movement op");
     }
 }

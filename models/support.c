@@ -53,6 +53,12 @@ static const op_support supported[] = {
     {TFL_OP_RELU6, B_INT8 | B_FLOAT32},
     {TFL_OP_SUB, B_INT8 | B_FLOAT32},
     {TFL_OP_TANH, B_INT8 | B_FLOAT32},
+    {TFL_OP_SUM, B_INT8 | B_FLOAT32},
+    {TFL_OP_REDUCE_MAX, B_INT8 | B_FLOAT32},
+    {TFL_OP_PADV2, B_INT8 | B_FLOAT32},
+    {TFL_OP_GATHER, B_INT8 | B_FLOAT32},
+    {TFL_OP_RESIZE_NEAREST_NEIGHBOR, B_INT8 | B_FLOAT32},
+    {TFL_OP_SPACE_TO_BATCH_ND, B_INT8 | B_FLOAT32},
     /* data movement (models/convert_move.c) */
     {TFL_OP_BATCH_TO_SPACE_ND, B_INT8 | B_FLOAT32},
     {TFL_OP_DEPTH_TO_SPACE, B_INT8 | B_FLOAT32},

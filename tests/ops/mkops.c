@@ -679,7 +679,9 @@ static void mean(int type, int builtin, const char *opname, const int32_t *dims,
         else if (keep)
             od[on++] = 1;
     }
-    int in = tensor(&c, type, 4, dims, 0.05f, -4), out = tensor(&c, type, on, od, 0.04f, 3);
+    const int same = builtin == TFL_OP_REDUCE_MAX; /* TFLM requires it */
+    int in = tensor(&c, type, 4, dims, 0.05f, -4);
+    int out = tensor(&c, type, on, od, same ? 0.05f : 0.04f, same ? -4 : 3);
     op_in(&c, in);
     op_in(&c, const_i32(&c, naxes, axes));
     op_out(&c, out);
@@ -833,6 +835,137 @@ static void cases_elementwise(int type)
     unary(type, TFL_OP_TANH, "tanh", 2, d2, 0.2f, 10, 1.0f / 128, 0, 2);
 }
 
+static void gather(int type, int n, const int32_t *dims, int in_idx, const int32_t *idx,
+                   int axis, int bd, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_GATHER);
+    int a = axis < 0 ? axis + n : axis;
+    int in = tensor(&c, type, n, dims, 0.05f, 2);
+    int ix = const_i32(&c, in_idx, idx);
+    if (bd > 0) { /* indices [dims[0], in_idx / dims[0]] */
+        c.t[ix].ndims = 2;
+        c.t[ix].dims[0] = dims[0];
+        c.t[ix].dims[1] = in_idx / dims[0];
+    }
+    int32_t od[5];
+    int on = 0;
+    for (int d = 0; d < a; d++)
+        od[on++] = dims[d];
+    for (int d = bd; d < c.t[ix].ndims; d++)
+        od[on++] = c.t[ix].dims[d];
+    for (int d = a + 1; d < n; d++)
+        od[on++] = dims[d];
+    int out = tensor(&c, type, on, od, 0.05f, 2);
+    op_in(&c, in);
+    op_in(&c, ix);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.axis = axis;
+    c.op.opt.batch_dims = bd;
+    char name[64];
+    snprintf(name, sizeof name, "gather_%s_%d", tname(type), id);
+    emit(&c, name, 3300u + (uint32_t)id);
+}
+
+static void padv2(int type, const int32_t *dims, const int32_t *pads, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_PADV2);
+    int32_t od[4];
+    for (int d = 0; d < 4; d++)
+        od[d] = dims[d] + pads[2 * d] + pads[2 * d + 1];
+    int in = tensor(&c, type, 4, dims, 0.05f, 6), out = tensor(&c, type, 4, od, 0.05f, 6);
+    op_in(&c, in);
+    int p = const_i32(&c, 8, pads);
+    c.t[p].ndims = 2;
+    c.t[p].dims[0] = 4;
+    c.t[p].dims[1] = 2;
+    op_in(&c, p);
+    int32_t one[1] = {1};
+    int cv = tensor(&c, type, 1, one, 0.05f, 6);
+    c.data[cv] = malloc(4);
+    if (type == TFL_INT8) {
+        c.data[cv][0] = (uint8_t)(int8_t)-77;
+        c.t[cv].data_size = 1;
+    } else {
+        float f = -2.75f;
+        memcpy(c.data[cv], &f, 4);
+        c.t[cv].data_size = 4;
+    }
+    c.t[cv].data = c.data[cv];
+    op_in(&c, cv);
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "padv2_%s_%d", tname(type), id);
+    emit(&c, name, 3400u + (uint32_t)id);
+}
+
+static void resize_nn(int type, const int32_t *dims, int oh, int ow, int ac, int hp, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_RESIZE_NEAREST_NEIGHBOR);
+    int32_t od[4] = {dims[0], oh, ow, dims[3]}, size[2] = {oh, ow};
+    int in = tensor(&c, type, 4, dims, 0.05f, 0), out = tensor(&c, type, 4, od, 0.05f, 0);
+    op_in(&c, in);
+    op_in(&c, const_i32(&c, 2, size));
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.align_corners = ac;
+    c.op.opt.half_pixel_centers = hp;
+    char name[64];
+    snprintf(name, sizeof name, "resize_nearest_neighbor_%s_%d", tname(type), id);
+    emit(&c, name, 3500u + (uint32_t)id);
+}
+
+static void space_to_batch(int type, const int32_t *dims, int bh, int bw, const int32_t *pads,
+                           int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_SPACE_TO_BATCH_ND);
+    int32_t od[4] = {dims[0] * bh * bw, (dims[1] + pads[0] + pads[1]) / bh,
+                     (dims[2] + pads[2] + pads[3]) / bw, dims[3]};
+    int32_t block[2] = {bh, bw};
+    int in = tensor(&c, type, 4, dims, 0.05f, -9), out = tensor(&c, type, 4, od, 0.05f, -9);
+    op_in(&c, in);
+    op_in(&c, const_i32(&c, 2, block));
+    int p = const_i32(&c, 4, pads);
+    c.t[p].ndims = 2;
+    c.t[p].dims[0] = 2;
+    c.t[p].dims[1] = 2;
+    op_in(&c, p);
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "space_to_batch_nd_%s_%d", tname(type), id);
+    emit(&c, name, 3600u + (uint32_t)id);
+}
+
+static void cases_more(int type)
+{
+    mean(type, TFL_OP_SUM, "sum", (const int32_t[]){1, 6, 7, 5}, 2, (const int32_t[]){1, 2}, 1,
+         0);
+    mean(type, TFL_OP_SUM, "sum", (const int32_t[]){2, 4, 5, 3}, 1, (const int32_t[]){-1}, 0, 1);
+    mean(type, TFL_OP_REDUCE_MAX, "reduce_max", (const int32_t[]){1, 6, 7, 5}, 2,
+         (const int32_t[]){1, 2}, 1, 0);
+    mean(type, TFL_OP_REDUCE_MAX, "reduce_max", (const int32_t[]){2, 4, 5, 3}, 2,
+         (const int32_t[]){0, 3}, 0, 1);
+    gather(type, 2, (const int32_t[]){9, 4}, 5, (const int32_t[]){3, 0, 8, 3, 5}, 0, 0, 0);
+    gather(type, 3, (const int32_t[]){3, 7, 5}, 4, (const int32_t[]){6, 1, 1, 4}, -2, 0, 1);
+    gather(type, 3, (const int32_t[]){2, 6, 3}, 6, (const int32_t[]){5, 0, 2, 1, 1, 4}, 1, 1,
+           2);
+    padv2(type, (const int32_t[]){1, 4, 5, 3}, (const int32_t[]){0, 0, 1, 2, 2, 1, 0, 0}, 0);
+    resize_nn(type, (const int32_t[]){1, 4, 5, 3}, 8, 10, 0, 0, 0);
+    resize_nn(type, (const int32_t[]){2, 7, 6, 2}, 3, 4, 0, 1, 1);
+    resize_nn(type, (const int32_t[]){1, 5, 5, 3}, 9, 7, 1, 0, 2);
+    resize_nn(type, (const int32_t[]){1, 3, 4, 2}, 7, 9, 1, 1, 3);
+    space_to_batch(type, (const int32_t[]){1, 4, 6, 3}, 2, 2, (const int32_t[]){0, 0, 0, 0}, 0);
+    space_to_batch(type, (const int32_t[]){2, 5, 3, 2}, 2, 3, (const int32_t[]){1, 2, 2, 1}, 1);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
@@ -853,5 +986,7 @@ int main(int argc, char **argv)
     cases_compute(TFL_FLOAT32);
     cases_elementwise(TFL_INT8);
     cases_elementwise(TFL_FLOAT32);
+    cases_more(TFL_INT8);
+    cases_more(TFL_FLOAT32);
     return failed;
 }
