@@ -322,3 +322,65 @@ nn_kernel_status nn_tanh_s8(const nn_logistic_params *p, int32_t size, const int
     }
     return NN_KERNEL_OK;
 }
+
+/* ---------------------------------------------------------------- L2_NORMALIZATION */
+
+/* TFLite's GetInvSqrtQuantizedMultiplierExp with reverse_shift -1: 1 / sqrt(input) as a
+ * multiplier and a (left) shift, by five Newton-Raphson steps in gemmlowp's Q3. */
+static void nn_inv_sqrt(int32_t input, int32_t *mult, int32_t *shift)
+{
+    if (input <= 1) {
+        *mult = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    int32_t s = 11;
+    while (input >= (1 << 29)) {
+        input /= 4;
+        ++s;
+    }
+    const int max_left_shift_bits = nn_clz32((uint32_t)input) - 1;
+    const int left_shift_bit_pairs = max_left_shift_bits / 2 - 1;
+    s -= left_shift_bit_pairs;
+    input = (int32_t)((uint32_t)input << (2 * left_shift_bit_pairs));
+    const int32_t fp_input = input >> 1;                /* Q3 */
+    const int32_t fp_half_input = nn_rdbpot(fp_input, 1); /* Q3 */
+    const int32_t fp_half_three = (1 << 28) + (1 << 27); /* 1.5 in Q3 */
+    int32_t x = 1 << 28;                                 /* 1.0 in Q3 */
+    for (int i = 0; i < 5; i++) {
+        /* x * x * x: Q6 then Q9, back to Q3 */
+        const int32_t x3 = nn_fp_sat_shl(nn_sat_rdhm(nn_sat_rdhm(x, x), x), 6);
+        const int32_t d = nn_fp_sub(nn_sat_rdhm(fp_half_three, x),
+                                    nn_sat_rdhm(fp_half_input, x3)); /* Q6 */
+        x = nn_fp_sat_shl(d, 3);
+    }
+    x = nn_sat_rdhm(x, 1518500250); /* times sqrt(2) / 2 in Q0: Q3 */
+    if (s < 0) {
+        x = (int32_t)((uint32_t)x << -s);
+        s = 0;
+    }
+    *mult = x;
+    *shift = -s;
+}
+
+nn_kernel_status nn_l2norm_s8(int32_t input_zero_point, int32_t rows, int32_t depth,
+                              const int8_t *input, int8_t *output)
+{
+    if (input == NULL || output == NULL || rows <= 0 || depth <= 0 ||
+        input_zero_point < INT8_MIN || input_zero_point > INT8_MAX || depth > 32768)
+        return NN_KERNEL_EARG;
+    for (int32_t r = 0; r < rows; r++) {
+        const int8_t *x = input + (size_t)r * (size_t)depth;
+        int8_t *y = output + (size_t)r * (size_t)depth;
+        int32_t acc = 0;
+        for (int32_t c = 0; c < depth; c++) {
+            const int32_t v = x[c] - input_zero_point;
+            acc += v * v;
+        }
+        int32_t mult, shift;
+        nn_inv_sqrt(acc, &mult, &shift);
+        for (int32_t c = 0; c < depth; c++)
+            y[c] = nn_clamp_s8(nn_requantize(x[c] - input_zero_point, mult, shift + 7));
+    }
+    return NN_KERNEL_OK;
+}

@@ -400,6 +400,110 @@ nn_kernel_status nn_leaky_relu_f32(float alpha, int32_t size, const float *input
     return NN_KERNEL_OK;
 }
 
+/* ComputeInterpolationValues (float). */
+static void interp_f32(float v, float scale, int half_pixel, int32_t size, float *pos,
+                       int32_t *lo, int32_t *hi)
+{
+    *pos = half_pixel ? (v + 0.5f) * scale - 0.5f : v * scale;
+    const int32_t f = (int32_t)floorf(*pos), c = (int32_t)ceilf(*pos);
+    *lo = f > 0 ? f : 0;
+    *hi = c < size - 1 ? c : size - 1;
+}
+
+nn_kernel_status nn_resize_bilinear_f32(const nn_resize_params *p, const nn_dims *in_dims,
+                                        const float *input, const nn_dims *out_dims,
+                                        float *output)
+{
+    if (p == NULL || input == NULL || output == NULL || !dims_ok(in_dims) ||
+        !dims_ok(out_dims) || in_dims->n != out_dims->n || in_dims->c != out_dims->c)
+        return NN_KERNEL_EARG;
+    const int32_t H = in_dims->h, W = in_dims->w, OH = out_dims->h, OW = out_dims->w;
+    float hs = (float)H / (float)OH, ws = (float)W / (float)OW;
+    if (p->align_corners && OH > 1)
+        hs = (float)(H - 1) / (float)(OH - 1);
+    if (p->align_corners && OW > 1)
+        ws = (float)(W - 1) / (float)(OW - 1);
+    for (int32_t b = 0; b < out_dims->n; b++)
+        for (int32_t y = 0; y < OH; y++) {
+            float iy;
+            int32_t y0, y1;
+            interp_f32((float)y, hs, p->half_pixel_centers, H, &iy, &y0, &y1);
+            for (int32_t x = 0; x < OW; x++) {
+                float ix;
+                int32_t x0, x1;
+                interp_f32((float)x, ws, p->half_pixel_centers, W, &ix, &x0, &x1);
+                const float fy = iy - (float)y0, fx = ix - (float)x0;
+                for (int32_t c = 0; c < in_dims->c; c++) {
+                    const float v = input[at4(in_dims, b, y0, x0, c)] * (1 - fy) * (1 - fx) +
+                                    input[at4(in_dims, b, y1, x0, c)] * fy * (1 - fx) +
+                                    input[at4(in_dims, b, y0, x1, c)] * (1 - fy) * fx +
+                                    input[at4(in_dims, b, y1, x1, c)] * fy * fx + 0.0f;
+                    output[at4(out_dims, b, y, x, c)] = v;
+                }
+            }
+        }
+    return NN_KERNEL_OK;
+}
+
+nn_kernel_status nn_l2norm_f32(int32_t rows, int32_t depth, const float *input, float *output)
+{
+    if (input == NULL || output == NULL || rows <= 0 || depth <= 0)
+        return NN_KERNEL_EARG;
+    const float epsilon = 1e-6f;
+    for (int32_t r = 0; r < rows; r++) {
+        const float *x = input + (size_t)r * (size_t)depth;
+        float *y = output + (size_t)r * (size_t)depth;
+        float sq = 0;
+        for (int32_t c = 0; c < depth; c++)
+            sq += x[c] * x[c];
+        float l2 = sqrtf(sq);
+        l2 = l2 < epsilon ? epsilon : l2; /* std::max(l2_norm, epsilon) */
+        for (int32_t c = 0; c < depth; c++)
+            y[c] = x[c] / l2;
+    }
+    return NN_KERNEL_OK;
+}
+
+static int32_t f32_to_i32(float f)
+{
+    if (!(f == f))
+        return 0;
+    if (f >= 2147483648.0f)
+        return INT32_MAX;
+    if (f <= -2147483648.0f)
+        return INT32_MIN;
+    return (int32_t)f;
+}
+
+nn_kernel_status nn_cast_f32(uint32_t in_type, uint32_t out_type, int32_t size,
+                             const void *input, void *output)
+{
+    if (input == NULL || output == NULL || size < 0 || in_type < 1 || in_type > 3 ||
+        out_type < 1 || out_type > 3 || (in_type != 3 && out_type != 3))
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        int32_t iv = 0;
+        float fv = 0.0f;
+        if (in_type == 1)
+            iv = ((const int8_t *)input)[i];
+        else if (in_type == 2)
+            memcpy(&iv, (const uint8_t *)input + 4 * (size_t)i, 4);
+        else
+            memcpy(&fv, (const uint8_t *)input + 4 * (size_t)i, 4);
+        if (out_type == 3) {
+            const float f = in_type == 3 ? fv : (float)iv;
+            memcpy((uint8_t *)output + 4 * (size_t)i, &f, 4);
+        } else {
+            const int32_t v = f32_to_i32(fv);
+            if (out_type == 1)
+                ((int8_t *)output)[i] = (int8_t)(uint8_t)(uint32_t)v;
+            else
+                memcpy((uint8_t *)output + 4 * (size_t)i, &v, 4);
+        }
+    }
+    return NN_KERNEL_OK;
+}
+
 /* ---------------------------------------------------------------- data movement */
 
 nn_kernel_status nn_pad_f32(const nn_dims *input_dims, const float *input,
@@ -582,6 +686,15 @@ nn_status nn_run_layer_f32(nn_model *m, uint32_t li)
         }
         break;
     }
+    case NN_OP_RESIZE_BILINEAR: ks = nn_resize_bilinear_f32(params, &din, x, &dout, y); break;
+    case NN_OP_L2_NORMALIZATION: {
+        const int32_t depth = in->dims[in->ndims - 1];
+        ks = nn_l2norm_f32((int32_t)(in->size / 4u / (uint32_t)depth), depth, x, y);
+        break;
+    }
+    case NN_OP_CAST:
+        ks = nn_cast_f32(in->type, out->type, (int32_t)nn_tensor_elements(in), x, y);
+        break;
     case NN_OP_RELU: ks = nn_relu_f32((int32_t)(in->size / 4u), x, y); break;
     case NN_OP_RELU6: ks = nn_relu6_f32((int32_t)(in->size / 4u), x, y); break;
     case NN_OP_TANH: ks = nn_tanh_f32((int32_t)(in->size / 4u), x, y); break;

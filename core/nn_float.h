@@ -105,6 +105,20 @@ nn_kernel_status nn_prelu_f32(const nn_dims *in_dims, const float *input,
                               const nn_dims *alpha_dims, const float *alpha,
                               const nn_dims *out_dims, float *output);
 
+/* RESIZE_BILINEAR, float (reference_ops::ResizeBilinear). */
+nn_kernel_status nn_resize_bilinear_f32(const nn_resize_params *p, const nn_dims *in_dims,
+                                        const float *input, const nn_dims *out_dims,
+                                        float *output);
+
+/* L2_NORMALIZATION, float (reference_ops::L2Normalization, epsilon 1e-6). */
+nn_kernel_status nn_l2norm_f32(int32_t rows, int32_t depth, const float *input, float *output);
+
+/* CAST to or from float32 (with int8 or int32): static_cast per element; a float beyond the
+ * int32 range saturates to it (where C leaves it undefined), NaN gives 0, and the value then
+ * wraps to int8 as C's conversion of an int32 does. Types as NN_T_*. */
+nn_kernel_status nn_cast_f32(uint32_t in_type, uint32_t out_type, int32_t size,
+                             const void *input, void *output);
+
 /* PAD, float, as nn_pad_s8. */
 nn_kernel_status nn_pad_f32(const nn_dims *input_dims, const float *input,
                             const int32_t pad[4][2], float pad_value,

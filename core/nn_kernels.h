@@ -331,6 +331,25 @@ nn_kernel_status nn_reduce_max_s8(int32_t axis_mask, const nn_dims *input_dims,
                                   const int8_t *input, const nn_dims *output_dims,
                                   int8_t *output);
 
+/* RESIZE_BILINEAR, int8 (reference_ops::ResizeBilinearInteger: positions in 1/1024 steps,
+ * the four-point sum in int64 rounded half away from zero). */
+typedef struct {
+    int32_t align_corners, half_pixel_centers;
+} nn_resize_params;
+nn_kernel_status nn_resize_bilinear_s8(const nn_resize_params *p, const nn_dims *in_dims,
+                                       const int8_t *input, const nn_dims *out_dims,
+                                       int8_t *output);
+
+/* L2_NORMALIZATION, int8 (reference_integer_ops::L2Normalization): each row of depth values
+ * divided by its L2 norm (TFLite's fixed-point inverse square root), output in 1/128 units. */
+nn_kernel_status nn_l2norm_s8(int32_t input_zero_point, int32_t rows, int32_t depth,
+                              const int8_t *input, int8_t *output);
+
+/* CAST between int8 and int32 (cast.cc: static_cast per element; to int8 modulo 2^8).
+ * Types as NN_T_*; casts to or from float32 are nn_cast_f32 (core/nn_float.h). */
+nn_kernel_status nn_cast(uint32_t in_type, uint32_t out_type, int32_t size, const void *input,
+                         void *output);
+
 /* ---------------------------------------------------------------- float boundary */
 
 /* QUANTIZE float32 -> int8: round(x / scale) + zero_point (ties away from zero, in float),

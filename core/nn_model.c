@@ -80,6 +80,9 @@ static const char *const op_names[NN_OP_COUNT_] = {
     [NN_OP_PADV2] = "PADV2",
     [NN_OP_RESIZE_NEAREST_NEIGHBOR] = "RESIZE_NEAREST_NEIGHBOR",
     [NN_OP_SPACE_TO_BATCH_ND] = "SPACE_TO_BATCH_ND",
+    [NN_OP_L2_NORMALIZATION] = "L2_NORMALIZATION",
+    [NN_OP_CAST] = "CAST",
+    [NN_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
 };
 
 /* Ops whose kernel is an nn_move per output. */
@@ -152,6 +155,11 @@ static int32_t dim_at(const nn_dims *d, uint32_t i)
 static uint32_t elements(const nn_tsm_tensor *t)
 {
     return t->size / type_size(t->type);
+}
+
+uint32_t nn_tensor_elements(const nn_tsm_tensor *t)
+{
+    return type_size(t->type) ? elements(t) : 0;
 }
 
 /* A float32's bits (the loader checks floats without float arithmetic: none on FPU-less
@@ -834,6 +842,10 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
         return sizeof(nn_space_to_batch_params);
     if (op == NN_OP_REDUCE_MAX)
         return sizeof(nn_tsm_mean_f32);
+    if (op == NN_OP_CAST)
+        return sizeof(nn_tsm_none);
+    if (op == NN_OP_RESIZE_BILINEAR)
+        return sizeof(nn_resize_params);
     if (is_float) {
         switch (op) {
         case NN_OP_CONV_2D:
@@ -859,7 +871,8 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
         case NN_OP_RELU:
         case NN_OP_RELU6:
         case NN_OP_HARD_SWISH:
-        case NN_OP_TANH: return sizeof(nn_tsm_none);
+        case NN_OP_TANH:
+        case NN_OP_L2_NORMALIZATION: return sizeof(nn_tsm_none);
         default: return 0;
         }
     }
@@ -890,6 +903,7 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
     case NN_OP_LEAKY_RELU: return sizeof(nn_leaky_relu_params);
     case NN_OP_HARD_SWISH: return sizeof(nn_hard_swish_params);
     case NN_OP_TANH: return sizeof(nn_logistic_params);
+    case NN_OP_L2_NORMALIZATION: return sizeof(nn_tsm_l2norm);
     default: return 0;
     }
 }
@@ -943,6 +957,8 @@ static nn_status check_layer(loader *ld, uint32_t i)
     c.out = c.outs[0];
     c.act = l->op != NN_OP_QUANTIZE && l->op != NN_OP_DEQUANTIZE && c.out->type == NN_T_FLOAT32
                 ? NN_T_FLOAT32 : NN_T_INT8;
+    if (l->op == NN_OP_CAST && c.in[0] && c.in[0]->type == NN_T_FLOAT32)
+        c.act = NN_T_FLOAT32;
     uint32_t expect = nn_op_params_size(l->op, c.act == NN_T_FLOAT32);
     if (expect == 0)
         return LFAIL(ld, &c, NN_E_LAYER, "op");
@@ -978,6 +994,34 @@ static nn_status check_layer(loader *ld, uint32_t i)
             return LFAIL(ld, &c, NN_E_LAYER, "reshape operands");
         return NN_OK;
     case NN_OP_PACK: return check_pack(ld, &c);
+    case NN_OP_L2_NORMALIZATION: {
+        nn_status st = check_unary(ld, &c, c.act, c.act);
+        if (st != NN_OK)
+            return st;
+        if (c.in[0]->ndims < 1)
+            return LFAIL(ld, &c, NN_E_LAYER, "rank");
+        if (c.act == NN_T_INT8 && !int8_range(((const nn_tsm_l2norm *)c.params)->input_zero_point,
+                                              ((const nn_tsm_l2norm *)c.params)->input_zero_point))
+            return LFAIL(ld, &c, NN_E_PARAMS, "zero point");
+        return NN_OK;
+    }
+    case NN_OP_RESIZE_BILINEAR: {
+        const nn_resize_params *p = c.params;
+        const nn_tsm_tensor *in = c.in[0];
+        if (l->n_inputs != 1 || in == NULL || !is_act(&c, in) || !is_act(&c, c.out) ||
+            in->ndims != 4 || c.out->ndims != 4 || in->dims[0] != c.out->dims[0] ||
+            in->dims[3] != c.out->dims[3])
+            return LFAIL(ld, &c, NN_E_LAYER, "resize shapes");
+        if ((p->align_corners != 0 && p->align_corners != 1) ||
+            (p->half_pixel_centers != 0 && p->half_pixel_centers != 1))
+            return LFAIL(ld, &c, NN_E_PARAMS, "resize flags");
+        return NN_OK;
+    }
+    case NN_OP_CAST:
+        if (l->n_inputs != 1 || c.in[0] == NULL || type_size(c.in[0]->type) == 0 ||
+            elements(c.in[0]) != elements(c.out))
+            return LFAIL(ld, &c, NN_E_LAYER, "operands");
+        return NN_OK;
     case NN_OP_SUM:
     case NN_OP_REDUCE_MAX: return check_mean(ld, &c);
     case NN_OP_PADV2: return check_pad(ld, &c);
@@ -1049,6 +1093,9 @@ int nn_layer_is_float(const nn_model *m, uint32_t l)
 {
     const nn_tsm_layer *ly = &m->layers[l];
     const nn_tsm_tensor *out = &m->tensors[nn_layer_operand(m, l, ly->n_inputs)];
+    if (ly->op == NN_OP_CAST) /* a float32 side needs the float kernels */
+        return out->type == NN_T_FLOAT32 ||
+               m->tensors[nn_layer_operand(m, l, 0)].type == NN_T_FLOAT32;
     return ly->op != NN_OP_QUANTIZE && ly->op != NN_OP_DEQUANTIZE && !is_typeless_op(ly->op) &&
            out->type == NN_T_FLOAT32;
 }
@@ -1275,6 +1322,14 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
     case NN_OP_SPACE_TO_BATCH_ND:
         ks = nn_space_to_batch(params, &din, x, &dout, type_size(in->type), y);
         break;
+    case NN_OP_L2_NORMALIZATION: {
+        const int32_t depth = in->dims[in->ndims - 1];
+        ks = nn_l2norm_s8(((const nn_tsm_l2norm *)params)->input_zero_point,
+                          (int32_t)(elements(in) / (uint32_t)depth), depth, x, y);
+        break;
+    }
+    case NN_OP_RESIZE_BILINEAR: ks = nn_resize_bilinear_s8(params, &din, x, &dout, y); break;
+    case NN_OP_CAST: ks = nn_cast(in->type, out->type, (int32_t)elements(in), x, y); break;
     default:
         if (is_move_op(l->op)) {
             const nn_move *mv = params;

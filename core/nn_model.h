@@ -159,7 +159,10 @@ typedef enum {
     NN_OP_PADV2 = 38,         /* as PAD, the value from the model */
     NN_OP_RESIZE_NEAREST_NEIGHBOR = 39,
     NN_OP_SPACE_TO_BATCH_ND = 40,
-    NN_OP_COUNT_ = 41
+    NN_OP_L2_NORMALIZATION = 41, /* over the last dimension */
+    NN_OP_CAST = 42,          /* int8, int32, float32; a float32 side makes it a float layer */
+    NN_OP_RESIZE_BILINEAR = 43, /* nn_resize_params, both types */
+    NN_OP_COUNT_ = 44
 } nn_op;
 
 typedef struct {
@@ -252,6 +255,11 @@ typedef struct {
 typedef struct {
     int32_t out_h, out_w;
 } nn_tsm_resize_nn;
+
+/* L2_NORMALIZATION: int8 nn_tsm_l2norm, float32 nn_tsm_none. CAST: nn_tsm_none. */
+typedef struct {
+    int32_t input_zero_point;
+} nn_tsm_l2norm;
 
 /* float32 layers: CONV_2D, DEPTHWISE_CONV_2D: nn_f32_conv_params. FULLY_CONNECTED, ADD, MUL:
  * nn_f32_act. AVERAGE_POOL_2D, MAX_POOL_2D: nn_f32_pool_params. LOGISTIC, RESHAPE:
@@ -347,6 +355,9 @@ int nn_layer_is_float(const nn_model *m, uint32_t l);
 
 /* A tensor's dims right-aligned into NHWC: [C] -> [1,1,1,C], [B,D] -> [1,1,B,D]. */
 nn_dims nn_tensor_dims(const nn_tsm_tensor *t);
+
+/* A tensor's element count (its size over its element size). */
+uint32_t nn_tensor_elements(const nn_tsm_tensor *t);
 
 /* ===================================================================== interpreter */
 

@@ -171,3 +171,26 @@ nn_kernel_status nn_space_to_batch(const nn_space_to_batch_params *p, const nn_d
     }
     return NN_KERNEL_OK;
 }
+
+/* ---------------------------------------------------------------- CAST */
+
+nn_kernel_status nn_cast(uint32_t in_type, uint32_t out_type, int32_t size, const void *input,
+                         void *output)
+{
+    /* the integer casts (NN_T_INT8 1, NN_T_INT32 2); float32 ones are nn_cast_f32 */
+    if (input == NULL || output == NULL || size < 0 || in_type < 1 || in_type > 2 ||
+        out_type < 1 || out_type > 2)
+        return NN_KERNEL_EARG;
+    for (int32_t i = 0; i < size; i++) {
+        int32_t v;
+        if (in_type == 1)
+            v = ((const int8_t *)input)[i];
+        else
+            memcpy(&v, (const uint8_t *)input + 4 * (size_t)i, 4);
+        if (out_type == 1)
+            ((int8_t *)output)[i] = (int8_t)(uint8_t)(uint32_t)v; /* modulo 2^8, as C does */
+        else
+            memcpy((uint8_t *)output + 4 * (size_t)i, &v, 4);
+    }
+    return NN_KERNEL_OK;
+}

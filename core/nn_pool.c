@@ -122,3 +122,61 @@ nn_kernel_status nn_maxpool_s8(const nn_pool_params *p, const nn_dims *input_dim
     pool(POOL_MAX, p, input_dims, input, output_dims, output);
     return NN_KERNEL_OK;
 }
+
+/* ---------------------------------------------------------------- RESIZE_BILINEAR */
+
+/* ComputeInterpolationValuesInteger: the position in 1/1024 steps and its two neighbours. */
+static void nn_interp_int(int32_t v, int32_t scale_10, int half_pixel, int32_t size,
+                          int32_t *pos, int32_t *lo, int32_t *hi)
+{
+    *pos = half_pixel ? v * scale_10 + scale_10 / 2 - (1 << 9) : v * scale_10;
+    *lo = NN_MAX(*pos / (1 << 10), 0);
+    *hi = NN_MIN((*pos + (1 << 10) - 1) / (1 << 10), size - 1);
+}
+
+static int32_t nn_scale_10(int align, int32_t in, int32_t out)
+{
+    if (align && out > 1)
+        return ((1 << 10) * (in - 1) + (out - 1) / 2) / (out - 1);
+    return ((1 << 10) * in + out / 2) / out;
+}
+
+nn_kernel_status nn_resize_bilinear_s8(const nn_resize_params *p, const nn_dims *in_dims,
+                                       const int8_t *input, const nn_dims *out_dims,
+                                       int8_t *output)
+{
+    if (p == NULL || input == NULL || output == NULL || !dims_ok(in_dims) ||
+        !dims_ok(out_dims) || in_dims->n != out_dims->n || in_dims->c != out_dims->c ||
+        in_dims->h > 1 << 20 || in_dims->w > 1 << 20 || out_dims->h > 1 << 20 ||
+        out_dims->w > 1 << 20)
+        return NN_KERNEL_EARG;
+    const int32_t sh = nn_scale_10(p->align_corners, in_dims->h, out_dims->h);
+    const int32_t sw = nn_scale_10(p->align_corners, in_dims->w, out_dims->w);
+    const int32_t H = in_dims->h, W = in_dims->w, C = in_dims->c;
+    size_t o = 0;
+    for (int32_t b = 0; b < out_dims->n; b++)
+        for (int32_t y = 0; y < out_dims->h; y++) {
+            int32_t iy, y0, y1;
+            nn_interp_int(y, sh, p->half_pixel_centers, H, &iy, &y0, &y1);
+            for (int32_t x = 0; x < out_dims->w; x++) {
+                int32_t ix, x0, x1;
+                nn_interp_int(x, sw, p->half_pixel_centers, W, &ix, &x0, &x1);
+                const int64_t dy = iy - (1 << 10) * y0, dx = ix - (1 << 10) * x0;
+                const int8_t *r0 = input + ((size_t)b * (size_t)H + (size_t)y0) * (size_t)W * (size_t)C;
+                const int8_t *r1 = input + ((size_t)b * (size_t)H + (size_t)y1) * (size_t)W * (size_t)C;
+                for (int32_t c = 0; c < C; c++) {
+                    const int64_t ll = (int64_t)r0[(size_t)x0 * (size_t)C + (size_t)c] *
+                                       ((1 << 10) - dy) * ((1 << 10) - dx);
+                    const int64_t lu = (int64_t)r1[(size_t)x0 * (size_t)C + (size_t)c] * dy *
+                                       ((1 << 10) - dx);
+                    const int64_t rl = (int64_t)r0[(size_t)x1 * (size_t)C + (size_t)c] *
+                                       ((1 << 10) - dy) * dx;
+                    const int64_t ru = (int64_t)r1[(size_t)x1 * (size_t)C + (size_t)c] * dy * dx;
+                    const int64_t sum = ll + lu + rl + ru;
+                    const int64_t round = sum > 0 ? (1 << 19) : -(1 << 19);
+                    output[o++] = (int8_t)((sum + round) / (1 << 20));
+                }
+            }
+        }
+    return NN_KERNEL_OK;
+}

@@ -822,7 +822,10 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_RELU6:
     case TFL_OP_LEAKY_RELU:
     case TFL_OP_HARD_SWISH:
-    case TFL_OP_TANH: return cv_op_elementwise(c, op, L);
+    case TFL_OP_TANH:
+    case TFL_OP_L2_NORMALIZATION:
+    case TFL_OP_CAST:
+    case TFL_OP_RESIZE_BILINEAR: return cv_op_elementwise(c, op, L);
     default: { /* cv_survey refuses these first; kept for a table out of step */
         char *ops = cv_supported_text();
         int r = cv_fail(c, "op %s is not supported; %s", tfl_op_name(op->builtin), ops);
@@ -1004,8 +1007,8 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
     }
     for (int i = 0; i < m->ninputs; i++) {
         const tfl_tensor *t = &m->tensors[m->inputs[i]];
-        if (t->type != TFL_INT8 && t->type != TFL_FLOAT32) {
-            bad_type(c, m->inputs[i], "model input", "INT8 (or FLOAT32 before a QUANTIZE)");
+        if (t->type != TFL_INT8 && t->type != TFL_FLOAT32 && t->type != TFL_INT32) {
+            bad_type(c, m->inputs[i], "model input", "INT8, FLOAT32 or INT32");
             goto done;
         }
         if (t->data != NULL) {

@@ -164,6 +164,80 @@ static int unary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
     }
 }
 
+/* L2_NORMALIZATION (l2norm.cc): over the last dimension, no fused activation. */
+static int l2norm(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
+        cv_same_elements(c, in, out))
+        return -1;
+    if (cv_T(c, in)->ndims < 1 || cv_T(c, in)->ndims != cv_T(c, out)->ndims)
+        return cv_fail(c, "input and output must have the same rank, at least 1");
+    if (op->opt.fused_activation != 0)
+        return cv_fail(c, "a fused activation on L2_NORMALIZATION is not supported (TFLM "
+                          "refuses it too)");
+    L->op = NN_OP_L2_NORMALIZATION;
+    L->nin = 1;
+    L->in[0] = in;
+    L->p.l2norm.input_zero_point = c->flt ? 0 : cv_zp(cv_T(c, in));
+    return 0;
+}
+
+/* CAST (cast.cc) between int8, int32 and float32: raw values, static_cast. */
+static int cast(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    const tfl_tensor *ti = cv_T(c, in), *to = cv_T(c, out);
+    for (int k = 0; k < 2; k++) {
+        const tfl_tensor *t = k ? to : ti;
+        if (t->type != TFL_INT8 && t->type != TFL_INT32 && t->type != TFL_FLOAT32)
+            return cv_fail(c, "%s tensor '%s' is %s; CAST takes int8, int32 and float32",
+                           k ? "output" : "input", t->name, tfl_type_name(t->type));
+        if (t->ndims > 4)
+            return cv_fail(c, "tensor '%s' has %d dimensions; at most 4 are supported",
+                           t->name, t->ndims);
+    }
+    if (cv_same_elements(c, in, out))
+        return -1;
+    L->op = NN_OP_CAST;
+    L->nin = 1;
+    L->in[0] = in;
+    /* a float32 side makes it a float layer (nn_layer_is_float); its record is empty */
+    L->flt = ti->type == TFL_FLOAT32 || to->type == TFL_FLOAT32;
+    return 0;
+}
+
+/* RESIZE_BILINEAR (resize_bilinear.cc): the size operand must be the output's shape. */
+static int resize_bilinear(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    int in = op->inputs[0], out = op->outputs[0];
+    uint64_t n;
+    if (op->ninputs < 2)
+        return cv_fail(c, "needs input and size operands");
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output"))
+        return -1;
+    const int32_t *size = cv_const_i32(c, op->inputs[1], "size", &n);
+    if (size == NULL)
+        return -1;
+    const tfl_tensor *ti = cv_T(c, in), *to = cv_T(c, out);
+    int32_t sz[2] = {0, 0};
+    if (n == 2)
+        memcpy(sz, size, sizeof sz);
+    if (n != 2 || ti->ndims != 4 || to->ndims != 4 || to->dims[0] != ti->dims[0] ||
+        to->dims[3] != ti->dims[3] || to->dims[1] != sz[0] || to->dims[2] != sz[1])
+        return cv_fail(c, "a 4-D input, size [height, width] and the output of that size are "
+                          "supported");
+    if (op->opt.half_pixel_centers && op->opt.align_corners)
+        return cv_fail(c, "half_pixel_centers and align_corners are both set; TFLM refuses "
+                          "that too (half_pixel_centers needs align_corners false)");
+    L->op = NN_OP_RESIZE_BILINEAR;
+    L->nin = 1;
+    L->in[0] = in;
+    L->p.resize.align_corners = op->opt.align_corners != 0;
+    L->p.resize.half_pixel_centers = op->opt.half_pixel_centers != 0;
+    return 0;
+}
+
 int cv_op_elementwise(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
     switch (op->builtin) {
@@ -176,6 +250,9 @@ int cv_op_elementwise(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_LEAKY_RELU: return unary(c, op, L, NN_OP_LEAKY_RELU);
     case TFL_OP_HARD_SWISH: return unary(c, op, L, NN_OP_HARD_SWISH);
     case TFL_OP_TANH: return unary(c, op, L, NN_OP_TANH);
+    case TFL_OP_L2_NORMALIZATION: return l2norm(c, op, L);
+    case TFL_OP_CAST: return cast(c, op, L);
+    case TFL_OP_RESIZE_BILINEAR: return resize_bilinear(c, op, L);
     default: return cv_fail(c, "not an elementwise op");
     }
 }

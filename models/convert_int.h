@@ -46,6 +46,8 @@ typedef struct {
         nn_leaky_relu_params leaky;
         nn_hard_swish_params hard_swish;
         nn_tsm_leaky_relu_f32 leaky_f;
+        nn_tsm_l2norm l2norm;
+        nn_resize_params resize;
         /* data movement: one map per output */
         nn_move move[NN_MAX_LAYER_IO];
         nn_tsm_pack pack;

@@ -18,6 +18,7 @@
 /* Types an op computes in, as bits of cv_types. */
 #define B_INT8 (1u << 0)
 #define B_FLOAT32 (1u << 1)
+#define B_INT32 (1u << 2) /* CAST only */
 
 typedef struct {
     int builtin;
@@ -54,6 +55,9 @@ static const op_support supported[] = {
     {TFL_OP_SUB, B_INT8 | B_FLOAT32},
     {TFL_OP_TANH, B_INT8 | B_FLOAT32},
     {TFL_OP_SUM, B_INT8 | B_FLOAT32},
+    {TFL_OP_L2_NORMALIZATION, B_INT8 | B_FLOAT32},
+    {TFL_OP_RESIZE_BILINEAR, B_INT8 | B_FLOAT32},
+    {TFL_OP_CAST, B_INT8 | B_FLOAT32 | B_INT32},
     {TFL_OP_REDUCE_MAX, B_INT8 | B_FLOAT32},
     {TFL_OP_PADV2, B_INT8 | B_FLOAT32},
     {TFL_OP_GATHER, B_INT8 | B_FLOAT32},
@@ -77,6 +81,7 @@ static unsigned type_bit(int tfl_type)
     switch (tfl_type) {
     case TFL_INT8: return B_INT8;
     case TFL_FLOAT32: return B_FLOAT32;
+    case TFL_INT32: return B_INT32;
     default: return 0;
     }
 }

@@ -164,9 +164,13 @@ static void emit(mcase *c, const char *name, uint32_t seed)
         size_t n = elems(t), es = t->type == TFL_INT8 ? 1 : 4;
         uint8_t *b = malloc(n * es);
         for (size_t i = 0; i < n; i++) {
-            int8_t v = (int8_t)(next() >> 24);
+            uint32_t st = next();
+            int8_t v = (int8_t)(st >> 24);
             if (es == 1) {
                 b[i] = (uint8_t)v;
+            } else if (t->type == TFL_INT32) { /* int32 inputs: the state's top 24 bits */
+                int32_t w = (int32_t)st >> 8;
+                memcpy(b + 4 * i, &w, 4);
             } else {
                 float f = (float)v / 32.0f;
                 memcpy(b + 4 * i, &f, 4);
@@ -966,6 +970,56 @@ static void cases_more(int type)
     space_to_batch(type, (const int32_t[]){2, 5, 3, 2}, 2, 3, (const int32_t[]){1, 2, 2, 1}, 1);
 }
 
+static void cast(int tin, int tout, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_CAST);
+    int32_t d[2] = {5, 9};
+    int in = tensor(&c, tin, 2, d, 0.05f, 3), out = tensor(&c, tout, 2, d, 0.05f, 3);
+    op_in(&c, in);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.in_type = tin;
+    c.op.opt.out_type = tout;
+    char name[64];
+    snprintf(name, sizeof name, "cast_%d", id);
+    emit(&c, name, 3700u + (uint32_t)id);
+}
+
+static void resize_bilinear(int type, const int32_t *dims, int oh, int ow, int ac, int hp,
+                            int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_RESIZE_BILINEAR);
+    int32_t od[4] = {dims[0], oh, ow, dims[3]}, size[2] = {oh, ow};
+    int in = tensor(&c, type, 4, dims, 0.05f, 0), out = tensor(&c, type, 4, od, 0.05f, 0);
+    op_in(&c, in);
+    op_in(&c, const_i32(&c, 2, size));
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.align_corners = ac;
+    c.op.opt.half_pixel_centers = hp;
+    char name[64];
+    snprintf(name, sizeof name, "resize_bilinear_%s_%d", tname(type), id);
+    emit(&c, name, 3800u + (uint32_t)id);
+}
+
+static void cases_last(int type)
+{
+    resize_bilinear(type, (const int32_t[]){1, 4, 5, 3}, 8, 10, 0, 0, 0);
+    resize_bilinear(type, (const int32_t[]){2, 7, 6, 2}, 3, 4, 0, 1, 1);
+    resize_bilinear(type, (const int32_t[]){1, 5, 5, 3}, 9, 7, 1, 0, 2);
+    resize_bilinear(type, (const int32_t[]){1, 3, 4, 2}, 7, 9, 0, 1, 3);
+    unary(type, TFL_OP_L2_NORMALIZATION, "l2_normalization", 2, (const int32_t[]){4, 12}, 0.05f,
+          3, 1.0f / 128, 0, 0);
+    unary(type, TFL_OP_L2_NORMALIZATION, "l2_normalization", 4,
+          (const int32_t[]){1, 3, 4, 7}, 0.02f, -20, 1.0f / 128, 0, 1);
+    unary(type, TFL_OP_L2_NORMALIZATION, "l2_normalization", 2, (const int32_t[]){3, 300},
+          0.5f, 0, 1.0f / 128, 0, 2);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
@@ -988,5 +1042,13 @@ int main(int argc, char **argv)
     cases_elementwise(TFL_FLOAT32);
     cases_more(TFL_INT8);
     cases_more(TFL_FLOAT32);
+    cases_last(TFL_INT8);
+    cases_last(TFL_FLOAT32);
+    cast(TFL_INT8, TFL_FLOAT32, 0);
+    cast(TFL_FLOAT32, TFL_INT8, 1);
+    cast(TFL_INT8, TFL_INT32, 2);
+    cast(TFL_INT32, TFL_INT8, 3);
+    cast(TFL_INT32, TFL_FLOAT32, 4);
+    cast(TFL_FLOAT32, TFL_INT32, 5);
     return failed;
 }
