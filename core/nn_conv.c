@@ -212,3 +212,66 @@ nn_kernel_status nn_dwconv2d_s8(const nn_conv_params *p, const nn_quant *quant,
     }
     return NN_KERNEL_OK;
 }
+
+/* ---------------------------------------------------------------- TRANSPOSE_CONV */
+
+nn_kernel_status nn_transpose_conv_s8(const nn_conv_params *p, const nn_quant *quant,
+                                      const nn_dims *input_dims, const int8_t *input,
+                                      const nn_dims *filter_dims, const int8_t *filter,
+                                      const int32_t *bias, const nn_dims *output_dims,
+                                      int8_t *output, int32_t *scratch)
+{
+    if (p == NULL || quant == NULL || input_dims == NULL || input == NULL ||
+        filter_dims == NULL || filter == NULL || output_dims == NULL || output == NULL ||
+        scratch == NULL || input_dims->n != output_dims->n ||
+        filter_dims->c != input_dims->c || filter_dims->n != output_dims->c ||
+        quant->count != output_dims->c || p->stride_h < 1 || p->stride_w < 1 ||
+        p->pad_h < 0 || p->pad_w < 0 || p->input_offset < -127 || p->input_offset > 128 ||
+        p->act_min > p->act_max)
+        return NN_KERNEL_EARG;
+    for (int32_t c = 0; c < quant->count; c++)
+        if (quant->multiplier[c] < 0 || quant->shift[c] < -31 || quant->shift[c] > 30)
+            return NN_KERNEL_EARG;
+    const nn_dims *in = input_dims, *out = output_dims, *f = filter_dims;
+    const size_t n_out = (size_t)out->n * (size_t)out->h * (size_t)out->w * (size_t)out->c;
+    for (size_t i = 0; i < n_out; i++)
+        scratch[i] = 0;
+    for (int32_t b = 0; b < in->n; b++)
+        for (int32_t iy = 0; iy < in->h; iy++)
+            for (int32_t ix = 0; ix < in->w; ix++)
+                for (int32_t ic = 0; ic < in->c; ic++) {
+                    const int32_t ox0 = ix * p->stride_w - p->pad_w;
+                    const int32_t oy0 = iy * p->stride_h - p->pad_h;
+                    const int32_t x = input[(((size_t)b * (size_t)in->h + (size_t)iy) *
+                                                 (size_t)in->w + (size_t)ix) * (size_t)in->c +
+                                            (size_t)ic] + p->input_offset;
+                    for (int32_t fy = 0; fy < f->h; fy++)
+                        for (int32_t fx = 0; fx < f->w; fx++)
+                            for (int32_t oc = 0; oc < out->c; oc++) {
+                                const int32_t oxx = ox0 + fx, oyy = oy0 + fy;
+                                if (oxx < 0 || oxx >= out->w || oyy < 0 || oyy >= out->h)
+                                    continue;
+                                const int8_t w = filter[(((size_t)oc * (size_t)f->h +
+                                                          (size_t)fy) * (size_t)f->w +
+                                                         (size_t)fx) * (size_t)f->c +
+                                                        (size_t)ic];
+                                size_t o = (((size_t)b * (size_t)out->h + (size_t)oyy) *
+                                                (size_t)out->w + (size_t)oxx) * (size_t)out->c +
+                                           (size_t)oc;
+                                scratch[o] = (int32_t)((uint32_t)scratch[o] +
+                                                       (uint32_t)(x * (int32_t)w));
+                            }
+                }
+    for (size_t i = 0; i < n_out; i++) {
+        const int32_t oc = (int32_t)(i % (size_t)out->c);
+        uint32_t acc = (uint32_t)scratch[i];
+        if (bias != NULL)
+            acc += (uint32_t)bias[oc];
+        int32_t v = nn_requantize((int32_t)acc, quant->multiplier[oc], quant->shift[oc]);
+        v += p->output_offset;
+        v = v < p->act_min ? p->act_min : v;
+        v = v > p->act_max ? p->act_max : v;
+        output[i] = (int8_t)v;
+    }
+    return NN_KERNEL_OK;
+}

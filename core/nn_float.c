@@ -118,6 +118,45 @@ nn_kernel_status nn_dwconv2d_f32(const nn_f32_conv_params *p, const nn_dims *inp
     return NN_KERNEL_OK;
 }
 
+nn_kernel_status nn_transpose_conv_f32(const nn_f32_conv_params *p, const nn_dims *input_dims,
+                                       const float *input, const nn_dims *filter_dims,
+                                       const float *filter, const float *bias,
+                                       const nn_dims *output_dims, float *output)
+{
+    if (p == NULL || input == NULL || filter == NULL || output == NULL || !dims_ok(input_dims) ||
+        !dims_ok(filter_dims) || !dims_ok(output_dims) || input_dims->n != output_dims->n ||
+        filter_dims->c != input_dims->c || filter_dims->n != output_dims->c ||
+        p->stride_h < 1 || p->stride_w < 1 || p->pad_h < 0 || p->pad_w < 0)
+        return NN_KERNEL_EARG;
+    const nn_dims *in = input_dims, *out = output_dims, *f = filter_dims;
+    const size_t n_out = (size_t)out->n * (size_t)out->h * (size_t)out->w * (size_t)out->c;
+    for (size_t i = 0; i < n_out; i++)
+        output[i] = 0.0f;
+    for (int32_t b = 0; b < in->n; b++)
+        for (int32_t iy = 0; iy < in->h; iy++)
+            for (int32_t ix = 0; ix < in->w; ix++)
+                for (int32_t ic = 0; ic < in->c; ic++) {
+                    const int32_t ox0 = ix * p->stride_w - p->pad_w;
+                    const int32_t oy0 = iy * p->stride_h - p->pad_h;
+                    for (int32_t fy = 0; fy < f->h; fy++)
+                        for (int32_t fx = 0; fx < f->w; fx++)
+                            for (int32_t oc = 0; oc < out->c; oc++) {
+                                const int32_t ox = ox0 + fx, oy = oy0 + fy;
+                                if (ox >= 0 && ox < out->w && oy >= 0 && oy < out->h)
+                                    output[at4(out, b, oy, ox, oc)] +=
+                                        input[at4(in, b, iy, ix, ic)] *
+                                        filter[at4(f, oc, fy, fx, ic)];
+                            }
+                }
+    for (size_t i = 0; i < n_out; i++) {
+        float acc = output[i];
+        if (bias)
+            acc += bias[i % (size_t)out->c];
+        output[i] = clampf(acc, &p->act);
+    }
+    return NN_KERNEL_OK;
+}
+
 /* ---------------------------------------------------------------- fully connected */
 
 nn_kernel_status nn_fc_f32(const nn_f32_act *act, int32_t batches, int32_t accum_depth,
@@ -655,6 +694,13 @@ nn_status nn_run_layer_f32(nn_model *m, uint32_t li)
             ks = nn_conv2d_f32(params, &din, x, &dw, fdata(m, wi), bias, &dout, y);
         else
             ks = nn_dwconv2d_f32(params, &din, x, &dw, fdata(m, wi), bias, &dout, y);
+        break;
+    }
+    case NN_OP_TRANSPOSE_CONV: {
+        const uint32_t wi = nn_layer_operand(m, li, 1), bi = nn_layer_operand(m, li, 2);
+        const nn_dims dw = nn_tensor_dims(nn_tensor(m, wi));
+        ks = nn_transpose_conv_f32(params, &din, x, &dw, fdata(m, wi),
+                                   bi == NN_NO_TENSOR ? NULL : fdata(m, bi), &dout, y);
         break;
     }
     case NN_OP_FULLY_CONNECTED: {

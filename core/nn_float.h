@@ -48,6 +48,13 @@ nn_kernel_status nn_dwconv2d_f32(const nn_f32_conv_params *p, const nn_dims *inp
                                  const float *filter, const float *bias,
                                  const nn_dims *output_dims, float *output);
 
+/* TRANSPOSE_CONV, float (reference_ops::TransposeConv): the scatter into the output, then
+ * bias and clamp. */
+nn_kernel_status nn_transpose_conv_f32(const nn_f32_conv_params *p, const nn_dims *input_dims,
+                                       const float *input, const nn_dims *filter_dims,
+                                       const float *filter, const float *bias,
+                                       const nn_dims *output_dims, float *output);
+
 /* FULLY_CONNECTED, float: weights [out_depth, accum_depth]. reference_ops::FullyConnected. */
 nn_kernel_status nn_fc_f32(const nn_f32_act *act, int32_t batches, int32_t accum_depth,
                            int32_t out_depth, const float *input, const float *weights,

@@ -75,6 +75,18 @@ nn_kernel_status nn_dwconv2d_s8(const nn_conv_params *p, const nn_quant *quant,
                                 const int32_t *bias,
                                 const nn_dims *output_dims, int8_t *output);
 
+/*
+ * TRANSPOSE_CONV (reference_integer_ops::TransposeConv): each input pixel scattered through
+ * the filter [C_out, KH, KW, C_in] into int32 accumulators (scratch, one per output element),
+ * then bias, per-channel requantization and clamp. p's stride and pad are used (dilation and
+ * depth multiplier ignored); weights symmetric.
+ */
+nn_kernel_status nn_transpose_conv_s8(const nn_conv_params *p, const nn_quant *quant,
+                                      const nn_dims *input_dims, const int8_t *input,
+                                      const nn_dims *filter_dims, const int8_t *filter,
+                                      const int32_t *bias, const nn_dims *output_dims,
+                                      int8_t *output, int32_t *scratch);
+
 /* ---------------------------------------------------------------- fully connected */
 
 typedef struct {

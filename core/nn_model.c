@@ -83,6 +83,7 @@ static const char *const op_names[NN_OP_COUNT_] = {
     [NN_OP_L2_NORMALIZATION] = "L2_NORMALIZATION",
     [NN_OP_CAST] = "CAST",
     [NN_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
+    [NN_OP_TRANSPOSE_CONV] = "TRANSPOSE_CONV",
 };
 
 /* Ops whose kernel is an nn_move per output. */
@@ -437,6 +438,38 @@ static nn_status check_conv(loader *ld, const layer_ctx *c)
         return LFAIL(ld, c, NN_E_PARAMS, "zero point");
     if (!int8_range(p->act_min, p->act_max))
         return LFAIL(ld, c, NN_E_PARAMS, "activation range");
+    if (!quant_arrays_ok(ld, pc->mult_off, pc->shift_off, (uint32_t)cout))
+        return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+    return NN_OK;
+}
+
+/* TRANSPOSE_CONV: input [N,H,W,Cin], weights [Cout,KH,KW,Cin], output [N,OH,OW,Cout]. */
+static nn_status check_tconv(loader *ld, const layer_ctx *c)
+{
+    const int flt = c->act == NN_T_FLOAT32;
+    const nn_tsm_conv *pc = c->params;
+    const nn_f32_conv_params *pf = c->params;
+    const nn_tsm_tensor *in = c->in[0], *w = c->in[1], *b = c->in[2];
+    if (c->l->n_inputs != 3 || in == NULL || w == NULL)
+        return LFAIL(ld, c, NN_E_LAYER, "n_inputs");
+    if (!is_act(c, in) || in->ndims != 4 || !is_act(c, c->out) || c->out->ndims != 4 ||
+        !is_act(c, w) || w->ndims != 4 || w->storage != NN_S_CONST)
+        return LFAIL(ld, c, NN_E_LAYER, "operand types or ranks");
+    const int32_t cout = c->out->dims[3];
+    if (in->dims[0] != c->out->dims[0] || w->dims[0] != cout || w->dims[3] != in->dims[3])
+        return LFAIL(ld, c, NN_E_LAYER, "shapes");
+    if (b && !bias_ok(c, b, (uint32_t)cout))
+        return LFAIL(ld, c, NN_E_LAYER, "bias");
+    const int32_t sh = flt ? pf->stride_h : pc->p.stride_h, sw = flt ? pf->stride_w : pc->p.stride_w;
+    const int32_t ph = flt ? pf->pad_h : pc->p.pad_h, pw = flt ? pf->pad_w : pc->p.pad_w;
+    if (sh < 1 || sh > NN_MAX_STRIDE || sw < 1 || sw > NN_MAX_STRIDE || ph < 0 ||
+        ph > NN_MAX_DIM || pw < 0 || pw > NN_MAX_DIM)
+        return LFAIL(ld, c, NN_E_PARAMS, "stride/padding");
+    if (flt)
+        return f32_act_ok(&pf->act) ? NN_OK : LFAIL(ld, c, NN_E_PARAMS, "activation range");
+    if (pc->p.input_offset < -127 || pc->p.input_offset > 128 || pc->p.output_offset < -128 ||
+        pc->p.output_offset > 127 || !int8_range(pc->p.act_min, pc->p.act_max))
+        return LFAIL(ld, c, NN_E_PARAMS, "zero point / activation range");
     if (!quant_arrays_ok(ld, pc->mult_off, pc->shift_off, (uint32_t)cout))
         return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
     return NN_OK;
@@ -849,7 +882,8 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
     if (is_float) {
         switch (op) {
         case NN_OP_CONV_2D:
-        case NN_OP_DEPTHWISE_CONV_2D: return sizeof(nn_f32_conv_params);
+        case NN_OP_DEPTHWISE_CONV_2D:
+        case NN_OP_TRANSPOSE_CONV: return sizeof(nn_f32_conv_params);
         case NN_OP_FULLY_CONNECTED:
         case NN_OP_ADD:
         case NN_OP_MUL: return sizeof(nn_f32_act);
@@ -878,7 +912,8 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
     }
     switch (op) {
     case NN_OP_CONV_2D:
-    case NN_OP_DEPTHWISE_CONV_2D: return sizeof(nn_tsm_conv);
+    case NN_OP_DEPTHWISE_CONV_2D:
+    case NN_OP_TRANSPOSE_CONV: return sizeof(nn_tsm_conv);
     case NN_OP_FULLY_CONNECTED: return sizeof(nn_tsm_fc);
     case NN_OP_AVERAGE_POOL_2D:
     case NN_OP_MAX_POOL_2D: return sizeof(nn_pool_params);
@@ -931,13 +966,13 @@ static nn_status check_layer(loader *ld, uint32_t i)
         return LFAIL(ld, &c, NN_E_LAYER, "n_inputs/n_outputs");
     if (!in_data(ld, l->io_off, 2u * (l->n_inputs + l->n_outputs), 2))
         return LFAIL(ld, &c, NN_E_LAYER, "io_off");
-    if (l->scratch_size != 0 || l->reserved[0] || l->reserved[1])
+    if (l->reserved || (l->scratch_size == 0 && l->scratch_off != 0))
         return LFAIL(ld, &c, NN_E_LAYER, "scratch_size");
     if (!valid_string(m, l->name))
         return LFAIL(ld, &c, NN_E_LAYER, "name");
     const uint16_t *io = (const uint16_t *)at(m->image, l->io_off);
     int has_bias_slot = l->op == NN_OP_CONV_2D || l->op == NN_OP_DEPTHWISE_CONV_2D ||
-                        l->op == NN_OP_FULLY_CONNECTED;
+                        l->op == NN_OP_FULLY_CONNECTED || l->op == NN_OP_TRANSPOSE_CONV;
     for (uint32_t k = 0; k < l->n_inputs; k++) {
         if (io[k] == NN_NO_TENSOR && has_bias_slot && k == 2)
             continue;
@@ -970,6 +1005,23 @@ static nn_status check_layer(loader *ld, uint32_t i)
     }
     if (l->params_size != expect || !in_data(ld, l->params_off, expect, 4))
         return LFAIL(ld, &c, NN_E_LAYER, "params_off/params_size");
+    /* scratch: only the int8 TRANSPOSE_CONV's accumulators, 4-aligned in the arena, apart
+     * from the layer's tensors */
+    const int wants_scratch = l->op == NN_OP_TRANSPOSE_CONV && c.act == NN_T_INT8;
+    if (wants_scratch ? l->scratch_size != 4u * elements(c.out) : l->scratch_size != 0)
+        return LFAIL(ld, &c, NN_E_LAYER, "scratch_size");
+    if (wants_scratch) {
+        const nn_tsm_tensor sc = {.type = NN_T_INT32, .storage = NN_S_ARENA,
+                                  .offset = l->scratch_off, .size = l->scratch_size};
+        if ((l->scratch_off & 3u) != 0 || !inside(l->scratch_off, l->scratch_size, 0,
+                                                   m->hdr->arena_size))
+            return LFAIL(ld, &c, NN_E_LAYER, "scratch_off");
+        for (uint32_t k = 0; k < l->n_inputs; k++)
+            if (c.in[k] && arena_overlap(c.in[k], &sc))
+                return LFAIL(ld, &c, NN_E_LAYER, "scratch overlaps an input");
+        if (arena_overlap(c.out, &sc))
+            return LFAIL(ld, &c, NN_E_LAYER, "scratch overlaps the output");
+    }
     const int in_place = l->op == NN_OP_RESHAPE || l->op == NN_OP_EXPAND_DIMS;
     for (uint32_t k = 0; k < l->n_inputs; k++)
         for (uint32_t j = 0; j < l->n_outputs; j++)
@@ -994,6 +1046,7 @@ static nn_status check_layer(loader *ld, uint32_t i)
             return LFAIL(ld, &c, NN_E_LAYER, "reshape operands");
         return NN_OK;
     case NN_OP_PACK: return check_pack(ld, &c);
+    case NN_OP_TRANSPOSE_CONV: return check_tconv(ld, &c);
     case NN_OP_L2_NORMALIZATION: {
         nn_status st = check_unary(ld, &c, c.act, c.act);
         if (st != NN_OK)
@@ -1147,6 +1200,10 @@ uint64_t nn_layer_macs(const nn_model *m, uint32_t layer)
     case NN_OP_FULLY_CONNECTED:
         w = &m->tensors[nn_layer_operand(m, layer, 1)];
         return (uint64_t)elements(out) * (uint64_t)w->dims[1];
+    case NN_OP_TRANSPOSE_CONV: /* every input value through the whole filter */
+        w = &m->tensors[nn_layer_operand(m, layer, 1)];
+        return (uint64_t)elements(&m->tensors[nn_layer_operand(m, layer, 0)]) *
+               (uint64_t)w->dims[0] * (uint64_t)w->dims[1] * (uint64_t)w->dims[2];
     default:
         return 0;
     }
@@ -1189,6 +1246,15 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
             ks = nn_conv2d_s8(&p->p, &q, &din, x, &dw, tdata(m, io[1]), bias, &dout, y);
         else
             ks = nn_dwconv2d_s8(&p->p, &q, &din, x, &dw, tdata(m, io[1]), bias, &dout, y);
+        break;
+    }
+    case NN_OP_TRANSPOSE_CONV: {
+        const nn_tsm_conv *p = params;
+        nn_dims dw = nn_tensor_dims(&m->tensors[io[1]]);
+        nn_quant q = {at(m->image, p->mult_off), at(m->image, p->shift_off), dout.c};
+        const int32_t *bias = io[2] == NN_NO_TENSOR ? NULL : tdata(m, io[2]);
+        ks = nn_transpose_conv_s8(&p->p, &q, &din, x, &dw, tdata(m, io[1]), bias, &dout, y,
+                                  (int32_t *)(void *)(m->arena + l->scratch_off));
         break;
     }
     case NN_OP_FULLY_CONNECTED: {

@@ -71,12 +71,14 @@
  *                         NN_NO_TENSOR (0xFFFF) marks an omitted optional input (bias)
  *    8 u32 params_off     op parameters, 4-aligned, inside data (see nn_tsm_* records)
  *   12 u32 params_size    exactly the size of the op's parameter record
- *   16 u32 scratch_size   scratch bytes the kernel needs (0 for every v1 kernel)
+ *   16 u32 scratch_size   scratch bytes the kernel needs in the arena (0 but for the int8
+ *                         TRANSPOSE_CONV: its int32 accumulators, 4 x the output's elements)
  *   20 u32 name           string offset (the output tensor's name in the source model)
- *   24 u32 reserved[2]    0
+ *   24 u32 scratch_off    arena offset of the scratch (4-aligned; 0 without scratch)
+ *   28 u32 reserved       0
  *
  * Operand order per op (inputs; every op has one output):
- *   CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: input, weights (CONST int8), bias
+ *   CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV: input, weights (CONST int8), bias
  *     (CONST int32 or NN_NO_TENSOR)
  *   ADD, MUL: input1, input2; CONCATENATION, PACK: inputs...; every other op: input
  *   (the constant operands of a TFLite op, such as TRANSPOSE's perm or SPLIT's axis, are
@@ -162,7 +164,9 @@ typedef enum {
     NN_OP_L2_NORMALIZATION = 41, /* over the last dimension */
     NN_OP_CAST = 42,          /* int8, int32, float32; a float32 side makes it a float layer */
     NN_OP_RESIZE_BILINEAR = 43, /* nn_resize_params, both types */
-    NN_OP_COUNT_ = 44
+    NN_OP_TRANSPOSE_CONV = 44, /* input, weights [Cout,KH,KW,Cin], bias; int8 nn_tsm_conv
+                                  (dilation and depth multiplier 1), float nn_f32_conv_params */
+    NN_OP_COUNT_ = 45
 } nn_op;
 
 typedef struct {
@@ -190,7 +194,7 @@ typedef struct {
     uint16_t op;
     uint8_t n_inputs, n_outputs;
     uint32_t io_off, params_off, params_size, scratch_size, name;
-    uint32_t reserved[2];
+    uint32_t scratch_off, reserved;
 } nn_tsm_layer;
 
 /* ---- parameter records in the data section (all fields 32-bit, little-endian) ---- */

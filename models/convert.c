@@ -347,6 +347,85 @@ static int op_conv(cv_ctx *c, const tfl_op *op, cv_layer *L, int depthwise)
     return channel_multipliers(c, L, in, w, out, cout);
 }
 
+/* ComputePaddingHeightWidth's padding for one axis (dilation 1). */
+static int32_t same_valid_pad(int padding, int32_t in, int32_t filter, int32_t stride)
+{
+    int32_t out = padding == TFL_PAD_SAME ? (in + stride - 1) / stride
+                                          : (in + stride - filter) / stride;
+    int32_t total = (out - 1) * stride + filter - in;
+    return total > 0 ? total / 2 : 0;
+}
+
+/*
+ * TRANSPOSE_CONV (transpose_conv.cc): inputs output_shape, weights [Cout,KH,KW,Cin], input,
+ * bias. The padding is TFLM's: ComputePaddingHeightWidth with the output's size where a
+ * convolution has its input's. int8 needs an int32 accumulator per output element, a
+ * scratch buffer the arena planner places (live during the layer only).
+ */
+static int op_transpose_conv(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    if (op->ninputs < 3)
+        return cv_fail(c, "needs output_shape, weights and input operands");
+    int w = op->inputs[1], in = op->inputs[2], out = op->outputs[0];
+    int b = op->ninputs > 3 ? op->inputs[3] : -1;
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
+        cv_need_const(c, w, c->flt ? TFL_FLOAT32 : TFL_INT8, "weights"))
+        return -1;
+    if (b >= 0 && cv_need_const(c, b, c->flt ? TFL_FLOAT32 : TFL_INT32, "bias"))
+        return -1;
+    uint64_t ns;
+    const int32_t *shape = cv_const_i32(c, op->inputs[0], "output_shape", &ns);
+    if (shape == NULL)
+        return -1;
+    const tfl_tensor *ti = cv_T(c, in), *tw = cv_T(c, w), *to = cv_T(c, out);
+    if (ti->ndims != 4 || tw->ndims != 4 || to->ndims != 4 || ns != 4)
+        return cv_fail(c, "input, weights, output and output_shape must be 4-D");
+    for (int d = 0; d < 4; d++) {
+        int32_t v;
+        memcpy(&v, &shape[d], 4);
+        if (v != to->dims[d])
+            return cv_fail(c, "output_shape does not match the output tensor's shape");
+    }
+    const int32_t cout = to->dims[3];
+    if (ti->dims[0] != to->dims[0] || tw->dims[0] != cout || tw->dims[3] != ti->dims[3])
+        return cv_fail(c, "weights shape [%d,%d,%d,%d] does not fit %d input and %d output "
+                          "channels", (int)tw->dims[0], (int)tw->dims[1], (int)tw->dims[2],
+                       (int)tw->dims[3], (int)ti->dims[3], (int)cout);
+    if (b >= 0 && cv_elements(cv_T(c, b)) != (uint64_t)cout)
+        return cv_fail(c, "bias has %llu values for %d output channels",
+                       (unsigned long long)cv_elements(cv_T(c, b)), (int)cout);
+    const tfl_options *o = &op->opt;
+    if (strides_ok(c, o->stride_h, o->stride_w, 1, 1))
+        return -1;
+    nn_conv_params *p = &L->p.conv.p;
+    p->stride_h = o->stride_h;
+    p->stride_w = o->stride_w;
+    p->dilation_h = p->dilation_w = 1;
+    p->depth_multiplier = 1;
+    p->pad_h = same_valid_pad(o->padding, to->dims[1], tw->dims[1], o->stride_h);
+    p->pad_w = same_valid_pad(o->padding, to->dims[2], tw->dims[2], o->stride_w);
+    L->op = NN_OP_TRANSPOSE_CONV;
+    L->nin = 3;
+    L->in[0] = in;
+    L->in[1] = w;
+    L->in[2] = b;
+    if (c->flt) {
+        nn_f32_conv_params f = {p->stride_h, p->stride_w, 1, 1, p->pad_h, p->pad_w, 1, {0, 0}};
+        if (act_range_f32(c, o->fused_activation, &f.act))
+            return -1;
+        L->p.conv_f = f;
+        return 0;
+    }
+    p->input_offset = -cv_zp(ti);
+    p->output_offset = cv_zp(to);
+    if (act_range(c, o->fused_activation, out, &p->act_min, &p->act_max))
+        return -1;
+    if (cv_elements(to) > 0x10000000u)
+        return cv_fail(c, "the output is too large for the int32 accumulators");
+    L->scratch = (uint32_t)(4u * cv_elements(to));
+    return channel_multipliers(c, L, in, w, out, cout);
+}
+
 static int op_fc(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
     int in = op->inputs[0], w = op->inputs[1], b = op->ninputs > 2 ? op->inputs[2] : -1;
@@ -785,6 +864,7 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_CONV_2D: return op_conv(c, op, L, 0);
     case TFL_OP_DEPTHWISE_CONV_2D: return op_conv(c, op, L, 1);
     case TFL_OP_FULLY_CONNECTED: return op_fc(c, op, L);
+    case TFL_OP_TRANSPOSE_CONV: return op_transpose_conv(c, op, L);
     case TFL_OP_AVERAGE_POOL_2D: return op_pool(c, op, L, NN_OP_AVERAGE_POOL_2D);
     case TFL_OP_MAX_POOL_2D: return op_pool(c, op, L, NN_OP_MAX_POOL_2D);
     case TFL_OP_ADD: return op_binary(c, op, L, NN_OP_ADD);
@@ -1022,11 +1102,13 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
     }
 
     /* Plan the arena. */
-    sizes = calloc((size_t)nt + 1, sizeof(uint32_t)); /* zeroed: GCC cannot see na <= nt */
-    offs = calloc((size_t)nt + 1, sizeof(uint32_t));
-    first = calloc((size_t)nt + 1, sizeof(int));
-    last = calloc((size_t)nt + 1, sizeof(int));
-    arena_idx = calloc((size_t)nt + 1, sizeof(int));
+    /* one entry per arena tensor, and one per layer scratch buffer (int8 TRANSPOSE_CONV) */
+    const size_t cap = (size_t)nt + (size_t)nl + 1;
+    sizes = calloc(cap, sizeof(uint32_t)); /* zeroed: GCC cannot see na <= nt */
+    offs = calloc(cap, sizeof(uint32_t));
+    first = calloc(cap, sizeof(int));
+    last = calloc(cap, sizeof(int));
+    arena_idx = calloc(cap, sizeof(int));
     if (!sizes || !offs || !first || !last || !arena_idx)
         abort();
     int na = 0;
@@ -1047,9 +1129,22 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
         unshared += align_up((uint32_t)bytes, CV_ARENA_ALIGN);
         na++;
     }
+    for (int l = 0; l < nl; l++) { /* scratch lives during its layer only */
+        if (c->layers[l].scratch == 0)
+            continue;
+        sizes[na] = c->layers[l].scratch;
+        first[na] = last[na] = l;
+        arena_idx[na] = -1 - l;
+        unshared += align_up(c->layers[l].scratch, CV_ARENA_ALIGN);
+        na++;
+    }
     uint32_t arena = cv_plan_arena(na, sizes, first, last, offs);
-    for (int a = 0; a < na; a++)
-        tm[arena_idx[a]].offset = offs[a];
+    for (int a = 0; a < na; a++) {
+        if (arena_idx[a] >= 0)
+            tm[arena_idx[a]].offset = offs[a];
+        else
+            c->layers[-1 - arena_idx[a]].scratch_off = offs[a];
+    }
 
     /* Data section, built with offsets relative to its start, fixed up below. */
     uint32_t data_off = align_up(NN_TSM_HEADER_SIZE + NN_TSM_TENSOR_SIZE * (uint32_t)nt +
@@ -1097,6 +1192,8 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
         lrec[l].op = (uint16_t)L->op;
         lrec[l].n_inputs = (uint8_t)L->nin;
         lrec[l].n_outputs = (uint8_t)L->nout;
+        lrec[l].scratch_size = L->scratch;
+        lrec[l].scratch_off = L->scratch_off;
         if (L->extra_size) { /* the record and what follows it, contiguous */
             uint8_t *rec = malloc(psize + L->extra_size);
             if (!rec)

@@ -60,6 +60,7 @@ typedef struct {
     size_t extra_size;
     int flt;       /* a float32 layer (nn_layer_is_float) */
     int nq;        /* per-channel multiplier count (conv, fc) */
+    uint32_t scratch, scratch_off; /* arena scratch bytes (int8 TRANSPOSE_CONV) and place */
     int32_t *mult, *shift;
 } cv_layer;
 

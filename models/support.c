@@ -57,6 +57,7 @@ static const op_support supported[] = {
     {TFL_OP_SUM, B_INT8 | B_FLOAT32},
     {TFL_OP_L2_NORMALIZATION, B_INT8 | B_FLOAT32},
     {TFL_OP_RESIZE_BILINEAR, B_INT8 | B_FLOAT32},
+    {TFL_OP_TRANSPOSE_CONV, B_INT8 | B_FLOAT32},
     {TFL_OP_CAST, B_INT8 | B_FLOAT32 | B_INT32},
     {TFL_OP_REDUCE_MAX, B_INT8 | B_FLOAT32},
     {TFL_OP_PADV2, B_INT8 | B_FLOAT32},
@@ -205,7 +206,7 @@ static int classify(const tfl_model *m, const tfl_op *op, char *what, size_t n,
 {
     const char *name = tfl_op_name(op->builtin);
     /* the data input (SPLIT's first operand is its axis) */
-    int data = op->builtin == TFL_OP_SPLIT ? 1 : 0;
+    int data = op->builtin == TFL_OP_SPLIT ? 1 : op->builtin == TFL_OP_TRANSPOSE_CONV ? 2 : 0;
     int in = op->ninputs > data ? tensor_type(m, op->inputs[data]) : -1;
     int out = op->noutputs > 0 ? tensor_type(m, op->outputs[0]) : -1;
     if (op->builtin == TFL_OP_CUSTOM) {
@@ -214,7 +215,8 @@ static int classify(const tfl_model *m, const tfl_op *op, char *what, size_t n,
         snprintf(what, n, "custom op '%.60s'", code);
         return *npu ? 3 : 1;
     }
-    if (has_weights(op->builtin) && in == TFL_FLOAT32 && op->ninputs > 1) {
+    if ((has_weights(op->builtin) || op->builtin == TFL_OP_TRANSPOSE_CONV) && in == TFL_FLOAT32 &&
+        op->ninputs > 1) {
         int w = tensor_type(m, op->inputs[1]);
         if (w == TFL_INT8 || w == TFL_UINT8) {
             snprintf(what, n, "%s hybrid (float32 activations, %s weights)", name,

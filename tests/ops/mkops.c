@@ -1006,8 +1006,42 @@ static void resize_bilinear(int type, const int32_t *dims, int oh, int ow, int a
     emit(&c, name, 3800u + (uint32_t)id);
 }
 
+static void tconv(int type, int h, int w, int cin, int cout, int k, int stride, int padding,
+                  int act, int with_bias, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_TRANSPOSE_CONV);
+    wrng = 4000u + (uint32_t)id;
+    int oh = padding == TFL_PAD_SAME ? h * stride : (h - 1) * stride + k;
+    int ow = padding == TFL_PAD_SAME ? w * stride : (w - 1) * stride + k;
+    int32_t shape[4] = {1, oh, ow, cout}, di[4] = {1, h, w, cin}, wd[4] = {cout, k, k, cin};
+    int sh = const_i32(&c, 4, shape);
+    int wt = weights(&c, type, 4, wd, 0, cout);
+    int in = tensor(&c, type, 4, di, 0.05f, -3);
+    int b = with_bias ? bias(&c, type, cout, 0.05f, wt) : -1;
+    int out = tensor(&c, type, 4, shape, 0.1f, 4);
+    op_in(&c, sh);
+    op_in(&c, wt);
+    op_in(&c, in);
+    if (with_bias)
+        op_in(&c, b);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.padding = padding;
+    c.op.opt.stride_h = c.op.opt.stride_w = stride;
+    c.op.opt.fused_activation = act;
+    char name[64];
+    snprintf(name, sizeof name, "transpose_conv_%s_%d", tname(type), id);
+    emit(&c, name, 3900u + (uint32_t)id);
+}
+
 static void cases_last(int type)
 {
+    tconv(type, 4, 5, 3, 6, 3, 2, TFL_PAD_SAME, 0, 1, 0);
+    tconv(type, 3, 3, 4, 2, 3, 2, TFL_PAD_VALID, 0, 1, 1);
+    tconv(type, 5, 4, 2, 3, 2, 1, TFL_PAD_SAME, 1, 0, 2);
+    tconv(type, 3, 4, 3, 4, 4, 3, TFL_PAD_VALID, 3, 1, 3);
     resize_bilinear(type, (const int32_t[]){1, 4, 5, 3}, 8, 10, 0, 0, 0);
     resize_bilinear(type, (const int32_t[]){2, 7, 6, 2}, 3, 4, 0, 1, 1);
     resize_bilinear(type, (const int32_t[]){1, 5, 5, 3}, 9, 7, 1, 0, 2);

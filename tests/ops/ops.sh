@@ -86,5 +86,12 @@ while read -r n; do
 done <"$TMP/names"
 echo "  $n_cases cases"
 
+# inspect counts TRANSPOSE_CONV's MACs (every input value through the whole filter:
+# 4x5x3 inputs x 6x3x3 = 3,240) and the arena holds its int32 accumulators (60 + 480 bytes of
+# tensors and 1,920 of scratch, 16-aligned: 2,464)
+expect 0 "TRANSPOSE_CONV .* 3,240 " "inspect: TRANSPOSE_CONV's MACs" -- \
+    "$BIN" inspect "$TMP/c/transpose_conv_i8_0.tflite"
+grep -q "arena 2,464 bytes" "$TMP/out" && ok || bad "inspect: TRANSPOSE_CONV's scratch in the arena"
+
 printf 'ops: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
