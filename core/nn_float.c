@@ -543,6 +543,76 @@ nn_kernel_status nn_cast_f32(uint32_t in_type, uint32_t out_type, int32_t size,
     return NN_KERNEL_OK;
 }
 
+/* ---------------------------------------------------------------- LSTM */
+
+/* CalculateLstmGate: gate = act(FC(x, wx, bias) + FC(h, wh, none)) over `rows` rows. */
+static void lstm_gate(int32_t rows, int32_t in_dim, int32_t state, const float *x,
+                      const float *wx, const float *bias, const float *h, const float *wh,
+                      int act, float *gate, float *fc_buf)
+{
+    static const nn_f32_act none = {-FLT_MAX, FLT_MAX};
+    nn_fc_f32(&none, rows, in_dim, state, x, wx, bias, gate);
+    nn_fc_f32(&none, rows, state, state, h, wh, NULL, fc_buf);
+    const int32_t n = rows * state;
+    for (int32_t i = 0; i < n; i++)
+        gate[i] = gate[i] + fc_buf[i];
+    if (act == 6)
+        nn_logistic_f32(n, gate, gate);
+    else
+        nn_tanh_f32(n, gate, gate);
+}
+
+nn_kernel_status nn_lstm_f32(const nn_lstm_params *p, const float *input,
+                             const float *const w[8], const float *const b[4], float *hidden,
+                             float *cell, float *output, float *scratch)
+{
+    if (p == NULL || input == NULL || w == NULL || b == NULL || hidden == NULL ||
+        cell == NULL || output == NULL || scratch == NULL || p->batch < 1 || p->time < 1 ||
+        p->input_dim < 1 || p->state_dim < 1 || (p->cell_activation != 4 && p->cell_activation != 6))
+        return NN_KERNEL_EARG;
+    for (int k = 0; k < 8; k++)
+        if (w[k] == NULL)
+            return NN_KERNEL_EARG;
+    static const nn_f32_act none = {-FLT_MAX, FLT_MAX};
+    const int32_t S = p->state_dim, I = p->input_dim;
+    const int32_t rows = p->time_major ? p->batch : 1, n = rows * S;
+    const int32_t outer = p->time_major ? 1 : p->batch;
+    float *b0 = scratch, *b1 = scratch + (size_t)p->batch * (size_t)S;
+    float *b2 = b1 + (size_t)p->batch * (size_t)S, *b3 = b2 + (size_t)p->batch * (size_t)S;
+    size_t in_off = 0, out_off = 0;
+    for (int32_t ob = 0; ob < outer; ob++) {
+        float *h = hidden + (size_t)ob * (size_t)S, *c = cell + (size_t)ob * (size_t)S;
+        for (int32_t t = 0; t < p->time; t++) {
+            const float *x = input + in_off;
+            /* forget (b0), input (b1) and cell (b2) gates; b3 the recurrent FC's */
+            lstm_gate(rows, I, S, x, w[1], b[1], h, w[5], 6, b0, b3);
+            lstm_gate(rows, I, S, x, w[0], b[0], h, w[4], 6, b1, b3);
+            lstm_gate(rows, I, S, x, w[2], b[2], h, w[6], p->cell_activation, b2, b3);
+            /* cell = forget * cell + input * cell gate, clipped */
+            for (int32_t i = 0; i < n; i++)
+                c[i] = clampf(b0[i] * c[i], &none);
+            for (int32_t i = 0; i < n; i++)
+                b1[i] = clampf(b1[i] * b2[i], &none);
+            for (int32_t i = 0; i < n; i++)
+                c[i] = c[i] + b1[i];
+            if (p->cell_clip > 0)
+                for (int32_t i = 0; i < n; i++) {
+                    const float m = c[i] < p->cell_clip ? c[i] : p->cell_clip;
+                    c[i] = m < -p->cell_clip ? -p->cell_clip : m;
+                }
+            /* output gate (b1), hidden = tanh(cell) * output gate, to the output */
+            lstm_gate(rows, I, S, x, w[3], b[3], h, w[7], 6, b1, b3);
+            nn_tanh_f32(n, c, b0);
+            for (int32_t i = 0; i < n; i++)
+                h[i] = clampf(b0[i] * b1[i], &none);
+            memcpy(output + out_off, h, sizeof(float) * (size_t)n);
+            in_off += (size_t)rows * (size_t)I;
+            out_off += (size_t)n;
+        }
+    }
+    return NN_KERNEL_OK;
+}
+
 /* ---------------------------------------------------------------- data movement */
 
 nn_kernel_status nn_pad_f32(const nn_dims *input_dims, const float *input,
@@ -694,6 +764,19 @@ nn_status nn_run_layer_f32(nn_model *m, uint32_t li)
             ks = nn_conv2d_f32(params, &din, x, &dw, fdata(m, wi), bias, &dout, y);
         else
             ks = nn_dwconv2d_f32(params, &din, x, &dw, fdata(m, wi), bias, &dout, y);
+        break;
+    }
+    case NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: {
+        const float *w[8], *b[4];
+        for (uint32_t k = 0; k < 8; k++)
+            w[k] = fdata(m, nn_layer_operand(m, li, 1 + k));
+        for (uint32_t k = 0; k < 4; k++) {
+            const uint32_t t = nn_layer_operand(m, li, 9 + k);
+            b[k] = t == NN_NO_TENSOR ? NULL : fdata(m, t);
+        }
+        ks = nn_lstm_f32(params, x, w, b, fdata(m, nn_layer_operand(m, li, 13)),
+                         fdata(m, nn_layer_operand(m, li, 14)), y,
+                         (float *)(void *)(m->arena + l->scratch_off));
         break;
     }
     case NN_OP_TRANSPOSE_CONV: {

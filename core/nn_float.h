@@ -126,6 +126,22 @@ nn_kernel_status nn_l2norm_f32(int32_t rows, int32_t depth, const float *input, 
 nn_kernel_status nn_cast_f32(uint32_t in_type, uint32_t out_type, int32_t size,
                              const void *input, void *output);
 
+/* UNIDIRECTIONAL_SEQUENCE_LSTM, float (TFLM's lstm_eval.h EvalLstm<float>): per time step
+ * (per batch when not time major) the forget, input and cell gates (FC of the input plus FC
+ * of the hidden state, then sigmoid, or the cell activation), the cell update (optionally
+ * clipped), the output gate and the hidden state, copied to the output. w: input-to-input,
+ * -forget, -cell, -output weights [state, input], then the recurrent ones [state, state];
+ * b: the four gate biases [state]; hidden [batch, state] and cell [batch, state] are read and
+ * updated in place (they persist across inferences); scratch holds 4 x batch x state. */
+typedef struct {
+    int32_t batch, time, input_dim, state_dim, time_major;
+    int32_t cell_activation; /* TFLite's ActivationFunctionType: 4 TANH, 6 SIGMOID */
+    float cell_clip;         /* 0: none */
+} nn_lstm_params;
+nn_kernel_status nn_lstm_f32(const nn_lstm_params *p, const float *input,
+                             const float *const w[8], const float *const b[4], float *hidden,
+                             float *cell, float *output, float *scratch);
+
 /* PAD, float, as nn_pad_s8. */
 nn_kernel_status nn_pad_f32(const nn_dims *input_dims, const float *input,
                             const int32_t pad[4][2], float pad_value,

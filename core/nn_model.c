@@ -84,6 +84,7 @@ static const char *const op_names[NN_OP_COUNT_] = {
     [NN_OP_CAST] = "CAST",
     [NN_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
     [NN_OP_TRANSPOSE_CONV] = "TRANSPOSE_CONV",
+    [NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM] = "UNIDIRECTIONAL_SEQUENCE_LSTM",
 };
 
 /* Ops whose kernel is an nn_move per output. */
@@ -303,7 +304,8 @@ static nn_status check_tensor(loader *ld, uint32_t i)
         return fail(ld, NN_E_TENSOR, -1, ti, "type", rec);
     if (t->ndims > 4)
         return fail(ld, NN_E_TENSOR, -1, ti, "ndims", rec + 1);
-    if (t->flags != 0)
+    if ((t->flags & ~NN_TENSOR_VARIABLE) != 0 ||
+        ((t->flags & NN_TENSOR_VARIABLE) && t->storage != NN_S_ARENA))
         return fail(ld, NN_E_TENSOR, -1, ti, "flags", rec + 3);
     uint64_t n = 1;
     static const char *const dim_fields[4] = {"dims[0]", "dims[1]", "dims[2]", "dims[3]"};
@@ -472,6 +474,42 @@ static nn_status check_tconv(loader *ld, const layer_ctx *c)
         return LFAIL(ld, c, NN_E_PARAMS, "zero point / activation range");
     if (!quant_arrays_ok(ld, pc->mult_off, pc->shift_off, (uint32_t)cout))
         return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+    return NN_OK;
+}
+
+/* UNIDIRECTIONAL_SEQUENCE_LSTM, float32: input [batch, time, in] (or [time, batch, in]),
+ * weights [state, in] x 4 and [state, state] x 4, biases [state] x 4, hidden and cell state
+ * [batch, state] (variable tensors), output [batch, time, state] (or time major). */
+static nn_status check_lstm(loader *ld, const layer_ctx *c)
+{
+    const nn_lstm_params *p = c->params;
+    if (c->act != NN_T_FLOAT32 || c->l->n_inputs != 15)
+        return LFAIL(ld, c, NN_E_LAYER, "operands");
+    if (p->batch < 1 || p->time < 1 || p->input_dim < 1 || p->state_dim < 1 ||
+        p->batch > NN_MAX_DIM || p->time > NN_MAX_DIM || p->input_dim > NN_MAX_DIM ||
+        p->state_dim > NN_MAX_DIM || (p->time_major != 0 && p->time_major != 1) ||
+        (p->cell_activation != 4 && p->cell_activation != 6) || !float_not_nan(p->cell_clip))
+        return LFAIL(ld, c, NN_E_PARAMS, "lstm sizes");
+    const uint64_t B = (uint64_t)p->batch, T = (uint64_t)p->time, I = (uint64_t)p->input_dim,
+                   S = (uint64_t)p->state_dim;
+    const nn_tsm_tensor *in = c->in[0];
+    if (in == NULL || !is_act(c, in) || elements(in) != B * T * I || !is_act(c, c->out) ||
+        elements(c->out) != B * T * S)
+        return LFAIL(ld, c, NN_E_LAYER, "input/output shape");
+    for (uint32_t k = 1; k <= 8; k++) {
+        const nn_tsm_tensor *w = c->in[k];
+        if (w == NULL || !is_act(c, w) || w->storage != NN_S_CONST ||
+            elements(w) != S * (k <= 4 ? I : S))
+            return LFAIL(ld, c, NN_E_LAYER, "weights");
+    }
+    for (uint32_t k = 9; k <= 12; k++)
+        if (c->in[k] == NULL || !is_act(c, c->in[k]) || c->in[k]->storage != NN_S_CONST ||
+            elements(c->in[k]) != S)
+            return LFAIL(ld, c, NN_E_LAYER, "bias");
+    for (uint32_t k = 13; k <= 14; k++)
+        if (c->in[k] == NULL || !is_act(c, c->in[k]) || c->in[k]->storage != NN_S_ARENA ||
+            !(c->in[k]->flags & NN_TENSOR_VARIABLE) || elements(c->in[k]) != B * S)
+            return LFAIL(ld, c, NN_E_LAYER, "state tensors");
     return NN_OK;
 }
 
@@ -884,6 +922,7 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
         case NN_OP_CONV_2D:
         case NN_OP_DEPTHWISE_CONV_2D:
         case NN_OP_TRANSPOSE_CONV: return sizeof(nn_f32_conv_params);
+        case NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return sizeof(nn_lstm_params);
         case NN_OP_FULLY_CONNECTED:
         case NN_OP_ADD:
         case NN_OP_MUL: return sizeof(nn_f32_act);
@@ -959,7 +998,7 @@ static nn_status check_layer(loader *ld, uint32_t i)
     c.rec = m->hdr->layers_off + i * NN_TSM_LAYER_SIZE;
     c.l = &m->layers[i];
     const nn_tsm_layer *l = c.l;
-    if (nn_op_params_size(l->op, 0) == 0)
+    if (l->op == 0 || l->op >= NN_OP_COUNT_)
         return LFAIL(ld, &c, NN_E_LAYER, "op");
     if (l->n_inputs < 1 || l->n_inputs > NN_MAX_LAYER_IO || l->n_outputs < 1 ||
         l->n_outputs > NN_MAX_LAYER_IO || (l->n_outputs > 1 && !is_multi_output_op(l->op)))
@@ -1005,10 +1044,28 @@ static nn_status check_layer(loader *ld, uint32_t i)
     }
     if (l->params_size != expect || !in_data(ld, l->params_off, expect, 4))
         return LFAIL(ld, &c, NN_E_LAYER, "params_off/params_size");
-    /* scratch: only the int8 TRANSPOSE_CONV's accumulators, 4-aligned in the arena, apart
-     * from the layer's tensors */
-    const int wants_scratch = l->op == NN_OP_TRANSPOSE_CONV && c.act == NN_T_INT8;
-    if (wants_scratch ? l->scratch_size != 4u * elements(c.out) : l->scratch_size != 0)
+    const int in_place = l->op == NN_OP_RESHAPE || l->op == NN_OP_EXPAND_DIMS;
+    for (uint32_t k = 0; k < l->n_inputs; k++)
+        for (uint32_t j = 0; j < l->n_outputs; j++)
+            if (c.in[k] && arena_overlap(c.in[k], c.outs[j]) &&
+                !(in_place && c.in[k]->offset == c.outs[j]->offset))
+                return LFAIL(ld, &c, NN_E_LAYER, "output overlaps an input in the arena");
+    c.params = m->image + l->params_off;
+    /* scratch (after the params are known to be in the image): the int8 TRANSPOSE_CONV's
+     * accumulators and the LSTM's buffers, 4-aligned in the arena, apart from the layer's
+     * tensors */
+    const int lstm = l->op == NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM;
+    const int wants_scratch = (l->op == NN_OP_TRANSPOSE_CONV && c.act == NN_T_INT8) || lstm;
+    uint32_t want_scratch = 4u * elements(c.out);
+    if (lstm) { /* four buffers of batch x state cells (float32) */
+        const nn_lstm_params *lp = c.params;
+        want_scratch = lp->batch > 0 && lp->state_dim > 0 && lp->batch <= NN_MAX_DIM &&
+                               lp->state_dim <= NN_MAX_DIM
+                           ? 16u * (uint32_t)lp->batch * (uint32_t)lp->state_dim
+                           : 0;
+    }
+    if (wants_scratch ? (want_scratch == 0 || l->scratch_size != want_scratch)
+                      : l->scratch_size != 0)
         return LFAIL(ld, &c, NN_E_LAYER, "scratch_size");
     if (wants_scratch) {
         const nn_tsm_tensor sc = {.type = NN_T_INT32, .storage = NN_S_ARENA,
@@ -1022,13 +1079,6 @@ static nn_status check_layer(loader *ld, uint32_t i)
         if (arena_overlap(c.out, &sc))
             return LFAIL(ld, &c, NN_E_LAYER, "scratch overlaps the output");
     }
-    const int in_place = l->op == NN_OP_RESHAPE || l->op == NN_OP_EXPAND_DIMS;
-    for (uint32_t k = 0; k < l->n_inputs; k++)
-        for (uint32_t j = 0; j < l->n_outputs; j++)
-            if (c.in[k] && arena_overlap(c.in[k], c.outs[j]) &&
-                !(in_place && c.in[k]->offset == c.outs[j]->offset))
-                return LFAIL(ld, &c, NN_E_LAYER, "output overlaps an input in the arena");
-    c.params = m->image + l->params_off;
     switch (l->op) {
     case NN_OP_CONV_2D:
     case NN_OP_DEPTHWISE_CONV_2D: return check_conv(ld, &c);
@@ -1047,6 +1097,7 @@ static nn_status check_layer(loader *ld, uint32_t i)
         return NN_OK;
     case NN_OP_PACK: return check_pack(ld, &c);
     case NN_OP_TRANSPOSE_CONV: return check_tconv(ld, &c);
+    case NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return check_lstm(ld, &c);
     case NN_OP_L2_NORMALIZATION: {
         nn_status st = check_unary(ld, &c, c.act, c.act);
         if (st != NN_OK)
@@ -1131,6 +1182,9 @@ nn_status nn_model_load(nn_model *m, const void *image, uint32_t size, void *are
         }
         m->arena = arena;
         m->arena_size = arena_size;
+        for (uint32_t i = 0; i < m->hdr->n_tensors; i++) /* state starts at zero */
+            if (m->tensors[i].flags & NN_TENSOR_VARIABLE)
+                memset(m->arena + m->tensors[i].offset, 0, m->tensors[i].size);
     }
     if (err)
         fail(&ld, NN_OK, -1, -1, "", 0);
@@ -1200,6 +1254,11 @@ uint64_t nn_layer_macs(const nn_model *m, uint32_t layer)
     case NN_OP_FULLY_CONNECTED:
         w = &m->tensors[nn_layer_operand(m, layer, 1)];
         return (uint64_t)elements(out) * (uint64_t)w->dims[1];
+    case NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: { /* per step and row: 4 gates x (in + state) */
+        const nn_lstm_params *p = (const nn_lstm_params *)(const void *)(m->image + l->params_off);
+        return (uint64_t)p->batch * (uint64_t)p->time * 4u * (uint64_t)p->state_dim *
+               ((uint64_t)p->input_dim + (uint64_t)p->state_dim);
+    }
     case NN_OP_TRANSPOSE_CONV: /* every input value through the whole filter */
         w = &m->tensors[nn_layer_operand(m, layer, 1)];
         return (uint64_t)elements(&m->tensors[nn_layer_operand(m, layer, 0)]) *

@@ -53,7 +53,10 @@
  *    0 u8  type           NN_T_INT8 / NN_T_INT32 / NN_T_FLOAT32
  *    1 u8  ndims          0..4
  *    2 u8  storage        NN_S_ARENA (offset into the arena) / NN_S_CONST (image offset)
- *    3 u8  flags          0
+ *    3 u8  flags          0, or NN_TENSOR_VARIABLE: an arena tensor holding state (an
+ *                         LSTM's hidden and cell state) that keeps its value from one
+ *                         inference to the next; the loader zeroes it, the planner never
+ *                         shares its bytes
  *    4 i32 dims[4]        dims[0..ndims), each >= 1; unused entries 0
  *   20 u32 offset         arena offset (ARENA, 4-aligned) or image offset (CONST, in data)
  *   24 u32 size           bytes = product(dims) * element size
@@ -116,6 +119,8 @@ typedef enum {
     NN_S_CONST = 1
 } nn_storage;
 
+#define NN_TENSOR_VARIABLE 1u
+
 /* Ops, in the order of the .tsm v1 encoding (never renumber: it is the file format). */
 typedef enum {
     NN_OP_CONV_2D = 1,
@@ -166,7 +171,9 @@ typedef enum {
     NN_OP_RESIZE_BILINEAR = 43, /* nn_resize_params, both types */
     NN_OP_TRANSPOSE_CONV = 44, /* input, weights [Cout,KH,KW,Cin], bias; int8 nn_tsm_conv
                                   (dilation and depth multiplier 1), float nn_f32_conv_params */
-    NN_OP_COUNT_ = 45
+    NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM = 45, /* input, 8 weights, 4 biases, hidden, cell
+                                               (variable tensors); float32: nn_lstm_params */
+    NN_OP_COUNT_ = 46
 } nn_op;
 
 typedef struct {

@@ -347,6 +347,77 @@ static int op_conv(cv_ctx *c, const tfl_op *op, cv_layer *L, int depthwise)
     return channel_multipliers(c, L, in, w, out, cout);
 }
 
+/*
+ * UNIDIRECTIONAL_SEQUENCE_LSTM (unidirectional_sequence_lstm.cc, lstm_eval_common.cc):
+ * float32, the 24 TFLite operands of which TFLM Micro takes the input, the eight gate weights,
+ * the four gate biases and the two state tensors (no peephole, projection or layer norm:
+ * TFLM refuses them too). The cell activation must be TANH (TFLM asserts on others).
+ */
+static int op_lstm(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    if (!c->flt)
+        return cv_fail(c, "an int8 UNIDIRECTIONAL_SEQUENCE_LSTM is not supported yet (float32 is)");
+    if (op->ninputs != 24)
+        return cv_fail(c, "%d operands; TFLM's LSTM takes 24", op->ninputs);
+    static const int unused[] = {9, 10, 11, 16, 17, 20, 21, 22, 23};
+    for (size_t k = 0; k < sizeof unused / sizeof unused[0]; k++)
+        if (op->inputs[unused[k]] >= 0)
+            return cv_fail(c, "operand %d (peephole, projection or layer norm) is given; TFLM "
+                              "Micro's LSTM supports none of them", unused[k]);
+    const int in = op->inputs[0], out = op->outputs[0], hs = op->inputs[18], cs = op->inputs[19];
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
+        cv_need_act(c, hs, "hidden state") || cv_need_act(c, cs, "cell state"))
+        return -1;
+    const tfl_tensor *ti = cv_T(c, in), *th = cv_T(c, hs), *tc = cv_T(c, cs);
+    if (!th->is_variable || !tc->is_variable || th->data != NULL || tc->data != NULL)
+        return cv_fail(c, "the hidden and cell state tensors must be variable tensors");
+    if (ti->ndims != 3 || th->ndims != 2 || tc->ndims != 2)
+        return cv_fail(c, "a 3-D input and 2-D state tensors are supported");
+    const int tmaj = op->opt.time_major != 0;
+    const int32_t B = tmaj ? ti->dims[1] : ti->dims[0], T = tmaj ? ti->dims[0] : ti->dims[1];
+    const int32_t I = ti->dims[2], S = th->dims[1];
+    if (th->dims[0] != B || tc->dims[0] != B || tc->dims[1] != S ||
+        cv_elements(cv_T(c, out)) != (uint64_t)B * (uint64_t)T * (uint64_t)S)
+        return cv_fail(c, "the state and output shapes do not follow from the input's");
+    for (int k = 1; k <= 8; k++) {
+        int w = op->inputs[k];
+        if (w < 0 || cv_need_const(c, w, TFL_FLOAT32, "weights"))
+            return w < 0 ? cv_fail(c, "missing gate weights (operand %d)", k) : -1;
+        const tfl_tensor *tw = cv_T(c, w);
+        if (tw->ndims != 2 || tw->dims[0] != S || tw->dims[1] != (k <= 4 ? I : S))
+            return cv_fail(c, "weights operand %d is not [%d, %d]", k, (int)S,
+                           (int)(k <= 4 ? I : S));
+        L->in[k] = w;
+    }
+    for (int k = 12; k <= 15; k++) {
+        int b = op->inputs[k];
+        if (b < 0 || cv_need_const(c, b, TFL_FLOAT32, "bias"))
+            return b < 0 ? cv_fail(c, "missing gate bias (operand %d)", k) : -1;
+        if (cv_elements(cv_T(c, b)) != (uint64_t)S)
+            return cv_fail(c, "bias operand %d has %llu values for %d states", k,
+                           (unsigned long long)cv_elements(cv_T(c, b)), (int)S);
+        L->in[k - 3] = b;
+    }
+    if (op->opt.fused_activation != 4)
+        return cv_fail(c, "cell activation %d; TFLM's LSTM takes TANH (4)",
+                       op->opt.fused_activation);
+    nn_lstm_params *p = &L->p.lstm;
+    p->batch = B;
+    p->time = T;
+    p->input_dim = I;
+    p->state_dim = S;
+    p->time_major = tmaj;
+    p->cell_activation = 4;
+    p->cell_clip = op->opt.cell_clip > 0 ? op->opt.cell_clip : 0.0f;
+    L->op = NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM;
+    L->nin = 15;
+    L->in[0] = in;
+    L->in[13] = hs;
+    L->in[14] = cs;
+    L->scratch = 16u * (uint32_t)B * (uint32_t)S; /* four float buffers of B x S */
+    return 0;
+}
+
 /* ComputePaddingHeightWidth's padding for one axis (dilation 1). */
 static int32_t same_valid_pad(int padding, int32_t in, int32_t filter, int32_t stride)
 {
@@ -865,6 +936,7 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_DEPTHWISE_CONV_2D: return op_conv(c, op, L, 1);
     case TFL_OP_FULLY_CONNECTED: return op_fc(c, op, L);
     case TFL_OP_TRANSPOSE_CONV: return op_transpose_conv(c, op, L);
+    case TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return op_lstm(c, op, L);
     case TFL_OP_AVERAGE_POOL_2D: return op_pool(c, op, L, NN_OP_AVERAGE_POOL_2D);
     case TFL_OP_MAX_POOL_2D: return op_pool(c, op, L, NN_OP_MAX_POOL_2D);
     case TFL_OP_ADD: return op_binary(c, op, L, NN_OP_ADD);
@@ -1049,7 +1121,10 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
             int x = map_tensor(tsm_of, tm, &nt, L->in[k]);
             const tfl_tensor *t = &m->tensors[L->in[k]];
             tm[x].is_const = t->data != NULL;
-            if (!tm[x].is_const) {
+            if (!tm[x].is_const && t->is_variable) { /* state: alive the whole inference */
+                tm[x].first = 0;
+                tm[x].last = nl;
+            } else if (!tm[x].is_const) {
                 if (tm[x].first < 0) {
                     c->cur = l;
                     cv_fail(c, "input tensor %d '%s' is read before any layer writes it and is "
@@ -1256,6 +1331,8 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
         for (int d = 0; d < t->ndims; d++)
             r.dims[d] = t->dims[d];
         r.storage = tm[k].is_const ? NN_S_CONST : NN_S_ARENA;
+        if (!tm[k].is_const && t->is_variable)
+            r.flags = NN_TENSOR_VARIABLE;
         r.offset = tm[k].offset;
         r.size = (uint32_t)(cv_elements(t) * (r.type == NN_T_INT8 ? 1u : 4u));
         r.scale = cv_scale(t);

@@ -48,6 +48,7 @@ typedef struct {
         nn_tsm_leaky_relu_f32 leaky_f;
         nn_tsm_l2norm l2norm;
         nn_resize_params resize;
+        nn_lstm_params lstm;
         /* data movement: one map per output */
         nn_move move[NN_MAX_LAYER_IO];
         nn_tsm_pack pack;

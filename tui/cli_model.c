@@ -232,8 +232,13 @@ static void inspect_text(const mf_model *mf)
         printf("  output %u: %s scale %g zero point %d\n", i, text_safe(buf, shown, sizeof shown),
                (double)nn_tensor(m, t)->scale, (int)nn_tensor(m, t)->zero_point);
     }
-    printf("\n%3s  %-18s %-14s %-14s %12s %9s %9s  %s\n", "#", "op", "input", "output", "MACs",
-           "weights", "activ.", "name");
+    int ow = 18; /* the op column fits the longest op name */
+    for (uint32_t l = 0; l < m->hdr->n_layers; l++) {
+        int w = (int)strlen(nn_op_name(nn_layer(m, l)->op));
+        ow = w > ow ? w : ow;
+    }
+    printf("\n%3s  %-*s %-14s %-14s %12s %9s %9s  %s\n", "#", ow, "op", "input", "output",
+           "MACs", "weights", "activ.", "name");
     for (uint32_t l = 0; l < m->hdr->n_layers; l++) {
         const nn_tsm_layer *L = nn_layer(m, l);
         layer_figures f = figures(m, l);
@@ -243,7 +248,7 @@ static void inspect_text(const mf_model *mf)
         macs += f.macs;
         weights += f.weight_bytes;
         char nm[TEXT_SAFE_SIZE(48)];
-        printf("%3u  %-18s %-14s %-14s %12s %9u %9u  %s\n", l, nn_op_name(L->op), in, out,
+        printf("%3u  %-*s %-14s %-14s %12s %9u %9u  %s\n", l, ow, nn_op_name(L->op), in, out,
                text_grouped(f.macs, a, sizeof a), f.weight_bytes, f.activation_bytes,
                short_name(nn_string(m, L->name), nm, 48));
     }
