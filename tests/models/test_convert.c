@@ -431,7 +431,7 @@ static void test_refusal_lists_every_unsupported_op(void **state)
     tfl_tensor t[CHAIN_MAX + 1];
     tfl_op ops[CHAIN_MAX];
     const int b[7] = {TFL_OP_SVDF,   TFL_OP_SOFTMAX, TFL_OP_SVDF,
-                      TFL_OP_CUSTOM, TFL_OP_SVDF,    TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM,
+                      TFL_OP_CUSTOM, TFL_OP_SVDF,    TFL_OP_BATCH_MATMUL,
                       TFL_OP_SVDF};
     const int ty[7] = {TFL_INT16, TFL_INT8, TFL_INT16, TFL_INT8, TFL_INT16, TFL_FLOAT32,
                        TFL_INT16};
@@ -440,7 +440,7 @@ static void test_refusal_lists_every_unsupported_op(void **state)
     expect_refusal(&m, (const char *const[]){"6 of the model's 7 layers use ops or types",
                                              "\n  SVDF int16: layers 0, 2, 4, 6",
                                              "\n  custom op 'Foo': layer 3",
-                                             "\n  UNIDIRECTIONAL_SEQUENCE_LSTM float32: layer 5",
+                                             "\n  BATCH_MATMUL float32: layer 5",
                                              "int16 (16x8)", "tinysim runs int8: ADD", NULL});
 }
 
