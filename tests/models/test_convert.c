@@ -234,7 +234,7 @@ static void test_coverage_models(void **state)
         printf("  %-28s %u layers, arena %6u bytes\n", models[g], m.hdr->n_layers,
                m.hdr->arena_size);
         for (int seed = 1; seed <= 4; seed++) {
-            char in[8];
+            char in[16];
             snprintf(in, sizeof in, "seed%d", seed);
             /* loaded again: an LSTM's state (variable tensors) starts at zero, as in a fresh
              * TFLM interpreter (it carries over from one inference to the next otherwise) */
