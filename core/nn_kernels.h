@@ -362,6 +362,36 @@ nn_kernel_status nn_l2norm_s8(int32_t input_zero_point, int32_t rows, int32_t de
 nn_kernel_status nn_cast(uint32_t in_type, uint32_t out_type, int32_t size, const void *input,
                          void *output);
 
+/*
+ * UNIDIRECTIONAL_SEQUENCE_LSTM, int8 activations and weights, int16 cell state (TFLM's
+ * EvalLstm<int8_t, int8_t, int16_t, int32_t>): the gates as int8 FCs into int16 at 2^-12,
+ * saturating adds, the int16 sigmoid and tanh of TFLite's 256-entry table (interpolated),
+ * int16 products requantized, the cell clipped. The parameters are computed on the host as
+ * TFLM's PrepareGateParametersInteger does (models/convert.c); the table too.
+ */
+typedef struct {
+    int32_t input_offset, weights_offset, multiplier, shift; /* an int8 FC into int16 */
+} nn_lstm_fc;
+typedef struct {
+    int32_t multiplier, shift; /* an int16 x int16 product into int16 (or int8) */
+} nn_lstm_mul;
+typedef struct {
+    int32_t batch, time, input_dim, state_dim, time_major; /* as nn_lstm_params's */
+    int32_t cell_activation;        /* the cell gate's: 4 TANH, 6 SIGMOID */
+    nn_lstm_fc gate[4][2];          /* input, forget, cell, output: [0] input, [1] recurrent */
+    nn_lstm_mul forget_cell, input_cell, output_hidden;
+    int32_t hidden_zero_point;      /* the output product's offset, int8 */
+    int32_t cell_scale_power;       /* log2 of the cell state's scale */
+    int32_t cell_clip;              /* quantized clip, 0: none */
+    uint16_t sigmoid_table[256];    /* sigmoid(i / 24) in 0.16 */
+} nn_lstm_s8_params;
+
+/* w: the eight weights as nn_lstm_f32's; b: the four int32 gate biases; hidden int8 and cell
+ * int16 [batch, state] updated in place; scratch holds 4 x batch x state int16. */
+nn_kernel_status nn_lstm_s8(const nn_lstm_s8_params *p, const int8_t *input,
+                            const int8_t *const w[8], const int32_t *const b[4], int8_t *hidden,
+                            int16_t *cell, int8_t *output, int16_t *scratch);
+
 /* ---------------------------------------------------------------- float boundary */
 
 /* QUANTIZE float32 -> int8: round(x / scale) + zero_point (ties away from zero, in float),

@@ -123,10 +123,11 @@ static const void *at(const uint8_t *image, uint32_t off)
     return image + off;
 }
 
-static uint32_t type_size(uint32_t type)
+uint32_t nn_type_size(uint32_t type)
 {
     switch (type) {
     case NN_T_INT8: return 1;
+    case NN_T_INT16: return 2;
     case NN_T_INT32: return 4;
     case NN_T_FLOAT32: return 4;
     default: return 0;
@@ -156,12 +157,12 @@ static int32_t dim_at(const nn_dims *d, uint32_t i)
 
 static uint32_t elements(const nn_tsm_tensor *t)
 {
-    return t->size / type_size(t->type);
+    return t->size / nn_type_size(t->type);
 }
 
 uint32_t nn_tensor_elements(const nn_tsm_tensor *t)
 {
-    return type_size(t->type) ? elements(t) : 0;
+    return nn_type_size(t->type) ? elements(t) : 0;
 }
 
 /* A float32's bits (the loader checks floats without float arithmetic: none on FPU-less
@@ -299,7 +300,7 @@ static nn_status check_tensor(loader *ld, uint32_t i)
     const nn_tsm_tensor *t = &m->tensors[i];
     uint32_t rec = m->hdr->tensors_off + i * NN_TSM_TENSOR_SIZE;
     int32_t ti = (int32_t)i;
-    uint32_t es = type_size(t->type);
+    uint32_t es = nn_type_size(t->type);
     if (es == 0)
         return fail(ld, NN_E_TENSOR, -1, ti, "type", rec);
     if (t->ndims > 4)
@@ -483,12 +484,31 @@ static nn_status check_tconv(loader *ld, const layer_ctx *c)
 static nn_status check_lstm(loader *ld, const layer_ctx *c)
 {
     const nn_lstm_params *p = c->params;
-    if (c->act != NN_T_FLOAT32 || c->l->n_inputs != 15)
+    const int flt = c->act == NN_T_FLOAT32;
+    if (c->l->n_inputs != 15)
         return LFAIL(ld, c, NN_E_LAYER, "operands");
+    if (!flt) {
+        const nn_lstm_s8_params *q = c->params;
+        if (q->hidden_zero_point < INT8_MIN || q->hidden_zero_point > INT8_MAX ||
+            q->cell_clip < 0 || q->cell_clip > INT16_MAX || q->cell_scale_power < -31 ||
+            q->cell_scale_power > 2 || (q->cell_activation != 4 && q->cell_activation != 6) ||
+            !mult_ok(q->forget_cell.multiplier, q->forget_cell.shift) ||
+            !mult_ok(q->input_cell.multiplier, q->input_cell.shift) ||
+            !mult_ok(q->output_hidden.multiplier, q->output_hidden.shift))
+            return LFAIL(ld, c, NN_E_PARAMS, "lstm quantization");
+        for (int g = 0; g < 4; g++)
+            for (int k = 0; k < 2; k++) {
+                const nn_lstm_fc *f = &q->gate[g][k];
+                if (f->input_offset < -127 || f->input_offset > 128 || f->weights_offset < -127 ||
+                    f->weights_offset > 128 || !mult_ok(f->multiplier, f->shift))
+                    return LFAIL(ld, c, NN_E_PARAMS, "lstm gate quantization");
+            }
+    }
     if (p->batch < 1 || p->time < 1 || p->input_dim < 1 || p->state_dim < 1 ||
         p->batch > NN_MAX_DIM || p->time > NN_MAX_DIM || p->input_dim > NN_MAX_DIM ||
         p->state_dim > NN_MAX_DIM || (p->time_major != 0 && p->time_major != 1) ||
-        (p->cell_activation != 4 && p->cell_activation != 6) || !float_not_nan(p->cell_clip))
+        (flt && ((p->cell_activation != 4 && p->cell_activation != 6) ||
+                 !float_not_nan(p->cell_clip))))
         return LFAIL(ld, c, NN_E_PARAMS, "lstm sizes");
     const uint64_t B = (uint64_t)p->batch, T = (uint64_t)p->time, I = (uint64_t)p->input_dim,
                    S = (uint64_t)p->state_dim;
@@ -498,16 +518,17 @@ static nn_status check_lstm(loader *ld, const layer_ctx *c)
         return LFAIL(ld, c, NN_E_LAYER, "input/output shape");
     for (uint32_t k = 1; k <= 8; k++) {
         const nn_tsm_tensor *w = c->in[k];
-        if (w == NULL || !is_act(c, w) || w->storage != NN_S_CONST ||
+        if (w == NULL || w->type != c->act || w->storage != NN_S_CONST ||
             elements(w) != S * (k <= 4 ? I : S))
             return LFAIL(ld, c, NN_E_LAYER, "weights");
     }
     for (uint32_t k = 9; k <= 12; k++)
-        if (c->in[k] == NULL || !is_act(c, c->in[k]) || c->in[k]->storage != NN_S_CONST ||
-            elements(c->in[k]) != S)
+        if (c->in[k] == NULL || !bias_ok(c, c->in[k], (uint32_t)S))
             return LFAIL(ld, c, NN_E_LAYER, "bias");
     for (uint32_t k = 13; k <= 14; k++)
-        if (c->in[k] == NULL || !is_act(c, c->in[k]) || c->in[k]->storage != NN_S_ARENA ||
+        if (c->in[k] == NULL ||
+            c->in[k]->type != (k == 14 && !flt ? (uint32_t)NN_T_INT16 : c->act) ||
+            c->in[k]->storage != NN_S_ARENA ||
             !(c->in[k]->flags & NN_TENSOR_VARIABLE) || elements(c->in[k]) != B * S)
             return LFAIL(ld, c, NN_E_LAYER, "state tensors");
     return NN_OK;
@@ -811,7 +832,7 @@ static nn_status check_mean(loader *ld, const layer_ctx *c)
 static nn_status check_move(loader *ld, const layer_ctx *c)
 {
     const nn_tsm_tensor *in = c->in[0];
-    if (c->l->n_inputs != 1 || in == NULL || type_size(in->type) == 0)
+    if (c->l->n_inputs != 1 || in == NULL || nn_type_size(in->type) == 0)
         return LFAIL(ld, c, NN_E_LAYER, "operands");
     const nn_move *mv = c->params;
     for (uint32_t k = 0; k < c->l->n_outputs; k++) {
@@ -854,7 +875,7 @@ static nn_status check_gather(loader *ld, const layer_ctx *c)
     const nn_gather_params *p = c->params;
     const nn_tsm_tensor *in = c->in[0], *ix = c->in[1];
     if (c->l->n_inputs != 2 || in == NULL || ix == NULL || ix->type != NN_T_INT32 ||
-        in->type != c->out->type || type_size(in->type) == 0)
+        in->type != c->out->type || nn_type_size(in->type) == 0)
         return LFAIL(ld, c, NN_E_LAYER, "operands");
     if (p->batch < 1 || p->outer < 1 || p->coord < 1 || p->axis_size < 1 || p->inner < 1)
         return LFAIL(ld, c, NN_E_PARAMS, "gather sizes");
@@ -977,6 +998,7 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
     case NN_OP_LEAKY_RELU: return sizeof(nn_leaky_relu_params);
     case NN_OP_HARD_SWISH: return sizeof(nn_hard_swish_params);
     case NN_OP_TANH: return sizeof(nn_logistic_params);
+    case NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return sizeof(nn_lstm_s8_params);
     case NN_OP_L2_NORMALIZATION: return sizeof(nn_tsm_l2norm);
     default: return 0;
     }
@@ -1057,11 +1079,12 @@ static nn_status check_layer(loader *ld, uint32_t i)
     const int lstm = l->op == NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM;
     const int wants_scratch = (l->op == NN_OP_TRANSPOSE_CONV && c.act == NN_T_INT8) || lstm;
     uint32_t want_scratch = 4u * elements(c.out);
-    if (lstm) { /* four buffers of batch x state cells (float32) */
-        const nn_lstm_params *lp = c.params;
+    if (lstm) { /* four buffers of batch x state cells (float32, or int16 for int8) */
+        const nn_lstm_params *lp = c.params; /* batch and state_dim: common to both */
         want_scratch = lp->batch > 0 && lp->state_dim > 0 && lp->batch <= NN_MAX_DIM &&
                                lp->state_dim <= NN_MAX_DIM
-                           ? 16u * (uint32_t)lp->batch * (uint32_t)lp->state_dim
+                           ? (c.act == NN_T_FLOAT32 ? 16u : 8u) * (uint32_t)lp->batch *
+                                 (uint32_t)lp->state_dim
                            : 0;
     }
     if (wants_scratch ? (want_scratch == 0 || l->scratch_size != want_scratch)
@@ -1122,7 +1145,8 @@ static nn_status check_layer(loader *ld, uint32_t i)
         return NN_OK;
     }
     case NN_OP_CAST:
-        if (l->n_inputs != 1 || c.in[0] == NULL || type_size(c.in[0]->type) == 0 ||
+        if (l->n_inputs != 1 || c.in[0] == NULL || nn_type_size(c.in[0]->type) == 0 ||
+            c.in[0]->type == NN_T_INT16 || c.out->type == NN_T_INT16 ||
             elements(c.in[0]) != elements(c.out))
             return LFAIL(ld, &c, NN_E_LAYER, "operands");
         return NN_OK;
@@ -1182,9 +1206,14 @@ nn_status nn_model_load(nn_model *m, const void *image, uint32_t size, void *are
         }
         m->arena = arena;
         m->arena_size = arena_size;
-        for (uint32_t i = 0; i < m->hdr->n_tensors; i++) /* state starts at zero */
-            if (m->tensors[i].flags & NN_TENSOR_VARIABLE)
-                memset(m->arena + m->tensors[i].offset, 0, m->tensors[i].size);
+        /* state starts at zero, an int8 one at its zero point's byte (TFLM's
+         * ResetTensorData) */
+        for (uint32_t i = 0; i < m->hdr->n_tensors; i++) {
+            const nn_tsm_tensor *t = &m->tensors[i];
+            if (t->flags & NN_TENSOR_VARIABLE)
+                memset(m->arena + t->offset,
+                       t->type == NN_T_INT8 ? (int)(uint8_t)(int8_t)t->zero_point : 0, t->size);
+        }
     }
     if (err)
         fail(&ld, NN_OK, -1, -1, "", 0);
@@ -1316,6 +1345,17 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
                                   (int32_t *)(void *)(m->arena + l->scratch_off));
         break;
     }
+    case NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: {
+        const int8_t *w[8];
+        const int32_t *b[4];
+        for (uint32_t k = 0; k < 8; k++)
+            w[k] = tdata(m, io[1 + k]);
+        for (uint32_t k = 0; k < 4; k++)
+            b[k] = tdata(m, io[9 + k]);
+        ks = nn_lstm_s8(params, x, w, b, tdata(m, io[13]), tdata(m, io[14]), y,
+                        (int16_t *)(void *)(m->arena + l->scratch_off));
+        break;
+    }
     case NN_OP_FULLY_CONNECTED: {
         const nn_tsm_fc *p = params;
         const nn_tsm_tensor *w = &m->tensors[io[1]];
@@ -1372,7 +1412,7 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
     case NN_OP_PACK: {
         /* a concatenation of the inputs' bytes, each [outer, 1, inner], on axis 2 */
         const nn_tsm_pack *p = params;
-        const int32_t esz = (int32_t)type_size(out->type);
+        const int32_t esz = (int32_t)nn_type_size(out->type);
         nn_dims dims[NN_MAX_LAYER_IO], dpack = {1, p->outer, (int32_t)l->n_inputs, p->inner * esz};
         const nn_dims *dptr[NN_MAX_LAYER_IO];
         const int8_t *ptr[NN_MAX_LAYER_IO];
@@ -1436,16 +1476,16 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         break;
     }
     case NN_OP_GATHER:
-        ks = nn_gather(params, type_size(in->type), x, tdata(m, io[1]), y);
+        ks = nn_gather(params, nn_type_size(in->type), x, tdata(m, io[1]), y);
         break;
     case NN_OP_RESIZE_NEAREST_NEIGHBOR: {
         const nn_tsm_resize_nn *p = params;
         ks = nn_resize_nearest(&din, x, p->out_h, p->out_w,
-                               (const int32_t *)(const void *)(p + 1), type_size(in->type), y);
+                               (const int32_t *)(const void *)(p + 1), nn_type_size(in->type), y);
         break;
     }
     case NN_OP_SPACE_TO_BATCH_ND:
-        ks = nn_space_to_batch(params, &din, x, &dout, type_size(in->type), y);
+        ks = nn_space_to_batch(params, &din, x, &dout, nn_type_size(in->type), y);
         break;
     case NN_OP_L2_NORMALIZATION: {
         const int32_t depth = in->dims[in->ndims - 1];
@@ -1460,7 +1500,7 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
             const nn_move *mv = params;
             ks = NN_KERNEL_OK;
             for (uint32_t k = 0; k < l->n_outputs && ks == NN_KERNEL_OK; k++)
-                ks = nn_move_run(&mv[k], type_size(in->type), x, elements(in),
+                ks = nn_move_run(&mv[k], nn_type_size(in->type), x, elements(in),
                              tdata(m, io[l->n_inputs + k]));
         }
         break;

@@ -50,7 +50,7 @@
  *   68 u32 reserved[3]    0
  *
  * tensor (nn_tsm_tensor, 48 bytes):
- *    0 u8  type           NN_T_INT8 / NN_T_INT32 / NN_T_FLOAT32
+ *    0 u8  type           NN_T_INT8 / NN_T_INT32 / NN_T_FLOAT32 / NN_T_INT16
  *    1 u8  ndims          0..4
  *    2 u8  storage        NN_S_ARENA (offset into the arena) / NN_S_CONST (image offset)
  *    3 u8  flags          0, or NN_TENSOR_VARIABLE: an arena tensor holding state (an
@@ -111,7 +111,8 @@
 typedef enum {
     NN_T_INT8 = 1,
     NN_T_INT32 = 2,
-    NN_T_FLOAT32 = 3
+    NN_T_FLOAT32 = 3,
+    NN_T_INT16 = 4 /* an int8 LSTM's cell state */
 } nn_type;
 
 typedef enum {
@@ -360,6 +361,8 @@ const char *nn_op_name(uint32_t op);
 /* Size of an op's parameter record in the data section for an int8 (or QUANTIZE,
  * DEQUANTIZE) layer, or with is_float for a float32 layer; 0 for an invalid op. */
 uint32_t nn_op_params_size(uint32_t op, int is_float);
+/* Bytes per element of an NN_T_* type; 0 for an unknown one. */
+uint32_t nn_type_size(uint32_t type);
 
 /* Does layer l compute in float32 (its output is float32 and it is not a DEQUANTIZE)? */
 int nn_layer_is_float(const nn_model *m, uint32_t l);

@@ -348,15 +348,16 @@ static int op_conv(cv_ctx *c, const tfl_op *op, cv_layer *L, int depthwise)
 }
 
 /*
- * UNIDIRECTIONAL_SEQUENCE_LSTM (unidirectional_sequence_lstm.cc, lstm_eval_common.cc):
- * float32, the 24 TFLite operands of which TFLM Micro takes the input, the eight gate weights,
- * the four gate biases and the two state tensors (no peephole, projection or layer norm:
- * TFLM refuses them too). The cell activation must be TANH (TFLM asserts on others).
+ * UNIDIRECTIONAL_SEQUENCE_LSTM (unidirectional_sequence_lstm.cc, lstm_eval_common.cc): the 24
+ * TFLite operands of which TFLM Micro takes the input, the eight gate weights, the four gate
+ * biases and the two state tensors (no peephole, projection or layer norm: TFLM refuses them
+ * too). float32, or int8 activations and weights with int32 biases and an int16 cell state
+ * (TFLM's 8x8->16 kernel); its parameters are PrepareGateParametersInteger's.
  */
+static int lstm_s8_params(cv_ctx *c, const tfl_op *op, nn_lstm_s8_params *q);
+
 static int op_lstm(cv_ctx *c, const tfl_op *op, cv_layer *L)
 {
-    if (!c->flt)
-        return cv_fail(c, "an int8 UNIDIRECTIONAL_SEQUENCE_LSTM is not supported yet (float32 is)");
     if (op->ninputs != 24)
         return cv_fail(c, "%d operands; TFLM's LSTM takes 24", op->ninputs);
     static const int unused[] = {9, 10, 11, 16, 17, 20, 21, 22, 23};
@@ -366,7 +367,8 @@ static int op_lstm(cv_ctx *c, const tfl_op *op, cv_layer *L)
                               "Micro's LSTM supports none of them", unused[k]);
     const int in = op->inputs[0], out = op->outputs[0], hs = op->inputs[18], cs = op->inputs[19];
     if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
-        cv_need_act(c, hs, "hidden state") || cv_need_act(c, cs, "cell state"))
+        cv_need_act(c, hs, "hidden state") ||
+        (c->flt ? cv_need_act(c, cs, "cell state") : cv_need(c, cs, TFL_INT16, "cell state")))
         return -1;
     const tfl_tensor *ti = cv_T(c, in), *th = cv_T(c, hs), *tc = cv_T(c, cs);
     if (!th->is_variable || !tc->is_variable || th->data != NULL || tc->data != NULL)
@@ -381,40 +383,123 @@ static int op_lstm(cv_ctx *c, const tfl_op *op, cv_layer *L)
         return cv_fail(c, "the state and output shapes do not follow from the input's");
     for (int k = 1; k <= 8; k++) {
         int w = op->inputs[k];
-        if (w < 0 || cv_need_const(c, w, TFL_FLOAT32, "weights"))
+        if (w < 0 || cv_need_const(c, w, c->flt ? TFL_FLOAT32 : TFL_INT8, "weights"))
             return w < 0 ? cv_fail(c, "missing gate weights (operand %d)", k) : -1;
         const tfl_tensor *tw = cv_T(c, w);
         if (tw->ndims != 2 || tw->dims[0] != S || tw->dims[1] != (k <= 4 ? I : S))
             return cv_fail(c, "weights operand %d is not [%d, %d]", k, (int)S,
                            (int)(k <= 4 ? I : S));
+        if (!c->flt && tw->nquant != 1)
+            return cv_fail(c, "weights operand %d is per-channel quantized; TFLM's int8 LSTM "
+                              "takes per-tensor weights", k);
         L->in[k] = w;
     }
     for (int k = 12; k <= 15; k++) {
         int b = op->inputs[k];
-        if (b < 0 || cv_need_const(c, b, TFL_FLOAT32, "bias"))
+        if (b < 0 || cv_need_const(c, b, c->flt ? TFL_FLOAT32 : TFL_INT32, "bias"))
             return b < 0 ? cv_fail(c, "missing gate bias (operand %d)", k) : -1;
         if (cv_elements(cv_T(c, b)) != (uint64_t)S)
             return cv_fail(c, "bias operand %d has %llu values for %d states", k,
                            (unsigned long long)cv_elements(cv_T(c, b)), (int)S);
         L->in[k - 3] = b;
     }
-    if (op->opt.fused_activation != 4)
-        return cv_fail(c, "cell activation %d; TFLM's LSTM takes TANH (4)",
-                       op->opt.fused_activation);
+    const int act = op->opt.fused_activation;
+    if (act != 4) /* a .tflite cannot name a sigmoid; TFLM asserts on the rest */
+        return cv_fail(c, "cell activation %d; TFLM's LSTM takes TANH (4)", act);
+    /* the common prefix of nn_lstm_params and nn_lstm_s8_params */
     nn_lstm_params *p = &L->p.lstm;
     p->batch = B;
     p->time = T;
     p->input_dim = I;
     p->state_dim = S;
     p->time_major = tmaj;
-    p->cell_activation = 4;
-    p->cell_clip = op->opt.cell_clip > 0 ? op->opt.cell_clip : 0.0f;
+    p->cell_activation = act;
+    if (c->flt)
+        p->cell_clip = op->opt.cell_clip > 0 ? op->opt.cell_clip : 0.0f;
+    else if (lstm_s8_params(c, op, &L->p.lstm_s8))
+        return -1;
     L->op = NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM;
     L->nin = 15;
     L->in[0] = in;
     L->in[13] = hs;
     L->in[14] = cs;
-    L->scratch = 16u * (uint32_t)B * (uint32_t)S; /* four float buffers of B x S */
+    /* four buffers of B x S: float32, or int16 */
+    L->scratch = (c->flt ? 16u : 8u) * (uint32_t)B * (uint32_t)S;
+    return 0;
+}
+
+/*
+ * TFLite's 256-entry table of sigmoid(i / 24) in 0.16 that its int16 sigmoid and tanh
+ * interpolate in: each entry is the sample plus half of the chord's error at the midpoint of
+ * the segment to its right (the chord then errs equally above and below the curve), rounded;
+ * the last is 65535, the table's saturation value. This reproduces TFLite's table entry for
+ * entry (tensorflow/lite/kernels/internal/common.h, sigmoid_table_uint16); the closest
+ * sum to a rounding tie is 0.004 away, far outside any libm's error.
+ */
+static void lstm_sigmoid_table(uint16_t t[256])
+{
+    for (int i = 0; i < 256; i++) {
+        const double s0 = 65536.0 / (1.0 + exp(-i / 24.0)),
+                     s1 = 65536.0 / (1.0 + exp(-(i + 1) / 24.0)),
+                     mid = 65536.0 / (1.0 + exp(-(i + 0.5) / 24.0));
+        const double v = floor(s0 + (mid - (s0 + s1) / 2.0) / 2.0 + 0.5);
+        t[i] = i == 255 || v > 65535.0 ? 65535 : (uint16_t)v;
+    }
+}
+
+/* log2 of a scale as TFLite's CheckedLog2 computes it (float log, rounded). */
+static int32_t lstm_log2(float x)
+{
+    const float l = logf(x) * (1.0f / logf(2.0f));
+    return (int32_t)(l >= 0 ? floorf(l + 0.5f) : -floorf(-l + 0.5f));
+}
+
+/* One gate FC's parameters: CalculateOpDataFullyConnected into an int16 output at 2^-12. */
+static int lstm_fc(cv_ctx *c, int in, int w, nn_lstm_fc *f)
+{
+    const double real = (double)cv_scale(cv_T(c, in)) * (double)cv_scale(cv_T(c, w)) /
+                        (double)0.000244140625f;
+    f->input_offset = -cv_zp(cv_T(c, in));
+    f->weights_offset = -cv_zp(cv_T(c, w));
+    if (qp_quantize_multiplier(real, &f->multiplier, &f->shift) != 0 || shift_ok(c, f->shift, 30))
+        return cv_fail(c, "cannot compute an LSTM gate's multiplier (bad scales)");
+    return 0;
+}
+
+/* CreateInterGateMulParams: a product of two scales into a third. */
+static int lstm_mul(cv_ctx *c, float s1, float s2, float out, nn_lstm_mul *m)
+{
+    const double real = (double)s1 * (double)s2 / (double)out;
+    if (qp_quantize_multiplier(real, &m->multiplier, &m->shift) != 0 || shift_ok(c, m->shift, 30))
+        return cv_fail(c, "cannot compute an LSTM state multiplier (bad scales)");
+    return 0;
+}
+
+static int lstm_s8_params(cv_ctx *c, const tfl_op *op, nn_lstm_s8_params *q)
+{
+    const int in = op->inputs[0], hs = op->inputs[18], cs = op->inputs[19];
+    /* TFLite's gate order in the operands: input, forget, cell, output */
+    for (int g = 0; g < 4; g++)
+        if (lstm_fc(c, in, op->inputs[1 + g], &q->gate[g][0]) ||
+            lstm_fc(c, hs, op->inputs[5 + g], &q->gate[g][1]))
+            return -1;
+    const float cell_s = cv_scale(cv_T(c, cs)), hid_s = cv_scale(cv_T(c, hs));
+    const float q15 = 0.000030517578125f; /* 2^-15: the gates' outputs */
+    if (lstm_mul(c, q15, cell_s, cell_s, &q->forget_cell) ||
+        lstm_mul(c, q15, q15, cell_s, &q->input_cell) ||
+        lstm_mul(c, q15, q15, hid_s, &q->output_hidden))
+        return -1;
+    if (cv_zp(cv_T(c, cs)) != 0)
+        return cv_fail(c, "the cell state has zero point %d; TFLM's int16 cell state is "
+                          "symmetric", (int)cv_zp(cv_T(c, cs)));
+    q->hidden_zero_point = cv_zp(cv_T(c, hs));
+    q->cell_scale_power = lstm_log2(cell_s);
+    /* the tanh of the cell scales it by 3 * 2^(12 + power): more than 2 overflows int32 */
+    if (q->cell_scale_power < -31 || q->cell_scale_power > 2)
+        return cv_fail(c, "cell state scale %g is out of range (2^-31..2^2)", (double)cell_s);
+    const double clip = op->opt.cell_clip > 0 ? (double)op->opt.cell_clip / (double)cell_s : 0;
+    q->cell_clip = clip > 32767.0 ? 32767 : (int32_t)clip;
+    lstm_sigmoid_table(q->sigmoid_table);
     return 0;
 }
 
@@ -1078,6 +1163,7 @@ static uint8_t nn_type_of(int tfl_type)
     switch (tfl_type) {
     case TFL_INT8: return NN_T_INT8;
     case TFL_INT32: return NN_T_INT32;
+    case TFL_INT16: return NN_T_INT16;
     default: return NN_T_FLOAT32;
     }
 }
@@ -1192,7 +1278,7 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
         if (tm[k].is_const)
             continue;
         const tfl_tensor *t = &m->tensors[tm[k].tfl];
-        uint64_t bytes = cv_elements(t) * (t->type == TFL_INT8 ? 1u : 4u);
+        uint64_t bytes = cv_elements(t) * nn_type_size(nn_type_of(t->type));
         if (bytes > 0x40000000u) {
             cv_fail(c, "tensor '%s' needs %llu bytes", t->name, (unsigned long long)bytes);
             goto done;
@@ -1334,7 +1420,7 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
         if (!tm[k].is_const && t->is_variable)
             r.flags = NN_TENSOR_VARIABLE;
         r.offset = tm[k].offset;
-        r.size = (uint32_t)(cv_elements(t) * (r.type == NN_T_INT8 ? 1u : 4u));
+        r.size = (uint32_t)(cv_elements(t) * nn_type_size(r.type));
         r.scale = cv_scale(t);
         r.zero_point = cv_zp(t);
         r.name = tname[k];

@@ -49,6 +49,7 @@ typedef struct {
         nn_tsm_l2norm l2norm;
         nn_resize_params resize;
         nn_lstm_params lstm;
+        nn_lstm_s8_params lstm_s8;
         /* data movement: one map per output */
         nn_move move[NN_MAX_LAYER_IO];
         nn_tsm_pack pack;

@@ -14,6 +14,7 @@ const char *mf_type_name(uint32_t type)
 {
     switch (type) {
     case NN_T_INT8: return "INT8";
+    case NN_T_INT16: return "INT16";
     case NN_T_INT32: return "INT32";
     case NN_T_FLOAT32: return "FLOAT32";
     default: return "?";

@@ -90,7 +90,7 @@ void session_print_layer(session *ss, uint32_t i, FILE *out)
                 snprintf(where, sizeof where, "@0x%08x", at);
             fprintf(out, "  %-4s %-8s %-14s scale %-10.4g zp %-4d %-11s %s\n",
                     k == Ly->n_inputs ? "out" : k == 0 ? "in" : k == 1 ? "w" : "bias",
-                    x->type == NN_T_INT8 ? "int8" : x->type == NN_T_INT32 ? "int32" : "float32",
+                    x->type == NN_T_INT8 ? "int8" : x->type == NN_T_INT16 ? "int16" : x->type == NN_T_INT32 ? "int32" : "float32",
                     shape, (double)x->scale, (int)x->zero_point, where,
                     x->nquant ? "(per-channel)" : "");
         }
@@ -279,6 +279,11 @@ static double tval(const nn_tsm_tensor *x, const uint8_t *b, uint32_t i)
 {
     switch (x->type) {
     case NN_T_INT8: return (int8_t)b[i];
+    case NN_T_INT16: {
+        int16_t v;
+        memcpy(&v, b + 2 * i, 2);
+        return v;
+    }
     case NN_T_INT32: {
         int32_t v;
         memcpy(&v, b + 4 * i, 4);
@@ -337,7 +342,7 @@ void session_print_tensor(session *ss, uint32_t layer, int output, uint32_t whic
             fprintf(out, "  not captured yet in this inference (no layer has run)\n");
         return;
     }
-    uint32_t esz = x->type == NN_T_INT8 ? 1 : 4, n = x->size / esz;
+    uint32_t esz = nn_type_size(x->type), n = esz ? x->size / esz : 0;
     if (mode == 1) {
         for (uint32_t i = 0; i < x->size; i += 16) {
             fprintf(out, "  %06x:", i);
@@ -551,7 +556,7 @@ int inspect_compare(void *ctx, int argc, char **argv, FILE *out)
         const nn_tsm_tensor *x = nn_tensor(m, t);
         const uint8_t *hb = nn_tensor_data(&hm, t);
         if (memcmp(tb, hb, x->size) != 0) {
-            uint32_t esz = x->type == NN_T_INT8 ? 1 : 4, first = UINT32_MAX, diff = 0;
+            uint32_t esz = nn_type_size(x->type), first = UINT32_MAX, diff = 0;
             uint64_t ulp = 0;
             for (uint32_t i = 0; i < x->size / esz; i++)
                 if (memcmp(tb + i * esz, hb + i * esz, esz) != 0) {

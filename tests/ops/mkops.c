@@ -270,7 +270,7 @@ static void split(int type, int v, int n, const int32_t *dims, int axis, int par
     }
     for (int k = 0; k < parts; k++) {
         int32_t od[4];
-        memcpy(od, dims, sizeof od);
+        memcpy(od, dims, sizeof od[0] * (size_t)n);
         od[a] = v ? sizes[k] : dims[a] / parts;
         op_out(&c, tensor(&c, type, n, od, 0.04f, 0));
     }
@@ -648,11 +648,11 @@ static void concat(int type, int n, int count, const int32_t *dims, int axis, in
     c_init(&c, TFL_OP_CONCATENATION);
     int a = axis < 0 ? axis + n : axis;
     int32_t od[4];
-    memcpy(od, dims, sizeof od);
+    memcpy(od, dims, sizeof od[0] * (size_t)n);
     od[a] = 0;
     for (int k = 0; k < count; k++) {
         int32_t d[4];
-        memcpy(d, dims, sizeof d);
+        memcpy(d, dims, sizeof d[0] * (size_t)n);
         d[a] = dims[a] + k;
         od[a] += d[a];
         int t = tensor(&c, type, n, d, 0.05f, 1);
@@ -1054,6 +1054,71 @@ static void cases_last(int type)
           0.5f, 0, 1.0f / 128, 0, 2);
 }
 
+/* UNIDIRECTIONAL_SEQUENCE_LSTM: input [B, T, I] (or [T, B, I] time major), the eight gate
+ * weights, the four gate biases, the hidden and cell state (variable tensors; int8 and int16
+ * for an int8 LSTM), output [B, T, S]; the optional operands omitted, as TFLM wants. The
+ * hidden state and the output share their quantization (the kernel copies one into the
+ * other). cell_act: 4 TANH (TFLite's schema has no SIGMOID for it); clip: the cell clip
+ * (0: none). */
+static void lstm(int type, int B, int T, int I, int S, int time_major, float clip, int cell_act,
+                 int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM);
+    wrng = 6000u + (uint32_t)id * 11u;
+    const float in_s = 0.05f, hid_s = 1.0f / 128;
+    int32_t di[3] = {time_major ? T : B, time_major ? B : T, I};
+    int32_t dout[3] = {di[0], di[1], S}, ds[2] = {B, S};
+    int in = tensor(&c, type, 3, di, in_s, 3);
+    int w[8], b[4];
+    for (int k = 0; k < 8; k++) {
+        int32_t wd[2] = {S, k < 4 ? I : S};
+        w[k] = weights(&c, type, 2, wd, 0, 1);
+    }
+    for (int k = 0; k < 4; k++)
+        b[k] = bias(&c, type, S, in_s, w[k]);
+    int hs = tensor(&c, type, 2, ds, hid_s, -2);
+    int cs = tensor(&c, type == TFL_INT8 ? TFL_INT16 : TFL_FLOAT32, 2, ds, 0, 0);
+    c.t[hs].is_variable = c.t[cs].is_variable = 1;
+    if (type == TFL_INT8) { /* the int16 cell state: 2^-11, symmetric */
+        c.t[cs].nquant = 1;
+        c.t[cs].scale = malloc(sizeof(float));
+        c.t[cs].zero_point = calloc(1, sizeof(int64_t));
+        c.t[cs].scale[0] = 1.0f / 2048;
+    }
+    int out = tensor(&c, type, 3, dout, hid_s, -2);
+    op_in(&c, in);
+    for (int k = 0; k < 8; k++)
+        op_in(&c, w[k]);
+    for (int k = 0; k < 3; k++)
+        op_in(&c, -1); /* peepholes */
+    for (int k = 0; k < 4; k++)
+        op_in(&c, b[k]);
+    op_in(&c, -1); /* projection weights and bias */
+    op_in(&c, -1);
+    op_in(&c, hs);
+    op_in(&c, cs);
+    for (int k = 0; k < 4; k++)
+        op_in(&c, -1); /* layer norm */
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.fused_activation = cell_act;
+    c.op.opt.cell_clip = clip;
+    c.op.opt.time_major = time_major;
+    char name[64];
+    snprintf(name, sizeof name, "unidirectional_sequence_lstm_%s_%d", tname(type), id);
+    emit(&c, name, 6100u + (uint32_t)id);
+}
+
+static void cases_lstm(int type)
+{
+    lstm(type, 1, 5, 8, 6, 0, 0, 4, 0);
+    lstm(type, 2, 4, 3, 5, 1, 0, 4, 1);
+    lstm(type, 3, 3, 6, 4, 0, 0.5f, 4, 2);
+    lstm(type, 2, 6, 16, 7, 1, 1.5f, 4, 3);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
@@ -1078,6 +1143,8 @@ int main(int argc, char **argv)
     cases_more(TFL_FLOAT32);
     cases_last(TFL_INT8);
     cases_last(TFL_FLOAT32);
+    cases_lstm(TFL_INT8);
+    cases_lstm(TFL_FLOAT32);
     cast(TFL_INT8, TFL_FLOAT32, 0);
     cast(TFL_FLOAT32, TFL_INT8, 1);
     cast(TFL_INT8, TFL_INT32, 2);

@@ -6,7 +6,8 @@
 # - on the host (tinysim infer), every output of every case equals TFLM's byte for byte;
 # - in firmware, on an FPU core (nucleo-l4r5zi, M4F) and a soft-float one (nucleo-g0b1re,
 #   M0+), output 0 of every single-input case equals TFLM's too (float32 SOFTMAX and
-#   LOGISTIC: within 3 and 2 ULP, newlib's expf against the host's; the README says so).
+#   LOGISTIC: within 3 and 2 ULP, newlib's expf against the host's; the float32 LSTM, steps
+#   of expf and tanhf: within 16; the README says so; measured: 1).
 # Needs nothing outside the project.
 #
 # usage: tests/ops/ops.sh TINYSIM MKOPS FIRMWARE_DIR
@@ -69,6 +70,7 @@ while read -r n; do
     case $n in
     softmax_f32_*) lim=3 ;;
     logistic_f32_*) lim=2 ;;
+    unidirectional_sequence_lstm_f32_*) lim=16 ;;
     *) lim=0 ;;
     esac
     for b in nucleo-l4r5zi nucleo-g0b1re; do

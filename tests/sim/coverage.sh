@@ -92,7 +92,8 @@ if [ ! -d "$COV/models" ]; then
 fi
 
 # model:seeds (the large int8 ResNet takes about a second a run: one seed per board)
-MODELS="hello_world_float:1234 ad01_fp32:12 model_ToyCar:12 pretrainedResnet_large_int8:1 trained_lstm:12"
+MODELS="hello_world_float:1234 ad01_fp32:12 model_ToyCar:12 pretrainedResnet_large_int8:1 trained_lstm:12
+    trained_lstm_int8:1234"
 for b in $BOARDS; do
     for ms in $MODELS; do
         m=${ms%%:*} seeds=${ms#*:}
