@@ -88,7 +88,8 @@ static int const_i32(mcase *c, int n, const int32_t *v)
     int32_t d[1] = {n};
     int i = tensor(c, TFL_INT32, 1, d, 0, 0);
     c->data[i] = malloc(4 * (size_t)(n ? n : 1));
-    memcpy(c->data[i], v, 4 * (size_t)n);
+    if (n)
+        memcpy(c->data[i], v, 4 * (size_t)n);
     c->t[i].data = c->data[i];
     c->t[i].data_size = 4 * (size_t)n;
     return i;
@@ -716,7 +717,8 @@ static void squeeze(int type, int n, const int32_t *dims, int nsq, const int32_t
     model_in(&c, in);
     c.op.has_options = 1;
     c.op.opt.n_squeeze_dims = nsq;
-    memcpy(c.op.opt.squeeze_dims, sq, sizeof(int32_t) * (size_t)nsq);
+    if (nsq) /* sq may be NULL when no dims are named */
+        memcpy(c.op.opt.squeeze_dims, sq, sizeof(int32_t) * (size_t)nsq);
     char name[64];
     snprintf(name, sizeof name, "squeeze_%s_%d", tname(type), id);
     emit(&c, name, 2800u + (uint32_t)id);
