@@ -46,19 +46,20 @@ static int32_t nn_softmax_exp(const nn_softmax_params *p, int32_t diff)
 }
 
 /*
- * One row of TFLite's int8 softmax. Differences to the row maximum, rescaled by
- * input_scale * beta into Q5.26, go through the fixed-point exp(); their sum (Q12.19) is
+ * One row of TFLite's int8 softmax, into int8 or (out16) int16. Differences to the row
+ * maximum, rescaled by input_scale * beta into Q5.26, go through the fixed-point exp(); their sum (Q12.19) is
  * normalised into [1, 2) and inverted with 1/(1+x); each exponential times that reciprocal
- * is shifted down to 1/256 units. Differences below diff_min contribute nothing and give
- * -128.
+ * is shifted down to 1/256 (1/65536) units. Differences below diff_min contribute nothing
+ * and give the output type's minimum.
  *
  * Two cases where TFLite's kernel is not defined are made to give the quantized answer:
  * the sum is saturated rather than overflowing (only possible with depth > 4096), and a
  * sum of 2^28 or more (TFLite's TFLITE_CHECK on the exponent fails) means every
- * probability is below 1/512, so every output is -128.
+ * probability is below 1/512, so every output is -128 (with int16 output the exponent is
+ * 8 lower and cannot pass 31).
  */
 static void nn_softmax_row(const nn_softmax_params *p, int32_t depth, const int8_t *in,
-                           int8_t *out)
+                           void *out, int out16)
 {
     int32_t max_in_row = INT8_MIN;
     for (int32_t c = 0; c < depth; c++)
@@ -78,17 +79,31 @@ static void nn_softmax_row(const nn_softmax_params *p, int32_t depth, const int8
     const int32_t shifted_sum_minus_one =
         (int32_t)(((uint32_t)sum_of_exps << headroom_plus_one) - 0x80000000u);
     const int32_t shifted_scale = nn_fp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
-    const int exponent = num_bits_over_unit + 31 - 8;
+    const int exponent = num_bits_over_unit + 31 - (out16 ? 16 : 8);
+    const int32_t lo = out16 ? INT16_MIN : INT8_MIN, hi = out16 ? INT16_MAX : INT8_MAX;
 
     for (int32_t c = 0; c < depth; c++) {
         const int32_t diff = (int32_t)in[c] - max_in_row;
-        if (diff < p->diff_min || exponent > 31) {
-            out[c] = INT8_MIN;
-            continue;
+        int32_t v = lo;
+        if (diff >= p->diff_min && exponent <= 31) {
+            const int32_t e = nn_softmax_exp(p, diff);
+            v = nn_rdbpot(nn_sat_rdhm(shifted_scale, e), exponent) + lo;
+            v = NN_CLAMP(v, lo, hi);
         }
-        const int32_t e = nn_softmax_exp(p, diff);
-        out[c] = nn_clamp_s8(nn_rdbpot(nn_sat_rdhm(shifted_scale, e), exponent) + INT8_MIN);
+        if (out16)
+            ((int16_t *)out)[c] = (int16_t)v;
+        else
+            ((int8_t *)out)[c] = (int8_t)v;
     }
+}
+
+static int nn_softmax_args_ok(const nn_softmax_params *p, int32_t rows, int32_t depth,
+                              const int8_t *input, const void *output)
+{
+    return p != NULL && input != NULL && output != NULL && rows > 0 && depth > 0 &&
+           p->input_left_shift >= 0 && p->input_left_shift <= 31 && p->input_multiplier >= 0 &&
+           p->diff_min <= 0 &&
+           (NN_MIN(-(int64_t)p->diff_min, 255) << p->input_left_shift) <= INT32_MAX;
 }
 
 /*
@@ -99,16 +114,24 @@ static void nn_softmax_row(const nn_softmax_params *p, int32_t depth, const int8
 nn_kernel_status nn_softmax_s8(const nn_softmax_params *p, int32_t rows, int32_t depth,
                                const int8_t *input, int8_t *output)
 {
-    if (p == NULL || input == NULL || output == NULL || rows <= 0 || depth <= 0)
+    if (!nn_softmax_args_ok(p, rows, depth, input, output))
         return NN_KERNEL_EARG;
-    if (p->input_left_shift < 0 || p->input_left_shift > 31 || p->input_multiplier < 0 ||
-        p->diff_min > 0 ||
-        (NN_MIN(-(int64_t)p->diff_min, 255) << p->input_left_shift) > INT32_MAX)
-        return NN_KERNEL_EARG;
-
     for (int32_t r = 0; r < rows; r++) {
         const size_t base = (size_t)r * (size_t)depth;
-        nn_softmax_row(p, depth, input + base, output + base);
+        nn_softmax_row(p, depth, input + base, output + base, 0);
+    }
+    return NN_KERNEL_OK;
+}
+
+/* The same into int16 (TFLite's Softmax<int8_t, int16_t>: 16 output bits, offset -32768). */
+nn_kernel_status nn_softmax_s8_s16(const nn_softmax_params *p, int32_t rows, int32_t depth,
+                                   const int8_t *input, int16_t *output)
+{
+    if (!nn_softmax_args_ok(p, rows, depth, input, output))
+        return NN_KERNEL_EARG;
+    for (int32_t r = 0; r < rows; r++) {
+        const size_t base = (size_t)r * (size_t)depth;
+        nn_softmax_row(p, depth, input + base, output + base, 1);
     }
     return NN_KERNEL_OK;
 }

@@ -179,6 +179,10 @@ typedef struct {
  */
 nn_kernel_status nn_softmax_s8(const nn_softmax_params *p, int32_t rows, int32_t depth,
                                const int8_t *input, int8_t *output);
+/* The same with int16 output: scale 1/65536, zero point -32768 (TFLite's int8 -> int16
+ * softmax, as keyword_scrambled's last layers use it). */
+nn_kernel_status nn_softmax_s8_s16(const nn_softmax_params *p, int32_t rows, int32_t depth,
+                                   const int8_t *input, int16_t *output);
 
 typedef struct {
     int32_t input_zero_point;
@@ -392,6 +396,26 @@ nn_kernel_status nn_lstm_s8(const nn_lstm_s8_params *p, const int8_t *input,
                             const int8_t *const w[8], const int32_t *const b[4], int8_t *hidden,
                             int16_t *cell, int8_t *output, int16_t *scratch);
 
+/*
+ * SVDF, int8 input, feature weights and output; the time weights and the activation state
+ * both int8 or both int16 (TFLM's EvalIntegerSvdfReference). Shapes: input [batch,
+ * input_dim], feature weights [filters, input_dim], time weights [filters, memory], bias
+ * [filters / rank] int32 (may be NULL: zeros), state [batch, filters * memory] updated in
+ * place, output [batch, filters / rank]. scratch holds batch x (filters + filters / rank)
+ * int32. Multipliers as TFLM's PrepareSvdf computes them: 1 from input x feature weights
+ * into the state, 2 from state x time weights into the output.
+ */
+typedef struct {
+    int32_t batch, input_dim, filters, rank, memory;
+    int32_t input_zero_point, state_zero_point, output_zero_point;
+    int32_t multiplier_1, shift_1, multiplier_2, shift_2;
+    int32_t state_int16; /* 1: time weights and state int16; 0: int8 */
+} nn_svdf_params;
+
+nn_kernel_status nn_svdf_s8(const nn_svdf_params *p, const int8_t *input,
+                            const int8_t *weights_feature, const void *weights_time,
+                            const int32_t *bias, void *state, int32_t *scratch, int8_t *output);
+
 /* ---------------------------------------------------------------- float boundary */
 
 /* QUANTIZE float32 -> int8: round(x / scale) + zero_point (ties away from zero, in float),
@@ -404,6 +428,14 @@ nn_kernel_status nn_quantize_f32_s8(int32_t size, const float *input, float scal
 nn_kernel_status nn_requantize_s8(int32_t size, const int8_t *input, int32_t input_zero_point,
                                   int32_t multiplier, int32_t shift, int32_t output_zero_point,
                                   int8_t *output);
+
+/* QUANTIZE between integer types (TFLM's Requantize): in_size and out_size are the element
+ * sizes, 1 (int8), 2 (int16) or 4 (int32); zero points must fit their types; shift in
+ * [-31, 30]. The value minus its zero point is rescaled in int32 arithmetic as TFLM's
+ * MultiplyByQuantizedMultiplier (wrapping where it would), offset and saturated. */
+nn_kernel_status nn_requantize_int(int32_t size, const void *input, int32_t in_size,
+                                   int32_t input_zero_point, int32_t multiplier, int32_t shift,
+                                   int32_t output_zero_point, void *output, int32_t out_size);
 
 /* DEQUANTIZE int8 -> float32: (x - zero_point) * scale. */
 nn_kernel_status nn_dequantize_s8_f32(int32_t size, const int8_t *input, float scale,

@@ -85,6 +85,7 @@ static const char *const op_names[NN_OP_COUNT_] = {
     [NN_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
     [NN_OP_TRANSPOSE_CONV] = "TRANSPOSE_CONV",
     [NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM] = "UNIDIRECTIONAL_SEQUENCE_LSTM",
+    [NN_OP_SVDF] = "SVDF",
 };
 
 /* Ops whose kernel is an nn_move per output. */
@@ -534,6 +535,53 @@ static nn_status check_lstm(loader *ld, const layer_ctx *c)
     return NN_OK;
 }
 
+/* Does v fit the integer type (NN_T_INT8, NN_T_INT16, NN_T_INT32)? */
+static int int_fits(uint32_t type, int32_t v)
+{
+    return type == NN_T_INT8    ? v >= INT8_MIN && v <= INT8_MAX
+           : type == NN_T_INT16 ? v >= INT16_MIN && v <= INT16_MAX
+                                : type == NN_T_INT32;
+}
+
+/* SVDF, int8 (TFLM's PrepareSvdf checks): input [batch, input_dim], feature weights
+ * [filters, input_dim], time weights [filters, memory] int8 or int16, bias [units] int32,
+ * state [batch, filters * memory] of the time weights' type, output [batch, units]. */
+static nn_status check_svdf(loader *ld, const layer_ctx *c)
+{
+    const nn_svdf_params *p = c->params;
+    if (c->l->n_inputs != 5)
+        return LFAIL(ld, c, NN_E_LAYER, "operands");
+    if (c->act != NN_T_INT8 || p->batch < 1 || p->input_dim < 1 || p->filters < 1 ||
+        p->rank < 1 || p->memory < 1 || p->batch > NN_MAX_DIM || p->input_dim > NN_MAX_DIM ||
+        p->filters > NN_MAX_DIM || p->rank > NN_MAX_DIM || p->memory > NN_MAX_DIM ||
+        p->filters % p->rank != 0 || (p->state_int16 != 0 && p->state_int16 != 1))
+        return LFAIL(ld, c, NN_E_PARAMS, "svdf sizes");
+    const uint32_t st = p->state_int16 ? NN_T_INT16 : NN_T_INT8;
+    if (p->input_zero_point < INT8_MIN || p->input_zero_point > INT8_MAX ||
+        p->output_zero_point < INT8_MIN || p->output_zero_point > INT8_MAX ||
+        !int_fits(st, p->state_zero_point) || !mult_ok(p->multiplier_1, p->shift_1) ||
+        !mult_ok(p->multiplier_2, p->shift_2))
+        return LFAIL(ld, c, NN_E_PARAMS, "svdf quantization");
+    const uint64_t B = (uint64_t)p->batch, I = (uint64_t)p->input_dim,
+                   F = (uint64_t)p->filters, M = (uint64_t)p->memory,
+                   U = F / (uint64_t)p->rank;
+    const nn_tsm_tensor *in = c->in[0], *wf = c->in[1], *wt = c->in[2], *b = c->in[3],
+                        *state = c->in[4];
+    if (in == NULL || in->type != NN_T_INT8 || elements(in) != B * I ||
+        c->out->type != NN_T_INT8 || elements(c->out) != B * U)
+        return LFAIL(ld, c, NN_E_LAYER, "input/output shape");
+    if (wf == NULL || wf->type != NN_T_INT8 || wf->storage != NN_S_CONST ||
+        elements(wf) != F * I || wt == NULL || wt->type != st || wt->storage != NN_S_CONST ||
+        elements(wt) != F * M)
+        return LFAIL(ld, c, NN_E_LAYER, "weights");
+    if (b == NULL || !bias_ok(c, b, (uint32_t)U))
+        return LFAIL(ld, c, NN_E_LAYER, "bias");
+    if (state == NULL || state->type != st || state->storage != NN_S_ARENA ||
+        !(state->flags & NN_TENSOR_VARIABLE) || elements(state) != B * F * M)
+        return LFAIL(ld, c, NN_E_LAYER, "state tensor");
+    return NN_OK;
+}
+
 static nn_status check_fc(loader *ld, const layer_ctx *c)
 {
     const nn_tsm_fc *pf = c->params;
@@ -667,7 +715,9 @@ static nn_status check_unary(loader *ld, const layer_ctx *c, uint32_t in_type, u
 
 static nn_status check_activation(loader *ld, const layer_ctx *c)
 {
-    nn_status s = check_unary(ld, c, c->act, c->act);
+    const int out16 = c->l->op == NN_OP_SOFTMAX && c->act == NN_T_INT8 &&
+                      c->out->type == NN_T_INT16;
+    nn_status s = check_unary(ld, c, c->act, out16 ? NN_T_INT16 : c->act);
     if (s != NN_OK)
         return s;
     if (c->act == NN_T_FLOAT32) {
@@ -739,7 +789,25 @@ static nn_status check_quant(loader *ld, const layer_ctx *c)
         s = check_unary(ld, c, NN_T_FLOAT32, NN_T_INT8);
     else if (p->kind == 1)
         s = check_unary(ld, c, NN_T_INT8, NN_T_INT8);
-    else
+    else if (p->kind == 2) {
+        const nn_tsm_tensor *in = c->in[0];
+        const uint32_t it = in ? in->type : 0, ot = c->out->type;
+        /* TFLM's PrepareQuantizeReference: the integer pairs it requantizes */
+        const int pair_ok = (it == NN_T_INT16 && (ot == NN_T_INT8 || ot == NN_T_INT16 ||
+                                                   ot == NN_T_INT32)) ||
+                            (it == NN_T_INT8 && (ot == NN_T_INT16 || ot == NN_T_INT32)) ||
+                            (it == NN_T_INT32 && (ot == NN_T_INT8 || ot == NN_T_INT16));
+        if (!pair_ok)
+            return LFAIL(ld, c, NN_E_LAYER, "operand type");
+        s = check_unary(ld, c, it, ot);
+        if (s != NN_OK)
+            return s;
+        if (!int_fits(it, p->input_zero_point) || !int_fits(ot, p->zero_point))
+            return LFAIL(ld, c, NN_E_PARAMS, "zero point");
+        if (!mult_ok(p->multiplier, p->shift))
+            return LFAIL(ld, c, NN_E_PARAMS, "multipliers");
+        return NN_OK;
+    } else
         return LFAIL(ld, c, NN_E_PARAMS, "kind");
     if (s != NN_OK)
         return s;
@@ -999,6 +1067,7 @@ uint32_t nn_op_params_size(uint32_t op, int is_float)
     case NN_OP_HARD_SWISH: return sizeof(nn_hard_swish_params);
     case NN_OP_TANH: return sizeof(nn_logistic_params);
     case NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return sizeof(nn_lstm_s8_params);
+    case NN_OP_SVDF: return sizeof(nn_svdf_params);
     case NN_OP_L2_NORMALIZATION: return sizeof(nn_tsm_l2norm);
     default: return 0;
     }
@@ -1076,8 +1145,9 @@ static nn_status check_layer(loader *ld, uint32_t i)
     /* scratch (after the params are known to be in the image): the int8 TRANSPOSE_CONV's
      * accumulators and the LSTM's buffers, 4-aligned in the arena, apart from the layer's
      * tensors */
-    const int lstm = l->op == NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM;
-    const int wants_scratch = (l->op == NN_OP_TRANSPOSE_CONV && c.act == NN_T_INT8) || lstm;
+    const int lstm = l->op == NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, svdf = l->op == NN_OP_SVDF;
+    const int wants_scratch = (l->op == NN_OP_TRANSPOSE_CONV && c.act == NN_T_INT8) || lstm ||
+                              svdf;
     uint32_t want_scratch = 4u * elements(c.out);
     if (lstm) { /* four buffers of batch x state cells (float32, or int16 for int8) */
         const nn_lstm_params *lp = c.params; /* batch and state_dim: common to both */
@@ -1085,6 +1155,15 @@ static nn_status check_layer(loader *ld, uint32_t i)
                                lp->state_dim <= NN_MAX_DIM
                            ? (c.act == NN_T_FLOAT32 ? 16u : 8u) * (uint32_t)lp->batch *
                                  (uint32_t)lp->state_dim
+                           : 0;
+    }
+    if (svdf) { /* int32: batch x filters dot products, batch x units sums */
+        const nn_svdf_params *sp = c.params;
+        want_scratch = sp->batch > 0 && sp->filters > 0 && sp->rank > 0 &&
+                               sp->batch <= NN_MAX_DIM && sp->filters <= NN_MAX_DIM &&
+                               (uint64_t)sp->batch * (uint64_t)sp->filters <= (1u << 26)
+                           ? 4u * (uint32_t)sp->batch *
+                                 (uint32_t)(sp->filters + sp->filters / sp->rank)
                            : 0;
     }
     if (wants_scratch ? (want_scratch == 0 || l->scratch_size != want_scratch)
@@ -1121,6 +1200,7 @@ static nn_status check_layer(loader *ld, uint32_t i)
     case NN_OP_PACK: return check_pack(ld, &c);
     case NN_OP_TRANSPOSE_CONV: return check_tconv(ld, &c);
     case NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return check_lstm(ld, &c);
+    case NN_OP_SVDF: return check_svdf(ld, &c);
     case NN_OP_L2_NORMALIZATION: {
         nn_status st = check_unary(ld, &c, c.act, c.act);
         if (st != NN_OK)
@@ -1288,6 +1368,11 @@ uint64_t nn_layer_macs(const nn_model *m, uint32_t layer)
         return (uint64_t)p->batch * (uint64_t)p->time * 4u * (uint64_t)p->state_dim *
                ((uint64_t)p->input_dim + (uint64_t)p->state_dim);
     }
+    case NN_OP_SVDF: { /* per batch row: the feature FC and the time dot products */
+        const nn_svdf_params *p = (const nn_svdf_params *)(const void *)(m->image + l->params_off);
+        return (uint64_t)p->batch * (uint64_t)p->filters *
+               ((uint64_t)p->input_dim + (uint64_t)p->memory);
+    }
     case NN_OP_TRANSPOSE_CONV: /* every input value through the whole filter */
         w = &m->tensors[nn_layer_operand(m, layer, 1)];
         return (uint64_t)elements(&m->tensors[nn_layer_operand(m, layer, 0)]) *
@@ -1356,6 +1441,10 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
                         (int16_t *)(void *)(m->arena + l->scratch_off));
         break;
     }
+    case NN_OP_SVDF:
+        ks = nn_svdf_s8(params, x, tdata(m, io[1]), tdata(m, io[2]), tdata(m, io[3]),
+                        tdata(m, io[4]), (int32_t *)(void *)(m->arena + l->scratch_off), y);
+        break;
     case NN_OP_FULLY_CONNECTED: {
         const nn_tsm_fc *p = params;
         const nn_tsm_tensor *w = &m->tensors[io[1]];
@@ -1397,7 +1486,11 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
     case NN_OP_TANH: ks = nn_tanh_s8(params, (int32_t)elements(in), x, y); break;
     case NN_OP_SOFTMAX: {
         int32_t depth = in->dims[in->ndims - 1];
-        ks = nn_softmax_s8(params, (int32_t)(elements(in) / (uint32_t)depth), depth, x, y);
+        const int32_t rows = (int32_t)(elements(in) / (uint32_t)depth);
+        if (out->type == NN_T_INT16)
+            ks = nn_softmax_s8_s16(params, rows, depth, x, (int16_t *)y);
+        else
+            ks = nn_softmax_s8(params, rows, depth, x, y);
         break;
     }
     case NN_OP_LOGISTIC:
@@ -1428,6 +1521,10 @@ static nn_status run_kernel(nn_model *m, uint32_t li)
         const nn_tsm_quant *p = params;
         if (p->kind == 0)
             ks = nn_quantize_f32_s8((int32_t)elements(in), x, p->scale, p->zero_point, y);
+        else if (p->kind == 2)
+            ks = nn_requantize_int((int32_t)elements(in), x, (int32_t)nn_type_size(in->type),
+                                   p->input_zero_point, p->multiplier, p->shift, p->zero_point,
+                                   y, (int32_t)nn_type_size(out->type));
         else
             ks = nn_requantize_s8((int32_t)elements(in), x, p->input_zero_point, p->multiplier,
                                   p->shift, p->zero_point, y);

@@ -112,7 +112,8 @@ typedef enum {
     NN_T_INT8 = 1,
     NN_T_INT32 = 2,
     NN_T_FLOAT32 = 3,
-    NN_T_INT16 = 4 /* an int8 LSTM's cell state */
+    NN_T_INT16 = 4 /* an int8 LSTM's cell state, an SVDF's state and time weights, a model's
+                      int16 input or output (QUANTIZE), an int16 SOFTMAX output */
 } nn_type;
 
 typedef enum {
@@ -174,7 +175,10 @@ typedef enum {
                                   (dilation and depth multiplier 1), float nn_f32_conv_params */
     NN_OP_UNIDIRECTIONAL_SEQUENCE_LSTM = 45, /* input, 8 weights, 4 biases, hidden, cell
                                                (variable tensors); float32: nn_lstm_params */
-    NN_OP_COUNT_ = 46
+    NN_OP_SVDF = 46,          /* input, feature weights, time weights (int8 or int16), bias
+                                 (int32, required), state (variable, the time weights' type);
+                                 int8: nn_svdf_params */
+    NN_OP_COUNT_ = 47
 } nn_op;
 
 typedef struct {
@@ -235,9 +239,10 @@ typedef struct {
     int32_t axis; /* 0..3 of the 4-D NHWC view of the output */
 } nn_tsm_concat;
 
-/* QUANTIZE: float32 -> int8 (kind 0: scale, zero_point) or int8 -> int8 (kind 1:
- * input_zero_point, multiplier, shift, zero_point). DEQUANTIZE: int8 -> float32
- * (scale, zero_point). */
+/* QUANTIZE: float32 -> int8 (kind 0: scale, zero_point), int8 -> int8 (kind 1:
+ * input_zero_point, multiplier, shift, zero_point) or between integer types (kind 2, the
+ * fields of kind 1: int16 -> int8/int16/int32, int8 -> int16/int32, int32 -> int8/int16,
+ * the pairs TFLM's quantize takes). DEQUANTIZE: int8 -> float32 (scale, zero_point). */
 typedef struct {
     int32_t kind;
     float scale;

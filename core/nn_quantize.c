@@ -1,6 +1,8 @@
 /*
- * The model's float boundary and int8 requantization: QUANTIZE (float32 -> int8, int8 -> int8)
- * and DEQUANTIZE (int8 -> float32). The only float code of the core, single precision only.
+ * The model's float boundary and integer requantization: QUANTIZE (float32 -> int8, int8 ->
+ * int8, and between int8, int16 and int32) and DEQUANTIZE (int8 -> float32). Its float code,
+ * single precision only, is the int8 core's only float code (the float kernels are
+ * core/nn_float.c).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -81,6 +83,59 @@ nn_kernel_status nn_requantize_s8(int32_t size, const int8_t *input, int32_t inp
         const int32_t x = (int32_t)input[i] - input_zero_point;
         const int32_t y = nn_requantize(x, multiplier, shift) + output_zero_point;
         output[i] = (int8_t)NN_CLAMP(y, INT8_MIN, INT8_MAX);
+    }
+    return NN_KERNEL_OK;
+}
+
+static int64_t int_min(int32_t size)
+{
+    return size == 1 ? INT8_MIN : size == 2 ? INT16_MIN : INT32_MIN;
+}
+
+static int64_t int_max(int32_t size)
+{
+    return size == 1 ? INT8_MAX : size == 2 ? INT16_MAX : INT32_MAX;
+}
+
+static int32_t int_load(const void *p, int32_t size, int32_t i)
+{
+    if (size == 1)
+        return ((const int8_t *)p)[i];
+    if (size == 2)
+        return ((const int16_t *)p)[i];
+    return ((const int32_t *)p)[i];
+}
+
+/*
+ * QUANTIZE between int8, int16 and int32, as reference_ops::Requantize<In, Out>. TFLM's
+ * same-scale shortcut only concerns uint8 <-> int8, which tinysim does not have. Its int32
+ * subtraction and addition are done modulo 2^32 here (what its targets do; undefined in C).
+ * Output may alias input only when the sizes are equal.
+ */
+nn_kernel_status nn_requantize_int(int32_t size, const void *input, int32_t in_size,
+                                   int32_t input_zero_point, int32_t multiplier, int32_t shift,
+                                   int32_t output_zero_point, void *output, int32_t out_size)
+{
+    if (input == NULL || output == NULL || size <= 0 ||
+        (in_size != 1 && in_size != 2 && in_size != 4) ||
+        (out_size != 1 && out_size != 2 && out_size != 4) ||
+        input_zero_point < int_min(in_size) || input_zero_point > int_max(in_size) ||
+        output_zero_point < int_min(out_size) || output_zero_point > int_max(out_size) ||
+        multiplier < 0 || shift < -31 || shift > 30)
+        return NN_KERNEL_EARG;
+    const int64_t lo = int_min(out_size), hi = int_max(out_size);
+    for (int32_t i = 0; i < size; i++) {
+        const int32_t x =
+            (int32_t)((uint32_t)int_load(input, in_size, i) - (uint32_t)input_zero_point);
+        const int32_t y = (int32_t)((uint32_t)nn_requantize(x, multiplier, shift) +
+                                    (uint32_t)output_zero_point);
+        const int32_t v = (int32_t)NN_CLAMP((int64_t)y, lo, hi);
+        if (out_size == 1)
+            ((int8_t *)output)[i] = (int8_t)v;
+        else if (out_size == 2)
+            ((int16_t *)output)[i] = (int16_t)v;
+        else
+            ((int32_t *)output)[i] = v;
     }
     return NN_KERNEL_OK;
 }

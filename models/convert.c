@@ -185,13 +185,31 @@ int cv_need_const(cv_ctx *c, int ti, int type, const char *role)
     if (cv_need(c, ti, type, role))
         return -1;
     const tfl_tensor *t = cv_T(c, ti);
-    size_t es = type == TFL_INT8 ? 1 : 4;
+    size_t es = type == TFL_INT8 ? 1 : type == TFL_INT16 ? 2 : 4;
     if (t->data == NULL)
         return cv_fail(c, "%s tensor %d '%s' must be a constant (it has no data)", role, ti,
                     t->name);
     if (t->data_size != cv_elements(t) * es)
         return cv_fail(c, "%s tensor %d '%s' holds %zu bytes, its shape needs %llu", role, ti,
                     t->name, t->data_size, (unsigned long long)(cv_elements(t) * es));
+    return 0;
+}
+
+/* A per-tensor quantized integer operand (int8, int16, int32) with a positive scale and a
+ * zero point of its type: what TFLM's integer kernels read as params.scale/zero_point. */
+int cv_need_int(cv_ctx *c, int ti, int type, const char *role)
+{
+    if (cv_need(c, ti, type, role))
+        return -1;
+    const tfl_tensor *t = cv_T(c, ti);
+    if (t->nquant != 1 || !(t->scale[0] > 0.0f) || !isfinite(t->scale[0]))
+        return cv_fail(c, "%s tensor %d '%s' (%s) needs one positive quantization scale", role,
+                       ti, t->name, tfl_type_name(t->type));
+    const int64_t lo = type == TFL_INT8 ? INT8_MIN : type == TFL_INT16 ? INT16_MIN : INT32_MIN;
+    const int64_t hi = type == TFL_INT8 ? INT8_MAX : type == TFL_INT16 ? INT16_MAX : INT32_MAX;
+    if (t->zero_point[0] < lo || t->zero_point[0] > hi)
+        return cv_fail(c, "%s tensor %d '%s' has zero point %lld outside %s", role, ti, t->name,
+                       (long long)t->zero_point[0], tfl_type_name(t->type));
     return 0;
 }
 
@@ -503,6 +521,87 @@ static int lstm_s8_params(cv_ctx *c, const tfl_op *op, nn_lstm_s8_params *q)
     return 0;
 }
 
+/*
+ * SVDF (svdf_common.cc), int8: input [batch, input_dim], feature weights [filters,
+ * input_dim] int8, time weights [filters, memory] int8 or int16, bias [units] int32, state
+ * [batch, filters * memory] (a variable tensor of the time weights' type), output [batch,
+ * units], units = filters / rank. The checks are PrepareSvdf's. TFLM dereferences the bias
+ * to check its scale whether or not there is one (it crashes without), so a model without a
+ * bias is refused here rather than given a behaviour TFLM does not have. TFLM's integer
+ * SVDF applies no fused activation, and neither does tinysim's.
+ */
+static int op_svdf(cv_ctx *c, const tfl_op *op, cv_layer *L)
+{
+    if (c->flt)
+        return cv_fail(c, "float32 SVDF is not supported yet; tinysim runs int8 SVDF");
+    if (op->ninputs != 5)
+        return cv_fail(c, "%d operands; TFLM's SVDF takes 5", op->ninputs);
+    const int in = op->inputs[0], wf = op->inputs[1], wt = op->inputs[2], b = op->inputs[3],
+              st = op->inputs[4], out = op->outputs[0];
+    if (wt < 0 || st < 0)
+        return cv_fail(c, "missing time weights or state operand");
+    if (b < 0)
+        return cv_fail(c, "an SVDF without a bias: TFLM's SVDF reads the bias's scale "
+                          "unconditionally and crashes without one, so tinysim refuses it");
+    const int wide = cv_T(c, wt)->type == TFL_INT16;
+    const int stype = wide ? TFL_INT16 : TFL_INT8;
+    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
+        cv_need_const(c, wf, TFL_INT8, "feature weights") ||
+        cv_need_const(c, wt, stype, "time weights") || cv_need_int(c, wt, stype, "time weights") ||
+        cv_need_const(c, b, TFL_INT32, "bias") || cv_need_int(c, st, stype, "state"))
+        return -1;
+    const tfl_tensor *ti = cv_T(c, in), *tf = cv_T(c, wf), *tt = cv_T(c, wt), *ts = cv_T(c, st),
+                     *to = cv_T(c, out), *tb = cv_T(c, b);
+    if (!ts->is_variable || ts->data != NULL)
+        return cv_fail(c, "the state tensor must be a variable tensor");
+    if (tf->nquant < 1 || !(tf->scale[0] > 0.0f) || tb->nquant < 1)
+        return cv_fail(c, "feature weights and bias need quantization scales");
+    const int rank = op->opt.rank;
+    if (ti->ndims != 2 || tf->ndims != 2 || tt->ndims != 2 || ts->ndims != 2 || to->ndims != 2)
+        return cv_fail(c, "input, weights, state and output must be 2-D");
+    const int32_t B = ti->dims[0], I = ti->dims[1], F = tf->dims[0], M = tt->dims[1];
+    if (rank < 1 || F % rank != 0)
+        return cv_fail(c, "rank %d does not divide the %d filters", rank, (int)F);
+    const int32_t U = F / rank;
+    if (tf->dims[1] != I || tt->dims[0] != F || to->dims[0] != B || to->dims[1] != U ||
+        cv_elements(tb) != (uint64_t)U || ts->dims[0] != B ||
+        (int64_t)ts->dims[1] != (int64_t)M * F)
+        return cv_fail(c, "shapes do not agree: input [%d, %d], feature weights [%d, %d], time "
+                          "weights [%d, %d], state [%d, %d], output [%d, %d], rank %d",
+                       (int)B, (int)I, (int)tf->dims[0], (int)tf->dims[1], (int)tt->dims[0],
+                       (int)tt->dims[1], (int)ts->dims[0], (int)ts->dims[1], (int)to->dims[0],
+                       (int)to->dims[1], rank);
+    /* PrepareSvdf: effective scales from float products, the bias's scale checked */
+    const float s_in = cv_scale(ti), s_wf = cv_scale(tf), s_st = cv_scale(ts),
+                s_wt = cv_scale(tt), s_out = cv_scale(to);
+    if (fabs((double)cv_scale(tb) - (double)(s_st * s_wt)) >= 1e-5)
+        return cv_fail(c, "bias scale %g is not state scale x time weights scale (%g), as "
+                          "TFLM's SVDF requires", (double)cv_scale(tb), (double)(s_st * s_wt));
+    nn_svdf_params *p = &L->p.svdf;
+    p->batch = B;
+    p->input_dim = I;
+    p->filters = F;
+    p->rank = rank;
+    p->memory = M;
+    p->input_zero_point = cv_zp(ti);
+    p->state_zero_point = cv_zp(ts);
+    p->output_zero_point = cv_zp(to);
+    p->state_int16 = wide;
+    if (qp_quantize_multiplier((double)(s_in * s_wf / s_st), &p->multiplier_1, &p->shift_1) ||
+        qp_quantize_multiplier((double)(s_st * s_wt / s_out), &p->multiplier_2, &p->shift_2) ||
+        shift_ok(c, p->shift_1, 30) || shift_ok(c, p->shift_2, 30))
+        return cv_fail(c, "cannot compute the SVDF's multipliers (bad scales)");
+    L->op = NN_OP_SVDF;
+    L->nin = 5;
+    L->in[0] = in;
+    L->in[1] = wf;
+    L->in[2] = wt;
+    L->in[3] = b;
+    L->in[4] = st;
+    L->scratch = 4u * (uint32_t)B * (uint32_t)(F + U);
+    return 0;
+}
+
 /* ComputePaddingHeightWidth's padding for one axis (dilation 1). */
 static int32_t same_valid_pad(int padding, int32_t in, int32_t filter, int32_t stride)
 {
@@ -733,11 +832,27 @@ static int need_prob_output(cv_ctx *c, int out)
     return 0;
 }
 
+/* An int8 SOFTMAX's int16 output: zero point -32768 and scale 1/65536 within 0.1%
+ * (softmax_common.cc's TF_LITE_ENSURE_NEAR). */
+static int need_prob_output16(cv_ctx *c, int out)
+{
+    if (cv_need_int(c, out, TFL_INT16, "output"))
+        return -1;
+    const tfl_tensor *t = cv_T(c, out);
+    if (cv_zp(t) != -32768 || fabs((double)cv_scale(t) - 1.0 / 65536) > 0.001 / 65536)
+        return cv_fail(c, "int16 output must have scale 1/65536 and zero point -32768 (has %g, "
+                          "%d)", (double)cv_scale(t), (int)cv_zp(t));
+    return 0;
+}
+
 static int op_activation(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
 {
     int in = op->inputs[0], out = op->outputs[0];
-    if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output") ||
-        cv_same_elements(c, in, out) || (!c->flt && need_prob_output(c, out)))
+    const int out16 = !c->flt && nnop == NN_OP_SOFTMAX && cv_T(c, out)->type == TFL_INT16;
+    if (cv_need_act(c, in, "input") ||
+        (out16 ? need_prob_output16(c, out)
+               : cv_need_act(c, out, "output") || (!c->flt && need_prob_output(c, out))) ||
+        cv_same_elements(c, in, out))
         return -1;
     if (cv_T(c, in)->ndims < 1)
         return cv_fail(c, "input must have at least one dimension");
@@ -795,6 +910,20 @@ static int op_quantize(cv_ctx *c, const tfl_op *op, cv_layer *L, int builtin)
         p->kind = 0;
         p->scale = cv_scale(cv_T(c, out));
         p->zero_point = cv_zp(cv_T(c, out));
+        L->op = NN_OP_QUANTIZE;
+    } else if (cv_T(c, in)->type != TFL_INT8 || cv_T(c, out)->type != TFL_INT8) {
+        /* between integer types: the pairs PrepareQuantizeReference takes (cv_survey) */
+        const int it = cv_T(c, in)->type, ot = cv_T(c, out)->type;
+        if (cv_need_int(c, in, it, "input") || cv_need_int(c, out, ot, "output"))
+            return -1;
+        p->kind = 2;
+        p->input_zero_point = cv_zp(cv_T(c, in));
+        p->zero_point = cv_zp(cv_T(c, out));
+        if (qp_requantize_params(cv_scale(cv_T(c, in)), cv_scale(cv_T(c, out)), &p->multiplier,
+                                 &p->shift))
+            return cv_fail(c, "cannot compute the requantization multiplier");
+        if (shift_ok(c, p->shift, 30))
+            return -1;
         L->op = NN_OP_QUANTIZE;
     } else {
         if (cv_need_act(c, in, "input") || cv_need_act(c, out, "output"))
@@ -1022,6 +1151,7 @@ static int convert_op(cv_ctx *c, const tfl_op *op, cv_layer *L)
     case TFL_OP_FULLY_CONNECTED: return op_fc(c, op, L);
     case TFL_OP_TRANSPOSE_CONV: return op_transpose_conv(c, op, L);
     case TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return op_lstm(c, op, L);
+    case TFL_OP_SVDF: return op_svdf(c, op, L);
     case TFL_OP_AVERAGE_POOL_2D: return op_pool(c, op, L, NN_OP_AVERAGE_POOL_2D);
     case TFL_OP_MAX_POOL_2D: return op_pool(c, op, L, NN_OP_MAX_POOL_2D);
     case TFL_OP_ADD: return op_binary(c, op, L, NN_OP_ADD);
@@ -1248,8 +1378,9 @@ static int serialise(cv_ctx *c, const char *name, cv_result *out)
     }
     for (int i = 0; i < m->ninputs; i++) {
         const tfl_tensor *t = &m->tensors[m->inputs[i]];
-        if (t->type != TFL_INT8 && t->type != TFL_FLOAT32 && t->type != TFL_INT32) {
-            bad_type(c, m->inputs[i], "model input", "INT8, FLOAT32 or INT32");
+        if (t->type != TFL_INT8 && t->type != TFL_FLOAT32 && t->type != TFL_INT32 &&
+            t->type != TFL_INT16) {
+            bad_type(c, m->inputs[i], "model input", "INT8, INT16, FLOAT32 or INT32");
             goto done;
         }
         if (t->data != NULL) {

@@ -50,6 +50,7 @@ typedef struct {
         nn_resize_params resize;
         nn_lstm_params lstm;
         nn_lstm_s8_params lstm_s8;
+        nn_svdf_params svdf;
         /* data movement: one map per output */
         nn_move move[NN_MAX_LAYER_IO];
         nn_tsm_pack pack;
@@ -84,6 +85,8 @@ int32_t cv_zp(const tfl_tensor *t);    /* first zero point, 0 when not quantized
 int cv_need(cv_ctx *c, int ti, int type, const char *role);
 /* An activation of the layer's type: float32, or int8 per-tensor quantized. */
 int cv_need_act(cv_ctx *c, int ti, const char *role);
+/* An int8/int16/int32 operand with one positive scale and a zero point of its type. */
+int cv_need_int(cv_ctx *c, int ti, int type, const char *role);
 /* A constant of the type whose data fits its shape. */
 int cv_need_const(cv_ctx *c, int ti, int type, const char *role);
 int cv_same_elements(cv_ctx *c, int in, int out);

@@ -40,7 +40,7 @@ static const op_support supported[] = {
     {TFL_OP_MEAN, B_INT8 | B_FLOAT32},
     {TFL_OP_MUL, B_INT8 | B_FLOAT32},
     {TFL_OP_PAD, B_INT8 | B_FLOAT32},
-    {TFL_OP_QUANTIZE, B_INT8}, /* float32 or int8 -> int8 */
+    {TFL_OP_QUANTIZE, B_INT8}, /* float32 -> int8, and integer pairs: quantize_ok() */
     {TFL_OP_RESHAPE, B_INT8 | B_FLOAT32},
     {TFL_OP_SOFTMAX, B_INT8 | B_FLOAT32},
     {TFL_OP_SQUEEZE, B_INT8 | B_FLOAT32},
@@ -59,6 +59,7 @@ static const op_support supported[] = {
     {TFL_OP_RESIZE_BILINEAR, B_INT8 | B_FLOAT32},
     {TFL_OP_TRANSPOSE_CONV, B_INT8 | B_FLOAT32},
     {TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, B_INT8 | B_FLOAT32},
+    {TFL_OP_SVDF, B_INT8}, /* int8 or int16 state */
     {TFL_OP_CAST, B_INT8 | B_FLOAT32 | B_INT32},
     {TFL_OP_REDUCE_MAX, B_INT8 | B_FLOAT32},
     {TFL_OP_PADV2, B_INT8 | B_FLOAT32},
@@ -200,15 +201,34 @@ static char *layer_list(const int *l, int n)
     return s;
 }
 
+/* QUANTIZE's pairs: float32 -> int8, and the integer pairs TFLM's quantize requantizes
+ * (PrepareQuantizeReference; uint8 aside). */
+static int quantize_ok(int in, int out)
+{
+    switch (in) {
+    case TFL_FLOAT32: return out == TFL_INT8;
+    case TFL_INT8: return out == TFL_INT8 || out == TFL_INT16 || out == TFL_INT32;
+    case TFL_INT16: return out == TFL_INT8 || out == TFL_INT16 || out == TFL_INT32;
+    case TFL_INT32: return out == TFL_INT8 || out == TFL_INT16;
+    default: return 0;
+    }
+}
+
+/* The operand that holds an op's data (SPLIT's first is its axis, TRANSPOSE_CONV's its
+ * output shape): its type is the type the op computes in. */
+static int data_type(const tfl_model *m, const tfl_op *op)
+{
+    int data = op->builtin == TFL_OP_SPLIT ? 1 : op->builtin == TFL_OP_TRANSPOSE_CONV ? 2 : 0;
+    return op->ninputs > data ? tensor_type(m, op->inputs[data]) : -1;
+}
+
 /* What a layer computes in, and whether the core has it: 0 supported, else 1 with *what set
  * ("SVDF int16"), 2 for a hybrid layer, 3 for an NPU op (*npu set). */
 static int classify(const tfl_model *m, const tfl_op *op, char *what, size_t n,
                     const char **npu)
 {
     const char *name = tfl_op_name(op->builtin);
-    /* the data input (SPLIT's first operand is its axis) */
-    int data = op->builtin == TFL_OP_SPLIT ? 1 : op->builtin == TFL_OP_TRANSPOSE_CONV ? 2 : 0;
-    int in = op->ninputs > data ? tensor_type(m, op->inputs[data]) : -1;
+    int in = data_type(m, op);
     int out = op->noutputs > 0 ? tensor_type(m, op->outputs[0]) : -1;
     if (op->builtin == TFL_OP_CUSTOM) {
         const char *code = op->custom_code ? op->custom_code : "";
@@ -227,9 +247,8 @@ static int classify(const tfl_model *m, const tfl_op *op, char *what, size_t n,
     }
     const op_support *s = find(op->builtin);
     if (op->builtin == TFL_OP_QUANTIZE || op->builtin == TFL_OP_DEQUANTIZE) {
-        int ok = op->builtin == TFL_OP_QUANTIZE
-                     ? (in == TFL_FLOAT32 || in == TFL_INT8) && out == TFL_INT8
-                     : in == TFL_INT8 && out == TFL_FLOAT32;
+        int ok = op->builtin == TFL_OP_QUANTIZE ? quantize_ok(in, out)
+                                                : in == TFL_INT8 && out == TFL_FLOAT32;
         snprintf(what, n, "%s %s -> %s", name, type_text(in), type_text(out));
         return ok ? 0 : 1;
     }
@@ -258,7 +277,7 @@ int cv_survey(const tfl_model *m, char **cause)
             npu_layers++;
             npu = this_npu;
         }
-        int in = m->ops[i].ninputs > 0 ? tensor_type(m, m->ops[i].inputs[0]) : -1;
+        int in = data_type(m, &m->ops[i]);
         types_seen |= in == TFL_INT16 ? 1 : in == TFL_UINT8 ? 2 : in == TFL_FLOAT32 ? 4 : 0;
         row_add(row_for(&rows, &nrows, &cap, what, m->ops[i].builtin), i);
     }

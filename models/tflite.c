@@ -121,6 +121,7 @@ int tfl_options_type(int builtin)
     case TFL_OP_PACK: return TFL_OPT_PACK;
     case TFL_OP_UNPACK: return TFL_OPT_UNPACK;
     case TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return TFL_OPT_UNI_LSTM;
+    case TFL_OP_SVDF: return TFL_OPT_SVDF;
     case TFL_OP_RESIZE_NEAREST_NEIGHBOR: return TFL_OPT_RESIZE_NN;
     case TFL_OP_LEAKY_RELU: return TFL_OPT_LEAKY_RELU;
     case TFL_OP_SPLIT_V: return TFL_OPT_SPLIT_V;
@@ -163,6 +164,7 @@ static const char *options_name(int type)
     case TFL_OPT_PACK: return "PackOptions";
     case TFL_OPT_UNPACK: return "UnpackOptions";
     case TFL_OPT_UNI_LSTM: return "UnidirectionalSequenceLSTMOptions";
+    case TFL_OPT_SVDF: return "SVDFOptions";
     case TFL_OPT_RESIZE_NN: return "ResizeNearestNeighborOptions";
     case TFL_OPT_LEAKY_RELU: return "LeakyReluOptions";
     case TFL_OPT_SPLIT_V: return "SplitVOptions";
@@ -762,6 +764,12 @@ static int rd_option_fields(rd_ctx *r, const fb_table *t, int type, tfl_options 
         return 0;
     case TFL_OPT_DEPTH_TO_SPACE:
         return tab_i32(r, t, 0, 0, "block_size", &o->block_size);
+    case TFL_OPT_SVDF:
+        if (tab_i32(r, t, 0, 0, "rank", &o->rank) < 0 ||
+            tab_i8(r, t, 1, 0, 0, "fused_activation_function", &o->fused_activation) < 0 ||
+            tab_i8(r, t, 2, 0, 1, "asymmetric_quantize_inputs", &o->asymmetric_quantize_inputs) < 0)
+            return -1;
+        return 0;
     case TFL_OPT_UNI_LSTM: {
         uint32_t cc, pc;
         if (tab_i8(r, t, 0, 0, 0, "fused_activation_function", &o->fused_activation) < 0 ||

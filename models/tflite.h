@@ -93,7 +93,8 @@ typedef struct {
     int n_squeeze_dims;        /* squeeze: 0 (and absent) squeezes every dimension of 1 */
     int32_t squeeze_dims[TFL_MAX_DIMS];
     float cell_clip, proj_clip;/* unidirectional_sequence_lstm (with fused_activation) */
-    int time_major, asymmetric_quantize_inputs;
+    int time_major, asymmetric_quantize_inputs; /* (asymmetric_...: svdf's too) */
+    int rank;                  /* svdf (with fused_activation) */
 } tfl_options;
 
 typedef struct {
@@ -147,6 +148,7 @@ const char *tfl_type_name(int type);
 /* BuiltinOptions union members (schema.fbs numbering) of the tables tfl_options holds. */
 enum {
     TFL_OPT_NONE = 0, TFL_OPT_CONV2D = 1, TFL_OPT_DWCONV2D = 2, TFL_OPT_POOL2D = 5,
+    TFL_OPT_SVDF = 6,
     TFL_OPT_FC = 8, TFL_OPT_SOFTMAX = 9, TFL_OPT_CONCAT = 10, TFL_OPT_ADD = 11,
     TFL_OPT_RESHAPE = 17, TFL_OPT_MUL = 21, TFL_OPT_REDUCER = 27,
     TFL_OPT_L2NORM = 12, TFL_OPT_RESIZE_BILINEAR = 15, TFL_OPT_GATHER = 23, TFL_OPT_SUB = 28,

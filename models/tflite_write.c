@@ -460,6 +460,9 @@ static size_t wr_options(wbuf *b, int type, const tfl_options *p)
     case TFL_OPT_DEPTH_TO_SPACE:
         F(0, 4, p->block_size);
         break;
+    case TFL_OPT_SVDF:
+        F(0, 4, p->rank); F(1, 1, p->fused_activation); F(2, 1, p->asymmetric_quantize_inputs != 0);
+        break;
     case TFL_OPT_UNI_LSTM: {
         uint32_t cc, pc;
         memcpy(&cc, &p->cell_clip, 4);

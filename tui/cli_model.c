@@ -320,10 +320,13 @@ int cli_infer(int argc, char **argv)
         {"input", required_argument, NULL, 'i'},
         {"output", required_argument, NULL, 'o'},
         {"dump-layers", required_argument, NULL, 'd'},
+        {"invokes", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     const char *inputs[MAX_FILES], *outputs[MAX_FILES], *dump = NULL;
     int nin = 0, nout = 0, ch;
+    long invokes = 1;
+    char *end;
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":i:o:", opts, NULL)) != -1) {
@@ -339,6 +342,12 @@ int cli_infer(int argc, char **argv)
             outputs[nout++] = optarg;
             break;
         case 'd': dump = optarg; break;
+        case 'n':
+            errno = 0;
+            invokes = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || invokes < 1 || invokes > 1000000)
+                return cli_usage_error(c, "--invokes %s: give a count from 1 to 1000000", optarg);
+            break;
         case ':': return cli_usage_error(c, "option %s needs an argument", argv[optind - 1]);
         default: return cli_usage_error(c, "unknown option %s", argv[optind - 1]);
         }
@@ -408,36 +417,57 @@ int cli_infer(int argc, char **argv)
     }
     if (mf_alloc_arena(&mf, &cause) != 0)
         goto fail;
+    uint8_t *in_data[MAX_FILES] = {0};
     for (int i = 0; i < nin; i++) {
         uint32_t t = nn_model_input(m, (uint32_t)i);
-        uint8_t *data;
         size_t len;
-        if (mu_read_file(inputs[i], &data, &len, &cause) != 0)
+        if (mu_read_file(inputs[i], &in_data[i], &len, &cause) != 0) {
+            for (int j = 0; j < i; j++)
+                free(in_data[j]);
             goto fail;
+        }
         if (len != nn_tensor(m, t)->size) {
             mf_describe_tensor(m, t, desc, sizeof desc);
             char shown[TEXT_SAFE_SIZE(sizeof desc)];
             cli_error("%s is %zu bytes; input %d of %s is %s, so it must be %u bytes",
                       inputs[i], len, i, mf.path, text_safe(desc, shown, sizeof shown),
                       nn_tensor(m, t)->size);
-            free(data);
+            for (int j = 0; j <= i; j++)
+                free(in_data[j]);
             goto done;
         }
-        memcpy((void *)(uintptr_t)nn_tensor_data(m, t), data, len);
-        free(data);
     }
-    nn_probe_inference_begin(m);
-    for (uint32_t l = 0; l < m->hdr->n_layers; l++) {
-        nn_status s = nn_run_layer(m, l);
-        if (s != NN_OK) {
-            cli_error("%s: layer %u (%s): %s", mf.path, l, nn_op_name(nn_layer(m, l)->op),
-                      nn_strerror(s));
-            goto done;
+    /* Each run starts from the same inputs (the arena planner may reuse an input's bytes
+     * once it has been read); state (an LSTM's, an SVDF's) carries over between runs, as
+     * in TFLM when Invoke is called again. Layer dumps are the last run's. */
+    int run_ok = 1;
+    for (long k = 0; k < invokes && run_ok; k++) {
+        for (int i = 0; i < nin; i++) {
+            uint32_t t = nn_model_input(m, (uint32_t)i);
+            memcpy((void *)(uintptr_t)nn_tensor_data(m, t), in_data[i], nn_tensor(m, t)->size);
         }
-        if (dump && dump_layer(m, l, dump) != 0)
-            goto done;
+        const int last = k == invokes - 1;
+        nn_probe_inference_begin(m);
+        for (uint32_t l = 0; l < m->hdr->n_layers; l++) {
+            nn_status s = nn_run_layer(m, l);
+            if (s != NN_OK) {
+                cli_error("%s: layer %u (%s): %s", mf.path, l, nn_op_name(nn_layer(m, l)->op),
+                          nn_strerror(s));
+                run_ok = 0;
+                break;
+            }
+            if (last && dump && dump_layer(m, l, dump) != 0) {
+                run_ok = 0;
+                break;
+            }
+        }
+        if (run_ok)
+            nn_probe_inference_end(m);
     }
-    nn_probe_inference_end(m);
+    for (int i = 0; i < nin; i++)
+        free(in_data[i]);
+    if (!run_ok)
+        goto done;
     for (int i = 0; i < nout; i++) {
         uint32_t t = nn_model_output(m, (uint32_t)i);
         const nn_tsm_tensor *x = nn_tensor(m, t);

@@ -19,12 +19,14 @@ const cli_command cli_commands[] = {
      "show a model's layers: ops, shapes, MACs, weight and activation bytes, totals",
      "  --json              print a JSON object (layers array and totals) instead of a table\n",
      cli_inspect},
-    {"infer", "infer MODEL --input FILE --output FILE [--dump-layers DIR]",
+    {"infer", "infer MODEL --input FILE --output FILE [--dump-layers DIR] [--invokes N]",
      "run the inference core on the host on raw input bytes",
-     "  -i, --input FILE    raw bytes of the model's input tensor (int8, NHWC; float32 for a\n"
-     "                      model with a float input); give it once per model input\n"
+     "  -i, --input FILE    raw bytes of the model's input tensor, in its type (int8, int16,\n"
+     "                      int32 or float32; NHWC); give it once per model input\n"
      "  -o, --output FILE   where to write the raw bytes of the output tensor; once per output\n"
-     "  --dump-layers DIR   also write each layer's output to DIR/op_NN_OPNAME.bin\n",
+     "  --dump-layers DIR   also write each layer's output to DIR/op_NN_OPNAME.bin\n"
+     "  --invokes N         run the model N times on the same input (default 1): an LSTM's or\n"
+     "                      SVDF's state carries over, as in TFLM; outputs are the last run's\n",
      cli_infer},
     {"run",
      "run FIRMWARE.elf [--board NAME|FILE] [--model MODEL [--input FILE|--input-seed N]]\n"

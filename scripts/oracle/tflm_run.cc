@@ -2,7 +2,12 @@
 // MicroInterpreter (reference kernels) and dump the raw output tensors.
 // A developer tool (test oracle) for tinysim; see README.md beside it.
 //
-//   tflm_run [--resource-variables N] MODEL.tflite OUTDIR IN0.bin [IN1.bin ...]
+//   tflm_run [--resource-variables N] [--invokes N] MODEL.tflite OUTDIR IN0.bin
+//            [IN1.bin ...]
+//
+// --invokes N calls Invoke N times (default 1), copying the inputs in before
+// each call; variable tensors (LSTM and SVDF state) carry over from one call
+// to the next, and the outputs written are those of the last call.
 //
 // By default a MicroResourceVariables table is made only when the model has
 // VAR_HANDLE ops (one slot per VAR_HANDLE), so arena_used_bytes() equals that
@@ -137,19 +142,24 @@ int CountVarHandles(const tflite::Model* model) {
 int main(int argc, char** argv) {
   const char* prog = argv[0];
   int forced_vars = 0;
-  if (argc >= 3 && std::strcmp(argv[1], "--resource-variables") == 0) {
+  long invokes = 1;
+  while (argc >= 3 && (std::strcmp(argv[1], "--resource-variables") == 0 ||
+                       std::strcmp(argv[1], "--invokes") == 0)) {
     char* end = nullptr;
     long v = std::strtol(argv[2], &end, 10);
     if (!end || *end || v < 1 || v > 100000)
-      Die(1, "--resource-variables needs a count >= 1, got '%s'", argv[2]);
-    forced_vars = static_cast<int>(v);
+      Die(1, "%s needs a count from 1 to 100000, got '%s'", argv[1], argv[2]);
+    if (argv[1][2] == 'r')
+      forced_vars = static_cast<int>(v);
+    else
+      invokes = v;
     argc -= 2;
     argv += 2;
   }
   if (argc < 4) {
     std::fprintf(stderr,
-                 "usage: %s [--resource-variables N] MODEL.tflite OUTDIR "
-                 "IN0.bin [IN1.bin ...]\n",
+                 "usage: %s [--resource-variables N] [--invokes N] MODEL.tflite "
+                 "OUTDIR IN0.bin [IN1.bin ...]\n",
                  prog);
     return 1;
   }
@@ -195,18 +205,24 @@ int main(int argc, char** argv) {
   const size_t n_given = static_cast<size_t>(argc - 3);
   if (n_given != n_in)
     Die(1, "model has %zu input(s), %zu input file(s) given", n_in, n_given);
+  std::vector<std::vector<uint8_t>> in_bytes(n_in);
   for (size_t k = 0; k < n_in; ++k) {
     TfLiteTensor* t = interp.input(k);
     if (!t || !t->data.raw) Die(2, "input %zu has no buffer", k);
-    std::vector<uint8_t> bytes = ReadAll(argv[3 + k]);
-    if (bytes.size() != t->bytes)
+    in_bytes[k] = ReadAll(argv[3 + k]);
+    if (in_bytes[k].size() != t->bytes)
       Die(1, "input %zu (%s): file has %zu bytes, tensor needs %zu", k,
-          argv[3 + k], bytes.size(), t->bytes);
-    std::memcpy(t->data.raw, bytes.data(), bytes.size());
+          argv[3 + k], in_bytes[k].size(), t->bytes);
   }
 
-  if (interp.Invoke() != kTfLiteOk)
-    Die(2, "Invoke failed (see TFLM messages above)");
+  for (long i = 0; i < invokes; ++i) {
+    // The planner may reuse an input's bytes once read: copy them in each time.
+    for (size_t k = 0; k < n_in; ++k)
+      std::memcpy(interp.input(k)->data.raw, in_bytes[k].data(),
+                  in_bytes[k].size());
+    if (interp.Invoke() != kTfLiteOk)
+      Die(2, "Invoke %ld failed (see TFLM messages above)", i + 1);
+  }
 
   for (size_t k = 0; k < interp.outputs_size(); ++k) {
     const TfLiteTensor* t = interp.output(k);

@@ -2,12 +2,17 @@
  * mkops: the single-op test models of tests/ops/. For each case, OUTDIR/NAME.tflite (one
  * operator, generated configurations: shapes, axes, masks, strides, quantization) and
  * OUTDIR/NAME_input_K.bin for each input K (pseudo-random, xorshift32 as ../shared/golden's
- * README describes: int8 inputs take the bytes raw, float32 ones (int8)(state >> 24) / 32).
+ * README describes: int8 inputs take the bytes raw, float32 ones (int8)(state >> 24) / 32,
+ * int16 ones the state's top 16 bits, int32 ones its top 24).
  * tests/ops/golden/NAME_output_K.bin are TFLM's reference-kernel outputs for them, made with
  * scripts/oracle (see its README); tests/ops/ops.sh checks tinysim's against them.
  * Everything is deterministic: the same bytes on every run and host.
  *
- * Usage: mkops OUTDIR      (prints one line per case: NAME)
+ * A stateful case (LSTM, SVDF) may ask for several inferences on the same input: its line
+ * then says how many ("NAME INVOKES"), and TFLM's output after that many is the golden one
+ * (the state carries over from one to the next).
+ *
+ * Usage: mkops OUTDIR      (prints one line per case: NAME [INVOKES])
  */
 #include <errno.h>
 #include <stdio.h>
@@ -83,6 +88,20 @@ static int tensor(mcase *c, int type, int ndims, const int32_t *dims, float scal
     return i;
 }
 
+/* A tensor of any type with one (scale, zp): int16 and int32 activations, states. */
+static int qtensor(mcase *c, int type, int ndims, const int32_t *dims, float scale, int zp)
+{
+    int i = tensor(c, type, ndims, dims, scale, zp);
+    if (type != TFL_INT8) {
+        c->t[i].nquant = 1;
+        c->t[i].scale = malloc(sizeof(float));
+        c->t[i].zero_point = malloc(sizeof(int64_t));
+        c->t[i].scale[0] = scale;
+        c->t[i].zero_point[0] = zp;
+    }
+    return i;
+}
+
 static int const_i32(mcase *c, int n, const int32_t *v)
 {
     int32_t d[1] = {n};
@@ -138,6 +157,7 @@ static size_t elems(const tfl_tensor *t)
 
 static const char *out_dir;
 static int failed;
+static int invokes = 1; /* of the next case emitted (then back to 1) */
 
 /* Write the model and its inputs (one stream over every input, per the golden README). */
 static void emit(mcase *c, const char *name, uint32_t seed)
@@ -162,13 +182,16 @@ static void emit(mcase *c, const char *name, uint32_t seed)
     rng = seed;
     for (int k = 0; k < c->m.ninputs; k++) {
         const tfl_tensor *t = &c->t[c->in_list[k]];
-        size_t n = elems(t), es = t->type == TFL_INT8 ? 1 : 4;
+        size_t n = elems(t), es = t->type == TFL_INT8 ? 1 : t->type == TFL_INT16 ? 2 : 4;
         uint8_t *b = malloc(n * es);
         for (size_t i = 0; i < n; i++) {
             uint32_t st = next();
             int8_t v = (int8_t)(st >> 24);
             if (es == 1) {
                 b[i] = (uint8_t)v;
+            } else if (es == 2) { /* int16 inputs: the state's top 16 bits */
+                int16_t h = (int16_t)(st >> 16);
+                memcpy(b + 2 * i, &h, 2);
             } else if (t->type == TFL_INT32) { /* int32 inputs: the state's top 24 bits */
                 int32_t w = (int32_t)st >> 8;
                 memcpy(b + 4 * i, &w, 4);
@@ -185,13 +208,20 @@ static void emit(mcase *c, const char *name, uint32_t seed)
         free(ip);
         free(b);
     }
-    printf("%s\n", name);
+    if (invokes > 1)
+        printf("%s %d\n", name, invokes);
+    else
+        printf("%s\n", name);
+    invokes = 1;
     c_free(c);
 }
 
 static const char *tname(int type)
 {
-    return type == TFL_INT8 ? "i8" : "f32";
+    return type == TFL_INT8    ? "i8"
+           : type == TFL_INT16 ? "i16"
+           : type == TFL_INT32 ? "i32"
+                               : "f32";
 }
 
 /* ---------------------------------------------------------------- the cases */
@@ -1119,6 +1149,123 @@ static void cases_lstm(int type)
     lstm(type, 2, 4, 3, 5, 1, 0, 4, 1);
     lstm(type, 3, 3, 6, 4, 0, 0.5f, 4, 2);
     lstm(type, 2, 6, 16, 7, 1, 1.5f, 4, 3);
+    invokes = 3; /* the state after three sequences */
+    lstm(type, 2, 3, 5, 4, 0, 0, 4, 4);
+}
+
+/* ---------------------------------------------------------------- integer types */
+
+/* QUANTIZE between integer types (TFLM's Requantize): scales and zero points per pair. */
+static void requantize(int tin, int tout, float si, int zi, float so, int zo, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_QUANTIZE);
+    const int32_t d[3] = {2, 5, 7};
+    int in = qtensor(&c, tin, 3, d, si, zi), out = qtensor(&c, tout, 3, d, so, zo);
+    op_in(&c, in);
+    op_out(&c, out);
+    model_in(&c, in);
+    char name[64];
+    snprintf(name, sizeof name, "quantize_%s_%s_%d", tname(tin), tname(tout), id);
+    emit(&c, name, 7000u + (uint32_t)id);
+}
+
+/* SOFTMAX int8 -> int16: the output's scale 1/65536 and zero point -32768 (TFLM's rule). */
+static void softmax16(int n, const int32_t *dims, float si, int zi, float beta, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_SOFTMAX);
+    int in = tensor(&c, TFL_INT8, n, dims, si, zi);
+    int out = qtensor(&c, TFL_INT16, n, dims, 1.0f / 65536, -32768);
+    op_in(&c, in);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.beta = beta;
+    char name[64];
+    snprintf(name, sizeof name, "softmax_i8_i16_%d", id);
+    emit(&c, name, 7100u + (uint32_t)id);
+}
+
+/* A constant int8 or int16 tensor of pseudo-random values within +-lim, one scale. */
+static int const_int(mcase *c, int type, int ndims, const int32_t *dims, float scale, int lim)
+{
+    int i = qtensor(c, type, ndims, dims, scale, 0);
+    size_t n = elems(&c->t[i]), es = type == TFL_INT16 ? 2 : 1;
+    c->data[i] = malloc(n * es);
+    for (size_t k = 0; k < n; k++) {
+        int16_t v = (int16_t)((int32_t)(wnext() % (uint32_t)(2 * lim + 1)) - lim);
+        if (es == 1)
+            c->data[i][k] = (uint8_t)(int8_t)v;
+        else
+            memcpy(c->data[i] + 2 * k, &v, 2);
+    }
+    c->t[i].data = c->data[i];
+    c->t[i].data_size = n * es;
+    return i;
+}
+
+/* SVDF, int8 (svdf_common.cc): input [B, I], feature weights [F, I] int8, time weights
+ * [F, M] and the state [B, F*M] (a variable tensor) int8 or int16, bias [F/rank] int32 at
+ * state scale x time weights scale (TFLM checks it, and needs a bias), output [B, F/rank]. */
+static void svdf(int state_type, int B, int I, int F, int M, int rank, int id)
+{
+    mcase c;
+    c_init(&c, TFL_OP_SVDF);
+    wrng = 7200u + (uint32_t)id * 13u;
+    const int wide = state_type == TFL_INT16;
+    const float s_in = 0.05f, s_wf = 0.004f, s_st = wide ? 1.0f / 1024 : 0.08f,
+                s_wt = wide ? 1.0f / 4096 : 0.01f;
+    const int U = F / rank;
+    const int32_t di[2] = {B, I}, dwf[2] = {F, I}, dwt[2] = {F, M}, dst[2] = {B, F * M},
+                  db[1] = {U}, dout[2] = {B, U};
+    int in = tensor(&c, TFL_INT8, 2, di, s_in, 4);
+    int wf = const_int(&c, TFL_INT8, 2, dwf, s_wf, 127);
+    int wt = const_int(&c, state_type, 2, dwt, s_wt, wide ? 12000 : 127);
+    int b = qtensor(&c, TFL_INT32, 1, db, s_st * s_wt, 0);
+    c.data[b] = malloc(4 * (size_t)U);
+    for (int k = 0; k < U; k++) {
+        int32_t v = (int32_t)(wnext() % 40001) - 20000;
+        memcpy(c.data[b] + 4 * k, &v, 4);
+    }
+    c.t[b].data = c.data[b];
+    c.t[b].data_size = 4 * (size_t)U;
+    int st = qtensor(&c, state_type, 2, dst, s_st, wide ? 0 : -3);
+    c.t[st].is_variable = 1;
+    int out = tensor(&c, TFL_INT8, 2, dout, wide ? 0.3f : 0.6f, -7);
+    op_in(&c, in);
+    op_in(&c, wf);
+    op_in(&c, wt);
+    op_in(&c, b);
+    op_in(&c, st);
+    op_out(&c, out);
+    model_in(&c, in);
+    c.op.has_options = 1;
+    c.op.opt.rank = rank;
+    char name[64];
+    snprintf(name, sizeof name, "svdf_%s_%d", tname(state_type), id);
+    emit(&c, name, 7300u + (uint32_t)id);
+}
+
+static void cases_int(void)
+{
+    requantize(TFL_INT16, TFL_INT8, 0.000625f, 0, 0.02f, -5, 0);
+    requantize(TFL_INT8, TFL_INT16, 0.05f, 3, 0.0002f, 0, 1);
+    requantize(TFL_INT8, TFL_INT32, 0.05f, -9, 0.001f, 17, 2);
+    requantize(TFL_INT16, TFL_INT16, 0.0005f, 0, 0.0011f, 0, 3);
+    requantize(TFL_INT16, TFL_INT32, 0.0007f, 0, 3.0518e-05f, 0, 4);
+    requantize(TFL_INT32, TFL_INT8, 1.5e-7f, 0, 0.004f, 11, 5);
+    requantize(TFL_INT32, TFL_INT16, 1.49e-7f, 0, 0.000922f, 0, 6);
+    softmax16(2, (const int32_t[]){3, 10}, 0.1f, 7, 1.0f, 0);
+    softmax16(3, (const int32_t[]){2, 4, 21}, 0.05f, -10, 0.5f, 1);
+    svdf(TFL_INT8, 1, 12, 8, 5, 1, 0);
+    svdf(TFL_INT8, 2, 9, 12, 4, 3, 1);
+    svdf(TFL_INT16, 1, 16, 10, 6, 2, 2);
+    svdf(TFL_INT16, 3, 7, 6, 8, 1, 3);
+    invokes = 7; /* memory 5: the windows fill and then shift out their oldest values */
+    svdf(TFL_INT8, 2, 9, 12, 5, 3, 4);
+    invokes = 4;
+    svdf(TFL_INT16, 2, 10, 8, 3, 2, 5);
 }
 
 int main(int argc, char **argv)
@@ -1147,6 +1294,7 @@ int main(int argc, char **argv)
     cases_last(TFL_FLOAT32);
     cases_lstm(TFL_INT8);
     cases_lstm(TFL_FLOAT32);
+    cases_int();
     cast(TFL_INT8, TFL_FLOAT32, 0);
     cast(TFL_FLOAT32, TFL_INT8, 1);
     cast(TFL_INT8, TFL_INT32, 2);

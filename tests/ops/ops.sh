@@ -1,11 +1,14 @@
 #!/bin/sh
 # The single-op test models (tests/ops/mkops.c: generated configurations of each op, int8 and
-# float32) against TFLM's reference kernels: tests/ops/golden holds TFLM's outputs for them
-# (made by scripts/oracle/mkgolden.sh with a host build of TFLM, scripts/oracle/README.md).
+# float32, and int16/int32 where TFLM's int8 kernels take them) against TFLM's reference
+# kernels: tests/ops/golden holds TFLM's outputs for them (made by scripts/oracle/mkgolden.sh
+# with a host build of TFLM, scripts/oracle/README.md).
 # - every case mkops writes is the one its golden files were made from (MANIFEST's hash);
-# - on the host (tinysim infer), every output of every case equals TFLM's byte for byte;
+# - on the host (tinysim infer), every output of every case equals TFLM's byte for byte, after
+#   as many inferences as the case asks for (stateful LSTM and SVDF cases: several, the state
+#   carried over);
 # - in firmware, on an FPU core (nucleo-l4r5zi, M4F) and a soft-float one (nucleo-g0b1re,
-#   M0+), output 0 of every single-input case equals TFLM's too (float32 SOFTMAX and
+#   M0+), output 0 of every single-input, single-inference case equals TFLM's too (float32 SOFTMAX and
 #   LOGISTIC: within 3 and 2 ULP, newlib's expf against the host's; the float32 LSTM, steps
 #   of expf and tanhf: within 16; the README says so; measured: 1).
 # Needs nothing outside the project.
@@ -37,11 +40,12 @@ if ! "$MKOPS" "$TMP/c" >"$TMP/names" 2>"$TMP/err"; then
     bad "mkops failed: $(cat "$TMP/err")"
 fi
 n_cases=0
-while read -r n; do
+while read -r n inv; do
     n_cases=$((n_cases + 1))
     ins=$(ls "$TMP/c/${n}"_input_*.bin | sort)
     # shellcheck disable=SC2086
-    h=$(cat "$TMP/c/$n.tflite" $ins | sha256sum | cut -d' ' -f1)
+    h=$({ cat "$TMP/c/$n.tflite" $ins; [ -z "$inv" ] || printf 'invokes %s' "$inv"; } |
+        sha256sum | cut -d' ' -f1)
     if ! grep -q "^$n $h\$" "$G/MANIFEST"; then
         bad "$n: mkops no longer writes the case tests/ops/golden was made from (regenerate it: scripts/oracle/mkgolden.sh)"
         continue
@@ -53,7 +57,8 @@ while read -r n; do
         k=$((k + 1))
     done
     # shellcheck disable=SC2086
-    if ! $LIMIT "$BIN" infer "$TMP/c/$n.tflite" $args $outs >"$TMP/log" 2>&1; then
+    if ! $LIMIT "$BIN" infer "$TMP/c/$n.tflite" $args $outs --invokes "${inv:-1}" \
+        >"$TMP/log" 2>&1; then
         bad "$n: tinysim infer failed: $(tail -n 3 "$TMP/log")"
         continue
     fi
@@ -63,9 +68,9 @@ while read -r n; do
         j=$((j + 1))
     done
     [ "$same" -eq 1 ] && ok || bad "$n: the host's output differs from TFLM's"
-    # firmware: single-input cases, output 0
+    # firmware: single-input cases of one inference (the infer sample runs one), output 0
     set -- $ins
-    [ "$#" -eq 1 ] || continue
+    [ "$#" -eq 1 ] && [ -z "$inv" ] || continue
     # float32 SOFTMAX and LOGISTIC call expf, newlib's in firmware: within the README's ULP
     case $n in
     softmax_f32_*) lim=3 ;;
