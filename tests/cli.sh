@@ -78,6 +78,13 @@ n=$(ls "$T/layers" | wc -l)
 [ "$n" -eq 13 ] && pass=$((pass + 1)) || { echo "FAIL: --dump-layers wrote $n files, want 13"; failed=$((failed + 1)); }
 [ -f "$T/layers/op_12_SOFTMAX.bin" ] && pass=$((pass + 1)) || { echo "FAIL: op_12_SOFTMAX.bin missing"; failed=$((failed + 1)); }
 same "$T/layers/op_12_SOFTMAX.bin" "$T/a.bin" "the last layer's dump is the output"
+# --invokes: a stateless model gives the same output however often it runs; bad counts refused
+expect 0 "argmax" "$BIN" infer "$DEMO" --input "$DEMO_IN" --output "$T/c.bin" --invokes 3
+same "$T/a.bin" "$T/c.bin" "three inferences of a stateless model give the first's output"
+expect 2 "give a count from 1 to 1000000" "$BIN" infer "$DEMO" --input "$DEMO_IN" \
+    --output "$T/c.bin" --invokes 0
+expect 2 "give a count from 1 to 1000000" "$BIN" infer "$DEMO" --input "$DEMO_IN" \
+    --output "$T/c.bin" --invokes 3x
 
 # A model with a float boundary: float32 input (16 values), float32 output (4 values).
 expect 0 "FLOAT32 [1x4] (16 bytes)" "$BIN" infer models/demo/float_io_demo.tflite \

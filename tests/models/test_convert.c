@@ -389,8 +389,9 @@ static void test_refuses_svdf_naming_op_and_layer(void **state)
     expect_refusal(&m, (const char *const[]){"SVDF float32: layer 0", NULL});
 }
 
-/* keyword_scrambled's int8 SVDFs convert; one without its bias is refused, saying why (TFLM
- * crashes on it), and so is a bias whose scale is not state x time weights (TFLM's check). */
+/* keyword_scrambled's int8 SVDFs convert, with their MACs; one without its bias is refused,
+ * saying why (TFLM crashes on it), and so is a bias whose scale is not state x time weights
+ * (TFLM's check). */
 static void test_svdf_bias_refusals(void **state)
 {
     (void)state;
@@ -419,6 +420,15 @@ static void test_svdf_bias_refusals(void **state)
     free(cause);
     m.tensors[bias].scale[0] = saved;
     assert_int_equal(cv_convert(&m, "kws", &r, &cause), 0);
+    /* inspect's MACs: per batch row, filters x (input_dim + memory); layer 1 is [1, 96] in,
+     * 64 filters of memory 8 */
+    nn_model mm;
+    assert_int_equal(nn_model_load(&mm, r.image, (uint32_t)r.size, NULL, 0, NULL), NN_OK);
+    assert_int_equal(nn_layer_macs(&mm, 1), 64u * (96u + 8u));
+    uint64_t macs = 0;
+    for (uint32_t l = 0; l < mm.hdr->n_layers; l++)
+        macs += nn_layer_macs(&mm, l);
+    assert_int_equal(macs, 21056);
     cv_result_free(&r);
     tfl_free(&m);
     free(buf);
