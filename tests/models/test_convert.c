@@ -389,21 +389,31 @@ static void test_refuses_svdf_naming_op_and_layer(void **state)
     expect_refusal(&m, (const char *const[]){"SVDF float32: layer 0", NULL});
 }
 
+/* A .tflite of ../shared read and parsed (the buffer, which the model points into), or NULL
+ * when ../shared is absent. */
+static uint8_t *shared_tflite(const char *rel, tfl_model *m)
+{
+    size_t n;
+    char *cause = NULL;
+    uint8_t *buf = ts_read_shared(rel, &n);
+    if (buf != NULL && tfl_read(buf, n, m, &cause) != 0)
+        fail_msg("%s: %s", rel, cause);
+    return buf;
+}
+
 /* keyword_scrambled's int8 SVDFs convert, with their MACs; one without its bias is refused,
  * saying why (TFLM crashes on it), and so is a bias whose scale is not state x time weights
  * (TFLM's check). */
 static void test_svdf_bias_refusals(void **state)
 {
     (void)state;
-    size_t n;
-    uint8_t *buf = ts_read_shared("coverage/models/keyword_scrambled.tflite", &n);
+    tfl_model m;
+    char *cause = NULL;
+    uint8_t *buf = shared_tflite("coverage/models/keyword_scrambled.tflite", &m);
     if (buf == NULL) {
         skip();
         return;
     }
-    tfl_model m;
-    char *cause = NULL;
-    assert_int_equal(tfl_read(buf, n, &m, &cause), 0);
     assert_int_equal(m.ops[1].builtin, TFL_OP_SVDF);
     cv_result r;
     const int bias = m.ops[1].inputs[3];
@@ -706,15 +716,13 @@ static void test_loader_hostile_move(void **state)
 static void test_refusal_names_seanet_int16(void **state)
 {
     (void)state;
-    size_t n;
-    uint8_t *buf = ts_read_shared("coverage/models/seanet/transpose_conv0.tflite", &n);
+    tfl_model m;
+    char *cause = NULL;
+    uint8_t *buf = shared_tflite("coverage/models/seanet/transpose_conv0.tflite", &m);
     if (buf == NULL) {
         skip();
         return;
     }
-    tfl_model m;
-    char *cause = NULL;
-    assert_int_equal(tfl_read(buf, n, &m, &cause), 0);
     cv_result r;
     assert_int_equal(cv_convert(&m, "seanet", &r, &cause), -1);
     assert_non_null(strstr(cause, "TRANSPOSE_CONV int16: layer 0"));
