@@ -23,6 +23,12 @@ FW_BOARDS := \
   nucleo-u575zi:M33:Cortex-M33:160000000:-mcpu=cortex-m33%-mfpu=fpv5-sp-d16%-mfloat-abi=hard \
   nucleo-f207zg:M3:Cortex-M3:120000000:-mcpu=cortex-m3%-mfloat-abi=soft
 
+# Test fixtures, not parts: the cores without a board large enough for the biggest coverage
+# models (a 1 MiB float32 model, a 123 KiB arena) get a board of 4 MiB flash and 1 MiB RAM,
+# with the infer sample only, so that every model runs on every core (tests/sim/coverage.sh;
+# their profiles are tests/sim/big-*.board, each a built-in board with bigger memories).
+FW_BIG_BOARDS :=   big-m0plus:M0P:Cortex-M0+:64000000:-mcpu=cortex-m0plus%-mfloat-abi=soft   big-m3:M3:Cortex-M3:120000000:-mcpu=cortex-m3%-mfloat-abi=soft   big-m7:M7:Cortex-M7:216000000:-mcpu=cortex-m7%-mfpu=fpv5-sp-d16%-mfloat-abi=hard
+
 # The infer sample's default model and input. FW_TINYSIM is the host tool that converts it
 # (override it to use another build of tinysim).
 FW_TINYSIM ?= $(O)/tinysim
@@ -52,14 +58,14 @@ $(FW_MODEL): $(FW_TFLITE) $(FW_TINYSIM)
 	@mkdir -p $(dir $@)
 	$(Q)$(FW_TINYSIM) convert $< -o $@ $(if $(Q),>/dev/null)
 
-# fw_board(name, kind, core name, clock, flags): the rules of one board.
+# fw_board(name, kind, core name, clock, flags, samples): the rules of one board.
 define fw_board
 fw_$(1)_cpu  := $(subst %, ,$(5))
 fw_$(1)_defs := -DBOARD_NAME='"$(1)"' -DBOARD_CORE='"$(3)"' -DBOARD_CLOCK_HZ=$(4)u \
                 -DBOARD_CORE_$(2)=1
 fw_$(1)_core := $$(patsubst %.c,$(FW_OUT)/$(1)/obj/%.o,$$(FW_CORE_SRC))
 fw_$(1)_common := $$(patsubst %,$(FW_OUT)/$(1)/obj/%.o,$$(FW_COMMON))
-fw_$(1)_elfs := $$(patsubst %,$(FW_OUT)/$(1)/%.elf,$$(FW_SAMPLES))
+fw_$(1)_elfs := $$(patsubst %,$(FW_OUT)/$(1)/%.elf,$(6))
 
 $(FW_OUT)/$(1)/obj/core/%.o: core/%.c $(FW_DIR)/firmware.mk
 	$$(call msg,CC,$(1)/$$<)
@@ -111,4 +117,6 @@ firmware: $$(fw_$(1)_elfs)
 -include $$(fw_$(1)_core:.o=.d) $$(fw_$(1)_common:.o=.d) \
          $$(patsubst %,$(FW_OUT)/$(1)/obj/%.d,$$(FW_SAMPLES) infer_model cxx_ops common/cxxrt)
 endef
-$(foreach b,$(FW_BOARDS),$(eval $(call fw_board,$(word 1,$(subst :, ,$(b))),$(word 2,$(subst :, ,$(b))),$(word 3,$(subst :, ,$(b))),$(word 4,$(subst :, ,$(b))),$(word 5,$(subst :, ,$(b))))))
+fw_field = $(word $(2),$(subst :, ,$(1)))
+$(foreach b,$(FW_BOARDS),$(eval $(call fw_board,$(call fw_field,$(b),1),$(call fw_field,$(b),2),$(call fw_field,$(b),3),$(call fw_field,$(b),4),$(call fw_field,$(b),5),$(FW_SAMPLES))))
+$(foreach b,$(FW_BIG_BOARDS),$(eval $(call fw_board,$(call fw_field,$(b),1),$(call fw_field,$(b),2),$(call fw_field,$(b),3),$(call fw_field,$(b),4),$(call fw_field,$(b),5),infer)))

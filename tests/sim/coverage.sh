@@ -3,7 +3,8 @@
 # repositories) in firmware, on every board (five cores): each model that fits the board's
 # flash runs in the infer sample and its output equals TFLM's golden output byte for byte
 # (float32 on the M4F, M7 and M33 with their FPU, soft-float on the M0+ and M3); a model too
-# large for a board is refused before the run, naming the boards it fits. The float kernels are
+# large for a board is refused before the run, naming the boards it fits, and runs on a test
+# board of its core with bigger memories instead (big-m0plus, big-m3, big-m7). The float kernels are
 # linked only where asked for: the infer sample has them, an int8-only firmware (hostile) has
 # none (nm). Float costs far more on a core without an FPU: hello_world_float's cycles per MAC
 # on the M0+ are over 5x those of the M4F.
@@ -95,41 +96,58 @@ fi
 # seanet's int16 (16x8) models only quantize0, a QUANTIZE int32 -> int16, runs)
 MODELS="hello_world_float:1234 ad01_fp32:12 model_ToyCar:12 pretrainedResnet_large_int8:1 trained_lstm:12
     trained_lstm_int8:1234 keyword_scrambled:1234 seanet/quantize0:12"
+# run_cov LABEL ELF BOARD_ARGS MODEL:SEEDS: the model on each seed, its output against TFLM's
+run_cov() {
+    b=$1 elf=$2 bopt=$3 ms=$4
+    m=${ms%%:*} seeds=${ms#*:}
+    g=$COV/golden/$m
+    first=$(printf '%s' "$seeds" | cut -c1)
+    # shellcheck disable=SC2086
+    $LIMIT "$BIN" run "$elf" $bopt --model "$COV/models/$m.tflite" \
+        --input "$g/input_seed$first.bin" --output "$TMP/out.bin" -q --timeout 60 \
+        >"$TMP/run" 2>&1
+    rc=$?
+    if [ "$rc" -eq 3 ] && grep -q "\(too large for board $b\|short\); it fits on " "$TMP/run"; then
+        ok # refused before the run (flash or arena), naming the boards it fits
+        echo "  $m does not fit $b: refused before the run"
+        return
+    fi
+    for s in $(printf '%s' "$seeds" | sed 's/./& /g'); do
+        if [ "$s" != "$first" ]; then
+            # shellcheck disable=SC2086
+            $LIMIT "$BIN" run "$elf" $bopt --model "$COV/models/$m.tflite" \
+                --input "$g/input_seed$s.bin" --output "$TMP/out.bin" -q --timeout 60 \
+                >"$TMP/run" 2>&1
+            rc=$?
+        fi
+        if [ "$rc" -ne 0 ]; then
+            bad "$b $m seed$s: exit $rc"; tail -n 5 "$TMP/run" | sed 's/^/    /'
+        elif cmp -s "$TMP/out.bin" "$g/output_seed$s.bin"; then
+            ok
+        elif [ "$m" = trained_lstm ]; then
+            # float32 LSTM: 28 steps of newlib's expf and tanhf, then SOFTMAX: the README's
+            # bound is 16 ULP (measured: at most 11)
+            u=$(ulps "$g/output_seed$s.bin" "$TMP/out.bin")
+            [ "${u:-99}" -le 16 ] && ok || bad "$b $m seed$s: $u ULP from TFLM's output"
+            [ "$b" = nucleo-l4r5zi ] && echo "  trained_lstm seed$s in firmware: $u ULP from TFLM's"
+        else
+            bad "$b $m seed$s: the output differs from TFLM's"
+        fi
+    done
+}
+
 for b in $BOARDS; do
     for ms in $MODELS; do
-        m=${ms%%:*} seeds=${ms#*:}
-        g=$COV/golden/$m
-        first=$(printf '%s' "$seeds" | cut -c1)
-        $LIMIT "$BIN" run "$FW/$b/infer.elf" --model "$COV/models/$m.tflite" \
-            --input "$g/input_seed$first.bin" --output "$TMP/out.bin" -q --timeout 60 \
-            >"$TMP/run" 2>&1
-        rc=$?
-        if [ "$rc" -eq 3 ] && grep -q "\(too large for board $b\|short\); it fits on " "$TMP/run"; then
-            ok # refused before the run (flash or arena), naming the boards it fits
-            echo "  $m does not fit $b: refused before the run"
-            continue
-        fi
-        for s in $(printf '%s' "$seeds" | sed 's/./& /g'); do
-            if [ "$s" != "$first" ]; then
-                $LIMIT "$BIN" run "$FW/$b/infer.elf" --model "$COV/models/$m.tflite" \
-                    --input "$g/input_seed$s.bin" --output "$TMP/out.bin" -q --timeout 60 \
-                    >"$TMP/run" 2>&1
-                rc=$?
-            fi
-            if [ "$rc" -ne 0 ]; then
-                bad "$b $m seed$s: exit $rc"; tail -n 5 "$TMP/run" | sed 's/^/    /'
-            elif cmp -s "$TMP/out.bin" "$g/output_seed$s.bin"; then
-                ok
-            elif [ "$m" = trained_lstm ]; then
-                # float32 LSTM: 28 steps of newlib's expf and tanhf, then SOFTMAX: the README's
-                # bound is 16 ULP (measured: at most 11)
-                u=$(ulps "$g/output_seed$s.bin" "$TMP/out.bin")
-                [ "${u:-99}" -le 16 ] && ok || bad "$b $m seed$s: $u ULP from TFLM's output"
-                [ "$b" = nucleo-l4r5zi ] && echo "  trained_lstm seed$s in firmware: $u ULP from TFLM's"
-            else
-                bad "$b $m seed$s: the output differs from TFLM's"
-            fi
-        done
+        run_cov "$b" "$FW/$b/infer.elf" "" "$ms"
+    done
+done
+
+# The models too large for every M0+, M3 and M7 board run on those cores all the same, on
+# test boards with bigger memories (firmware-samples/firmware.mk's FW_BIG_BOARDS): so every
+# model is checked on all five cores.
+for c in m0plus m3 m7; do
+    for ms in pretrainedResnet_large_int8:1 ad01_fp32:12 model_ToyCar:12; do
+        run_cov "big-$c" "$FW/big-$c/infer.elf" "--board $(dirname "$0")/big-$c.board" "$ms"
     done
 done
 
