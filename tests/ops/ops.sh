@@ -99,6 +99,13 @@ echo "  $n_cases cases"
 expect 0 "TRANSPOSE_CONV .* 3,240 " "inspect: TRANSPOSE_CONV's MACs" -- \
     "$BIN" inspect "$TMP/c/transpose_conv_i8_0.tflite"
 grep -q "arena 2,464 bytes" "$TMP/out" && ok || bad "inspect: TRANSPOSE_CONV's scratch in the arena"
+# the LSTM: per step and batch row, 4 gates x state x (input + state): 5 x 4 x 6 x (8 + 6)
+expect 0 "UNIDIRECTIONAL_SEQUENCE_LSTM .* 1,680 " "inspect: the LSTM's MACs" -- \
+    "$BIN" inspect "$TMP/c/unidirectional_sequence_lstm_i8_0.tflite"
+# the SVDF: filters x (input + memory), 8 x (12 + 5); its arena: input 12, output 8 and state
+# 40 bytes, and the int32 scratch of 8 dot products and 8 unit sums, each 16-aligned: 144
+expect 0 "SVDF .* 136 " "inspect: the SVDF's MACs" -- "$BIN" inspect "$TMP/c/svdf_i8_0.tflite"
+grep -q "arena 144 bytes" "$TMP/out" && ok || bad "inspect: the SVDF's state and scratch in the arena"
 
 printf 'ops: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
