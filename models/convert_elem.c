@@ -83,7 +83,7 @@ static int binary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
 }
 
 /* A float32 quotient as TFLM forms it (in float), then widened to double. */
-static double fdiv(float a, float b)
+static double quot_f(float a, float b)
 {
     return (double)(a / b);
 }
@@ -108,7 +108,7 @@ static int unary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
     switch (nnop) {
     case NN_OP_RELU: { /* activations_common.cc: CalculateReluOpData<int8_t> */
         nn_relu_params *p = &L->p.relu;
-        if (qp_quantize_multiplier(fdiv(si, so), &p->multiplier, &p->shift) || p->shift > 30)
+        if (qp_quantize_multiplier(quot_f(si, so), &p->multiplier, &p->shift) || p->shift > 30)
             return cv_fail(c, "cannot compute the multiplier from the scales");
         p->input_zero_point = zi;
         p->output_zero_point = zo;
@@ -129,7 +129,7 @@ static int unary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
         p->output_zero_point = zo;
         if (qp_quantize_multiplier_signed((double)(si * op->opt.alpha / so), &p->multiplier_alpha,
                                           &p->shift_alpha) ||
-            qp_quantize_multiplier(fdiv(si, so), &p->multiplier_identity, &p->shift_identity) ||
+            qp_quantize_multiplier(quot_f(si, so), &p->multiplier_identity, &p->shift_identity) ||
             p->shift_alpha > 30 || p->shift_identity > 30)
             return cv_fail(c, "cannot compute the multipliers from alpha %g and the scales",
                            (double)op->opt.alpha);
@@ -141,14 +141,14 @@ static int unary(cv_ctx *c, const tfl_op *op, cv_layer *L, uint32_t nnop)
         p->output_zero_point = zo;
         const float hires = (1.0f / 128.0f) * si, reluish_scale = 3.0f / 32768.0f;
         int32_t m32, e;
-        if (qp_quantize_multiplier(fdiv(hires, so), &m32, &e))
+        if (qp_quantize_multiplier(quot_f(hires, so), &m32, &e))
             return cv_fail(c, "cannot compute the output multiplier from the scales");
         p->output_multiplier = m32 >= INT32_MAX - (1 << 15) ? INT16_MAX : (m32 + (1 << 15)) >> 16;
         p->output_exponent = e;
         if (e > 0)
             return cv_fail(c, "the output multiplier's exponent is %d; TFLM needs it <= 0 (the "
                               "output scale is too small for the input's)", (int)e);
-        if (qp_quantize_multiplier(fdiv(hires, reluish_scale), &m32, &e))
+        if (qp_quantize_multiplier(quot_f(hires, reluish_scale), &m32, &e))
             return cv_fail(c, "cannot compute the reluish multiplier from the input scale");
         p->reluish_multiplier = m32 >= INT32_MAX - (1 << 15) ? INT16_MAX
                                                              : (m32 + (1 << 15)) >> 16;
