@@ -180,6 +180,16 @@ void sim_regs_get(sim *s, sim_regs *out)
     fill_regs(s, out);
 }
 
+int sim_reg_set(sim *s, int i, uint32_t v)
+{
+    if (i < 0 || i > 16)
+        return -1;
+    if (i == 15)
+        v &= ~1u; /* Unicorn keeps the Thumb state itself; PC holds the address */
+    return uc_reg_write(s->uc, i == 16 ? UC_ARM_REG_XPSR : sim_core_regs[i], &v) == UC_ERR_OK
+               ? 0 : -1;
+}
+
 int sim_fp_regs_get(sim *s, uint32_t sreg[32], uint32_t *fpscr)
 {
     if (!sim_core_has_fpu(s->board->core))

@@ -203,6 +203,9 @@ void sim_break_clear(sim *s);
 
 void sim_stats_get(const sim *s, sim_stats *out);
 void sim_regs_get(sim *s, sim_regs *out);
+/* Write register i (0-15: r0-r12, sp, lr, pc; 16: xpsr) while stopped: a debugger's write
+ * (the figures are then no longer those of an undisturbed run). 0, or -1 for a bad i. */
+int sim_reg_set(sim *s, int i, uint32_t v);
 /* The FP registers s0-s31 (raw bits) and FPSCR of a core with an FPU: 0, or -1 without one. */
 int sim_fp_regs_get(sim *s, uint32_t sreg[32], uint32_t *fpscr);
 const sim_board *sim_get_board(const sim *s);

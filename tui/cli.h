@@ -74,6 +74,7 @@ const char *cli_signal_name(int sig);
 typedef struct {
     const char *path; /* FIRMWARE.elf */
     const char *board_arg, *model, *input, *json, *output, *csv;
+    const char *gdb;  /* --gdb [HOST:]PORT (run only): serve a debugger (tui/gdbserver.h) */
     double rate, battery_mah;
     uint32_t seed;
     int quiet;

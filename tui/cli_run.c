@@ -22,6 +22,7 @@
 #include "../profiler/report.h"
 #include "../sim/sim.h"
 #include "cli.h"
+#include "gdbserver.h"
 
 #define TSIN_MAGIC 0x4E495354u /* "TSIN": input slot header (firmware-samples/README.md) */
 #define TSIN_HEADER 16u
@@ -590,9 +591,10 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         {"max-ms", required_argument, NULL, 1000}, {"max-uj", required_argument, NULL, 1001},
         {"max-ram", required_argument, NULL, 1002}, {"max-flash", required_argument, NULL, 1003},
         {"max-stack", required_argument, NULL, 1004},
+        {"gdb", required_argument, NULL, 1005},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
-    const char *csv = NULL;
+    const char *csv = NULL, *gdb = NULL;
     double rate = 0, battery_mah = 0;
     uint32_t seed = 1;
     int seed_given = 0;
@@ -653,6 +655,16 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
                 return cli_usage_error(cmd, "%s wants bytes (65536, 64K, 1.5M), not '%s'",
                                        names[opt - 1002], optarg);
             *(opt == 1002 ? &budget.max_ram : opt == 1003 ? &budget.max_flash : &budget.max_stack) = v;
+            break;
+        }
+        case 1005: {
+            char err[256];
+            if (strcmp(cmd->name, "run") != 0)
+                return cli_usage_error(cmd, "--gdb is for 'tinysim run'; in the REPL and the TUI "
+                                            "the command 'gdb [HOST:]PORT' serves a debugger");
+            if (gdbserver_spec_ok(optarg, err, sizeof err) < 0)
+                return cli_usage_error(cmd, "--gdb: %s", err);
+            gdb = optarg;
             break;
         }
         case 'K': {
@@ -731,6 +743,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     o->json = json;
     o->output = output;
     o->csv = csv;
+    o->gdb = gdb;
     o->rate = rate;
     o->battery_mah = battery_mah;
     o->seed = seed;
@@ -922,7 +935,20 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     }
     if (chk && (rc = load_baseline(chk)) != TS_EXIT_OK)
         goto abandon; /* before the run: a bad baseline is refused at once */
-    rc = run_env_open(&v, &o, cmd);
+    session *dbg = NULL; /* --gdb: a session drives the run, for the debugger */
+    if (o.gdb) {
+        dbg = calloc(1, sizeof *dbg);
+        if (!dbg)
+            abort();
+        rc = session_open_run(dbg, &o);
+        v = dbg->v;
+        if (rc != TS_EXIT_OK) {
+            free(dbg);
+            goto abandon;
+        }
+    } else {
+        rc = run_env_open(&v, &o, cmd);
+    }
     if (rc != TS_EXIT_OK)
         goto abandon;
     if (chk) {
@@ -945,9 +971,32 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     char *rbuf = NULL; /* a report being written */
     size_t rlen = 0;
     sim_stop st;
-    cli_signals_run(s); /* SIGINT, SIGTERM, SIGHUP: stop at the next block, write the reports */
-    sim_run(s, &st);
-    cli_signals_run(NULL);
+    int killed = 0;
+    if (dbg) {
+        char *cause = NULL;
+        killed = gdbserver_serve(dbg, o.gdb, 1, stderr, &cause);
+        if (killed < 0) {
+            cli_error("%s", cause);
+            free(cause);
+            run_env_close(&dbg->v);
+            session_release(dbg);
+            free(dbg);
+            rc = TS_EXIT_INPUT;
+            goto abandon;
+        }
+        st = dbg->st;
+        if (killed) {
+            st.reason = SIM_STOP_INTERRUPT;
+            snprintf(st.message, sizeof st.message, "killed by the debugger");
+        } else if (dbg->state == SS_READY) { /* gdb left before anything ran */
+            st.reason = SIM_STOP_INTERRUPT;
+            snprintf(st.message, sizeof st.message, "gdb left before the firmware ran");
+        }
+    } else {
+        cli_signals_run(s); /* SIGINT, SIGTERM, SIGHUP: stop at the next block, write reports */
+        sim_run(s, &st);
+        cli_signals_run(NULL);
+    }
     int sig = cli_signal_pending();
     rc = exit_code(&st);
     cli_stderr_begin(); /* the console's last output goes before anything printed after it */
@@ -1032,7 +1081,16 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     if (st.reason == SIM_STOP_INTERRUPT && sig)
         cli_error("stopped by %s before the firmware finished (exit code %d)",
                   cli_signal_name(sig), TS_EXIT_BUDGET);
-    run_env_close(&v);
+    else if (st.reason == SIM_STOP_INTERRUPT && o.gdb)
+        cli_error("%s before the firmware finished (exit code %d)",
+                  st.message[0] ? st.message : "stopped by the debugger", TS_EXIT_BUDGET);
+    if (dbg) { /* the simulator points into the session's run_env (its board) */
+        run_env_close(&dbg->v);
+        session_release(dbg);
+        free(dbg);
+    } else {
+        run_env_close(&v);
+    }
 abandon:
     /* what was not written (--output after a run that did not exit, anything after an early
      * error): the temporaries go, the files stay as they were */

@@ -34,7 +34,7 @@ const cli_command cli_commands[] = {
      "                   [--output FILE|-] [--probe FUNCTION]... [--layer-calls GLOB]...\n"
      "                   [--inference N] [--clock MHZ] [--max-ms MS] [--max-uj UJ]\n"
      "                   [--max-ram BYTES] [--max-flash BYTES] [--max-stack BYTES]\n"
-     "                   [--rate N/s [--battery MAH]]",
+     "                   [--rate N/s [--battery MAH]] [--gdb [HOST:]PORT]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -68,6 +68,10 @@ const cli_command cli_commands[] = {
      "  --battery MAH          with --rate: battery life on a battery of MAH mAh\n"
      "  --semihost-dir DIR     let the firmware open files under DIR (semihosting SYS_OPEN)\n"
      "  -q, --quiet            do not print the firmware's console output\n"
+     "  --gdb [HOST:]PORT      serve gdb's remote protocol (default host 127.0.0.1; port 0:\n"
+     "                         a free one, said on stderr); the firmware waits at the reset\n"
+     "                         vector until gdb continues (target remote HOST:PORT); the\n"
+     "                         report is that of an uninterrupted run\n"
      "Exit: 0 firmware exited 0, 1 exited non-zero, 3 bad ELF/board/model/input,\n"
      "4 firmware fault, 5 budget, timeout, interrupt or hang.\n",
      cli_run},

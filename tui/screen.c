@@ -642,9 +642,15 @@ static void on_line(char *line)
     }
     fprintf(T->outf, "(tinysim) %s\n", p);
     fflush(T->outf);
+    char status[256];
+    if (strncmp(p, "gdb ", 4) == 0) /* the screen waits for the debugger: say where */
+        snprintf(status, sizeof status, " serving gdb: in gdb-multiarch, target remote %s "
+                 "(the screen comes back when gdb detaches)", p + 4 + strspn(p + 4, " "));
+    else
+        snprintf(status, sizeof status, " running a command...");
     hl_on(C_STATUS, A_REVERSE);
     mvhline(0, 0, ' ', COLS);
-    put(0, 0, COLS, " running a command...");
+    put(0, 0, COLS, status);
     hl_off(C_STATUS, A_REVERSE);
     refresh();
     /* the session's runs install their own Ctrl-C handler (pause) and restore ours */

@@ -13,6 +13,7 @@
 #include "models/modelfile.h"
 #include "models/outfile.h"
 #include "models/text.h"
+#include "tui/gdbserver.h"
 #include "tui/session_int.h"
 
 /* What a run waits for, besides breakpoints. */
@@ -242,7 +243,7 @@ static void rearm(session *ss)
 
 static int reopen(session *ss)
 {
-    const cli_command *cmd = cli_find("repl");
+    const cli_command *cmd = cli_find(ss->for_run ? "run" : "repl");
     if (ss->state != SS_NONE)
         run_env_close(&ss->v);
     ss->state = SS_NONE;
@@ -250,8 +251,10 @@ static int reopen(session *ss)
     run_opts o = ss->o;
     o.cfg.on_probe = on_probe;
     o.cfg.ud = ss;
-    o.cfg.console = o.quiet ? NULL : ss->console ? ss->console : ss->out ? ss->out : stdout;
-    o.cfg.on_progress = ss->progress ? on_progress : NULL;
+    if (!ss->for_run) { /* 'run --gdb' keeps run's console and progress */
+        o.cfg.console = o.quiet ? NULL : ss->console ? ss->console : ss->out ? ss->out : stdout;
+        o.cfg.on_progress = ss->progress ? on_progress : NULL;
+    }
     int rc = run_env_open(&ss->v, &o, cmd);
     if (rc != TS_EXIT_OK)
         return rc;
@@ -290,6 +293,74 @@ int session_load(session *ss, int argc, char **argv)
     if (rc >= 0)
         return rc;
     return reopen(ss);
+}
+
+int session_open_run(session *ss, const run_opts *o)
+{
+    ss->o = *o;
+    ss->for_run = 1;
+    return reopen(ss);
+}
+
+void session_release(session *ss)
+{
+    cap_clear(ss);
+    ss->state = SS_NONE;
+    memset(&ss->v, 0, sizeof ss->v);
+}
+
+static int go(session *ss, int want, FILE *out);
+
+int session_resume(session *ss, uint64_t stepi, FILE *out)
+{
+    ss->stepi_n = stepi;
+    return go(ss, stepi ? W_STEPI : W_NONE, out);
+}
+
+int session_debug_break(session *ss, session_break_kind kind, uint32_t addr, uint32_t len,
+                        int add)
+{
+    if (ss->state == SS_NONE || (kind != SB_ADDRESS && kind != SB_WATCH))
+        return -1;
+    if (!add) {
+        for (uint32_t i = 0; i < ss->n_brk; i++) {
+            const session_break *b = &ss->brk[i];
+            if (b->kind == kind && b->addr == addr && (kind != SB_WATCH || b->len == len) &&
+                strncmp(b->text, "gdb ", 4) == 0) {
+                memmove(&ss->brk[i], &ss->brk[i + 1], (ss->n_brk - i - 1) * sizeof ss->brk[0]);
+                ss->n_brk--;
+                rearm(ss);
+                return 0;
+            }
+        }
+        return -1;
+    }
+    if (ss->n_brk == SESSION_MAX_BREAKS)
+        return -1;
+    session_break b = {0};
+    b.kind = kind;
+    b.addr = addr & (kind == SB_ADDRESS ? ~1u : ~0u);
+    b.len = len;
+    snprintf(b.text, sizeof b.text, "gdb %s 0x%08x", kind == SB_WATCH ? "watch" : "break",
+             b.addr);
+    if (kind == SB_WATCH ? sim_mwatch_add(ss->v.s, b.addr, len) < 0
+                         : sim_break_add(ss->v.s, b.addr) < 0) {
+        rearm(ss); /* the simulator's tables as the list says */
+        return -1;
+    }
+    ss->brk[ss->n_brk++] = b;
+    return 0;
+}
+
+void session_debug_forget(session *ss)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < ss->n_brk; i++)
+        if (strncmp(ss->brk[i].text, "gdb ", 4) != 0)
+            ss->brk[k++] = ss->brk[i];
+    ss->n_brk = k;
+    if (ss->state != SS_NONE)
+        rearm(ss);
 }
 
 void session_close(session *ss)
@@ -985,6 +1056,30 @@ static int c_echo(void *ctx, int argc, char **argv, FILE *out)
     return CMD_OK;
 }
 
+/* gdb [HOST:]PORT: serve one debugger on the session, where it is; back here when it
+ * detaches, kills the program or goes away. */
+static int c_gdb(void *ctx, int argc, char **argv, FILE *out)
+{
+    session *ss = ctx;
+    char err[256], *cause = NULL;
+    (void)argc;
+    if (session_need_firmware(ss, out))
+        return CMD_ERROR;
+    if (gdbserver_spec_ok(argv[1], err, sizeof err) < 0)
+        return session_err(out, "gdb: %s", err);
+    fflush(out);
+    int rc = gdbserver_serve(ss, argv[1], 0, out, &cause);
+    if (rc < 0) {
+        session_err(out, "%s", cause);
+        free(cause);
+        return CMD_ERROR;
+    }
+    char line[256];
+    session_status(ss, line, sizeof line);
+    fprintf(out, "%s\n", line);
+    return CMD_OK;
+}
+
 static int c_status(void *ctx, int argc, char **argv, FILE *out)
 {
     char line[256];
@@ -1023,6 +1118,7 @@ const cmd_entry session_commands[] = {
     {"expect", NULL, 2, 5, "WHAT OP VALUE", "check a figure, 'expect cycles < 5M' (a script fails with exit 1 when it does not hold)", session_expect},
     {"export", NULL, 2, 2, "json|csv|markdown FILE", "write the report, the layer table or a summary", inspect_export},
     {"status", NULL, 0, 0, "", "where the firmware is", c_status},
+    {"gdb", NULL, 1, 1, "[HOST:]PORT", "serve gdb (target remote PORT) here until it detaches; 0 picks a free port", c_gdb},
     {"echo", NULL, 0, -1, "TEXT...", "print a line (for scripts)", c_echo},
     {"pause", NULL, 0, -1, "[TEXT...]", "in a script on a terminal: wait for Enter (a workshop's breath)", c_pause},
     {"quit", "q", 0, 0, "", "leave", c_quit},

@@ -74,6 +74,7 @@ typedef struct session {
     /* the tensor view: columns it may use (0: 80), the heat map's channel and zoom (0, 1:
      * fit the pane), kept from 'tensor ... --channel C --zoom Z' */
     int width, tensor_channel, tensor_zoom;
+    int for_run;          /* opened by 'run --gdb' (session_open_run): run's console */
 } session;
 
 #define SESSION_MAX_CAPTURE (64u << 20)
@@ -84,6 +85,23 @@ extern const cmd_entry session_commands[];
  * Returns an exit code; TS_EXIT_OK leaves the session ready. */
 int session_load(session *ss, int argc, char **argv);
 void session_close(session *ss);
+/* 'tinysim run --gdb': a session over run's parsed options (o's strings must outlive it),
+ * with run's console and progress; TS_EXIT_OK leaves it ready. The caller writes run's
+ * reports from ss->v and ss->st, then session_release (which leaves ss->v to the caller to
+ * close). */
+int session_open_run(session *ss, const run_opts *o);
+void session_release(session *ss);
+
+/* For a debugger (tui/gdbserver.c). session_resume: continue (stepi 0) or run stepi
+ * instructions, as 'continue' and 'stepi' do (the session's breakpoints apply; the status
+ * line goes to out); the stop is then in ss->st and ss->state. session_debug_break: add or
+ * remove (add 0) a breakpoint at addr (SB_ADDRESS) or a watch of len bytes (SB_WATCH) in the
+ * session's list, marked "gdb ..." ('info break' shows them): 0, or -1 (full, unmapped, not
+ * found). session_debug_forget: remove every such one (the debugger detached). */
+int session_resume(session *ss, uint64_t stepi, FILE *out);
+int session_debug_break(session *ss, session_break_kind kind, uint32_t addr, uint32_t len,
+                        int add);
+void session_debug_forget(session *ss);
 
 /* One line of the command language. CMD_OK, CMD_ERROR or CMD_QUIT. */
 int session_exec(session *ss, const char *line, FILE *out);
