@@ -794,7 +794,7 @@ static int listen_on(const char *spec, char *where, size_t wn, char **cause)
 
 int gdbserver_serve(session *ss, const char *spec, int to_end, FILE *log, char **cause)
 {
-    char where[300];
+    char where[NI_MAXHOST + NI_MAXSERV + 2];
     int lfd = listen_on(spec, where, sizeof where, cause);
     if (lfd < 0)
         return -1;
