@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/text.h"
+#include "profiler/calls.h"
 #include "profiler/prof_int.h"
 
 prof *prof_new(const sim_elf *elf)
@@ -312,6 +313,8 @@ void prof_ev_layer_begin(prof *p, const sim_probe_event *ev, uint32_t layer)
         prof_ev_nonsense(p, ev, "layer %u began at cycle %llu and has not ended; it is not "
                          "measured", p->cur, (unsigned long long)p->l_begin.cycles);
     p->cur = layer;
+    if (p->s)
+        sim_cg_set_context(p->s, prof_calls_context(layer, 1));
     p->l_begin = *ev;
     p->l_low = ev->sp;
     prof_snapshot(p, p->fn_begin, p->mix_begin);
@@ -338,6 +341,8 @@ void prof_ev_layer_end(prof *p, const sim_probe_event *ev, uint32_t layer)
     row_end(p, y, &p->l_begin, ev, p->l_low < ev->sp ? p->l_low : ev->sp, p->fn_begin,
             p->mix_begin);
     p->cur = NONE;
+    if (p->s)
+        sim_cg_set_context(p->s, prof_calls_context(0, 0));
     p->event_ok = 1;
     p->ev_kind = PROF_EV_LAYER_END;
     p->ev_layer = layer;

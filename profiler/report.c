@@ -10,6 +10,7 @@
 #include "models/json.h"
 #include "models/text.h"
 #include "profiler/budget.h"
+#include "profiler/calls.h"
 #include "profiler/report.h"
 
 static const char *reg_names[16] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8",
@@ -404,8 +405,15 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
     {
         prof_function *fn = NULL;
         uint32_t nf = prof_functions(s, e, &fn);
+        prof_calls cg;
+        if (prof_calls_build(s, e, &cg) != 0)
+            memset(&cg, 0, sizeof cg);
         jw_arr(&w, "functions");
         for (uint32_t i = 0; i < nf; i++) {
+            const prof_call_fn *c = NULL; /* its call-graph figures (none: never called) */
+            for (uint32_t k = 0; k < cg.n_fn && !c; k++)
+                if (cg.fn[k].addr == fn[i].addr && fn[i].name[0] != '(')
+                    c = &cg.fn[k];
             jw_obj(&w, NULL);
             jw_str(&w, "name", fn[i].name);
             jw_str(&w, "symbol", fn[i].symbol);
@@ -417,9 +425,25 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
             jw_uint(&w, "cycles", fn[i].cycles);
             jw_uint(&w, "instructions", fn[i].insns);
             jw_uint(&w, "entries", fn[i].entries);
+            jw_uint(&w, "calls", c ? c->calls : 0);
+            jw_uint(&w, "inclusive_cycles", c ? c->incl_cycles : 0);
             jw_end(&w);
         }
         jw_end(&w);
+        jw_arr(&w, "calls");
+        for (uint32_t i = 0; i < cg.n_edge; i++) {
+            const prof_call_edge *ed = &cg.edge[i];
+            jw_obj(&w, NULL);
+            jw_str(&w, "caller", cg.fn[ed->caller].name);
+            jw_uint(&w, "caller_addr", cg.fn[ed->caller].addr);
+            jw_str(&w, "callee", cg.fn[ed->callee].name);
+            jw_uint(&w, "callee_addr", cg.fn[ed->callee].addr);
+            jw_uint(&w, "calls", ed->calls);
+            jw_uint(&w, "cycles", ed->cycles);
+            jw_end(&w);
+        }
+        jw_end(&w);
+        prof_calls_free(&cg);
         free(fn);
     }
     jw_obj(&w, "host");

@@ -72,6 +72,10 @@ static uint32_t blk_flags(const sim *s, const sim_blk *b)
         f |= SIM_HB_NOREAD;
     if (b->code)
         f |= SIM_HB_CODE;
+    uint32_t off;
+    const sim_symbol *fn = sim_elf_symbol_at(s->elf, b->addr, &off);
+    if (fn && off == 0 && fn->is_func)
+        f |= SIM_HB_FENTRY;
     return f;
 }
 

@@ -94,6 +94,7 @@ int sim_exc_take(sim *s, uint32_t exc, uint32_t return_pc)
     sim_set_reg(s, UC_ARM_REG_LR, ipsr ? 0xFFFFFFF1u : 0xFFFFFFF9u);
     sim_set_ipsr(s, exc);
     sim_set_reg(s, UC_ARM_REG_PC, vec | 1);
+    sim_cg_exc_enter(s, vec);
     return 0;
 }
 
@@ -117,6 +118,7 @@ static void exception_return(sim *s)
         return;
     }
     s->nest--;
+    sim_cg_exc_exit(s);
     for (int i = 0; i < 6; i++)
         sim_set_reg(s, frame_regs[i], frame[i]);
     sp += 32 + ((frame[7] >> 9) & 1) * 4;

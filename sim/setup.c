@@ -218,6 +218,8 @@ void sim_free(sim *s)
     for (uint32_t i = 0; s->blk && i < s->blk_cap; i++)
         free(s->blk[i].code);
     free(s->blk);
+    free(s->cg_nodes);
+    free(s->cg_hash);
     free(s->retired);
     free(s->costs);
     free(s->bp_ctr);
@@ -265,6 +267,7 @@ int sim_reset(sim *s, char **cause)
         sim_read_target(s, s->mwatch[i].addr, s->mwatch[i].val, s->mwatch[i].len);
     s->n_ucalls = 0;
     s->warned_ucalls = 0;
+    sim_cg_reset(s);
     s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;
     s->n_align_warned = 0;
     s->cont_addr = 1;

@@ -555,7 +555,11 @@ void sim_on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     if (__builtin_expect((b->flags & SIM_HB_SLOW) || s->cycles >= s->next_event ||
                              s->insns >= s->insn_limit,
                          0)) {
+        s->cg_blk_cycles = s->cycles - b->cycles;
+        s->cg_blk_insns = s->insns - b->insns;
+        s->cg_in_slow = 1;
         slow_path(s, b, addr, seq);
+        s->cg_in_slow = 0;
         if (s->stopping)
             return; /* stopped before the block: it is charged when it runs */
     }
@@ -564,6 +568,8 @@ void sim_on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         stop_before(s, b, SIM_STOP_BREAK);
         return;
     }
+    if (__builtin_expect(addr == s->cg_ret || (b->flags & SIM_HB_FENTRY), 0))
+        sim_cg_block(s, b, addr); /* a return, a call (sim/callgraph.c) */
     if (b->nlines | b->d_fp | b->b_fp | b->obs_on)
         sim_mt_block(s, b, seq); /* flash wait states (sim/memtime.c) */
 }

@@ -201,6 +201,26 @@ void sim_mwatch_clear(sim *s);
 int sim_mwatch_hit(sim *s, uint8_t old[8], uint8_t now[8]);
 void sim_break_clear(sim *s);
 
+/*
+ * The call graph since reset (sim/callgraph.c), for any firmware: node i is a call path, a
+ * function (func, its entry address) under its caller's node (parent), or a context's root
+ * (parent UINT32_MAX, func the context); calls into it, and the cycles and instructions that
+ * ran in it (self). Context: the profiler's layer (0: none); the frames open when it changes
+ * continue under the new context's root. info: the depth now, calls deeper than tracked,
+ * whether the node table filled up (new paths then count to their parent).
+ */
+typedef struct {
+    uint32_t func, parent;
+    uint64_t calls, cycles, insns;
+} sim_cg_node;
+typedef struct {
+    uint32_t depth;
+    uint64_t deeper_calls;
+    int full;
+} sim_cg_info;
+const sim_cg_node *sim_callgraph(sim *s, uint32_t *n, sim_cg_info *info);
+void sim_cg_set_context(sim *s, uint32_t ctx);
+
 void sim_stats_get(const sim *s, sim_stats *out);
 void sim_regs_get(sim *s, sim_regs *out);
 /* Write register i (0-15: r0-r12, sp, lr, pc; 16: xpsr) while stopped: a debugger's write

@@ -59,8 +59,9 @@ enum {
                            it was decoded): compared with the bytes it was priced from */
     SIM_HB_NOREAD = 64, /* not a slow-path flag: no loads, nothing for the memory timing to
                            learn about it */
-    SIM_HB_SYS = 128    /* has system instructions (CPS, MSR may unmask an exception): the
+    SIM_HB_SYS = 128,   /* has system instructions (CPS, MSR may unmask an exception): the
                            next block checks for a pending one */
+    SIM_HB_FENTRY = 256 /* not a slow-path flag: starts at a function's entry (callgraph.c) */
 };
 #define SIM_HB_SLOW (SIM_HB_PROBE | SIM_HB_BREAK | SIM_HB_FP | SIM_HB_ALIGN | SIM_HB_SP | \
                      SIM_HB_CODE | SIM_HB_SYS)
@@ -103,6 +104,13 @@ typedef struct {
 #define SIM_MAX_MWATCH 4       /* watchpoints on memory */
 #define SIM_MAX_UCALLS 64      /* nesting depth of open user-probed calls tracked */
 #define SIM_MAX_NEST 8
+#define SIM_CG_DEPTH 256          /* call frames tracked (callgraph.c); deeper calls are counted */
+#define SIM_CG_MAX_NODES (1u << 20) /* call paths kept; beyond, new paths join their parent */
+
+typedef struct {
+    uint32_t node, ret, sp; /* ret: return address (1 for an exception's handler); sp at entry */
+    int exc;
+} sim_cg_frame;
 #define SIM_JOURNAL_MAX (64u << 20) /* bytes of replay data kept; beyond it faults are located to the block */
 #define SIM_JOURNAL_MAX_ENTRIES (1u << 20) /* calls journaled (20 bytes each); beyond: the same */
 
@@ -192,6 +200,19 @@ struct sim {
     double wall_s;
     double run_t0;            /* wall clock at the start of sim_run */
 
+    /* call graph (callgraph.c) */
+    sim_cg_node *cg_nodes;
+    uint32_t cg_n, cg_cap;
+    uint32_t *cg_hash, cg_hcap; /* node index + 1 by (parent, func) */
+    sim_cg_frame cg_stack[SIM_CG_DEPTH];
+    uint32_t cg_depth;
+    uint32_t cg_ret;          /* the top frame's return address (1: none): the hot path's test */
+    uint32_t cg_cur, cg_root, cg_ctx;
+    uint64_t cg_mark_cycles, cg_mark_insns, cg_deep;
+    uint64_t cg_blk_cycles, cg_blk_insns; /* before the block whose slow path runs (a probe
+                                             changing the context charges up to there) */
+    int cg_full, cg_in_slow;
+
     /* exceptions */
     uint32_t pending;         /* bit n: exception n pending (14 PendSV, 15 SysTick) */
     uint32_t nest;
@@ -255,6 +276,11 @@ void sim_fault(sim *s, sim_fault_kind k, uint32_t addr, const char *fmt, ...)
 void sim_console(sim *s, const void *data, size_t len);
 void sim_pend(sim *s, uint32_t exc);
 void sim_schedule(sim *s);   /* recompute next_event */
+/* callgraph.c */
+void sim_cg_reset(sim *s);
+void sim_cg_block(sim *s, const sim_blk *b, uint32_t addr);
+void sim_cg_exc_enter(sim *s, uint32_t handler);
+void sim_cg_exc_exit(sim *s);
 
 /* run.c: the run loop and run control */
 int sim_break_hook(sim *s, uint32_t i);      /* breakpoint i's code hook: 0 or -1 */

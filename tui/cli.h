@@ -75,6 +75,7 @@ typedef struct {
     const char *path; /* FIRMWARE.elf */
     const char *board_arg, *model, *input, *json, *output, *csv;
     const char *gdb;  /* --gdb [HOST:]PORT (run only): serve a debugger (tui/gdbserver.h) */
+    const char *folded; /* --folded FILE|-: collapsed call stacks (profiler/calls.h) */
     double rate, battery_mah;
     uint32_t seed;
     int quiet;

@@ -17,6 +17,7 @@
 #include "../models/outfile.h"
 #include "../models/text.h"
 #include "../models/util.h"
+#include "../profiler/calls.h"
 #include "../profiler/check.h"
 #include "../profiler/prof.h"
 #include "../profiler/report.h"
@@ -330,8 +331,9 @@ static FILE *report_open(char **buf, size_t *len)
  * and committed, so that an output that cannot be created fails before any emulation and a
  * failed write leaves the old file as it was.
  */
-enum { OUT_JSON, OUT_CSV, OUT_OUTPUT, OUT_MARKDOWN, OUT_N };
-static const char *const out_opt[OUT_N] = {"--json", "--csv", "--output", "--markdown"};
+enum { OUT_JSON, OUT_CSV, OUT_OUTPUT, OUT_MARKDOWN, OUT_FOLDED, OUT_N };
+static const char *const out_opt[OUT_N] = {"--json", "--csv", "--output", "--markdown",
+                                           "--folded"};
 
 /* Commit an output (NULL: none); 0, or -1 after saying why it could not be written. */
 static int report_commit(mo_file *o, int which)
@@ -592,9 +594,10 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         {"max-ram", required_argument, NULL, 1002}, {"max-flash", required_argument, NULL, 1003},
         {"max-stack", required_argument, NULL, 1004},
         {"gdb", required_argument, NULL, 1005},
+        {"folded", required_argument, NULL, 1006},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
-    const char *csv = NULL, *gdb = NULL;
+    const char *csv = NULL, *gdb = NULL, *folded = NULL;
     double rate = 0, battery_mah = 0;
     uint32_t seed = 1;
     int seed_given = 0;
@@ -620,6 +623,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         case 'd': cfg.file_root = optarg; break;
         case 'q': quiet = 1; break;
         case 'C': csv = optarg; break;
+        case 1006: folded = optarg; break;
         case 'P':
             if (n_probes == (int)(sizeof probes / sizeof probes[0]))
                 return cli_usage_error(cmd, "--probe: at most %d functions",
@@ -744,6 +748,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     o->output = output;
     o->csv = csv;
     o->gdb = gdb;
+    o->folded = folded;
     o->rate = rate;
     o->battery_mah = battery_mah;
     o->seed = seed;
@@ -915,7 +920,7 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         return rc;
     /* Every output first (README "Output files"), then the baseline: what cannot be written
      * or compared is refused before any emulation. From here a signal stops the run. */
-    const char *paths[OUT_N] = {o.json, o.csv, o.output, chk ? chk->markdown : NULL};
+    const char *paths[OUT_N] = {o.json, o.csv, o.output, chk ? chk->markdown : NULL, o.folded};
     mo_file *out[OUT_N];
     int to_stdout = 0;
     cli_signals_catch(1);
@@ -1035,6 +1040,11 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         uint32_t nf = prof_functions(s, e, &fn);
         prof_print_functions(sf, fn, nf, x.cycles, 8);
         free(fn);
+        prof_calls calls;
+        if (prof_calls_build(s, e, &calls) == 0) {
+            prof_print_calls(sf, &calls, 8);
+            prof_calls_free(&calls);
+        }
     }
     {
         prof_memory m;
@@ -1047,6 +1057,12 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         fprintf(stderr, "tinysim: warning: %s\n", prof_problem(pf));
     prof_report_summary(sf, s, &st, board_from);
     prof_report_energy(sf, pf, &board, rate, battery_mah);
+    if (out[OUT_FOLDED]) {
+        prof_write_folded(mo_stream(out[OUT_FOLDED]), s, e, pf);
+        if (report_commit(out[OUT_FOLDED], OUT_FOLDED) < 0 && rc == TS_EXIT_OK)
+            rc = TS_EXIT_INPUT;
+        out[OUT_FOLDED] = NULL;
+    }
     if (out[OUT_CSV]) {
         prof_write_csv(mo_stream(out[OUT_CSV]), pf, &board);
         if (report_commit(out[OUT_CSV], OUT_CSV) < 0 && rc == TS_EXIT_OK)

@@ -34,7 +34,7 @@ const cli_command cli_commands[] = {
      "                   [--output FILE|-] [--probe FUNCTION]... [--layer-calls GLOB]...\n"
      "                   [--inference N] [--clock MHZ] [--max-ms MS] [--max-uj UJ]\n"
      "                   [--max-ram BYTES] [--max-flash BYTES] [--max-stack BYTES]\n"
-     "                   [--rate N/s [--battery MAH]] [--gdb [HOST:]PORT]",
+     "                   [--rate N/s [--battery MAH]] [--gdb [HOST:]PORT] [--folded FILE|-]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -64,6 +64,8 @@ const cli_command cli_commands[] = {
      "                         the console and summary then go to stderr\n"
      "  -o, --output FILE      write the last inference's output tensor, read from target memory\n"
      "  --csv FILE             write the per-layer table of the last inference as CSV\n"
+     "  --folded FILE|-        write the whole run's call stacks, collapsed (\"layer 4 CONV_2D;\n"
+     "                         main;...;f CYCLES\": flamegraph.pl, speedscope, Perfetto)\n"
      "  --rate N/s|N/h         how often the model runs: average power (duty-cycled)\n"
      "  --battery MAH          with --rate: battery life on a battery of MAH mAh\n"
      "  --semihost-dir DIR     let the firmware open files under DIR (semihosting SYS_OPEN)\n"
