@@ -374,3 +374,178 @@ out:
     free(state);
     tree_free(&t);
 }
+
+/* ===================================================================== trace */
+
+/* A name as a JSON string's contents: printable ASCII, quotes and backslashes escaped (the
+ * names are the firmware's bytes). */
+static void put_json_name(FILE *f, const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', f);
+        fputc(*p < 32 || *p > 126 ? '?' : (int)*p, f);
+    }
+}
+
+static void put_fn_name(FILE *f, const sim_elf *e, uint32_t func)
+{
+    uint32_t off = 0;
+    const sim_symbol *sym = sim_elf_symbol_at(e, func, &off);
+    if (sym && off == 0)
+        put_json_name(f, sym->display);
+    else
+        fprintf(f, "0x%08x", func);
+}
+
+static void put_ts(FILE *f, uint64_t cycles, double mhz)
+{
+    fprintf(f, "%.3f", (double)cycles / mhz);
+}
+
+typedef struct {
+    uint32_t func, sp;
+    uint64_t begin;
+} open_call;
+
+void prof_write_trace(FILE *f, sim *s, const sim_elf *e, const prof *p, const char *firmware)
+{
+    uint32_t n = 0;
+    int lost = 0;
+    const sim_cg_event *ev = sim_cg_events(s, &n, &lost);
+    const sim_board *b = sim_get_board(s);
+    sim_stats st;
+    sim_stats_get(s, &st);
+    const double mhz = b && b->clock_hz ? (double)b->clock_hz / 1e6 : 1.0;
+    open_call *stack = malloc((SIM_CG_DEPTH + 1) * sizeof *stack);
+    uint64_t hist[65] = {0};
+    if (!stack)
+        return;
+    /* pass 1: how long each call took, by power of two */
+    uint32_t d = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (ev[i].kind == SIM_CG_ENTER && d <= SIM_CG_DEPTH)
+            stack[d++] = (open_call){ev[i].func, ev[i].sp, ev[i].cycles};
+        else if (ev[i].kind == SIM_CG_EXIT && d) {
+            uint64_t dur = ev[i].cycles - stack[--d].begin;
+            hist[dur ? 64 - __builtin_clzll(dur) : 0]++;
+        }
+    }
+    while (d) { /* still open at the end: until the last cycle */
+        uint64_t dur = st.cycles - stack[--d].begin;
+        hist[dur ? 64 - __builtin_clzll(dur) : 0]++;
+    }
+    /* the shortest power of two that keeps at most PROF_TRACE_MAX_CALLS calls */
+    uint64_t kept = 0;
+    int k = 65;
+    while (k > 0 && kept + hist[k - 1] <= PROF_TRACE_MAX_CALLS)
+        kept += hist[--k];
+    const uint64_t min_cycles = k == 0 ? 0 : 1ull << (k - 1);
+
+    fprintf(f, "{\"traceEvents\": [\n");
+    fprintf(f, "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"args\": {\"name\": \"");
+    put_json_name(f, firmware ? firmware : "firmware");
+    fprintf(f, " on %s (%.6g MHz)\"}},\n", b ? b->name : "?", mhz);
+    fprintf(f, "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": 1, \"args\": "
+               "{\"name\": \"inference and layers\"}},\n");
+    fprintf(f, "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": 2, \"args\": "
+               "{\"name\": \"calls\"}}");
+    uint32_t nl = 0;
+    const prof_layer *L = p ? prof_layers(p, &nl) : NULL;
+    uint64_t inf_begin = 0, layer_begin = 0, inf_no = 0;
+    uint32_t layer_ctx = 0, top_sp = 0;
+    int in_inf = 0, have_top = 0;
+    d = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const sim_cg_event *x = &ev[i];
+        switch (x->kind) {
+        case SIM_CG_ENTER:
+            if (!have_top) {
+                top_sp = x->sp;
+                have_top = 1;
+            }
+            if (d <= SIM_CG_DEPTH)
+                stack[d++] = (open_call){x->func, x->sp, x->cycles};
+            break;
+        case SIM_CG_EXIT: {
+            if (!d)
+                break;
+            open_call c = stack[--d];
+            uint64_t dur = x->cycles - c.begin;
+            if (dur < min_cycles)
+                break;
+            fprintf(f, ",\n{\"name\": \"");
+            put_fn_name(f, e, c.func);
+            fprintf(f, "\", \"cat\": \"call\", \"ph\": \"X\", \"pid\": 1, \"tid\": 2, \"ts\": ");
+            put_ts(f, c.begin, mhz);
+            fprintf(f, ", \"dur\": ");
+            put_ts(f, dur, mhz);
+            fprintf(f, ", \"args\": {\"cycles\": %llu}}", (unsigned long long)dur);
+            fprintf(f, ",\n{\"name\": \"stack\", \"ph\": \"C\", \"pid\": 1, \"ts\": ");
+            put_ts(f, c.begin, mhz);
+            fprintf(f, ", \"args\": {\"bytes\": %u}}", have_top && top_sp >= c.sp ? top_sp - c.sp : 0);
+            break;
+        }
+        case SIM_CG_CONTEXT:
+            if (layer_ctx) { /* the layer that ran until now */
+                uint32_t l = layer_ctx - 1;
+                fprintf(f, ",\n{\"name\": \"layer %u", l);
+                if (L && l < nl) {
+                    fputc(' ', f);
+                    put_json_name(f, L[l].op);
+                }
+                fprintf(f, "\", \"cat\": \"layer\", \"ph\": \"X\", \"pid\": 1, \"tid\": 1, "
+                           "\"ts\": ");
+                put_ts(f, layer_begin, mhz);
+                fprintf(f, ", \"dur\": ");
+                put_ts(f, x->cycles - layer_begin, mhz);
+                fprintf(f, ", \"args\": {\"layer\": %u, \"cycles\": %llu}}", l,
+                        (unsigned long long)(x->cycles - layer_begin));
+            }
+            layer_ctx = x->func;
+            layer_begin = x->cycles;
+            fprintf(f, ",\n{\"name\": \"arena\", \"ph\": \"C\", \"pid\": 1, \"ts\": ");
+            put_ts(f, x->cycles, mhz);
+            fprintf(f, ", \"args\": {\"bytes\": %u}}",
+                    layer_ctx && L && layer_ctx - 1 < nl ? L[layer_ctx - 1].arena_bytes : 0);
+            break;
+        case SIM_CG_MARK:
+            if (x->func == PROF_MARK_INFERENCE_BEGIN) {
+                inf_begin = x->cycles;
+                in_inf = 1;
+            } else if (x->func == PROF_MARK_INFERENCE_END && in_inf) {
+                fprintf(f, ",\n{\"name\": \"inference %llu\", \"cat\": \"inference\", "
+                           "\"ph\": \"X\", \"pid\": 1, \"tid\": 1, \"ts\": ",
+                        (unsigned long long)inf_no++);
+                put_ts(f, inf_begin, mhz);
+                fprintf(f, ", \"dur\": ");
+                put_ts(f, x->cycles - inf_begin, mhz);
+                fprintf(f, ", \"args\": {\"cycles\": %llu}}",
+                        (unsigned long long)(x->cycles - inf_begin));
+                in_inf = 0;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    while (d) { /* still open at the end (main, what never returns): until the last cycle */
+        open_call c = stack[--d];
+        uint64_t dur = st.cycles - c.begin;
+        if (dur < min_cycles)
+            continue;
+        fprintf(f, ",\n{\"name\": \"");
+        put_fn_name(f, e, c.func);
+        fprintf(f, "\", \"cat\": \"call\", \"ph\": \"X\", \"pid\": 1, \"tid\": 2, \"ts\": ");
+        put_ts(f, c.begin, mhz);
+        fprintf(f, ", \"dur\": ");
+        put_ts(f, dur, mhz);
+        fprintf(f, ", \"args\": {\"cycles\": %llu, \"open_at_end\": true}}", (unsigned long long)dur);
+    }
+    fprintf(f, "\n],\n\"displayTimeUnit\": \"ns\",\n\"otherData\": {\"tool\": \"tinysim\", "
+               "\"clock_hz\": %u, \"time_unit\": \"simulated microseconds\", \"calls_shown\": "
+               "%llu, \"calls_shorter_than_cycles_left_out\": %llu, \"events_truncated\": %s}}\n",
+            b ? b->clock_hz : 0, (unsigned long long)kept, (unsigned long long)min_cycles,
+            lost ? "true" : "false");
+    free(stack);
+}

@@ -50,6 +50,22 @@ void prof_print_calls(FILE *f, const prof_calls *c, uint32_t top);
 /* Collapsed stacks of the whole run; the layer names from p's last model. */
 void prof_write_folded(FILE *f, sim *s, const sim_elf *e, const prof *p);
 
+/* The profiler's marks in the call graph's events (sim_cg_mark). */
+enum { PROF_MARK_INFERENCE_BEGIN = 1, PROF_MARK_INFERENCE_END = 2 };
+
+/*
+ * A Chrome trace event file (Perfetto, chrome://tracing) of the run on the simulated time
+ * axis, microseconds at the board's clock: the inferences and their layers as nested slices
+ * (track "inference and layers"), the function calls as nested slices (track "calls": the
+ * longest PROF_TRACE_MAX_CALLS of them, every call of at least a power-of-two number of
+ * cycles; the file says which), and counters for the stack depth (bytes below the first
+ * frame's SP, at each call shown) and the arena the running layer holds. From the events
+ * recorded since sim_cg_trace was turned on (PROF_TRACE_MAX_EVENTS at most).
+ */
+#define PROF_TRACE_MAX_CALLS 100000u
+#define PROF_TRACE_MAX_EVENTS (4u << 20)
+void prof_write_trace(FILE *f, sim *s, const sim_elf *e, const prof *p, const char *firmware);
+
 /* The layer context of the call graph for layer (prof's layer events call it): 1 + layer,
  * or 0 outside layers. */
 uint32_t prof_calls_context(uint32_t layer, int in_layer);

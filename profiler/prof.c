@@ -270,6 +270,8 @@ void prof_ev_inference_begin(prof *p, const sim_probe_event *ev, prof_table *t)
     p->inf.arena_given = t->arena_given;
     p->inf.model_bytes = t->model_bytes;
     snprintf(p->inf.model_name, sizeof p->inf.model_name, "%s", t->name);
+    if (p->s)
+        sim_cg_mark(p->s, PROF_MARK_INFERENCE_BEGIN);
     p->event_ok = 1;
     p->ev_kind = PROF_EV_INFERENCE_BEGIN;
 }
@@ -377,6 +379,8 @@ void prof_ev_inference_end(prof *p, const sim_probe_event *ev)
         p->last_ordinal = ordinal;
     }
     p->ci = NULL;
+    if (p->s)
+        sim_cg_mark(p->s, PROF_MARK_INFERENCE_END);
     p->event_ok = 1;
     p->ev_kind = PROF_EV_INFERENCE_END;
 }

@@ -95,6 +95,45 @@ static void account(sim *s, uint64_t cycles, uint64_t insns)
     s->cg_mark_insns = insns;
 }
 
+/* One event for a trace, at the accounting mark (the event's instant), when recording. */
+static void ev(sim *s, int kind, uint32_t func, uint32_t sp)
+{
+    if (!s->cg_ev_max)
+        return;
+    if (s->cg_ev_n == s->cg_ev_max) {
+        s->cg_ev_lost = 1;
+        return;
+    }
+    if (s->cg_ev_n == s->cg_ev_cap) {
+        uint32_t cap = s->cg_ev_cap ? s->cg_ev_cap * 2 : 65536;
+        if (cap > s->cg_ev_max)
+            cap = s->cg_ev_max;
+        sim_cg_event *e = realloc(s->cg_ev, cap * sizeof *e);
+        if (!e) {
+            s->cg_ev_lost = 1;
+            return;
+        }
+        s->cg_ev = e;
+        s->cg_ev_cap = cap;
+    }
+    s->cg_ev[s->cg_ev_n++] =
+        (sim_cg_event){s->cg_mark_cycles, func, sp, (uint16_t)s->cg_depth, (uint8_t)kind};
+}
+
+static uint32_t frame_func(const sim *s, const sim_cg_frame *f)
+{
+    return s->cg_nodes[f->node].func;
+}
+
+/* Frames above depth d end (their EXIT events, innermost first). */
+static void pop_to(sim *s, uint32_t d)
+{
+    while (s->cg_depth > d) {
+        s->cg_depth--;
+        ev(s, SIM_CG_EXIT, frame_func(s, &s->cg_stack[s->cg_depth]), s->cg_stack[s->cg_depth].sp);
+    }
+}
+
 static void top_changed(sim *s)
 {
     uint32_t d = s->cg_depth;
@@ -111,6 +150,8 @@ void sim_cg_reset(sim *s)
     s->cg_deep = 0;
     s->cg_full = 0;
     s->cg_ctx = 0;
+    s->cg_ev_n = 0;
+    s->cg_ev_lost = 0;
     s->cg_mark_cycles = s->cycles;
     s->cg_mark_insns = s->insns;
     s->cg_root = child(s, ROOT_PARENT, 0);
@@ -126,6 +167,7 @@ static void push(sim *s, uint32_t func, uint32_t ret, uint32_t sp, int exc)
     uint32_t node = child(s, s->cg_cur, func);
     s->cg_nodes[node].calls++;
     s->cg_stack[s->cg_depth++] = (sim_cg_frame){node, ret, sp, exc};
+    ev(s, SIM_CG_ENTER, func, sp);
     top_changed(s);
 }
 
@@ -144,7 +186,7 @@ void sim_cg_block(sim *s, const sim_blk *b, uint32_t addr)
         while (d && !s->cg_stack[d - 1].exc && s->cg_stack[d - 1].ret == addr &&
                sp >= s->cg_stack[d - 1].sp)
             d--;
-        s->cg_depth = d;
+        pop_to(s, d);
         top_changed(s);
     }
     if (!(b->flags & SIM_HB_FENTRY))
@@ -161,7 +203,11 @@ void sim_cg_block(sim *s, const sim_blk *b, uint32_t addr)
         uint32_t parent = s->cg_nodes[f->node].parent;
         uint32_t node = child(s, parent == ROOT_PARENT ? s->cg_root : parent, addr);
         s->cg_nodes[node].calls++;
+        s->cg_depth--;
+        ev(s, SIM_CG_EXIT, s->cg_nodes[f->node].func, f->sp);
+        s->cg_depth++;
         f->node = node;
+        ev(s, SIM_CG_ENTER, addr, f->sp);
         top_changed(s);
         return;
     }
@@ -185,7 +231,7 @@ void sim_cg_exc_exit(sim *s)
     while (d && !s->cg_stack[d - 1].exc)
         d--;
     if (d) /* the handler's frame and whatever it left above it */
-        s->cg_depth = d - 1;
+        pop_to(s, d - 1);
     top_changed(s);
 }
 
@@ -200,6 +246,7 @@ void sim_cg_set_context(sim *s, uint32_t ctx)
     else
         account(s, s->cycles, s->insns);
     s->cg_ctx = ctx;
+    ev(s, SIM_CG_CONTEXT, ctx, 0);
     s->cg_root = child(s, ROOT_PARENT, ctx);
     /* the frames open now continue under the new context's root */
     uint32_t node = s->cg_root;
@@ -220,4 +267,30 @@ const sim_cg_node *sim_callgraph(sim *s, uint32_t *n, sim_cg_info *info)
         info->full = s->cg_full;
     }
     return s->cg_nodes;
+}
+
+void sim_cg_trace(sim *s, uint32_t max_events)
+{
+    s->cg_ev_max = max_events;
+    if (s->cg_ev_n > max_events)
+        s->cg_ev_n = max_events;
+}
+
+void sim_cg_mark(sim *s, uint32_t what)
+{
+    if (s->cg_n == 0)
+        return;
+    if (s->cg_in_slow)
+        account(s, s->cg_blk_cycles, s->cg_blk_insns);
+    else
+        account(s, s->cycles, s->insns);
+    ev(s, SIM_CG_MARK, what, 0);
+}
+
+const sim_cg_event *sim_cg_events(const sim *s, uint32_t *n, int *truncated)
+{
+    *n = s->cg_ev_n;
+    if (truncated)
+        *truncated = s->cg_ev_lost;
+    return s->cg_ev;
 }

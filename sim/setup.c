@@ -219,6 +219,7 @@ void sim_free(sim *s)
         free(s->blk[i].code);
     free(s->blk);
     free(s->cg_nodes);
+    free(s->cg_ev);
     free(s->cg_hash);
     free(s->retired);
     free(s->costs);

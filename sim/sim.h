@@ -221,6 +221,26 @@ typedef struct {
 const sim_cg_node *sim_callgraph(sim *s, uint32_t *n, sim_cg_info *info);
 void sim_cg_set_context(sim *s, uint32_t ctx);
 
+/*
+ * The call graph's events in time order, for a trace (`--trace`): recorded from sim_cg_trace
+ * on (max events kept; 0 stops), cleared at reset. ENTER and EXIT: a frame of func begins or
+ * ends (tail calls: an EXIT and an ENTER), depth the frames open after it, sp the SP at the
+ * frame's entry; CONTEXT: the context became func; MARK: sim_cg_mark(what = func). cycles: the
+ * modelled cycle of the event.
+ */
+#define SIM_CG_DEPTH 256 /* call frames tracked; deeper calls are counted, not followed */
+enum { SIM_CG_ENTER, SIM_CG_EXIT, SIM_CG_CONTEXT, SIM_CG_MARK };
+typedef struct {
+    uint64_t cycles;
+    uint32_t func, sp;
+    uint16_t depth;
+    uint8_t kind;
+} sim_cg_event;
+void sim_cg_trace(sim *s, uint32_t max_events);
+void sim_cg_mark(sim *s, uint32_t what);
+/* *truncated: events were left out once max_events were kept. */
+const sim_cg_event *sim_cg_events(const sim *s, uint32_t *n, int *truncated);
+
 void sim_stats_get(const sim *s, sim_stats *out);
 void sim_regs_get(sim *s, sim_regs *out);
 /* Write register i (0-15: r0-r12, sp, lr, pc; 16: xpsr) while stopped: a debugger's write

@@ -104,7 +104,6 @@ typedef struct {
 #define SIM_MAX_MWATCH 4       /* watchpoints on memory */
 #define SIM_MAX_UCALLS 64      /* nesting depth of open user-probed calls tracked */
 #define SIM_MAX_NEST 8
-#define SIM_CG_DEPTH 256          /* call frames tracked (callgraph.c); deeper calls are counted */
 #define SIM_CG_MAX_NODES (1u << 20) /* call paths kept; beyond, new paths join their parent */
 
 typedef struct {
@@ -212,6 +211,9 @@ struct sim {
     uint64_t cg_blk_cycles, cg_blk_insns; /* before the block whose slow path runs (a probe
                                              changing the context charges up to there) */
     int cg_full, cg_in_slow;
+    sim_cg_event *cg_ev;      /* sim_cg_trace's events */
+    uint32_t cg_ev_n, cg_ev_cap, cg_ev_max;
+    int cg_ev_lost;
 
     /* exceptions */
     uint32_t pending;         /* bit n: exception n pending (14 PendSV, 15 SysTick) */

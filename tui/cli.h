@@ -76,6 +76,7 @@ typedef struct {
     const char *board_arg, *model, *input, *json, *output, *csv;
     const char *gdb;  /* --gdb [HOST:]PORT (run only): serve a debugger (tui/gdbserver.h) */
     const char *folded; /* --folded FILE|-: collapsed call stacks (profiler/calls.h) */
+    const char *trace;  /* --trace FILE|-: Chrome trace events (profiler/calls.h) */
     double rate, battery_mah;
     uint32_t seed;
     int quiet;

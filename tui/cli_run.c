@@ -331,9 +331,9 @@ static FILE *report_open(char **buf, size_t *len)
  * and committed, so that an output that cannot be created fails before any emulation and a
  * failed write leaves the old file as it was.
  */
-enum { OUT_JSON, OUT_CSV, OUT_OUTPUT, OUT_MARKDOWN, OUT_FOLDED, OUT_N };
+enum { OUT_JSON, OUT_CSV, OUT_OUTPUT, OUT_MARKDOWN, OUT_FOLDED, OUT_TRACE, OUT_N };
 static const char *const out_opt[OUT_N] = {"--json", "--csv", "--output", "--markdown",
-                                           "--folded"};
+                                           "--folded", "--trace"};
 
 /* Commit an output (NULL: none); 0, or -1 after saying why it could not be written. */
 static int report_commit(mo_file *o, int which)
@@ -595,9 +595,10 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         {"max-stack", required_argument, NULL, 1004},
         {"gdb", required_argument, NULL, 1005},
         {"folded", required_argument, NULL, 1006},
+        {"trace", required_argument, NULL, 1007},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
-    const char *csv = NULL, *gdb = NULL, *folded = NULL;
+    const char *csv = NULL, *gdb = NULL, *folded = NULL, *trace = NULL;
     double rate = 0, battery_mah = 0;
     uint32_t seed = 1;
     int seed_given = 0;
@@ -624,6 +625,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         case 'q': quiet = 1; break;
         case 'C': csv = optarg; break;
         case 1006: folded = optarg; break;
+        case 1007: trace = optarg; break;
         case 'P':
             if (n_probes == (int)(sizeof probes / sizeof probes[0]))
                 return cli_usage_error(cmd, "--probe: at most %d functions",
@@ -749,6 +751,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     o->csv = csv;
     o->gdb = gdb;
     o->folded = folded;
+    o->trace = trace;
     o->rate = rate;
     o->battery_mah = battery_mah;
     o->seed = seed;
@@ -920,7 +923,8 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         return rc;
     /* Every output first (README "Output files"), then the baseline: what cannot be written
      * or compared is refused before any emulation. From here a signal stops the run. */
-    const char *paths[OUT_N] = {o.json, o.csv, o.output, chk ? chk->markdown : NULL, o.folded};
+    const char *paths[OUT_N] = {o.json, o.csv, o.output, chk ? chk->markdown : NULL, o.folded,
+                                o.trace};
     mo_file *out[OUT_N];
     int to_stdout = 0;
     cli_signals_catch(1);
@@ -970,6 +974,8 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     sim *s = v.s;
     prof *pf = v.pf;
     const sim_elf *e = v.e;
+    if (o.trace) /* the call graph records its events for the trace */
+        sim_cg_trace(s, PROF_TRACE_MAX_EVENTS);
     const sim_board board = v.board;
     const char *board_from = v.board_from;
     double rate = o.rate, battery_mah = o.battery_mah;
@@ -1057,6 +1063,13 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         fprintf(stderr, "tinysim: warning: %s\n", prof_problem(pf));
     prof_report_summary(sf, s, &st, board_from);
     prof_report_energy(sf, pf, &board, rate, battery_mah);
+    if (out[OUT_TRACE]) {
+        const char *base = strrchr(o.path, '/');
+        prof_write_trace(mo_stream(out[OUT_TRACE]), s, e, pf, base ? base + 1 : o.path);
+        if (report_commit(out[OUT_TRACE], OUT_TRACE) < 0 && rc == TS_EXIT_OK)
+            rc = TS_EXIT_INPUT;
+        out[OUT_TRACE] = NULL;
+    }
     if (out[OUT_FOLDED]) {
         prof_write_folded(mo_stream(out[OUT_FOLDED]), s, e, pf);
         if (report_commit(out[OUT_FOLDED], OUT_FOLDED) < 0 && rc == TS_EXIT_OK)

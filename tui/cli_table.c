@@ -34,7 +34,8 @@ const cli_command cli_commands[] = {
      "                   [--output FILE|-] [--probe FUNCTION]... [--layer-calls GLOB]...\n"
      "                   [--inference N] [--clock MHZ] [--max-ms MS] [--max-uj UJ]\n"
      "                   [--max-ram BYTES] [--max-flash BYTES] [--max-stack BYTES]\n"
-     "                   [--rate N/s [--battery MAH]] [--gdb [HOST:]PORT] [--folded FILE|-]",
+     "                   [--rate N/s [--battery MAH]] [--gdb [HOST:]PORT] [--folded FILE|-]\n"
+     "                   [--trace FILE|-]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -66,6 +67,9 @@ const cli_command cli_commands[] = {
      "  --csv FILE             write the per-layer table of the last inference as CSV\n"
      "  --folded FILE|-        write the whole run's call stacks, collapsed (\"layer 4 CONV_2D;\n"
      "                         main;...;f CYCLES\": flamegraph.pl, speedscope, Perfetto)\n"
+     "  --trace FILE|-         write a Chrome trace (Perfetto, chrome://tracing): inferences,\n"
+     "                         layers and calls as slices on the simulated time axis, stack\n"
+     "                         and arena counters\n"
      "  --rate N/s|N/h         how often the model runs: average power (duty-cycled)\n"
      "  --battery MAH          with --rate: battery life on a battery of MAH mAh\n"
      "  --semihost-dir DIR     let the firmware open files under DIR (semihosting SYS_OPEN)\n"

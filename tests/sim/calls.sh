@@ -8,7 +8,9 @@
 # - exceptions: each handler entry is a call under what it interrupted (SysTick, SVC, PendSV);
 # - C++ firmware: virtual calls are edges like any other; TFLM + CMSIS-NN firmware (../shared):
 #   the kernels under TFLM's operator calls;
-# - the same figures on every run (the stacks are byte-identical).
+# - the trace (--trace, Chrome trace events): inference, layer and call slices with the
+#   report's cycles, nested; stack and arena counters; capped on call-heavy firmware;
+# - the same figures on every run (the stacks and the trace are byte-identical).
 #
 # usage: tests/sim/calls.sh TINYSIM FIRMWARE_DIR
 set -u
@@ -88,6 +90,35 @@ grep -q ";pipeline::Scale::run(unsigned long) [0-9]*$" "$TMP/cxx.folded" && ok |
 r=$(check g0)
 [ "$r" = ok ] && ok || bad "M0+: $r"
 
+# the trace (Chrome trace events): valid JSON; each layer a slice with the report's cycles,
+# inside the inference's slice, whose cycles are the report's; calls nested inside; the stack
+# and arena counters (the arena: each layer's live bytes, as the report has them)
+"$BIN" run "$L4/infer.elf" -q --json "$TMP/tr.json" --trace "$TMP/tr.trace" >/dev/null 2>&1
+python3 - "$TMP/tr.json" "$TMP/tr.trace" <<'PY' >"$TMP/tr.out" 2>&1 && ok || { bad "trace: $(cat "$TMP/tr.out")"; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+t = json.load(open(sys.argv[2]))
+ev = t["traceEvents"]
+layers = [e for e in ev if e.get("cat") == "layer"]
+inf = [e for e in ev if e.get("cat") == "inference"]
+calls = [e for e in ev if e.get("cat") == "call"]
+assert len(inf) == 1 and inf[0]["args"]["cycles"] == r["inference"]["cycles"], "inference slice"
+assert len(layers) == len(r["layers"]) == 13, "a slice per layer"
+for e, l in zip(sorted(layers, key=lambda e: e["args"]["layer"]), r["layers"]):
+    assert e["args"]["cycles"] == l["cycles"], "layer %d cycles" % l["index"]
+    assert inf[0]["ts"] <= e["ts"] and e["ts"] + e["dur"] <= inf[0]["ts"] + inf[0]["dur"] + 0.01
+conv = [e for e in calls if e["name"] == "nn_conv2d_s8"]
+assert len(conv) == 5, "5 calls of nn_conv2d_s8"
+assert any(e["name"] == "main" for e in calls), "main, open at the end, shown too"
+arena = {e["ts"]: e["args"]["bytes"] for e in ev if e.get("name") == "arena"}
+for e, l in zip(sorted(layers, key=lambda e: e["args"]["layer"]), r["layers"]):
+    assert arena.get(e["ts"]) == l["arena_bytes"], "arena counter at layer %d" % l["index"]
+assert any(e.get("name") == "stack" and e["args"]["bytes"] > 0 for e in ev), "stack counter"
+assert t["otherData"]["calls_shorter_than_cycles_left_out"] == 0
+PY
+"$BIN" run "$L4/infer.elf" -q --trace "$TMP/tr2.trace" >/dev/null 2>&1
+cmp -s "$TMP/tr.trace" "$TMP/tr2.trace" && ok || bad "trace: another run gives another trace"
+
 # folded on stdout, and refused where no run writes it
 expect 0 "^layer 12 SOFTMAX;" "--folded - writes the stacks to stdout" -- \
     "$BIN" run "$L4/infer.elf" -q --folded -
@@ -101,6 +132,18 @@ if [ -f "$T" ]; then
     [ "$r" = ok ] && ok || bad "tflm: $r"
     grep -q "^layer 2 CONV_2D;.*;arm_convolve_1x1_s8_fast;arm_nn_mat_mult_nt_t_s8 [0-9]*$" \
         "$TMP/tflm.folded" && ok || bad "tflm: CMSIS-NN's kernel under TFLM's operator call"
+    # a call-heavy firmware: the trace keeps the longest calls, at most 100,000, and says so
+    I=$SHARED/firmware/tflm/ic-nucleo-l4r5zi.elf
+    "$BIN" run "$I" -q --trace "$TMP/ic.trace" >/dev/null 2>&1
+    python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+o = t["otherData"]
+n = sum(1 for e in t["traceEvents"] if e.get("cat") == "call")
+m = o["calls_shorter_than_cycles_left_out"]
+short = [e for e in t["traceEvents"] if e.get("cat") == "call" and e["args"]["cycles"] < m]
+sys.exit(0 if n == o["calls_shown"] <= 100000 and m > 0 and not short else 1)
+' "$TMP/ic.trace" && ok || bad "tflm ic: the trace's calls are capped, the short ones left out as said"
 else
     echo "SKIP: $T not found: TFLM's call graph is not checked (the shared data is not checked out)"
 fi
