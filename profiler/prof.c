@@ -739,3 +739,8 @@ double prof_energy_j(const sim_board *b, uint64_t cycles)
     double amps = (b->run_ua_per_mhz * mhz + b->run_offset_ua) * 1e-6;
     return (double)cycles / b->clock_hz * b->vdd_v * amps;
 }
+
+uint32_t prof_stack_top(const prof *p)
+{
+    return p->stack_top;
+}

@@ -198,6 +198,8 @@ const char *prof_problem(const prof *p);
 /* Model images read from target memory in full and validated so far (a model the firmware
  * comes back to is not read again): the report's host.model_loads. */
 uint64_t prof_model_loads(const prof *p);
+/* __stack_top__, else the initial SP; 0 when unknown (stack depths are measured from it). */
+uint32_t prof_stack_top(const prof *p);
 
 /* Per-function totals over the whole run, from the simulator's block counts and the ELF's
  * function symbols (any firmware, ours or not). Self figures: the cycles and instructions of

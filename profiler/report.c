@@ -446,6 +446,23 @@ void prof_report_json(FILE *f, sim *s, const prof *pf, const sim_stop *st, const
         prof_calls_free(&cg);
         free(fn);
     }
+    {
+        /* the stack over time: the deepest stack in each stretch of the run (a stretch that
+         * moved no SP repeats the one before) */
+        const uint32_t *low;
+        uint32_t n, shift, top = prof_stack_top(pf), prev = 0;
+        sim_sp_timeline(s, &low, &n, &shift);
+        jw_obj(&w, "stack_timeline");
+        jw_uint(&w, "stretch_cycles", 1ull << shift);
+        jw_arr_flat(&w, "bytes");
+        for (uint32_t i = 0; i < n; i++) {
+            if (low[i] != UINT32_MAX)
+                prev = top > low[i] ? top - low[i] : 0;
+            jw_uint(&w, NULL, prev);
+        }
+        jw_end(&w);
+        jw_end(&w);
+    }
     jw_obj(&w, "host");
     jw_num(&w, "wall_s", x.wall_s);
     jw_uint(&w, "distinct_blocks", x.distinct_blocks);

@@ -269,6 +269,9 @@ int sim_reset(sim *s, char **cause)
     s->n_ucalls = 0;
     s->warned_ucalls = 0;
     sim_cg_reset(s);
+    for (uint32_t i = 0; i < SIM_SP_TIMELINE; i++)
+        s->sp_tl[i] = UINT32_MAX;
+    s->sp_tl_shift = 10;
     s->warned_fp = s->warned_dsp = s->warned_cyccnt_m0 = 0;
     s->n_align_warned = 0;
     s->cont_addr = 1;

@@ -356,6 +356,33 @@ static void check_alignment(sim *s, sim_blk *b)
 
 /* SIM_HB_SP: the lowest SP block b reaches, from SP at its entry and the SP writes its code
  * gives; one that sets SP from a register is read again at the next block. */
+/* The stack timeline: the lowest SP of the stretch the cycle count is in; when the run
+ * outgrows the table, neighbouring stretches merge and each becomes twice as long. */
+static void sp_timeline(sim *s, uint32_t sp)
+{
+    uint64_t i = s->cycles >> s->sp_tl_shift;
+    while (i >= SIM_SP_TIMELINE) {
+        for (uint32_t k = 0; k < SIM_SP_TIMELINE / 2; k++) {
+            uint32_t a = s->sp_tl[2 * k], c = s->sp_tl[2 * k + 1];
+            s->sp_tl[k] = a < c ? a : c;
+        }
+        for (uint32_t k = SIM_SP_TIMELINE / 2; k < SIM_SP_TIMELINE; k++)
+            s->sp_tl[k] = UINT32_MAX;
+        s->sp_tl_shift++;
+        i = s->cycles >> s->sp_tl_shift;
+    }
+    if (sp < s->sp_tl[i])
+        s->sp_tl[i] = sp;
+}
+
+void sim_sp_timeline(const sim *s, const uint32_t **low, uint32_t *n, uint32_t *shift)
+{
+    uint64_t i = s->cycles >> s->sp_tl_shift;
+    *low = s->sp_tl;
+    *n = i < SIM_SP_TIMELINE ? (uint32_t)i + 1 : SIM_SP_TIMELINE;
+    *shift = s->sp_tl_shift;
+}
+
 static void track_sp(sim *s, const sim_blk *b)
 {
     const sim_block_cost *c = &s->costs[b->cost];
@@ -363,6 +390,7 @@ static void track_sp(sim *s, const sim_blk *b)
     uint32_t low = (uint32_t)-c->sp_low > sp ? 0 : sp - (uint32_t)-c->sp_low;
     if (low < s->sp_low)
         s->sp_low = low;
+    sp_timeline(s, low);
     if (c->sp & SIM_SP_DYN)
         s->sp_check = 1;
 }
@@ -375,6 +403,7 @@ static void slow_path(sim *s, sim_blk *b, uint32_t addr, int seq)
         s->sp_check = 0;
         if (sp < s->sp_low)
             s->sp_low = sp;
+        sp_timeline(s, sp);
     }
     if ((b->flags & SIM_HB_CODE) && sim_blk_check_code(s, b) < 0) {
         char where[48];

@@ -170,6 +170,10 @@ void sim_step(sim *s, uint64_t n, sim_stop *stop);
  */
 uint32_t sim_sp_low(const sim *s);
 void sim_sp_low_set(sim *s, uint32_t sp);
+/* The stack over time: low[i] is the lowest SP in cycles [i << shift, (i + 1) << shift) since
+ * reset (UINT32_MAX: the stretch changed no SP), n stretches so far (at most 512: they double
+ * in length as the run grows). */
+void sim_sp_timeline(const sim *s, const uint32_t **low, uint32_t *n, uint32_t *shift);
 
 /* Change the cycle budget (0: none) between runs: the REPL's "set budget". */
 void sim_set_max_cycles(sim *s, uint64_t max_cycles);

@@ -104,6 +104,7 @@ typedef struct {
 #define SIM_MAX_MWATCH 4       /* watchpoints on memory */
 #define SIM_MAX_UCALLS 64      /* nesting depth of open user-probed calls tracked */
 #define SIM_MAX_NEST 8
+#define SIM_SP_TIMELINE 512 /* stretches of the stack timeline (sim_sp_timeline) */
 #define SIM_CG_MAX_NODES (1u << 20) /* call paths kept; beyond, new paths join their parent */
 
 typedef struct {
@@ -164,6 +165,9 @@ struct sim {
     uc_hook h_step;
 
     uint32_t sp_low;          /* lowest SP since sim_sp_low_set (sim_sp_low) */
+    uint32_t sp_tl[SIM_SP_TIMELINE]; /* lowest SP seen in each stretch of 2^sp_tl_shift
+                                        cycles since reset (UINT32_MAX: none) */
+    uint32_t sp_tl_shift;
     int sp_check;             /* a block set SP from a register: read it at the next block */
     int mask_check;           /* a block may have unmasked exceptions: the next block checks */
     int cur_seq;              /* the slow path's block was entered sequentially */

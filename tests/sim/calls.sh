@@ -115,6 +115,10 @@ for e, l in zip(sorted(layers, key=lambda e: e["args"]["layer"]), r["layers"]):
     assert arena.get(e["ts"]) == l["arena_bytes"], "arena counter at layer %d" % l["index"]
 assert any(e.get("name") == "stack" and e["args"]["bytes"] > 0 for e in ev), "stack counter"
 assert t["otherData"]["calls_shorter_than_cycles_left_out"] == 0
+# the report's stack timeline covers the run and reaches the inference's deepest stack
+tl = r["stack_timeline"]
+assert len(tl["bytes"]) * tl["stretch_cycles"] >= r["totals"]["cycles"] > (len(tl["bytes"]) - 1) * tl["stretch_cycles"]
+assert max(tl["bytes"]) >= r["inference"]["stack_bytes"] > 0, "stack timeline"
 PY
 "$BIN" run "$L4/infer.elf" -q --trace "$TMP/tr2.trace" >/dev/null 2>&1
 cmp -s "$TMP/tr.trace" "$TMP/tr2.trace" && ok || bad "trace: another run gives another trace"
