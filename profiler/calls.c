@@ -549,3 +549,133 @@ void prof_write_trace(FILE *f, sim *s, const sim_elf *e, const prof *p, const ch
             lost ? "true" : "false");
     free(stack);
 }
+
+/* ===================================================================== flame graph */
+
+static void ctx_label(char *buf, size_t n, uint32_t ctx, const prof *p)
+{
+    uint32_t nl = 0;
+    const prof_layer *L = p ? prof_layers(p, &nl) : NULL;
+    if (ctx == 0)
+        snprintf(buf, n, "(no layer)");
+    else if (L && ctx - 1 < nl)
+        snprintf(buf, n, "layer %u %s", ctx - 1, L[ctx - 1].op);
+    else
+        snprintf(buf, n, "layer %u", ctx - 1);
+}
+
+/* Text for SVG/HTML: escaped, printable ASCII, at most max characters ("..." when cut). */
+static void put_svg_text(FILE *f, const char *s, size_t max)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len && i < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (len > max && i + 3 >= max) {
+            fputc('.', f);
+            continue;
+        }
+        if (c == '<')
+            fputs("&lt;", f);
+        else if (c == '>')
+            fputs("&gt;", f);
+        else if (c == '&')
+            fputs("&amp;", f);
+        else if (c == '"')
+            fputs("&quot;", f);
+        else
+            fputc(c < 32 || c > 126 ? '?' : (int)c, f);
+    }
+}
+
+static const char *flame_color(const char *name)
+{
+    static const char *const pal[] = {"#f2a65a", "#ee8959", "#e9724c", "#f4bc6a", "#e85d3d",
+                                      "#f6d07b", "#ea7b50", "#f0994f"};
+    uint32_t h = 2166136261u;
+    for (const unsigned char *q = (const unsigned char *)name; *q; q++)
+        h = (h ^ *q) * 16777619u;
+    return pal[h % (sizeof pal / sizeof pal[0])];
+}
+
+void prof_calls_flame_svg(FILE *f, sim *s, const sim_elf *e, const prof *p, int width)
+{
+    enum { ROW = 17, MAX_DEPTH = 60 };
+    tree t;
+    sim_cg_info info;
+    double *x = NULL;
+    uint32_t *depth = NULL;
+    if (tree_build(&t, s, &info) < 0 || t.n == 0)
+        goto out;
+    x = malloc(t.n * sizeof *x);
+    depth = malloc(t.n * sizeof *depth);
+    if (!x || !depth)
+        goto out;
+    uint64_t grand = 0;
+    for (uint32_t i = 0; i < t.n; i++)
+        if (is_root(&t, i))
+            grand += t.total[i];
+    if (!grand)
+        goto out;
+    const double scale = (double)width / (double)grand;
+    /* positions: roots side by side under "all", children from their parent's left edge */
+    uint32_t maxd = 1;
+    double rx = 0;
+    for (uint32_t i = 0; i < t.n; i++) {
+        if (is_root(&t, i)) {
+            x[i] = rx;
+            depth[i] = 1;
+            rx += (double)t.total[i] * scale;
+        }
+    }
+    for (uint32_t i = 0; i < t.n; i++) { /* parents come before children */
+        double cx = x[i];
+        for (uint32_t k = t.first[i]; k != NO_NODE; k = t.next[k]) {
+            x[k] = cx;
+            depth[k] = depth[i] + 1;
+            if (depth[k] > maxd && depth[k] <= MAX_DEPTH && (double)t.total[k] * scale >= 0.5)
+                maxd = depth[k];
+            cx += (double)t.total[k] * scale;
+        }
+    }
+    const int h = (int)(maxd + 1) * ROW + 4;
+    fprintf(f, "<svg id=\"flame-graph\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+               "role=\"img\" aria-label=\"flame graph\">\n", width, h, width, h);
+    fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#bbb\"><title>all: %llu "
+               "cycles</title></rect><text x=\"4\" y=\"12\">all: %llu cycles</text>\n",
+            width, ROW - 1, (unsigned long long)grand, (unsigned long long)grand);
+    for (uint32_t i = 0; i < t.n; i++) {
+        double w = (double)t.total[i] * scale;
+        if (w < 0.5 || depth[i] > MAX_DEPTH)
+            continue;
+        char name[160];
+        if (is_root(&t, i)) {
+            ctx_label(name, sizeof name, t.nodes[i].func, p);
+        } else {
+            uint32_t off = 0;
+            const sim_symbol *sym = sim_elf_symbol_at(e, t.nodes[i].func, &off);
+            if (sym && off == 0)
+                snprintf(name, sizeof name, "%s", sym->display);
+            else
+                snprintf(name, sizeof name, "0x%08x", t.nodes[i].func);
+        }
+        int y = (int)depth[i] * ROW;
+        fprintf(f, "<g><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" "
+                   "stroke=\"#fff\" stroke-width=\"0.5\"><title>", x[i], y, w, ROW - 1,
+                is_root(&t, i) ? "#9ab" : flame_color(name));
+        put_svg_text(f, name, sizeof name);
+        fprintf(f, ": %llu cycles (%.2f%%), self %llu, %llu calls</title></rect>",
+                (unsigned long long)t.total[i], 100.0 * (double)t.total[i] / (double)grand,
+                (unsigned long long)t.nodes[i].cycles, (unsigned long long)t.nodes[i].calls);
+        if (w > 30) {
+            fprintf(f, "<text x=\"%.1f\" y=\"%d\">", x[i] + 3, y + 12);
+            put_svg_text(f, name, (size_t)((w - 6) / 6.2));
+            fputs("</text>", f);
+        }
+        fputs("</g>\n", f);
+    }
+    fputs("</svg>\n", f);
+out:
+    free(x);
+    free(depth);
+    tree_free(&t);
+}

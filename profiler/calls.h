@@ -66,6 +66,10 @@ enum { PROF_MARK_INFERENCE_BEGIN = 1, PROF_MARK_INFERENCE_END = 2 };
 #define PROF_TRACE_MAX_EVENTS (4u << 20)
 void prof_write_trace(FILE *f, sim *s, const sim_elf *e, const prof *p, const char *firmware);
 
+/* The flame graph of the whole run as an SVG element `width` pixels wide (the HTML report):
+ * "all", then the layers, then the call paths, each as wide as its inclusive cycles. */
+void prof_calls_flame_svg(FILE *f, sim *s, const sim_elf *e, const prof *p, int width);
+
 /* The layer context of the call graph for layer (prof's layer events call it): 1 + layer,
  * or 0 outside layers. */
 uint32_t prof_calls_context(uint32_t layer, int in_layer);

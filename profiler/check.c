@@ -813,6 +813,157 @@ static void write_markdown(const check_ctx *k, const check_tally *t, const char 
     fprintf(f, "\n</details>\n");
 }
 
+/* ===================================================================== HTML */
+
+static void html_esc(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '<')
+            fputs("&lt;", f);
+        else if (*p == '>')
+            fputs("&gt;", f);
+        else if (*p == '&')
+            fputs("&amp;", f);
+        else if (*p == '"')
+            fputs("&quot;", f);
+        else
+            fputc(*p < 32 || *p > 126 ? '?' : (int)*p, f);
+    }
+}
+
+static const char *const verdict_class[] = {"same", "within", "better", "worse"};
+
+static void html_row(const check_figure *fg, FILE *f)
+{
+    check_cols c;
+    char label[160];
+    figure_cols(fg, &c);
+    fprintf(f, "<tr class=\"%s\"><td class=\"l\">", verdict_class[fg->verdict]);
+    html_esc(f, figure_label(fg, 0, label, sizeof label));
+    fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"l\">%s</td></tr>\n",
+            c.base, c.now, c.delta, c.pct, verdict_word[fg->verdict]);
+}
+
+/* The page: the verdict, the totals, the cycles of each layer side by side (the baseline's
+ * bar over this run's, the moved ones highlighted), and every figure in a table. */
+static void write_html(const check_ctx *k, const check_tally *t, const char *base_name, FILE *f)
+{
+    char sum[768];
+    summary(k, t, 0, sum, sizeof sum);
+    const int fail = t->n[V_REGRESSION] > 0;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<title>tinysim check</title>\n<style>\n"
+          "body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}\n"
+          "h1{font-size:20px}h2{font-size:17px;margin-top:24px;border-bottom:1px solid #ccc}\n"
+          "table{border-collapse:collapse;font-size:12px}\n"
+          "td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}\n"
+          "th{background:#f4f4f4}td.l,th.l{text-align:left}\n"
+          "tr.worse{background:#fbe3e2;font-weight:bold}tr.better{background:#e3f4e1}"
+          "tr.within{background:#fdf6dc}\n"
+          ".verdict{font-size:15px;padding:8px 12px;border-radius:4px;display:inline-block}\n"
+          ".fail{background:#fbe3e2}.ok{background:#e3f4e1}\n"
+          "svg text{font-family:sans-serif;font-size:11px}\n</style>\n</head>\n<body>\n", f);
+    fputs("<h1>tinysim check: ", f);
+    html_esc(f, k->c.model ? k->c.model : "no inference");
+    fputs(" on ", f);
+    html_esc(f, k->c.board);
+    fprintf(f, "</h1>\n<p><span class=\"verdict %s\">%s: ", fail ? "fail" : "ok", fail ? "FAIL" : "OK");
+    html_esc(f, sum);
+    fputs("</span></p>\n<p>Baseline ", f);
+    html_esc(f, base_name);
+    fputs(", this run beside it.", f);
+    if (k->note[0]) {
+        fputs(" Note: ", f);
+        html_esc(f, k->note);
+    }
+    fputs("</p>\n<h2>Totals</h2>\n<table id=\"totals\">\n<tr><th class=\"l\">figure</th>"
+          "<th>baseline</th><th>now</th><th>delta</th><th>delta %</th><th class=\"l\">verdict</th>"
+          "</tr>\n", f);
+    for (size_t i = 0; i < figure_slots(k); i++) {
+        check_figure fg;
+        if (figure_at(k, i, &fg) && fg.layer == SIZE_MAX)
+            html_row(&fg, f);
+    }
+    fputs("</table>\n", f);
+    if (k->b.model != NULL && k->b.nlayers > 0 && (k->mask & CHECK_M_CYCLES)) {
+        /* the cycles per layer: baseline and now, side by side */
+        double max = 1;
+        size_t n = k->b.nlayers;
+        for (size_t i = 0; i < figure_slots(k); i++) {
+            check_figure fg;
+            if (figure_at(k, i, &fg) && fg.layer != SIZE_MAX && fg.m == M_CYCLES) {
+                if (fg.base > max)
+                    max = fg.base;
+                if (fg.now > max)
+                    max = fg.now;
+            }
+        }
+        const int lw = 190, bw = 520, rh = 22, w = lw + bw + 150, h = (int)n * rh + 30;
+        fprintf(f, "<h2>Cycles per layer: baseline (grey) and now</h2>\n<svg id=\"check-chart\" "
+                   "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
+                   "aria-label=\"cycles per layer, baseline and now\">\n", w, h, w, h);
+        for (size_t i = 0; i < figure_slots(k); i++) {
+            check_figure fg;
+            if (!figure_at(k, i, &fg) || fg.layer == SIZE_MAX || fg.m != M_CYCLES)
+                continue;
+            int y = 10 + (int)fg.layer * rh;
+            const char *col = fg.verdict == V_REGRESSION ? "#e15759"
+                              : fg.verdict == V_IMPROVED ? "#59a14f"
+                              : fg.verdict == V_WITHIN   ? "#edc948"
+                                                          : "#4e79a7";
+            fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"%s>%zu ", lw - 6, y + 14,
+                    fg.verdict == V_REGRESSION ? " font-weight=\"bold\"" : "", fg.layer);
+            html_esc(f, fg.op);
+            fprintf(f, "</text>\n<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"8\" "
+                       "fill=\"#bbb\"><title>baseline: %.0f cycles</title></rect>\n", lw, y + 2,
+                    fg.base / max * bw, fg.base);
+            fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"8\" fill=\"%s\">"
+                       "<title>now: %.0f cycles</title></rect>\n", lw, y + 11, fg.now / max * bw,
+                    col, fg.now);
+            if (fg.verdict != V_UNCHANGED)
+                fprintf(f, "<text x=\"%.1f\" y=\"%d\">%+.1f%%</text>\n",
+                        lw + (fg.now > fg.base ? fg.now : fg.base) / max * bw + 4, y + 14,
+                        fg.base > 0 ? 100.0 * (fg.now - fg.base) / fg.base : 100.0);
+        }
+        fputs("</svg>\n", f);
+    }
+    if (k->b.model != NULL && k->b.nlayers > 0 && (k->mask & CHECK_M_ALL)) {
+        fprintf(f, "<h2>Every %s figure</h2>\n<table id=\"layers\">\n<tr><th class=\"l\">"
+                   "figure</th><th>baseline</th><th>now</th><th>delta</th><th>delta %%</th>"
+                   "<th class=\"l\">verdict</th></tr>\n", k->b.probed ? "call's" : "layer's");
+        for (size_t i = 0; i < figure_slots(k); i++) {
+            check_figure fg;
+            if (figure_at(k, i, &fg) && fg.layer != SIZE_MAX)
+                html_row(&fg, f);
+        }
+        fputs("</table>\n", f);
+    }
+    fputs("</body>\n</html>\n", f);
+}
+
+int check_compare_html(const json_value *base, const json_value *cur, const check_opts *o,
+                       const char *base_name, FILE *html, char *err, size_t errsize)
+{
+    static const check_opts defaults = CHECK_OPTS_DEFAULT;
+    check_ctx k;
+    if (o == NULL)
+        o = &defaults;
+    if (base_name == NULL)
+        base_name = "the baseline";
+    char file[256];
+    check_show(base_name, file, sizeof file, 0);
+    k.tol = o->tolerance_pct;
+    k.mask = o->metrics;
+    if (load_report(base, "baseline", file, 1, k.mask, &k.b, err, errsize) < 0 ||
+        load_report(cur, "this run", "the report", 0, k.mask, &k.c, err, errsize) < 0 ||
+        comparable(&k.b, &k.c, o->allow_input_change, k.note, sizeof k.note, err, errsize) < 0)
+        return -1;
+    check_tally t;
+    tally(&k, &t);
+    write_html(&k, &t, file, html);
+    return t.n[V_REGRESSION] > 0 ? 1 : 0;
+}
+
 /* ===================================================================== compare */
 
 int check_compare(const json_value *base, const json_value *cur, const check_opts *o,

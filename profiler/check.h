@@ -90,6 +90,13 @@ int check_parse_tolerance(const char *s, double *pct, char *err, size_t errsize)
 int check_compare(const json_value *base, const json_value *cur, const check_opts *o,
                   const char *base_name, FILE *text, FILE *markdown, char *err, size_t errsize);
 
+/* The same comparison as an HTML page (check --html): the verdict, the totals, each layer's
+ * cycles as the baseline's bar beside this run's (what moved highlighted) and every figure
+ * in a table; self-contained (inline CSS and SVG). Returns as check_compare; nothing is
+ * written when it returns -1. */
+int check_compare_html(const json_value *base, const json_value *cur, const check_opts *o,
+                       const char *base_name, FILE *html, char *err, size_t errsize);
+
 /* s made safe for Markdown text, as the write-ups show names (into buf, returned). */
 const char *check_md_text(const char *s, char *buf, size_t n);
 

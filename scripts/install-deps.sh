@@ -7,7 +7,7 @@ set -eu
 PKGS="make gcc libc6-dev libncurses-dev libelf-dev libunicorn-dev libcmocka-dev \
 libreadline-dev libcapstone-dev libiberty-dev gcc-arm-none-eabi libnewlib-arm-none-eabi \
 binutils-arm-none-eabi clang libclang-rt-14-dev valgrind tmux strace time bsdutils python3 \
-gdb-multiarch"
+gdb-multiarch chromium"
 
 missing=""
 for p in $PKGS; do

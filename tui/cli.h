@@ -77,6 +77,7 @@ typedef struct {
     const char *gdb;  /* --gdb [HOST:]PORT (run only): serve a debugger (tui/gdbserver.h) */
     const char *folded; /* --folded FILE|-: collapsed call stacks (profiler/calls.h) */
     const char *trace;  /* --trace FILE|-: Chrome trace events (profiler/calls.h) */
+    const char *html;   /* --html FILE|-: the HTML report (profiler/html.h) */
     double rate, battery_mah;
     uint32_t seed;
     int quiet;

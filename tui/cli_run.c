@@ -19,6 +19,7 @@
 #include "../models/util.h"
 #include "../profiler/calls.h"
 #include "../profiler/check.h"
+#include "../profiler/html.h"
 #include "../profiler/prof.h"
 #include "../profiler/report.h"
 #include "../sim/sim.h"
@@ -331,9 +332,9 @@ static FILE *report_open(char **buf, size_t *len)
  * and committed, so that an output that cannot be created fails before any emulation and a
  * failed write leaves the old file as it was.
  */
-enum { OUT_JSON, OUT_CSV, OUT_OUTPUT, OUT_MARKDOWN, OUT_FOLDED, OUT_TRACE, OUT_N };
+enum { OUT_JSON, OUT_CSV, OUT_OUTPUT, OUT_MARKDOWN, OUT_FOLDED, OUT_TRACE, OUT_HTML, OUT_N };
 static const char *const out_opt[OUT_N] = {"--json", "--csv", "--output", "--markdown",
-                                           "--folded", "--trace"};
+                                           "--folded", "--trace", "--html"};
 
 /* Commit an output (NULL: none); 0, or -1 after saying why it could not be written. */
 static int report_commit(mo_file *o, int which)
@@ -392,6 +393,7 @@ typedef struct {
     json_value *base; /* the baseline, parsed and validated before the run */
     mo_file *md;      /* --markdown, opened before the run */
     char why[640];    /* why the check was refused: the --markdown file says it too */
+    mo_file *html;    /* --html, opened before the run */
 } check_ctx;
 
 /* check refused (a bad baseline, another board or model, a run that did not exit 0): the
@@ -491,6 +493,14 @@ static int compare_reports(check_ctx *chk, const char *report, size_t len, FILE 
         if (report_commit(md, OUT_MARKDOWN) < 0)
             rc = TS_EXIT_INPUT;
     }
+    if (chk->html) {
+        mo_file *h = chk->html;
+        chk->html = NULL;
+        if (check_compare_html(base, cur, &chk->o, chk->baseline, mo_stream(h), err,
+                               sizeof err) < 0 ||
+            report_commit(h, OUT_HTML) < 0)
+            rc = TS_EXIT_INPUT;
+    }
 out:
     json_free(cur);
     return rc;
@@ -499,7 +509,7 @@ out:
 int cli_check(int argc, char **argv)
 {
     const cli_command *cmd = cli_find("check");
-    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT, NULL, NULL, ""};
+    check_ctx chk = {NULL, NULL, CHECK_OPTS_DEFAULT, NULL, NULL, "", NULL};
     char err[256];
     /* Take check's own options out; the rest are run's. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -596,9 +606,10 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         {"gdb", required_argument, NULL, 1005},
         {"folded", required_argument, NULL, 1006},
         {"trace", required_argument, NULL, 1007},
+        {"html", required_argument, NULL, 1008},
         {NULL, 0, NULL, 0}};
     const char *board_arg = NULL, *model = NULL, *input = NULL, *json = NULL, *output = NULL;
-    const char *csv = NULL, *gdb = NULL, *folded = NULL, *trace = NULL;
+    const char *csv = NULL, *gdb = NULL, *folded = NULL, *trace = NULL, *html = NULL;
     double rate = 0, battery_mah = 0;
     uint32_t seed = 1;
     int seed_given = 0;
@@ -626,6 +637,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
         case 'C': csv = optarg; break;
         case 1006: folded = optarg; break;
         case 1007: trace = optarg; break;
+        case 1008: html = optarg; break;
         case 'P':
             if (n_probes == (int)(sizeof probes / sizeof probes[0]))
                 return cli_usage_error(cmd, "--probe: at most %d functions",
@@ -752,6 +764,7 @@ int run_opts_parse(int argc, char **argv, const cli_command *cmd, run_opts *o)
     o->gdb = gdb;
     o->folded = folded;
     o->trace = trace;
+    o->html = html;
     o->rate = rate;
     o->battery_mah = battery_mah;
     o->seed = seed;
@@ -924,7 +937,7 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     /* Every output first (README "Output files"), then the baseline: what cannot be written
      * or compared is refused before any emulation. From here a signal stops the run. */
     const char *paths[OUT_N] = {o.json, o.csv, o.output, chk ? chk->markdown : NULL, o.folded,
-                                o.trace};
+                                o.trace, o.html};
     mo_file *out[OUT_N];
     int to_stdout = 0;
     cli_signals_catch(1);
@@ -941,6 +954,8 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
     if (chk) {
         chk->md = out[OUT_MARKDOWN];
         out[OUT_MARKDOWN] = NULL;
+        chk->html = out[OUT_HTML];
+        out[OUT_HTML] = NULL;
     }
     if (chk && (rc = load_baseline(chk)) != TS_EXIT_OK)
         goto abandon; /* before the run: a bad baseline is refused at once */
@@ -1032,11 +1047,11 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
             rc = TS_EXIT_USAGE;
     }
     int over = 0;
+    char verdict[512] = "";
     if (prof_budget_any(&o.budget)) { /* the verdict first */
         prof_budget_item it[PROF_B_COUNT];
-        char line[512];
-        over = prof_budget_eval(pf, e, &board, it, line, sizeof line);
-        fprintf(sf, "%s\n", line);
+        over = prof_budget_eval(pf, e, &board, it, verdict, sizeof verdict);
+        fprintf(sf, "%s\n", verdict);
     }
     prof_print_table(sf, pf, &board);
     prof_print_probes(sf, pf, &board);
@@ -1063,6 +1078,14 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         fprintf(stderr, "tinysim: warning: %s\n", prof_problem(pf));
     prof_report_summary(sf, s, &st, board_from);
     prof_report_energy(sf, pf, &board, rate, battery_mah);
+    if (out[OUT_HTML]) {
+        const char *base = strrchr(o.path, '/');
+        prof_write_html(mo_stream(out[OUT_HTML]), s, e, pf, &board, &st, base ? base + 1 : o.path,
+                        verdict);
+        if (report_commit(out[OUT_HTML], OUT_HTML) < 0 && rc == TS_EXIT_OK)
+            rc = TS_EXIT_INPUT;
+        out[OUT_HTML] = NULL;
+    }
     if (out[OUT_TRACE]) {
         const char *base = strrchr(o.path, '/');
         prof_write_trace(mo_stream(out[OUT_TRACE]), s, e, pf, base ? base + 1 : o.path);
@@ -1129,6 +1152,27 @@ abandon:
         markdown_refusal(chk, rc);
         mo_abort(chk->md);
         chk->md = NULL;
+        if (chk->html && chk->why[0]) { /* a refused check says so in its page too */
+            FILE *h = mo_stream(chk->html);
+            fprintf(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                       "<title>tinysim check: refused</title></head><body>\n<h1>tinysim check: "
+                       "refused</h1>\n<p><b>REFUSED</b> (exit code %d): ", rc);
+            for (const unsigned char *c = (const unsigned char *)chk->why; *c; c++) {
+                if (*c == '<')
+                    fputs("&lt;", h);
+                else if (*c == '>')
+                    fputs("&gt;", h);
+                else if (*c == '&')
+                    fputs("&amp;", h);
+                else
+                    fputc(*c < 32 || *c > 126 ? '?' : (int)*c, h);
+            }
+            fputs("</p>\n<p>No figure was compared.</p>\n</body></html>\n", h);
+            report_commit(chk->html, OUT_HTML);
+            chk->html = NULL;
+        }
+        mo_abort(chk->html);
+        chk->html = NULL;
     }
     cli_signals_catch(0);
     cli_signal_clear();

@@ -35,7 +35,7 @@ const cli_command cli_commands[] = {
      "                   [--inference N] [--clock MHZ] [--max-ms MS] [--max-uj UJ]\n"
      "                   [--max-ram BYTES] [--max-flash BYTES] [--max-stack BYTES]\n"
      "                   [--rate N/s [--battery MAH]] [--gdb [HOST:]PORT] [--folded FILE|-]\n"
-     "                   [--trace FILE|-]",
+     "                   [--trace FILE|-] [--html FILE|-]",
      "run a firmware ELF on an emulated Cortex-M board and summarise the run",
      "  -b, --board NAME|FILE  board to run on (default: the board recorded in the ELF);\n"
      "                         a built-in name ('tinysim boards') or a profile file\n"
@@ -70,6 +70,8 @@ const cli_command cli_commands[] = {
      "  --trace FILE|-         write a Chrome trace (Perfetto, chrome://tracing): inferences,\n"
      "                         layers and calls as slices on the simulated time axis, stack\n"
      "                         and arena counters\n"
+     "  --html FILE|-          write the HTML report: one self-contained page with the summary,\n"
+     "                         layer chart and table, memory, flame graph, instruction mix\n"
      "  --rate N/s|N/h         how often the model runs: average power (duty-cycled)\n"
      "  --battery MAH          with --rate: battery life on a battery of MAH mAh\n"
      "  --semihost-dir DIR     let the firmware open files under DIR (semihosting SYS_OPEN)\n"

@@ -282,7 +282,7 @@ int session_load(session *ss, int argc, char **argv)
         return rc;
     /* A session writes its files with commands (export), when the user says: an output
      * option given here would be silently unwritten. */
-    if (o.json || o.csv || o.output || o.folded || o.trace)
+    if (o.json || o.csv || o.output || o.folded || o.trace || o.html)
         return cli_usage_error(cli_find("repl"), "%s is for 'tinysim run': in the REPL, the TUI "
                                "and scripts, 'export json|csv|markdown|folded FILE' writes the "
                                "report and 'tensor' shows the output",
@@ -290,7 +290,8 @@ int session_load(session *ss, int argc, char **argv)
                                : o.csv    ? "--csv"
                                : o.output ? "--output"
                                : o.folded ? "--folded"
-                                          : "--trace");
+                               : o.trace  ? "--trace"
+                                          : "--html");
     /* keep the strings: o points into argv */
     copy_args(ss, ac, av);
     rc = run_opts_parse(ss->argc_copy, ss->argv_copy, cli_find("repl"), &ss->o);
