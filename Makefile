@@ -155,6 +155,7 @@ test-run: $(TEST_BIN) $(O)/tinysim $(O)/mkdemo $(O)/mkops firmware firmware-O0
 	printf '== tests/sim/gdb.sh\n'; tests/sim/gdb.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/sim/calls.sh\n'; tests/sim/calls.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/sim/html.sh\n'; tests/sim/html.sh $(O)/tinysim build/firmware || fail=1; \
+	printf '== tests/sim/sweep.sh\n'; tests/sim/sweep.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/tui/tui.sh\n'; tests/tui/tui.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/tui/script.sh\n'; tests/tui/script.sh $(O)/tinysim build/firmware || fail=1; \
 	printf '== tests/bad/run.sh\n'; tests/bad/run.sh $(O)/tinysim build/firmware || fail=1; \

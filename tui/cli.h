@@ -114,6 +114,8 @@ int cli_infer(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_boards(int argc, char **argv);
+int cli_sweep(int argc, char **argv);  /* tui/cli_sweep.c */
+int cli_merge(int argc, char **argv);
 int cli_repl(int argc, char **argv);   /* tui/repl.c */
 int cli_tui(int argc, char **argv);    /* tui/screen.c */
 int cli_script(int argc, char **argv); /* tinysim -x SCRIPT ... */

@@ -8,6 +8,7 @@
 
 #include "../profiler/report.h"
 #include "cli.h"
+#include "../profiler/sweep.h"
 
 const cli_command cli_commands[] = {
     {"convert", "convert MODEL.tflite -o MODEL.tsm",
@@ -105,6 +106,33 @@ const cli_command cli_commands[] = {
      "  --json              print them as JSON (schema tinysim-boards/1)\n"
      "  --export NAME       print board NAME as a complete profile file, to edit and pass\n"
      "                      with --board FILE (it runs exactly as the built-in)\n", cli_boards},
+    {"sweep",
+     "sweep --boards LIST --models LIST [--clocks LIST] [--inputs LIST] [-j N] --json FILE\n"
+     "                   [--csv FILE] [--html FILE] [--firmware TEMPLATE] [--out-dir DIR]\n"
+     "                   [--max-ms MS] [--max-uj UJ] [--max-ram B] [--max-flash B] [--max-stack B]",
+     "run a matrix of boards x clocks x models (x inputs) in parallel, and summarise it",
+     "  --boards LIST          comma-separated built-in boards, or 'all'\n"
+     "  --clocks LIST          core clocks in MHz, or 'default' (the board's own; default)\n"
+     "  --models LIST          .tflite or .tsm files\n"
+     "  --inputs LIST          input files, each run with every model (default: seed 1)\n"
+     "  -j, --jobs N           runs at a time (default: one per core)\n"
+     "  --json FILE            the summary (schema " PROF_SWEEP_SCHEMA "); each run's report and\n"
+     "                         log go to FILE's name with .runs (or --out-dir DIR)\n"
+     "  --csv FILE, --html FILE  the summary as CSV, and as a page with latency and energy\n"
+     "                         against board and clock\n"
+     "  --firmware TEMPLATE    the firmware of each board, {board} its name (default\n"
+     "                         build/firmware/{board}/infer.elf)\n"
+     "  --max-ms ... --timeout  passed to every run: budgets give each its verdict\n"
+     "A combination that cannot run (a clock the part does not run at, a model too large) is a\n"
+     "row saying why. Exit: 0 every run ok, 1 one over a budget, failed or refused, 2 usage,\n"
+     "3 a model, input or firmware missing.\n",
+     cli_sweep},
+    {"merge", "merge REPORT.json... [--json FILE] [--csv FILE] [--html FILE]",
+     "summarise run reports made anywhere (a CI matrix, GNU parallel) as a sweep does",
+     "  REPORT.json            reports of 'tinysim run --json' (schema " PROF_REPORT_SCHEMA ")\n"
+     "  --json, --csv, --html  the summary, as 'tinysim sweep' writes it\n"
+     "Exit: 0 every run ok, 1 one over a budget or failed, 2 usage, 3 an unreadable report.\n",
+     cli_merge},
     {"tui", "tui FIRMWARE.elf [run options]",
      "inspect a firmware layer by layer in a terminal screen",
      "  run options            as for 'tinysim run' (--board, --model, --input, budgets...)\n"
