@@ -230,7 +230,7 @@ static void stacked_bar(FILE *f, const char *id, const char *label, uint64_t tot
         int len = snprintf(entry, sizeof entry, "%s %.1f KiB", sg[i].what, (double)sg[i].bytes / 1024);
         fprintf(f, "<rect x=\"%.0f\" y=\"28\" width=\"9\" height=\"9\" fill=\"%s\"/>"
                    "<text x=\"%.0f\" y=\"37\">%s</text>\n", lx, sg[i].color, lx + 12, entry);
-        lx += 24 + 6.5 * len; /* the next legend entry after this one's text */
+        lx += 24 + 7.0 * len; /* the next legend entry after this one's text */
     }
     fprintf(f, "<text x=\"%d\" y=\"16\" text-anchor=\"end\">%.1f KiB</text>\n", w, (double)total / 1024);
     fputs("</svg><br>\n", f);
@@ -276,6 +276,63 @@ static void memory(FILE *f, sim *s, const sim_elf *e, const prof *p, const sim_b
         }
         fprintf(f, "<text x=\"%d\" y=\"%d\">layer 0</text><text x=\"%d\" y=\"%d\" "
                    "text-anchor=\"end\">layer %u</text>\n</svg>\n", x0, h + 16, w - 10, h + 16, n - 1);
+    }
+
+    /* the arena's tensors over the layers: each a box from the first layer that uses it to
+     * the last, at its offsets (the planner's picture) */
+    uint32_t img_at = 0, arena_at = 0;
+    const nn_model *nm = prof_model(p, &img_at, &arena_at);
+    if (nm && nm->hdr && nm->hdr->n_layers && nm->hdr->arena_size) {
+        const uint32_t nlay = nm->hdr->n_layers, nt = nm->hdr->n_tensors, asz = nm->hdr->arena_size;
+        int32_t *first = malloc(nt * sizeof *first), *last = malloc(nt * sizeof *last);
+        if (first && last) {
+            for (uint32_t t = 0; t < nt; t++)
+                first[t] = last[t] = -1;
+            for (uint32_t l = 0; l < nlay; l++) {
+                const nn_tsm_layer *ly = nn_layer(nm, l);
+                for (uint32_t k = 0; k < (uint32_t)ly->n_inputs + ly->n_outputs; k++) {
+                    uint32_t t = nn_layer_operand(nm, l, k);
+                    if (t >= nt || nn_tensor(nm, t)->storage != NN_S_ARENA)
+                        continue;
+                    if (first[t] < 0)
+                        first[t] = (int32_t)l;
+                    last[t] = (int32_t)l;
+                }
+            }
+            for (uint32_t t = 0; t < nt; t++) /* state (LSTM, SVDF): alive throughout */
+                if (nn_tensor(nm, t)->flags & NN_TENSOR_VARIABLE) {
+                    first[t] = 0;
+                    last[t] = (int32_t)nlay - 1;
+                }
+            const int w = 900, h = 220, x0 = 60, pw = w - x0 - 10;
+            const double cw = (double)pw / nlay;
+            fprintf(f, "<h3>The arena's tensors over the layers (offset against layer)</h3>\n"
+                       "<svg id=\"arena-tensors\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
+                       "%d\" role=\"img\" aria-label=\"arena tensors\">\n"
+                       "<rect x=\"%d\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#f4f4f4\"/>\n",
+                    w, h + 30, w, h + 30, x0, pw, h);
+            fprintf(f, "<text x=\"0\" y=\"12\">%u B</text><text x=\"0\" y=\"%d\">0</text>\n",
+                    asz, h);
+            for (uint32_t t = 0; t < nt; t++) {
+                const nn_tsm_tensor *x = nn_tensor(nm, t);
+                if (first[t] < 0 || x->storage != NN_S_ARENA || !x->size)
+                    continue;
+                double y0 = (double)x->offset / asz * h, hh = (double)x->size / asz * h;
+                const char *col = op_color(nn_op_name(nn_layer(nm, (uint32_t)first[t])->op));
+                fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                           "fill=\"%s\" fill-opacity=\"0.75\" stroke=\"#fff\" "
+                           "stroke-width=\"0.5\"><title>tensor %u ", x0 + first[t] * cw,
+                        h - y0 - hh, (last[t] - first[t] + 1) * cw, hh > 0.5 ? hh : 0.5, col, t);
+                esc(f, nn_string(nm, x->name));
+                fprintf(f, ": %u bytes at offset %u, layers %d-%d</title></rect>\n", x->size,
+                        x->offset, first[t], last[t]);
+            }
+            fprintf(f, "<text x=\"%d\" y=\"%d\">layer 0</text><text x=\"%d\" y=\"%d\" "
+                       "text-anchor=\"end\">layer %u</text>\n</svg>\n", x0, h + 16, w - 10,
+                    h + 16, nlay - 1);
+        }
+        free(first);
+        free(last);
     }
 
     /* the stack over the run */

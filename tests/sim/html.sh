@@ -25,7 +25,7 @@ python3 - "$TMP/run.html" "$TMP/run.json" <<'PY' >"$TMP/py.out" 2>&1 && ok || ba
 import json, re, sys
 h = open(sys.argv[1]).read()
 r = json.load(open(sys.argv[2]))
-for id in ("summary", "layer-chart", "layer-table", "flash-bar", "ram-bar", "arena-chart",
+for id in ("summary", "layer-chart", "layer-table", "flash-bar", "ram-bar", "arena-chart", "arena-tensors",
            "stack-chart", "flame-graph", "function-table", "mix-chart"):
     assert 'id="%s"' % id in h, "no " + id
 assert not re.search(r"<script|<link|src=|href=|url\(|@import|https?:", h), "not self-contained"
@@ -87,7 +87,7 @@ else
             --dump-dom "file://$TMP/$page.html" >"$TMP/$page.dom" 2>/dev/null
     done
     n=$(grep -o '<svg id="[a-z-]*"' "$TMP/run.dom" | sort -u | wc -l)
-    [ "$n" -eq 7 ] && ok || bad "chromium: the report's DOM holds $n of its 7 charts"
+    [ "$n" -eq 8 ] && ok || bad "chromium: the report's DOM holds $n of its 8 charts"
     grep -q '<svg id="check-chart"' "$TMP/check.dom" && ok || bad "chromium: the check page's chart"
     echo "  rendered: $ART/run.png, $ART/check.png"
 fi
