@@ -117,3 +117,17 @@ const char *text_grouped(uint64_t v, char *buf, size_t len)
     buf[o] = 0;
     return buf;
 }
+
+void text_html(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*p < 32 || *p > 126 ? '?' : (int)*p, f); break;
+        }
+    }
+}

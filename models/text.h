@@ -30,6 +30,12 @@ const char *text_safe(const char *s, char *buf, size_t n);
 /* 1234567 -> "1,234,567" in buf (len bytes, always NUL-terminated); returns buf. */
 const char *text_grouped(uint64_t v, char *buf, size_t len);
 
+/* s as HTML text (element content or a quoted attribute value) on f: < > & " ' escaped,
+ * printable ASCII as it is and every other byte as '?' (the names shown are the firmware's and
+ * the user's bytes; the HTML reports stay valid, readable and free of markup). s may be NULL. */
+#include <stdio.h>
+void text_html(FILE *f, const char *s);
+
 /* The buffer text_safe needs to show len bytes without cutting: 4 per byte, plus 1. */
 #define TEXT_SAFE_SIZE(len) (4 * (len) + 1)
 

@@ -408,6 +408,20 @@ typedef struct {
     uint64_t begin;
 } open_call;
 
+/* A call's slice on the "calls" track. */
+static void put_call(FILE *f, const sim_elf *e, const open_call *c, uint64_t dur, double mhz,
+                     int open_at_end)
+{
+    fprintf(f, ",\n{\"name\": \"");
+    put_fn_name(f, e, c->func);
+    fprintf(f, "\", \"cat\": \"call\", \"ph\": \"X\", \"pid\": 1, \"tid\": 2, \"ts\": ");
+    put_ts(f, c->begin, mhz);
+    fprintf(f, ", \"dur\": ");
+    put_ts(f, dur, mhz);
+    fprintf(f, ", \"args\": {\"cycles\": %llu%s}}", (unsigned long long)dur,
+            open_at_end ? ", \"open_at_end\": true" : "");
+}
+
 void prof_write_trace(FILE *f, sim *s, const sim_elf *e, const prof *p, const char *firmware)
 {
     uint32_t n = 0;
@@ -474,13 +488,7 @@ void prof_write_trace(FILE *f, sim *s, const sim_elf *e, const prof *p, const ch
             uint64_t dur = x->cycles - c.begin;
             if (dur < min_cycles)
                 break;
-            fprintf(f, ",\n{\"name\": \"");
-            put_fn_name(f, e, c.func);
-            fprintf(f, "\", \"cat\": \"call\", \"ph\": \"X\", \"pid\": 1, \"tid\": 2, \"ts\": ");
-            put_ts(f, c.begin, mhz);
-            fprintf(f, ", \"dur\": ");
-            put_ts(f, dur, mhz);
-            fprintf(f, ", \"args\": {\"cycles\": %llu}}", (unsigned long long)dur);
+            put_call(f, e, &c, dur, mhz, 0);
             fprintf(f, ",\n{\"name\": \"stack\", \"ph\": \"C\", \"pid\": 1, \"ts\": ");
             put_ts(f, c.begin, mhz);
             fprintf(f, ", \"args\": {\"bytes\": %u}}", have_top && top_sp >= c.sp ? top_sp - c.sp : 0);
@@ -534,13 +542,7 @@ void prof_write_trace(FILE *f, sim *s, const sim_elf *e, const prof *p, const ch
         uint64_t dur = st.cycles - c.begin;
         if (dur < min_cycles)
             continue;
-        fprintf(f, ",\n{\"name\": \"");
-        put_fn_name(f, e, c.func);
-        fprintf(f, "\", \"cat\": \"call\", \"ph\": \"X\", \"pid\": 1, \"tid\": 2, \"ts\": ");
-        put_ts(f, c.begin, mhz);
-        fprintf(f, ", \"dur\": ");
-        put_ts(f, dur, mhz);
-        fprintf(f, ", \"args\": {\"cycles\": %llu, \"open_at_end\": true}}", (unsigned long long)dur);
+        put_call(f, e, &c, dur, mhz, 1);
     }
     fprintf(f, "\n],\n\"displayTimeUnit\": \"ns\",\n\"otherData\": {\"tool\": \"tinysim\", "
                "\"clock_hz\": %u, \"time_unit\": \"simulated microseconds\", \"calls_shown\": "

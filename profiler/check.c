@@ -815,22 +815,6 @@ static void write_markdown(const check_ctx *k, const check_tally *t, const char 
 
 /* ===================================================================== HTML */
 
-static void html_esc(FILE *f, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '<')
-            fputs("&lt;", f);
-        else if (*p == '>')
-            fputs("&gt;", f);
-        else if (*p == '&')
-            fputs("&amp;", f);
-        else if (*p == '"')
-            fputs("&quot;", f);
-        else
-            fputc(*p < 32 || *p > 126 ? '?' : (int)*p, f);
-    }
-}
-
 static const char *const verdict_class[] = {"same", "within", "better", "worse"};
 
 static void html_row(const check_figure *fg, FILE *f)
@@ -839,7 +823,7 @@ static void html_row(const check_figure *fg, FILE *f)
     char label[160];
     figure_cols(fg, &c);
     fprintf(f, "<tr class=\"%s\"><td class=\"l\">", verdict_class[fg->verdict]);
-    html_esc(f, figure_label(fg, 0, label, sizeof label));
+    text_html(f, figure_label(fg, 0, label, sizeof label));
     fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"l\">%s</td></tr>\n",
             c.base, c.now, c.delta, c.pct, verdict_word[fg->verdict]);
 }
@@ -864,17 +848,17 @@ static void write_html(const check_ctx *k, const check_tally *t, const char *bas
           ".fail{background:#fbe3e2}.ok{background:#e3f4e1}\n"
           "svg text{font-family:sans-serif;font-size:11px}\n</style>\n</head>\n<body>\n", f);
     fputs("<h1>tinysim check: ", f);
-    html_esc(f, k->c.model ? k->c.model : "no inference");
+    text_html(f, k->c.model ? k->c.model : "no inference");
     fputs(" on ", f);
-    html_esc(f, k->c.board);
+    text_html(f, k->c.board);
     fprintf(f, "</h1>\n<p><span class=\"verdict %s\">%s: ", fail ? "fail" : "ok", fail ? "FAIL" : "OK");
-    html_esc(f, sum);
+    text_html(f, sum);
     fputs("</span></p>\n<p>Baseline ", f);
-    html_esc(f, base_name);
+    text_html(f, base_name);
     fputs(", this run beside it.", f);
     if (k->note[0]) {
         fputs(" Note: ", f);
-        html_esc(f, k->note);
+        text_html(f, k->note);
     }
     fputs("</p>\n<h2>Totals</h2>\n<table id=\"totals\">\n<tr><th class=\"l\">figure</th>"
           "<th>baseline</th><th>now</th><th>delta</th><th>delta %</th><th class=\"l\">verdict</th>"
@@ -913,7 +897,7 @@ static void write_html(const check_ctx *k, const check_tally *t, const char *bas
                                                           : "#4e79a7";
             fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"%s>%zu ", lw - 6, y + 14,
                     fg.verdict == V_REGRESSION ? " font-weight=\"bold\"" : "", fg.layer);
-            html_esc(f, fg.op);
+            text_html(f, fg.op);
             fprintf(f, "</text>\n<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"8\" "
                        "fill=\"#bbb\"><title>baseline: %.0f cycles</title></rect>\n", lw, y + 2,
                     fg.base / max * bw, fg.base);
@@ -941,59 +925,60 @@ static void write_html(const check_ctx *k, const check_tally *t, const char *bas
     fputs("</body>\n</html>\n", f);
 }
 
-int check_compare_html(const json_value *base, const json_value *cur, const check_opts *o,
-                       const char *base_name, FILE *html, char *err, size_t errsize)
-{
-    static const check_opts defaults = CHECK_OPTS_DEFAULT;
-    check_ctx k;
-    if (o == NULL)
-        o = &defaults;
-    if (base_name == NULL)
-        base_name = "the baseline";
-    char file[256];
-    check_show(base_name, file, sizeof file, 0);
-    k.tol = o->tolerance_pct;
-    k.mask = o->metrics;
-    if (load_report(base, "baseline", file, 1, k.mask, &k.b, err, errsize) < 0 ||
-        load_report(cur, "this run", "the report", 0, k.mask, &k.c, err, errsize) < 0 ||
-        comparable(&k.b, &k.c, o->allow_input_change, k.note, sizeof k.note, err, errsize) < 0)
-        return -1;
-    check_tally t;
-    tally(&k, &t);
-    write_html(&k, &t, file, html);
-    return t.n[V_REGRESSION] > 0 ? 1 : 0;
-}
-
 /* ===================================================================== compare */
 
-int check_compare(const json_value *base, const json_value *cur, const check_opts *o,
-                  const char *base_name, FILE *text, FILE *markdown, char *err, size_t errsize)
+/* The comparison both outputs start from: the options checked, the reports loaded and found
+ * comparable, the figures tallied. 0, or -1 with err. */
+static int prepare(const json_value *base, const json_value *cur, const check_opts *o,
+                   const char *base_name, check_ctx *k, check_tally *t, char *file, size_t fn,
+                   char *err, size_t errsize)
 {
-    static const check_opts defaults = CHECK_OPTS_DEFAULT;
-    check_ctx k;
-    char file[256];
     if (err != NULL && errsize > 0)
         err[0] = 0;
-    if (o == NULL)
-        o = &defaults;
     if (!(o->tolerance_pct >= 0) || !isfinite(o->tolerance_pct))
         return check_fail(err, errsize, "the tolerance must be a percentage of 0 or more, not %g",
                           o->tolerance_pct);
     if (o->metrics == 0 || (o->metrics & ~(unsigned)CHECK_M_EVERY) != 0)
         return check_fail(err, errsize, "invalid metric mask 0x%x: choose among "
                           METRIC_WORDS, o->metrics);
+    check_show(base_name, file, fn, 0);
+    k->tol = o->tolerance_pct;
+    k->mask = o->metrics;
+    if (load_report(base, "baseline", file, 1, k->mask, &k->b, err, errsize) < 0 ||
+        load_report(cur, "this run", "the report", 0, k->mask, &k->c, err, errsize) < 0 ||
+        comparable(&k->b, &k->c, o->allow_input_change, k->note, sizeof k->note, err, errsize) < 0)
+        return -1;
+    tally(k, t);
+    return 0;
+}
+
+int check_compare_html(const json_value *base, const json_value *cur, const check_opts *o,
+                       const char *base_name, FILE *html, char *err, size_t errsize)
+{
+    static const check_opts defaults = CHECK_OPTS_DEFAULT;
+    check_ctx k;
+    check_tally t;
+    char file[256];
+    if (prepare(base, cur, o ? o : &defaults, base_name ? base_name : "the baseline", &k, &t,
+                file, sizeof file, err, errsize) < 0)
+        return -1;
+    write_html(&k, &t, file, html);
+    return t.n[V_REGRESSION] > 0 ? 1 : 0;
+}
+
+int check_compare(const json_value *base, const json_value *cur, const check_opts *o,
+                  const char *base_name, FILE *text, FILE *markdown, char *err, size_t errsize)
+{
+    static const check_opts defaults = CHECK_OPTS_DEFAULT;
+    check_ctx k;
+    check_tally t;
+    char file[256];
+    if (o == NULL)
+        o = &defaults;
     if (base_name == NULL)
         base_name = "the baseline";
-    check_show(base_name, file, sizeof file, 0);
-    k.tol = o->tolerance_pct;
-    k.mask = o->metrics;
-    if (load_report(base, "baseline", file, 1, k.mask, &k.b, err, errsize) < 0 ||
-        load_report(cur, "this run", "the report", 0, k.mask, &k.c, err, errsize) < 0 ||
-        comparable(&k.b, &k.c, o->allow_input_change, k.note, sizeof k.note, err, errsize) < 0)
+    if (prepare(base, cur, o, base_name, &k, &t, file, sizeof file, err, errsize) < 0)
         return -1;
-
-    check_tally t;
-    tally(&k, &t);
     if (text != NULL)
         write_text(&k, &t, base_name, text, o->verbose);
     if (markdown != NULL)

@@ -16,21 +16,6 @@
 #include "profiler/html.h"
 #include "sim/elf.h"
 
-/* Text for HTML (element content and attribute values). */
-static void esc(FILE *f, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*p < 32 || *p > 126 ? '?' : (int)*p, f); break;
-        }
-    }
-}
-
 static const char *grouped(uint64_t v, char *buf, size_t n)
 {
     return text_grouped(v, buf, n);
@@ -55,7 +40,7 @@ static const char *const group_label[PROF_G_COUNT] = {"ALU", "multiply/DSP", "lo
 static void head(FILE *f, const char *title)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
-    esc(f, title);
+    text_html(f, title);
     fputs("</title>\n<style>\n"
           "body{font-family:sans-serif;margin:24px;color:#222;max-width:1500px}\n"
           "h1{font-size:20px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}\n"
@@ -81,28 +66,28 @@ static void summary(FILE *f, sim *s, const prof *p, const sim_board *b, const si
     char g[32];
     const prof_inference *inf = prof_last(p);
     fputs("<h1>tinysim report: ", f);
-    esc(f, firmware);
+    text_html(f, firmware);
     fputs(" on ", f);
-    esc(f, b->name);
+    text_html(f, b->name);
     fputs("</h1>\n", f);
     if (verdict && verdict[0]) {
         fprintf(f, "<p><span class=\"verdict %s\">", strncmp(verdict, "over", 4) == 0 ? "over" : "fits");
-        esc(f, verdict);
+        text_html(f, verdict);
         fputs("</span></p>\n", f);
     }
     fputs("<table id=\"summary\">\n", f);
     fputs("<tr><th class=\"l\">firmware</th><td class=\"l\">", f);
-    esc(f, firmware);
+    text_html(f, firmware);
     fputs("</td></tr>\n<tr><th class=\"l\">board</th><td class=\"l\">", f);
-    esc(f, b->name);
+    text_html(f, b->name);
     fputs(": ", f);
-    esc(f, b->mcu);
+    text_html(f, b->mcu);
     fprintf(f, ", %s, %.6g MHz</td></tr>\n", sim_core_name(b->core), b->clock_hz / 1e6);
     fputs("<tr><th class=\"l\">exit</th><td class=\"l\">", f);
     if (st->reason == SIM_STOP_EXIT)
         fprintf(f, "status %d", st->exit_status);
     else
-        esc(f, st->message[0] ? st->message : sim_stop_name(st->reason));
+        text_html(f, st->message[0] ? st->message : sim_stop_name(st->reason));
     fputs("</td></tr>\n", f);
     fprintf(f, "<tr><th class=\"l\">run</th><td class=\"l\">%s cycles, %.3f ms",
             grouped(x.cycles, g, sizeof g), (double)x.cycles / b->clock_hz * 1e3);
@@ -114,7 +99,7 @@ static void summary(FILE *f, sim *s, const prof *p, const sim_board *b, const si
         for (uint32_t i = 0; L && i < n; i++)
             macs += L[i].macs;
         fputs("<tr><th class=\"l\">model</th><td class=\"l\">", f);
-        esc(f, inf->model_name);
+        text_html(f, inf->model_name);
         fprintf(f, ", %u layers, %s MACs</td></tr>\n", n, grouped(macs, g, sizeof g));
         fprintf(f, "<tr><th class=\"l\">inference</th><td class=\"l\">%s cycles, %.3f ms",
                 grouped(inf->cycles, g, sizeof g), (double)inf->cycles / b->clock_hz * 1e3);
@@ -156,10 +141,10 @@ static void layers(FILE *f, const prof *p, const sim_board *b)
         double ms = (double)y->cycles / b->clock_hz * 1e3, uj = prof_energy_j(b, y->cycles) * 1e6;
         char g[32];
         fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%u ", lw - 6, ty + 11, i);
-        esc(f, y->op);
+        text_html(f, y->op);
         fprintf(f, "</text>\n<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
                    "<title>layer %u ", lw, ty + 2, bl > 0.5 ? bl : 0.5, rh - 4, op_color(y->op), i);
-        esc(f, y->op);
+        text_html(f, y->op);
         fprintf(f, ": %s cycles</title></rect>\n", grouped(y->cycles, g, sizeof g));
         fprintf(f, "<text x=\"%.1f\" y=\"%d\">%.3f ms", lw + (bl > 0.5 ? bl : 0.5) + 4, ty + 11, ms);
         if (uj > 0)
@@ -174,9 +159,9 @@ static void layers(FILE *f, const prof *p, const sim_board *b)
         const prof_layer *y = &L[i];
         char g1[32], g2[32];
         fprintf(f, "<tr><td>%u</td><td class=\"l\">", i);
-        esc(f, y->op);
+        text_html(f, y->op);
         fputs("</td><td class=\"l\">", f);
-        esc(f, y->out_shape);
+        text_html(f, y->out_shape);
         fprintf(f, "</td><td>%s</td><td>%s</td><td>%.3f</td>", grouped(y->macs, g1, sizeof g1),
                 grouped(y->cycles, g2, sizeof g2), (double)y->cycles / b->clock_hz * 1e3);
         double uj = prof_energy_j(b, y->cycles) * 1e6;
@@ -190,7 +175,7 @@ static void layers(FILE *f, const prof *p, const sim_board *b)
             fputs("<td>-</td>", f);
         fprintf(f, "<td>%u</td><td>%u</td><td class=\"l\">", y->stack_bytes, y->arena_bytes);
         if (y->n_top)
-            esc(f, y->top[0].name);
+            text_html(f, y->top[0].name);
         fputs("</td></tr>\n", f);
     }
     fputs("</table>\n</div>\n", f);
@@ -271,7 +256,7 @@ static void memory(FILE *f, sim *s, const sim_elf *e, const prof *p, const sim_b
             fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                        "<title>layer %u ", x0 + i * bw, h - bh, bw > 2 ? bw - 1 : bw, bh,
                     op_color(L[i].op), i);
-            esc(f, L[i].op);
+            text_html(f, L[i].op);
             fprintf(f, ": %u bytes</title></rect>\n", L[i].arena_bytes);
         }
         fprintf(f, "<text x=\"%d\" y=\"%d\">layer 0</text><text x=\"%d\" y=\"%d\" "
@@ -323,7 +308,7 @@ static void memory(FILE *f, sim *s, const sim_elf *e, const prof *p, const sim_b
                            "fill=\"%s\" fill-opacity=\"0.75\" stroke=\"#fff\" "
                            "stroke-width=\"0.5\"><title>tensor %u ", x0 + first[t] * cw,
                         h - y0 - hh, (last[t] - first[t] + 1) * cw, hh > 0.5 ? hh : 0.5, col, t);
-                esc(f, nn_string(nm, x->name));
+                text_html(f, nn_string(nm, x->name));
                 fprintf(f, ": %u bytes at offset %u, layers %d-%d</title></rect>\n", x->size,
                         x->offset, first[t], last[t]);
             }
@@ -390,7 +375,7 @@ static void mix(FILE *f, const prof *p)
             tot += gr[g];
         int ty = 22 + (int)i * rh;
         fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%u ", lw - 6, ty + 10, i);
-        esc(f, L[i].op);
+        text_html(f, L[i].op);
         fputs("</text>\n", f);
         double x = lw;
         for (int g = 0; g < PROF_G_COUNT && tot; g++) {
@@ -431,7 +416,7 @@ void prof_write_html(FILE *f, sim *s, const sim_elf *e, const prof *p, const sim
                     grouped(top.fn[i].incl_cycles, g1, sizeof g1),
                     top.total_cycles ? 100.0 * (double)top.fn[i].incl_cycles / (double)top.total_cycles : 0,
                     grouped(top.fn[i].self_cycles, g2, sizeof g2), grouped(top.fn[i].calls, g3, sizeof g3));
-            esc(f, top.fn[i].name);
+            text_html(f, top.fn[i].name);
             fputs("</td></tr>\n", f);
         }
         fputs("</table>\n", f);

@@ -182,20 +182,13 @@ void prof_sweep_csv(FILE *f, const prof_sweep_row *rows, size_t n)
     }
 }
 
-static void h_esc(FILE *f, const char *s)
+/* A run of model with a figure for the chart of `what` (0 latency, 1 energy): *v. */
+static int charted(const prof_sweep_row *r, const char *model, int what, double *v)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '<')
-            fputs("&lt;", f);
-        else if (*p == '>')
-            fputs("&gt;", f);
-        else if (*p == '&')
-            fputs("&amp;", f);
-        else if (*p == '"')
-            fputs("&quot;", f);
-        else
-            fputc(*p < 32 || *p > 126 ? '?' : (int)*p, f);
-    }
+    if (strcmp(r->model, model) != 0 || !r->has_inference || strcmp(r->status, "refused") == 0)
+        return 0;
+    *v = what ? r->energy_uj : r->time_ms;
+    return *v > 0; /* energy: a board without a run-current figure has none */
 }
 
 /* One chart per model: a bar per (board, clock) run, of `what` (0 latency, 1 energy). */
@@ -204,12 +197,9 @@ static void chart(FILE *f, const prof_sweep_row *rows, size_t n, const char *mod
     double max = 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        const prof_sweep_row *r = &rows[i];
-        if (strcmp(r->model, model) != 0 || !r->has_inference || strcmp(r->status, "refused") == 0)
+        double v;
+        if (!charted(&rows[i], model, what, &v))
             continue;
-        double v = what ? r->energy_uj : r->time_ms;
-        if (!(v > 0))
-            continue; /* energy: a board without a run-current figure has none */
         if (v > max)
             max = v;
         k++;
@@ -218,21 +208,19 @@ static void chart(FILE *f, const prof_sweep_row *rows, size_t n, const char *mod
         return;
     const int lw = 230, bw = 520, rh = 18, w = lw + bw + 120, h = (int)k * rh + 26;
     fprintf(f, "<svg class=\"chart\" id=\"%s-", what ? "energy" : "latency");
-    h_esc(f, model);
+    text_html(f, model);
     fprintf(f, "\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", w, h, w, h);
     fprintf(f, "<text x=\"%d\" y=\"12\">%s</text>\n", lw, what ? "energy per inference (&micro;J)"
                                                                : "latency per inference (ms)");
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         const prof_sweep_row *r = &rows[i];
-        if (strcmp(r->model, model) != 0 || !r->has_inference || strcmp(r->status, "refused") == 0)
-            continue;
-        double v = what ? r->energy_uj : r->time_ms;
-        if (!(v > 0))
+        double v;
+        if (!charted(r, model, what, &v))
             continue;
         int y = 20 + (int)j++ * rh;
         fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lw - 6, y + 12);
-        h_esc(f, r->board);
+        text_html(f, r->board);
         fprintf(f, " @ %.6g MHz</text>\n<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
                    "fill=\"%s\"><title>%.3f</title></rect>\n<text x=\"%.1f\" y=\"%d\">%.3f%s</text>\n",
                 r->clock_hz / 1e6, lw, y + 2, v / max * bw, rh - 5,
@@ -261,12 +249,12 @@ void prof_sweep_html(FILE *f, const prof_sweep_row *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         const prof_sweep_row *r = &rows[i];
         fprintf(f, "<tr class=\"%s\"><td class=\"l\">", r->status);
-        h_esc(f, r->board);
+        text_html(f, r->board);
         fprintf(f, "</td><td>%.6g</td><td class=\"l\">", r->clock_hz / 1e6);
-        h_esc(f, r->model);
+        text_html(f, r->model);
         fputs("</td><td class=\"l\">", f);
         const char *inb = strrchr(r->input, '/');
-        h_esc(f, inb ? inb + 1 : r->input[0] ? r->input : "-");
+        text_html(f, inb ? inb + 1 : r->input[0] ? r->input : "-");
         if (r->has_inference && strcmp(r->status, "refused") != 0) {
             fprintf(f, "</td><td>%llu</td><td>%.3f</td>", (unsigned long long)r->cycles,
                     r->time_ms);
@@ -280,10 +268,10 @@ void prof_sweep_html(FILE *f, const prof_sweep_row *rows, size_t n)
         else
             fputs("</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>", f);
         fputs("<td class=\"l\">", f);
-        h_esc(f, r->status);
+        text_html(f, r->status);
         if (r->note[0]) {
             fputs(": ", f);
-            h_esc(f, r->note);
+            text_html(f, r->note);
         }
         fputs("</td></tr>\n", f);
     }
@@ -296,7 +284,7 @@ void prof_sweep_html(FILE *f, const prof_sweep_row *rows, size_t n)
         if (seen || !rows[i].has_inference)
             continue;
         fputs("<h2>", f);
-        h_esc(f, rows[i].model);
+        text_html(f, rows[i].model);
         fputs("</h2>\n", f);
         chart(f, rows, n, rows[i].model, 0);
         chart(f, rows, n, rows[i].model, 1);

@@ -1157,16 +1157,7 @@ abandon:
             fprintf(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                        "<title>tinysim check: refused</title></head><body>\n<h1>tinysim check: "
                        "refused</h1>\n<p><b>REFUSED</b> (exit code %d): ", rc);
-            for (const unsigned char *c = (const unsigned char *)chk->why; *c; c++) {
-                if (*c == '<')
-                    fputs("&lt;", h);
-                else if (*c == '>')
-                    fputs("&gt;", h);
-                else if (*c == '&')
-                    fputs("&amp;", h);
-                else
-                    fputc(*c < 32 || *c > 126 ? '?' : (int)*c, h);
-            }
+            text_html(h, chk->why);
             fputs("</p>\n<p>No figure was compared.</p>\n</body></html>\n", h);
             report_commit(chk->html, OUT_HTML);
             chk->html = NULL;
