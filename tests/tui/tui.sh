@@ -220,5 +220,24 @@ wait_for "^-- probed calls \(share: of the [0-9]+ calls\) --" "probe: the table 
 wait_for "^  0  process_frame " "probe: a call's row"
 keys "quit" Enter
 
+# gdb from the TUI: the status line says where to connect; gdb breaks, detaches, the screen
+# is back, paused where gdb left the firmware
+if command -v gdb-multiarch >/dev/null 2>&1; then
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    tm kill-session -t "$S" 2>/dev/null
+    tm new-session -d -s "$S" -x 100 -y 32 "TINYSIM_HISTORY=$TMP/history '$BIN' tui '$ELF'; sleep 60"
+    wait_for "ready at reset" "gdb: the TUI opens"
+    keys "gdb $port" Enter
+    wait_for "serving gdb: in gdb-multiarch, target remote $port" "gdb: the status line says where"
+    timeout 120 gdb-multiarch -q -batch -nx -ex "file $ELF" -ex "target remote 127.0.0.1:$port" \
+        -ex "break nn_invoke" -ex "continue" -ex "detach" >"$TMP/gdb.out" 2>&1
+    grep -q "^Breakpoint 1, nn_invoke" "$TMP/gdb.out" && ok || { bad "gdb from the TUI: no breakpoint"; cat "$TMP/gdb.out"; }
+    wait_for "tinysim: gdb detached" "gdb: the TUI says gdb detached"
+    wait_for "^ paused \(breakpoint 1 \(gdb break 0x[0-9a-f]+\)\)" "gdb: paused where gdb left it"
+    keys "quit" Enter
+else
+    echo "SKIP: gdb-multiarch not found: gdb from the TUI is not tested"
+fi
+
 printf 'tui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
