@@ -7,7 +7,7 @@
  * instructions. An edge caller -> callee counts the calls and their inclusive cycles.
  * Collapsed stacks (`--folded`, flamegraph.pl's and speedscope's format): one line per call
  * path, "CONTEXT;outer;...;inner SELF_CYCLES", CONTEXT the layer the path ran in ("layer 4
- * CONV_2D") or "(no layer)".
+ * CONV_2D") or "(no layer)". (Perfetto reads the trace, prof_write_trace.)
  */
 #ifndef PROFILER_CALLS_H
 #define PROFILER_CALLS_H

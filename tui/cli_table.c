@@ -67,7 +67,7 @@ const cli_command cli_commands[] = {
      "  -o, --output FILE      write the last inference's output tensor, read from target memory\n"
      "  --csv FILE             write the per-layer table of the last inference as CSV\n"
      "  --folded FILE|-        write the whole run's call stacks, collapsed (\"layer 4 CONV_2D;\n"
-     "                         main;...;f CYCLES\": flamegraph.pl, speedscope, Perfetto)\n"
+     "                         main;...;f CYCLES\": flamegraph.pl, speedscope)\n"
      "  --trace FILE|-         write a Chrome trace (Perfetto, chrome://tracing): inferences,\n"
      "                         layers and calls as slices on the simulated time axis, stack\n"
      "                         and arena counters\n"

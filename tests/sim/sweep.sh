@@ -59,6 +59,18 @@ assert r["cycles"] == one["inference"]["cycles"] == mine["inference"]["cycles"]
 assert mine["totals"] == one["totals"]
 PY
 
+# --inputs: each input with every model; a row each, the input named
+head -c 490 /dev/zero >"$TMP/zero.bin"
+expect 0 "zero.bin" "sweep --inputs: a row per input" -- \
+    "$BIN" sweep --firmware "$T" --boards nucleo-l4r5zi --models "$M" \
+    --inputs models/demo/kws_demo_input.bin,"$TMP/zero.bin" --json "$TMP/in.json"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"]
+sys.exit(0 if len(r) == 2 and {x["input"].split("/")[-1] for x in r} == {"kws_demo_input.bin", "zero.bin"}
+         and all(x["status"] == "ok" for x in r) else 1)
+' "$TMP/in.json" && ok || bad "sweep --inputs: two ok rows, one per input"
+
 # merge: the same rows from the reports themselves
 "$BIN" merge "$TMP"/s.runs/*.json --json "$TMP/m.json" >/dev/null 2>&1
 python3 - "$TMP/s.json" "$TMP/m.json" <<'PY' && ok || bad "merge: other rows than the sweep's"
