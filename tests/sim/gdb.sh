@@ -40,7 +40,7 @@ fi
 wait_port() {
     i=0
     while [ $i -lt 600 ]; do
-        p=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$1" | head -n 1)
+        p=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$1" 2>/dev/null | head -n 1)
         [ -n "$p" ] && { echo "$p"; return 0; }
         sleep 0.1
         i=$((i + 1))
