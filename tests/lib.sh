@@ -33,6 +33,11 @@ expect() {
     ok
 }
 
+# sanitized BIN: BIN is the sanitizer build (make test-asan). Its runs take several times
+# longer; scripts whose firmware matrix repeats the same host code on every board run a
+# subset there (saying so), the plain build running all of it.
+sanitized() { grep -q "__asan_init" "$1" 2>/dev/null; }
+
 # feed LINE COMMAND...: COMMAND with LINE as its standard input
 feed() {
     line=$1

@@ -96,6 +96,11 @@ fi
 # seanet's int16 (16x8) models only quantize0, a QUANTIZE int32 -> int16, runs)
 MODELS="hello_world_float:1234 ad01_fp32:12 model_ToyCar:12 pretrainedResnet_large_int8:1 trained_lstm:12
     trained_lstm_int8:1234 keyword_scrambled:1234 seanet/quantize0:12"
+RUN_BOARDS=$BOARDS BIG="m0plus m3 m7"
+if sanitized "$BIN"; then # the same host code on every board: an FPU core and a soft-float one
+    RUN_BOARDS="nucleo-l4r5zi nucleo-g0b1re" BIG=m0plus
+    echo "  (sanitizer build: the models on $RUN_BOARDS and big-$BIG; the plain build runs every board)"
+fi
 # run_cov LABEL ELF BOARD_ARGS MODEL:SEEDS: the model on each seed, its output against TFLM's
 run_cov() {
     b=$1 elf=$2 bopt=$3 ms=$4
@@ -136,7 +141,7 @@ run_cov() {
     done
 }
 
-for b in $BOARDS; do
+for b in $RUN_BOARDS; do
     for ms in $MODELS; do
         run_cov "$b" "$FW/$b/infer.elf" "" "$ms"
     done
@@ -145,7 +150,7 @@ done
 # The models too large for every M0+, M3 and M7 board run on those cores all the same, on
 # test boards with bigger memories (firmware-samples/firmware.mk's FW_BIG_BOARDS): so every
 # model is checked on all five cores.
-for c in m0plus m3 m7; do
+for c in $BIG; do
     for ms in pretrainedResnet_large_int8:1 ad01_fp32:12 model_ToyCar:12; do
         run_cov "big-$c" "$FW/big-$c/infer.elf" "--board $(dirname "$0")/big-$c.board" "$ms"
     done
