@@ -1,7 +1,8 @@
 #!/bin/sh
 # The HTML reports (profiler/html.c, check --html), opened in a real browser: Debian's
 # chromium, headless, parses each page (its DOM must hold the charts as SVG) and renders it to
-# a PNG that a reviewer can look at (kept in build/test-artifacts/, never deleted by the test).
+# a PNG that a reviewer can look at (kept in build/host/test-artifacts/, beside the binary
+# tested; never deleted by the test).
 # Also, without a browser: the page is self-contained (no script, no link to anything outside
 # it), holds a row per layer and the figures of the run's report, escapes what the firmware
 # names, and a refused check still writes its page saying why.
@@ -16,7 +17,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinysim-html.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/../lib.sh"
 L4=$FW/nucleo-l4r5zi
-ART=build/test-artifacts
+ART=$(dirname "$BIN")/test-artifacts # per build: the two passes of make test run side by side
 mkdir -p "$ART"
 
 expect 1 "^over: " "run --html with a budget (over: exit 1)" -- \
