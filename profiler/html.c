@@ -16,11 +16,6 @@
 #include "profiler/html.h"
 #include "sim/elf.h"
 
-static const char *grouped(uint64_t v, char *buf, size_t n)
-{
-    return text_grouped(v, buf, n);
-}
-
 /* A color per op name (the same op, the same color, in every chart). */
 static const char *op_color(const char *op)
 {
@@ -90,8 +85,8 @@ static void summary(FILE *f, sim *s, const prof *p, const sim_board *b, const si
         text_html(f, st->message[0] ? st->message : sim_stop_name(st->reason));
     fputs("</td></tr>\n", f);
     fprintf(f, "<tr><th class=\"l\">run</th><td class=\"l\">%s cycles, %.3f ms",
-            grouped(x.cycles, g, sizeof g), (double)x.cycles / b->clock_hz * 1e3);
-    fprintf(f, ", %s instructions</td></tr>\n", grouped(x.insns, g, sizeof g));
+            text_grouped(x.cycles, g, sizeof g), (double)x.cycles / b->clock_hz * 1e3);
+    fprintf(f, ", %s instructions</td></tr>\n", text_grouped(x.insns, g, sizeof g));
     if (inf) {
         uint64_t macs = 0;
         uint32_t n = 0;
@@ -100,9 +95,9 @@ static void summary(FILE *f, sim *s, const prof *p, const sim_board *b, const si
             macs += L[i].macs;
         fputs("<tr><th class=\"l\">model</th><td class=\"l\">", f);
         text_html(f, inf->model_name);
-        fprintf(f, ", %u layers, %s MACs</td></tr>\n", n, grouped(macs, g, sizeof g));
+        fprintf(f, ", %u layers, %s MACs</td></tr>\n", n, text_grouped(macs, g, sizeof g));
         fprintf(f, "<tr><th class=\"l\">inference</th><td class=\"l\">%s cycles, %.3f ms",
-                grouped(inf->cycles, g, sizeof g), (double)inf->cycles / b->clock_hz * 1e3);
+                text_grouped(inf->cycles, g, sizeof g), (double)inf->cycles / b->clock_hz * 1e3);
         double uj = prof_energy_j(b, inf->cycles) * 1e6;
         if (uj > 0)
             fprintf(f, ", %.1f &micro;J", uj);
@@ -145,7 +140,7 @@ static void layers(FILE *f, const prof *p, const sim_board *b)
         fprintf(f, "</text>\n<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
                    "<title>layer %u ", lw, ty + 2, bl > 0.5 ? bl : 0.5, rh - 4, op_color(y->op), i);
         text_html(f, y->op);
-        fprintf(f, ": %s cycles</title></rect>\n", grouped(y->cycles, g, sizeof g));
+        fprintf(f, ": %s cycles</title></rect>\n", text_grouped(y->cycles, g, sizeof g));
         fprintf(f, "<text x=\"%.1f\" y=\"%d\">%.3f ms", lw + (bl > 0.5 ? bl : 0.5) + 4, ty + 11, ms);
         if (uj > 0)
             fprintf(f, ", %.1f &micro;J", uj);
@@ -162,8 +157,8 @@ static void layers(FILE *f, const prof *p, const sim_board *b)
         text_html(f, y->op);
         fputs("</td><td class=\"l\">", f);
         text_html(f, y->out_shape);
-        fprintf(f, "</td><td>%s</td><td>%s</td><td>%.3f</td>", grouped(y->macs, g1, sizeof g1),
-                grouped(y->cycles, g2, sizeof g2), (double)y->cycles / b->clock_hz * 1e3);
+        fprintf(f, "</td><td>%s</td><td>%s</td><td>%.3f</td>", text_grouped(y->macs, g1, sizeof g1),
+                text_grouped(y->cycles, g2, sizeof g2), (double)y->cycles / b->clock_hz * 1e3);
         double uj = prof_energy_j(b, y->cycles) * 1e6;
         if (uj > 0)
             fprintf(f, "<td>%.1f</td>", uj);
@@ -413,9 +408,9 @@ void prof_write_html(FILE *f, sim *s, const sim_elf *e, const prof *p, const sim
         for (uint32_t i = 0; i < top.n_fn && i < 20; i++) {
             char g1[32], g2[32], g3[32];
             fprintf(f, "<tr><td>%s</td><td>%.1f%%</td><td>%s</td><td>%s</td><td class=\"l\">",
-                    grouped(top.fn[i].incl_cycles, g1, sizeof g1),
+                    text_grouped(top.fn[i].incl_cycles, g1, sizeof g1),
                     top.total_cycles ? 100.0 * (double)top.fn[i].incl_cycles / (double)top.total_cycles : 0,
-                    grouped(top.fn[i].self_cycles, g2, sizeof g2), grouped(top.fn[i].calls, g3, sizeof g3));
+                    text_grouped(top.fn[i].self_cycles, g2, sizeof g2), text_grouped(top.fn[i].calls, g3, sizeof g3));
             text_html(f, top.fn[i].name);
             fputs("</td></tr>\n", f);
         }

@@ -1078,17 +1078,15 @@ static int run_or_check(int argc, char **argv, check_ctx *chk)
         fprintf(stderr, "tinysim: warning: %s\n", prof_problem(pf));
     prof_report_summary(sf, s, &st, board_from);
     prof_report_energy(sf, pf, &board, rate, battery_mah);
+    const char *fw_name = strrchr(o.path, '/') ? strrchr(o.path, '/') + 1 : o.path;
     if (out[OUT_HTML]) {
-        const char *base = strrchr(o.path, '/');
-        prof_write_html(mo_stream(out[OUT_HTML]), s, e, pf, &board, &st, base ? base + 1 : o.path,
-                        verdict);
+        prof_write_html(mo_stream(out[OUT_HTML]), s, e, pf, &board, &st, fw_name, verdict);
         if (report_commit(out[OUT_HTML], OUT_HTML) < 0 && rc == TS_EXIT_OK)
             rc = TS_EXIT_INPUT;
         out[OUT_HTML] = NULL;
     }
     if (out[OUT_TRACE]) {
-        const char *base = strrchr(o.path, '/');
-        prof_write_trace(mo_stream(out[OUT_TRACE]), s, e, pf, base ? base + 1 : o.path);
+        prof_write_trace(mo_stream(out[OUT_TRACE]), s, e, pf, fw_name);
         if (report_commit(out[OUT_TRACE], OUT_TRACE) < 0 && rc == TS_EXIT_OK)
             rc = TS_EXIT_INPUT;
         out[OUT_TRACE] = NULL;

@@ -70,7 +70,7 @@ typedef struct {
     mo_file *o[3];
 } outs;
 
-static int outs_open(const cli_command *c, outs *w)
+static int outs_open(outs *w)
 {
     const char *p[3] = {w->json, w->csv, w->html};
     char *cause = NULL;
@@ -84,7 +84,6 @@ static int outs_open(const cli_command *c, outs *w)
             return TS_EXIT_INPUT;
         }
     }
-    (void)c;
     return -1;
 }
 
@@ -139,12 +138,42 @@ static void log_reason(const char *path, char *out, size_t n)
     free(d);
 }
 
-static int verdict_code(const prof_sweep_row *rows, size_t n)
+/* The table on stdout, the outputs written; the exit code (1 when a run is not ok). */
+static int summarise(outs *w, const prof_sweep_row *rows, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    prof_sweep_print(stdout, rows, n);
+    int rc = outs_write(w, rows, n);
+    for (size_t i = 0; i < n && rc == TS_EXIT_OK; i++)
         if (strcmp(rows[i].status, "ok") != 0)
-            return TS_EXIT_VERDICT;
-    return TS_EXIT_OK;
+            rc = TS_EXIT_VERDICT;
+    return rc;
+}
+
+/* A run report's row (path: the report; input: the row's input label). 0, or -1 with err
+ * (unreadable, not JSON, not a report). */
+static int load_row(const char *path, const char *input, prof_sweep_row *row, char *err,
+                    size_t n)
+{
+    uint8_t *d = NULL;
+    size_t len = 0;
+    char *cause = NULL;
+    if (mu_read_file(path, &d, &len, &cause) != 0) {
+        snprintf(err, n, "%s", cause);
+        free(cause);
+        return -1;
+    }
+    char perr[256];
+    json_value *v = json_parse((const char *)d, len, perr, sizeof perr);
+    free(d);
+    if (!v) {
+        snprintf(err, n, "%s: not JSON: %s", path, perr);
+        return -1;
+    }
+    int rc = prof_sweep_row_from_report(v, path, input, row, perr, sizeof perr);
+    json_free(v);
+    if (rc != 0)
+        snprintf(err, n, "%s: %s", path, perr);
+    return rc;
 }
 
 static int nprocs(void)
@@ -220,21 +249,10 @@ int cli_sweep(int argc, char **argv)
     int rc = TS_EXIT_INPUT;
     job *J = NULL;
     prof_sweep_row *rows = NULL;
-    char *allboards = NULL;
     if (lb.n == 1 && strcmp(lb.item[0], "all") == 0) { /* every built-in board */
         list_free(&lb);
-        size_t len = 0;
-        for (uint32_t i = 0; i < sim_board_builtin_count(); i++)
-            len += strlen(sim_board_builtin(i)->name) + 1;
-        allboards = malloc(len + 1);
-        if (!allboards)
-            abort();
-        allboards[0] = 0;
-        for (uint32_t i = 0; i < sim_board_builtin_count(); i++) {
-            strcat(allboards, i ? "," : "");
-            strcat(allboards, sim_board_builtin(i)->name);
-        }
-        split(allboards, &lb);
+        for (uint32_t i = 0; i < sim_board_builtin_count() && i < MAX_LIST; i++)
+            lb.item[lb.n++] = (char *)sim_board_builtin(i)->name; /* static names */
     }
     for (int i = 0; i < lk.n; i++) {
         char *end;
@@ -312,7 +330,7 @@ int cli_sweep(int argc, char **argv)
         free(fws);
         goto out;
     }
-    if (outs_open(c, &w) >= 0) {
+    if (outs_open(&w) >= 0) {
         free(fws);
         goto out;
     }
@@ -419,16 +437,8 @@ int cli_sweep(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         job *j = &J[i];
         prof_sweep_row *r = &rows[i];
-        uint8_t *d = NULL;
-        size_t len = 0;
-        char *cause = NULL, err[256];
-        json_value *v = NULL;
-        if (mu_read_file(j->json, &d, &len, &cause) == 0)
-            v = json_parse((const char *)d, len, err, sizeof err);
-        free(cause);
-        free(d);
-        if (!v || prof_sweep_row_from_report(v, j->json, j->input ? j->input : "", r, err,
-                                             sizeof err) != 0) {
+        char err[512];
+        if (load_row(j->json, j->input ? j->input : "", r, err, sizeof err) != 0) {
             memset(r, 0, sizeof *r);
             snprintf(r->board, sizeof r->board, "%s", j->board);
             r->clock_hz = strcmp(j->clock, "default") == 0 ? 0 : (uint32_t)(strtod(j->clock, NULL) * 1e6 + 0.5);
@@ -445,16 +455,11 @@ int cli_sweep(int argc, char **argv)
             snprintf(r->status, sizeof r->status, "failed");
             snprintf(r->note, sizeof r->note, "exit %d", j->code);
         }
-        json_free(v);
     }
-    prof_sweep_print(stdout, rows, n);
-    rc = outs_write(&w, rows, n);
-    if (rc == TS_EXIT_OK)
-        rc = verdict_code(rows, n);
+    rc = summarise(&w, rows, n);
 out:
     free(J);
     free(rows);
-    free(allboards);
     list_free(&lb);
     list_free(&lk);
     list_free(&lm);
@@ -491,34 +496,15 @@ int cli_merge(int argc, char **argv)
         abort();
     int rc = TS_EXIT_INPUT;
     for (size_t i = 0; i < n; i++) {
-        const char *path = argv[optind + (int)i];
-        uint8_t *d = NULL;
-        size_t len = 0;
-        char *cause = NULL, err[256];
-        if (mu_read_file(path, &d, &len, &cause) != 0) {
-            cli_error("%s", cause);
-            free(cause);
-            goto out;
-        }
-        json_value *v = json_parse((const char *)d, len, err, sizeof err);
-        free(d);
-        if (!v) {
-            cli_error("%s: not JSON: %s", path, err);
-            goto out;
-        }
-        int bad = prof_sweep_row_from_report(v, path, "", &rows[i], err, sizeof err);
-        json_free(v);
-        if (bad) {
-            cli_error("%s: %s", path, err);
+        char err[512];
+        if (load_row(argv[optind + (int)i], "", &rows[i], err, sizeof err) != 0) {
+            cli_error("%s", err);
             goto out;
         }
     }
-    if (outs_open(c, &w) >= 0)
+    if (outs_open(&w) >= 0)
         goto out;
-    prof_sweep_print(stdout, rows, n);
-    rc = outs_write(&w, rows, n);
-    if (rc == TS_EXIT_OK)
-        rc = verdict_code(rows, n);
+    rc = summarise(&w, rows, n);
 out:
     free(rows);
     return rc;

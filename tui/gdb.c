@@ -32,7 +32,7 @@ static const struct {
 } types[] = {{"int8", T_I8, 1},   {"uint8", T_U8, 1},   {"int16", T_I16, 2}, {"uint16", T_U16, 2},
              {"int32", T_I32, 4}, {"uint32", T_U32, 4}, {"float", T_F32, 4}, {"char", T_I8, 1}};
 
-static const char *const reg_names[17] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",  "r8",
+const char *const session_reg_names[17] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",  "r8",
                                           "r9", "r10", "r11", "r12", "sp", "lr", "pc", "xpsr"};
 
 /* A register, symbol or number into *v; -1 (said) if it is none. */
@@ -41,7 +41,7 @@ static int atom(session *ss, const char *s, uint32_t *v, const sim_symbol **sym,
     const char *r = s[0] == '$' ? s + 1 : s;
     *sym = NULL;
     for (int i = 0; i < 17; i++)
-        if (strcmp(r, reg_names[i]) == 0) {
+        if (strcmp(r, session_reg_names[i]) == 0) {
             sim_regs g;
             sim_regs_get(ss->v.s, &g);
             *v = i == 16 ? g.xpsr : g.r[i];
@@ -211,7 +211,7 @@ int gdb_x(session *ss, const char *fmt, const char *where, FILE *out)
     const char *r = where[0] == '$' ? where + 1 : where;
     int is_reg = 0;
     for (int i = 0; i < 17; i++)
-        is_reg |= strcmp(r, reg_names[i]) == 0;
+        is_reg |= strcmp(r, session_reg_names[i]) == 0;
     if (is_reg ? atom(ss, where, &addr, &y, out) < 0 : session_parse_addr(ss, where, &addr, out) < 0)
         return CMD_ERROR;
     for (unsigned long i = 0; i < n; i++) {

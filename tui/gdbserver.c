@@ -242,12 +242,10 @@ static char *target_xml(const gsrv *g)
     char *x = mu_asprintf("<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
                           "<target version=\"1.0\">\n<architecture>arm</architecture>\n"
                           "<feature name=\"org.gnu.gdb.arm.m-profile\">\n");
-    static const char *const names[17] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",  "r8",
-                                          "r9", "r10", "r11", "r12", "sp", "lr", "pc", "xpsr"};
     for (int i = 0; i < 17; i++) {
         const char *type = i == 13 ? "data_ptr" : i == 15 ? "code_ptr" : "uint32";
         char *t = mu_asprintf("%s<reg name=\"%s\" bitsize=\"32\" regnum=\"%d\" type=\"%s\" "
-                              "group=\"general\"/>\n", x, names[i], i, type);
+                              "group=\"general\"/>\n", x, session_reg_names[i], i, type);
         free(x);
         x = t;
     }

@@ -36,6 +36,8 @@ int inspect_export(void *ctx, int argc, char **argv, FILE *out);
 int gdb_print(void *ctx, int argc, char **argv, FILE *out);
 int gdb_bt(void *ctx, int argc, char **argv, FILE *out);
 int gdb_x(session *ss, const char *fmt, const char *where, FILE *out);
+/* r0-r12, sp, lr, pc, xpsr: the registers' names, in the order of sim_regs (and gdb's). */
+extern const char *const session_reg_names[17];
 /* "flags nZCvq  GE 0000  exception 0": xPSR's flags, GE bits and exception number. */
 const char *session_xpsr_text(uint32_t xpsr, char *buf, size_t n);
 

@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
     long v = std::strtol(argv[2], &end, 10);
     if (!end || *end || v < 1 || v > 100000)
       Die(1, "%s needs a count from 1 to 100000, got '%s'", argv[1], argv[2]);
-    if (argv[1][2] == 'r')
+    if (std::strcmp(argv[1], "--resource-variables") == 0)
       forced_vars = static_cast<int>(v);
     else
       invokes = v;
